@@ -1,0 +1,88 @@
+/**
+ * The one IPC contract between the renderer and the main process.
+ *
+ * Each channel (`domain:verb`) names a zod schema for its argument tuple, which
+ * main validates on every call, and a phantom result type. The preload's named
+ * functions, the Electron IPC registration and the browser-mode bridge are all
+ * typed from this map. Nothing here may import node, electron or the DOM.
+ *
+ * Helpers extend this file by adding schemas/types in `./schemas.ts` / `./types.ts`
+ * and entries to `channels` and `apiNames` below.
+ */
+import { z } from 'zod';
+import * as s from './schemas.ts';
+import type * as t from './types.ts';
+
+const channel = <A extends z.ZodTuple>(args: A) => ({
+  returns: <R>() => ({ args, result: undefined as unknown as R })
+});
+
+export const channels = {
+  'library:list': channel(z.tuple([s.libraryQuery])).returns<t.PhotoPage>(),
+  'library:get': channel(z.tuple([s.photoId])).returns<t.PhotoDetail>(),
+  'library:stats': channel(z.tuple([])).returns<t.LibraryStats>(),
+  'photos:update': channel(z.tuple([s.photoId, s.photoPatch])).returns<t.PhotoDetail>(),
+  'photos:remove': channel(z.tuple([z.array(s.photoId).min(1).max(100_000)])).returns<void>(),
+  'tags:list': channel(z.tuple([])).returns<t.TagCount[]>(),
+  'tags:set': channel(z.tuple([s.photoId, z.array(s.tagName).max(200)])).returns<string[]>(),
+  'albums:list': channel(z.tuple([])).returns<t.Album[]>(),
+  'albums:create': channel(z.tuple([s.albumName])).returns<t.Album>(),
+  'albums:rename': channel(z.tuple([s.albumId, s.albumName])).returns<t.Album>(),
+  'albums:delete': channel(z.tuple([s.albumId])).returns<void>(),
+  'albums:add': channel(z.tuple([s.albumId, z.array(s.photoId).min(1).max(100_000)])).returns<t.Album>(),
+  'albums:remove': channel(z.tuple([s.albumId, z.array(s.photoId).min(1).max(100_000)])).returns<t.Album>(),
+  'albums:reorder': channel(z.tuple([s.albumId, z.array(s.photoId).max(100_000)])).returns<t.Album>(),
+  'import:paths': channel(z.tuple([s.importRequest])).returns<t.ImportReport>(),
+  'import:pickAndImport': channel(z.tuple([s.pickRequest])).returns<t.ImportReport | null>()
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>;
+export type ChannelResult<C extends ChannelName> = Channels[C]['result'];
+
+/** The named functions the preload exposes as `window.studio`, one per channel. */
+export const apiNames = {
+  listPhotos: 'library:list',
+  getPhoto: 'library:get',
+  libraryStats: 'library:stats',
+  updatePhoto: 'photos:update',
+  removePhotos: 'photos:remove',
+  listTags: 'tags:list',
+  setTags: 'tags:set',
+  listAlbums: 'albums:list',
+  createAlbum: 'albums:create',
+  renameAlbum: 'albums:rename',
+  deleteAlbum: 'albums:delete',
+  addToAlbum: 'albums:add',
+  removeFromAlbum: 'albums:remove',
+  reorderAlbum: 'albums:reorder',
+  importPaths: 'import:paths',
+  pickAndImport: 'import:pickAndImport'
+} as const satisfies Record<string, ChannelName>;
+
+type ApiNames = typeof apiNames;
+
+/** Push events from main to the renderer. */
+export interface StudioEvents {
+  'import:progress': t.ImportProgress;
+  'library:changed': t.LibraryChange;
+}
+export type EventName = keyof StudioEvents;
+
+export type InvokeApi = {
+  [K in keyof ApiNames]: (...args: ChannelArgs<ApiNames[K]>) => Promise<ChannelResult<ApiNames[K]>>;
+};
+
+/**
+ * What the renderer sees as `window.studio`. Transport-specific extras:
+ * - `importFiles` takes dropped/picked `File`s (Electron resolves their paths; browser mode uploads them);
+ * - `mediaUrl` builds an <img> URL for library media (custom protocol in Electron, token URL in browser mode);
+ * - `on` subscribes to a push event and returns its unsubscribe function.
+ */
+export interface StudioApi extends InvokeApi {
+  readonly transport: 'electron' | 'browser';
+  importFiles(files: File[], options?: { albumId?: number }): Promise<t.ImportReport>;
+  mediaUrl(kind: t.MediaKind, key: string): string;
+  on<E extends EventName>(event: E, listener: (payload: StudioEvents[E]) => void): () => void;
+}

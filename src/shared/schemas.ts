@@ -1,0 +1,46 @@
+/** zod schemas for every payload that crosses into main. */
+import { z } from 'zod';
+
+export const photoId = z.number().int().positive();
+export const albumId = z.number().int().positive();
+export const tagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((v) => !/[\u0000-\u001f]/.test(v), 'tag names may not contain control characters');
+export const albumName = z.string().trim().min(1).max(120);
+
+export const libraryQuery = z.object({
+  /** Free text over file names, tags and captions. */
+  search: z.string().max(200).optional(),
+  albumId: albumId.optional(),
+  tag: tagName.optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(200),
+  sort: z.enum(['imported', 'taken', 'name', 'album']).default('imported')
+});
+export type LibraryQuery = z.input<typeof libraryQuery>;
+
+export const photoPatch = z
+  .object({
+    caption: z.string().max(4000).nullable().optional(),
+    currentVersionId: z.number().int().positive().nullable().optional()
+  })
+  .strict();
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\u0000'), 'paths may not contain NUL');
+
+export const importRequest = z.object({
+  paths: z.array(absolutePath).min(1).max(100_000),
+  albumId: albumId.optional()
+});
+
+export const pickRequest = z.object({
+  kind: z.enum(['files', 'folder']),
+  albumId: albumId.optional()
+});
