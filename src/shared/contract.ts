@@ -33,7 +33,9 @@ export const channels = {
   'albums:remove': channel(z.tuple([s.albumId, z.array(s.photoId).min(1).max(100_000)])).returns<t.Album>(),
   'albums:reorder': channel(z.tuple([s.albumId, z.array(s.photoId).max(100_000)])).returns<t.Album>(),
   'import:paths': channel(z.tuple([s.importRequest])).returns<t.ImportReport>(),
-  'import:pickAndImport': channel(z.tuple([s.pickRequest])).returns<t.ImportReport | null>()
+  'import:pickAndImport': channel(z.tuple([s.pickRequest])).returns<t.ImportReport | null>(),
+  'export:album': channel(z.tuple([s.exportRequest])).returns<t.ExportResult>(),
+  'export:cancel': channel(z.tuple([s.exportId])).returns<boolean>()
 } as const;
 
 export type Channels = typeof channels;
@@ -58,7 +60,9 @@ export const apiNames = {
   removeFromAlbum: 'albums:remove',
   reorderAlbum: 'albums:reorder',
   importPaths: 'import:paths',
-  pickAndImport: 'import:pickAndImport'
+  pickAndImport: 'import:pickAndImport',
+  exportAlbum: 'export:album',
+  cancelExport: 'export:cancel'
 } as const satisfies Record<string, ChannelName>;
 
 type ApiNames = typeof apiNames;
@@ -67,6 +71,7 @@ type ApiNames = typeof apiNames;
 export interface StudioEvents {
   'import:progress': t.ImportProgress;
   'library:changed': t.LibraryChange;
+  'export:progress': t.ExportProgress;
 }
 export type EventName = keyof StudioEvents;
 

@@ -44,3 +44,21 @@ export const pickRequest = z.object({
   kind: z.enum(['files', 'folder']),
   albumId: albumId.optional()
 });
+
+export const exportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'export ids are 1-64 letters, digits, - or _');
+
+export const exportRequest = z.object({
+  /** Chosen by the caller so it can cancel and match progress events before the call returns. */
+  exportId: exportId.optional(),
+  albumId: albumId,
+  what: z.enum(['originals', 'restored', 'both']).default('originals'),
+  format: z.enum(['jpeg', 'png', 'tiff16', 'original']).default('jpeg'),
+  quality: z.number().int().min(1).max(100).default(92),
+  destination: z.object({
+    kind: z.enum(['folder', 'zip']),
+    path: absolutePath
+  }),
+  manifest: z.enum(['json', 'csv']).default('json')
+});
+export type ExportRequestInput = z.input<typeof exportRequest>;
+export type ExportRequest = z.output<typeof exportRequest>;

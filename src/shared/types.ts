@@ -74,3 +74,30 @@ export interface LibraryChange {
 }
 
 export type MediaKind = 'thumb' | 'original' | 'version' | 'mask';
+
+/** Album export (issue 4, item 5). */
+export type ExportWhat = 'originals' | 'restored' | 'both';
+/** `original` copies the source bytes untouched; `tiff16` is a 16-bit-per-channel TIFF. */
+export type ExportFormat = 'jpeg' | 'png' | 'tiff16' | 'original';
+export type ExportManifestFormat = 'json' | 'csv';
+
+export interface ExportProgress {
+  exportId: string;
+  done: number;
+  total: number;
+  /** The file being written (name inside the export), null before the first and after the last. */
+  current: string | null;
+  stage: 'writing' | 'finishing' | 'done';
+}
+
+export interface ExportResult {
+  exportId: string;
+  /** Where the export landed: may differ from the requested path (`name (2)`) because nothing is overwritten. */
+  path: string;
+  kind: 'folder' | 'zip';
+  files: number;
+  bytes: number;
+  /** Photos asked for as restored that had no version, exported as originals instead. */
+  unrestored: number;
+  manifest: string;
+}
