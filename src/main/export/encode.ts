@@ -1,0 +1,96 @@
+/**
+ * Writes one export file from an original or a restored version.
+ *
+ * Orientation policy (consistent for every re-encoded file): pixels are rotated
+ * upright and the EXIF Orientation tag is 1, so viewers that ignore EXIF show
+ * the photo the right way up too. With format `original` the bytes are copied
+ * untouched and the tag stays whatever the source had.
+ *
+ * ICC policy: an original keeps its own profile (its pixels are unchanged); a
+ * restored version keeps the profile the engine wrote, or is tagged sRGB (the
+ * engine's working space) when it has none.
+ */
+import { constants } from 'node:fs';
+import { copyFile, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { StudioError } from '../../shared/errors.ts';
+import { asciiCaption, captionXmp, carriedExif, readBack, type ExifTags } from './metadata.ts';
+import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
+
+/** What to write: one file of one photo. */
+export interface EncodeJob {
+  source: ExportSourceKind;
+  /** The file the pixels come from (original or version output). */
+  inputPath: string;
+  /** The photo's original, whose EXIF is carried into restored files. */
+  originalPath: string;
+  caption: string | null;
+  format: ExportFormat;
+  quality: number;
+}
+
+export interface EncodeResult {
+  bytes: number;
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  metadata: MetadataReport;
+}
+
+/** Extension for a re-encoded format (the `original` format keeps the source's). */
+export const FORMAT_EXTENSION: Record<Exclude<ExportFormat, 'original'>, string> = {
+  jpeg: 'jpg',
+  png: 'png',
+  tiff16: 'tif'
+};
+
+/** Writes `job` to `outPath`, which must not exist yet. */
+export async function encodeEntry(job: EncodeJob, outPath: string): Promise<EncodeResult> {
+  if (job.format === 'original') {
+    await copyFile(job.inputPath, outPath, constants.COPYFILE_EXCL);
+    const meta = await readBack(outPath, 'tag-kept', job.source === 'original' ? 'original' : 'version');
+    return { bytes: (await stat(outPath)).size, ...meta };
+  }
+
+  const input = sharp(job.inputPath, { failOn: 'error' });
+  const inputMeta = await input.metadata();
+  let pipeline = input.autoOrient().keepMetadata();
+  let icc: MetadataReport['icc'] = inputMeta.icc ? (job.source === 'original' ? 'original' : 'version') : 'none';
+
+  let exif: ExifTags = {};
+  if (job.source === 'restored') {
+    const original = await sharp(job.originalPath).metadata();
+    exif = carriedExif(original.exif);
+    if (!inputMeta.icc) {
+      pipeline = pipeline.withIccProfile('srgb');
+      icc = 'srgb';
+    }
+  }
+  if (job.caption && job.caption.trim() !== '') {
+    (exif.IFD0 ??= {}).ImageDescription = asciiCaption(job.caption);
+    pipeline = pipeline.withXmp(captionXmp(job.caption));
+  }
+  if (Object.keys(exif).length > 0) pipeline = pipeline.withExifMerge(exif);
+
+  switch (job.format) {
+    case 'jpeg':
+      if (inputMeta.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' });
+      pipeline = pipeline.jpeg({ quality: job.quality, chromaSubsampling: job.quality >= 90 ? '4:4:4' : '4:2:0' });
+      break;
+    case 'png':
+      pipeline = pipeline.png({ compressionLevel: 6 });
+      break;
+    case 'tiff16':
+      // sharp's default TIFF compression is JPEG, which is 8-bit only: deflate keeps 16 bits.
+      pipeline = pipeline.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' });
+      break;
+  }
+  try {
+    await pipeline.toFile(outPath);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new StudioError('corrupt-file', `could not encode ${job.inputPath}: ${message}`);
+  }
+  const meta = await readBack(outPath, 'pixels-rotated', icc);
+  return { bytes: (await stat(outPath)).size, ...meta };
+}

@@ -1,0 +1,133 @@
+/**
+ * Metadata carried into exported files: EXIF (date taken, GPS, camera,
+ * description), the caption (EXIF ImageDescription, ASCII by the EXIF spec, plus
+ * XMP dc:description which holds any Unicode), and a read-back report of what
+ * actually landed in a written file, for the manifest.
+ */
+import exifReader from 'exif-reader';
+import sharp from 'sharp';
+import type { MetadataReport } from './types.ts';
+
+/** The shape sharp's `withExif`/`withExifMerge` take: IFD0 image, IFD2 Exif, IFD3 GPS. */
+export type ExifTags = Partial<Record<'IFD0' | 'IFD2' | 'IFD3', Record<string, string>>>;
+
+const IMAGE_TAGS = ['Make', 'Model', 'ImageDescription', 'Artist', 'Copyright', 'DateTime'] as const;
+const PHOTO_TAGS = ['DateTimeOriginal', 'DateTimeDigitized', 'OffsetTimeOriginal'] as const;
+const GPS_TEXT = ['GPSLatitudeRef', 'GPSLongitudeRef', 'GPSDateStamp', 'GPSMapDatum'] as const;
+const GPS_RATIONALS = ['GPSLatitude', 'GPSLongitude', 'GPSAltitude', 'GPSTimeStamp'] as const;
+
+/**
+ * The tags worth carrying from an original's EXIF into a file made from other
+ * pixels (a restored version): when and where it was taken, by what camera,
+ * what it shows. Orientation is deliberately left out: exported pixels are upright.
+ */
+export function carriedExif(exif: Buffer | undefined): ExifTags {
+  if (!exif || exif.length === 0) return {};
+  let parsed: ReturnType<typeof exifReader>;
+  try {
+    parsed = exifReader(exif);
+  } catch {
+    return {}; // an unreadable EXIF block is not worth failing an export over
+  }
+  const out: ExifTags = {};
+  const put = (ifd: keyof ExifTags, key: string, value: string | null) => {
+    if (value === null || value === '') return;
+    (out[ifd] ??= {})[key] = value;
+  };
+  for (const key of IMAGE_TAGS) put('IFD0', key, exifValue(parsed.Image?.[key]));
+  for (const key of PHOTO_TAGS) put('IFD2', key, exifValue(parsed.Photo?.[key]));
+  for (const key of GPS_TEXT) put('IFD3', key, exifValue(parsed.GPSInfo?.[key]));
+  for (const key of GPS_RATIONALS) put('IFD3', key, rationals(parsed.GPSInfo?.[key]));
+  const altRef = parsed.GPSInfo?.GPSAltitudeRef;
+  if (typeof altRef === 'number') put('IFD3', 'GPSAltitudeRef', String(altRef));
+  return out;
+}
+
+function exifValue(value: unknown): string | null {
+  if (value instanceof Date) return exifDate(value);
+  if (typeof value === 'string') return value.replace(/\0+$/, '');
+  if (typeof value === 'number') return String(value);
+  return null;
+}
+
+/** exif-reader turns EXIF local time into a Date read as UTC; this is the inverse. */
+export function exifDate(d: Date): string | null {
+  if (Number.isNaN(d.getTime())) return null;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}:${p(d.getUTCMonth() + 1)}:${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** libvips reads rationals as space-separated `num/den` strings. */
+function rationals(value: unknown): string | null {
+  const list = Array.isArray(value) ? value : typeof value === 'number' ? [value] : null;
+  if (!list || list.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0)) return null;
+  return (list as number[]).map((v) => `${Math.round(v * 10000)}/10000`).join(' ');
+}
+
+/** The caption as EXIF ImageDescription allows it: 7-bit ASCII (accents folded, the rest as '?'). */
+export function asciiCaption(caption: string): string {
+  return caption
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/[^\u0020-\u007e]/g, '?');
+}
+
+const xmlEscape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** An XMP packet with the caption as dc:description (full Unicode). */
+export function captionXmp(caption: string): string {
+  // XML 1.0 forbids most control characters even when escaped.
+  const text = xmlEscape(caption.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''));
+  return [
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${text}</rdf:li></rdf:Alt></dc:description>`,
+    '</rdf:Description>',
+    '</rdf:RDF>',
+    '</x:xmpmeta>',
+    '<?xpacket end="w"?>'
+  ].join('');
+}
+
+/** Reads a written file back and says what metadata it carries. */
+export async function readBack(
+  path: string,
+  orientation: MetadataReport['orientation'],
+  icc: MetadataReport['icc']
+): Promise<{ width: number; height: number; bitDepth: 8 | 16; metadata: MetadataReport }> {
+  const meta = await sharp(path).metadata();
+  let dateTaken: string | null = null;
+  let gps = false;
+  let description: string | null = null;
+  if (meta.exif) {
+    try {
+      const e = exifReader(meta.exif);
+      const taken = e.Photo?.DateTimeOriginal ?? e.Image?.DateTime;
+      dateTaken = taken instanceof Date ? exifDate(taken) : null;
+      gps = e.GPSInfo?.GPSLatitude !== undefined && e.GPSInfo?.GPSLongitude !== undefined;
+      description = typeof e.Image?.ImageDescription === 'string' ? e.Image.ImageDescription : null;
+    } catch {
+      // reported as exif: true with nothing readable
+    }
+  }
+  const iccBytes = meta.icc?.length ?? 0;
+  return {
+    width: meta.autoOrient?.width ?? meta.width ?? 0,
+    height: meta.autoOrient?.height ?? meta.height ?? 0,
+    bitDepth: meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8,
+    metadata: {
+      orientation,
+      orientationTag: meta.orientation ?? null,
+      exif: Boolean(meta.exif && meta.exif.length > 0),
+      dateTaken,
+      gps,
+      description,
+      iccBytes,
+      icc: iccBytes > 0 ? icc : 'none'
+    }
+  };
+}
