@@ -24,6 +24,7 @@ const entry = (over: Partial<ManifestEntry> = {}): ManifestEntry => ({
     orientation: 'pixels-rotated',
     orientationTag: 1,
     exif: true,
+    xmp: false,
     dateTaken: '1962:07:01 12:00:00',
     gps: true,
     description: 'Beach',

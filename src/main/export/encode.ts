@@ -14,7 +14,7 @@ import { constants } from 'node:fs';
 import { copyFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
-import { asciiCaption, captionXmp, carriedExif, readBack, type ExifTags } from './metadata.ts';
+import { asciiCaption, carriedExif, metadataXmp, readBack, type ExifTags } from './metadata.ts';
 import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
 
 /** What to write: one file of one photo. */
@@ -44,8 +44,20 @@ export const FORMAT_EXTENSION: Record<Exclude<ExportFormat, 'original'>, string>
   tiff16: 'tif'
 };
 
-/** Writes `job` to `outPath`, which must not exist yet. */
+/** Writes `job` to `outPath`, which must not exist yet. Decoding failures are `corrupt-file` errors naming the file. */
 export async function encodeEntry(job: EncodeJob, outPath: string): Promise<EncodeResult> {
+  try {
+    return await encode(job, outPath);
+  } catch (err) {
+    if (err instanceof StudioError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new StudioError('not-found', `${job.inputPath} is missing`);
+    if (typeof e.code === 'string') throw new StudioError('io', `${job.inputPath}: ${e.message}`);
+    throw new StudioError('corrupt-file', `${job.inputPath} could not be read as an image: ${e.message}`);
+  }
+}
+
+async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   if (job.format === 'original') {
     await copyFile(job.inputPath, outPath, constants.COPYFILE_EXCL);
     const meta = await readBack(outPath, 'tag-kept', job.source === 'original' ? 'original' : 'version');
@@ -57,20 +69,18 @@ export async function encodeEntry(job: EncodeJob, outPath: string): Promise<Enco
   let pipeline = input.autoOrient().keepMetadata();
   let icc: MetadataReport['icc'] = inputMeta.icc ? (job.source === 'original' ? 'original' : 'version') : 'none';
 
-  let exif: ExifTags = {};
-  if (job.source === 'restored') {
-    const original = await sharp(job.originalPath).metadata();
-    exif = carriedExif(original.exif);
-    if (!inputMeta.icc) {
-      pipeline = pipeline.withIccProfile('srgb');
-      icc = 'srgb';
-    }
+  // Restored pixels carry the original's EXIF; an original carries its own (kept above).
+  const originalExif = job.source === 'restored' ? (await sharp(job.originalPath).metadata()).exif : inputMeta.exif;
+  const carried = carriedExif(originalExif);
+  const exif: ExifTags = job.source === 'restored' ? carried : {};
+  if (job.source === 'restored' && !inputMeta.icc) {
+    pipeline = pipeline.withIccProfile('srgb');
+    icc = 'srgb';
   }
-  if (job.caption && job.caption.trim() !== '') {
-    (exif.IFD0 ??= {}).ImageDescription = asciiCaption(job.caption);
-    pipeline = pipeline.withXmp(captionXmp(job.caption));
-  }
+  const caption = job.caption?.trim() ? job.caption : null;
+  if (caption) (exif.IFD0 ??= {}).ImageDescription = asciiCaption(caption);
   if (Object.keys(exif).length > 0) pipeline = pipeline.withExifMerge(exif);
+  if (caption || job.format === 'tiff16') pipeline = pipeline.withXmp(metadataXmp(caption, carried));
 
   switch (job.format) {
     case 'jpeg':
@@ -85,12 +95,7 @@ export async function encodeEntry(job: EncodeJob, outPath: string): Promise<Enco
       pipeline = pipeline.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' });
       break;
   }
-  try {
-    await pipeline.toFile(outPath);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new StudioError('corrupt-file', `could not encode ${job.inputPath}: ${message}`);
-  }
+  await pipeline.toFile(outPath);
   const meta = await readBack(outPath, 'pixels-rotated', icc);
   return { bytes: (await stat(outPath)).size, ...meta };
 }

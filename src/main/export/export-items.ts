@@ -107,8 +107,8 @@ export async function exportItems(
         },
         sink.pathFor(name)
       ).catch((err: unknown) => {
-        if (err instanceof StudioError) throw err;
-        throw new StudioError('io', `photo ${p.item.photoId} (${p.item.fileName}): ${(err as Error).message}`);
+        const kind = err instanceof StudioError ? err.kind : 'io';
+        throw new StudioError(kind, `photo ${p.item.photoId} (${p.item.fileName}): ${(err as Error).message}`);
       });
       // JPEG, PNG and deflate TIFF are compressed already; untouched originals may be BMP or raw TIFF.
       sink.add(name, options.format === 'original');

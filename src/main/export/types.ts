@@ -39,7 +39,9 @@ export interface MetadataReport {
   /** 'pixels-rotated' when re-encoded (orientation applied, tag 1), 'tag-kept' for untouched bytes. */
   orientation: 'pixels-rotated' | 'tag-kept';
   orientationTag: number | null;
+  /** Whether an EXIF block is present (TIFF output carries date, GPS and caption in XMP instead). */
   exif: boolean;
+  xmp: boolean;
   dateTaken: string | null;
   gps: boolean;
   description: string | null;
