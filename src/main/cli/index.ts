@@ -8,7 +8,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   import: () => import('./commands/import.ts'),
   list: () => import('./commands/list.ts'),
   serve: () => import('./commands/serve.ts'),
-  restore: () => import('./commands/restore.ts')
+  restore: () => import('./commands/restore.ts'),
+  export: () => import('./commands/export.ts')
 };
 
 export interface CommandModule {

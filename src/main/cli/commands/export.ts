@@ -1,0 +1,88 @@
+/**
+ * `heirloom export --library DIR --album NAME --out PATH [...]`: exports one
+ * album to a folder or a zip. The library is opened read-only: an export never
+ * writes to it. Progress goes to stderr, the result to stdout.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { StudioError } from '../../../shared/errors.ts';
+import { exportAlbum } from '../../export/export-album.ts';
+import { albumByName } from '../../export/source.ts';
+
+export const summary = 'export an album (originals, restored or both) to a folder or a .zip, with a manifest';
+export const usage =
+  'export --library DIR --album NAME --out PATH [--what originals|restored|both] [--format jpeg|png|tiff16|original] [--quality N] [--zip] [--manifest json|csv] [--json]';
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new StudioError('invalid-input', `--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      library: { type: 'string' },
+      album: { type: 'string' },
+      out: { type: 'string' },
+      what: { type: 'string' },
+      format: { type: 'string' },
+      quality: { type: 'string' },
+      zip: { type: 'boolean', default: false },
+      manifest: { type: 'string' },
+      json: { type: 'boolean', default: false }
+    },
+    allowPositionals: true,
+    strict: true
+  });
+  if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
+  const libraryDir = values.library ?? process.env.HEIRLOOM_LIBRARY;
+  if (!libraryDir) throw new StudioError('invalid-input', '--library DIR is required');
+  if (!values.album) throw new StudioError('invalid-input', '--album NAME is required');
+  if (!values.out) throw new StudioError('invalid-input', '--out PATH is required');
+  const quality = values.quality === undefined ? 92 : Number(values.quality);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
+    throw new StudioError('invalid-input', `--quality must be a whole number from 1 to 100 (got "${values.quality}")`);
+  }
+  const dbPath = join(resolve(libraryDir), 'library.sqlite');
+  if (!existsSync(dbPath)) throw new StudioError('not-found', `no Heirloom library at ${resolve(libraryDir)} (missing library.sqlite)`);
+
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const album = albumByName(db, values.album);
+    const result = await exportAlbum(
+      db,
+      resolve(libraryDir),
+      {
+        albumId: album.id,
+        what: oneOf('what', values.what, ['originals', 'restored', 'both'] as const, 'originals'),
+        format: oneOf('format', values.format, ['jpeg', 'png', 'tiff16', 'original'] as const, 'jpeg'),
+        quality,
+        destination: { kind: values.zip ? 'zip' : 'folder', path: resolve(values.out) },
+        manifest: oneOf('manifest', values.manifest, ['json', 'csv'] as const, 'json')
+      },
+      (p) => {
+        if (p.stage === 'writing' && process.stderr.isTTY) process.stderr.write(`\r[${p.done + 1}/${p.total}] ${p.current ?? ''}\x1b[K`);
+      },
+      controller.signal
+    );
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    if (values.json) console.log(JSON.stringify(result));
+    else {
+      const note = result.unrestored > 0 ? ` (${result.unrestored} not restored yet: exported as originals)` : '';
+      console.log(`exported ${result.files} files (${result.bytes} bytes) from "${album.name}" to ${result.path}${note}`);
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    db.close();
+  }
+}

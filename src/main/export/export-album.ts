@@ -1,0 +1,48 @@
+/**
+ * Album export entry point shared by IPC, the browser bridge and the CLI:
+ * `exportAlbum(db, libraryDir, request, onProgress, signal)`.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../shared/errors.ts';
+import { exportRequest, type ExportRequestInput } from '../../shared/schemas.ts';
+import type { ExportProgress, ExportResult } from '../../shared/types.ts';
+import { exportItems } from './export-items.ts';
+import { albumSnapshot, resolveItems } from './source.ts';
+
+/**
+ * Exports one album. The request is validated here too (the CLI calls this
+ * directly), so an invalid one is a `StudioError('invalid-input')`.
+ * See `export-items.ts` for the policies (unrestored photos, orientation,
+ * never overwrite, atomic).
+ */
+export async function exportAlbum(
+  db: Database.Database,
+  libraryDir: string,
+  request: ExportRequestInput,
+  onProgress?: (p: ExportProgress) => void,
+  signal?: AbortSignal
+): Promise<ExportResult> {
+  const parsed = exportRequest.safeParse(request);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StudioError('invalid-input', `invalid export request: ${issue.path.join('.') || 'request'}: ${issue.message}`);
+  }
+  const r = parsed.data;
+  const { album, rows } = albumSnapshot(db, r.albumId);
+  const items = await resolveItems(libraryDir, rows);
+  return exportItems(
+    items,
+    album,
+    {
+      exportId: r.exportId ?? randomUUID(),
+      what: r.what,
+      format: r.format,
+      quality: r.quality,
+      destination: r.destination,
+      manifest: r.manifest
+    },
+    onProgress,
+    signal
+  );
+}
