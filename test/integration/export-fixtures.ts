@@ -22,9 +22,9 @@ export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: (
 }
 
 /** 64×32 stored sideways (orientation 6): left half red, right half blue. Upright it is 32×64, red on top. */
-export async function exifJpeg(path: string): Promise<void> {
+export async function exifJpeg(path: string, right = '#2020d0'): Promise<void> {
   const left = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#d02020' } }).png().toBuffer();
-  await sharp({ create: { width: 64, height: 32, channels: 3, background: '#2020d0' } })
+  await sharp({ create: { width: 64, height: 32, channels: 3, background: right } })
     .composite([{ input: left, left: 0, top: 0 }])
     .withIccProfile('p3')
     .withExif({

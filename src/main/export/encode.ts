@@ -44,6 +44,8 @@ export const FORMAT_EXTENSION: Record<Exclude<ExportFormat, 'original'>, string>
   tiff16: 'tif'
 };
 
+const isGrey = (space: string | undefined) => space === 'b-w' || space === 'grey16';
+
 /** Writes `job` to `outPath`, which must not exist yet. Decoding failures are `corrupt-file` errors naming the file. */
 export async function encodeEntry(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   try {
@@ -88,6 +90,8 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
       pipeline = pipeline.jpeg({ quality: job.quality, chromaSubsampling: job.quality >= 90 ? '4:4:4' : '4:2:0' });
       break;
     case 'png':
+      // sharp writes 8-bit unless told otherwise: a 16-bit source stays 16-bit in PNG.
+      if (inputMeta.depth === 'ushort') pipeline = pipeline.toColourspace(isGrey(inputMeta.space) ? 'grey16' : 'rgb16');
       pipeline = pipeline.png({ compressionLevel: 6 });
       break;
     case 'tiff16':

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { exportAlbum } from '../../src/main/export/export-album.ts';
+import { albumByName } from '../../src/main/export/source.ts';
+import { createExportHandlers } from '../../src/main/services/export-handlers.ts';
+import type { ExportProgress } from '../../src/shared/types.ts';
+import { exifJpeg, png16, restoredPng, run, sha256, tempDir } from './export-fixtures.ts';
+
+let root: { dir: string; cleanup: () => Promise<void> };
+let lib: string;
+let db: Database.Database;
+const ids: Record<string, number> = {};
+const shas: Record<string, string> = {};
+
+/**
+ * The tables export reads, as the library's migrations define them (photos,
+ * albums, album_photos with position, versions with output_path). Only the
+ * columns export uses; switch to the library's own migrations once they land.
+ */
+function schema(d: Database.Database): void {
+  d.exec(`
+    CREATE TABLE photos (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
+      caption TEXT, current_version_id INTEGER) STRICT;
+    CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
+    CREATE TABLE album_photos (album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+      photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+      PRIMARY KEY (album_id, photo_id)) STRICT;
+    CREATE TABLE versions (id INTEGER PRIMARY KEY, photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+      model_id TEXT, options TEXT, output_path TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+  `);
+}
+
+/** Stores a file in the content-addressed originals store and adds its photo row. */
+async function addPhoto(key: string, make: (p: string) => Promise<void>, fileName: string, caption: string | null, ext: string) {
+  const tmp = join(root.dir, `${key}.${ext}`);
+  await make(tmp);
+  const sha = await sha256(tmp);
+  await mkdir(join(lib, 'originals', sha.slice(0, 2)), { recursive: true });
+  await copyFile(tmp, join(lib, 'originals', sha.slice(0, 2), `${sha}.${ext}`));
+  shas[key] = sha;
+  ids[key] = Number(db.prepare('INSERT INTO photos (sha256, file_name, caption) VALUES (?, ?, ?)').run(sha, fileName, caption).lastInsertRowid);
+}
+
+before(async () => {
+  root = await tempDir('export-album');
+  lib = join(root.dir, 'lib');
+  await mkdir(lib);
+  db = new Database(join(lib, 'library.sqlite'));
+  db.pragma('journal_mode = WAL');
+  schema(db);
+  await addPhoto('beach', exifJpeg, 'beach.jpg', 'At the beach', 'jpg');
+  await addPhoto('scan', png16, 'scan-16bit.png', null, 'png');
+  await addPhoto('wedding', (p) => exifJpeg(p, '#20d020'), 'wedding.jpg', 'Wedding / 1958', 'jpg');
+  // A restored version of "beach", as the engine would leave it (relative output path).
+  await mkdir(join(lib, 'versions'), { recursive: true });
+  await restoredPng(join(lib, 'versions', 'beach-v1.png'));
+  const v = db
+    .prepare("INSERT INTO versions (photo_id, model_id, options, output_path, created_at) VALUES (?, 'bopb-1', ?, 'versions/beach-v1.png', '2026-11-24T10:00:00Z')")
+    .run(ids.beach, JSON.stringify({ scratches: 'on' })).lastInsertRowid;
+  db.prepare('UPDATE photos SET current_version_id = ? WHERE id = ?').run(v, ids.beach);
+  const album = Number(db.prepare("INSERT INTO albums (name) VALUES ('Family')").run().lastInsertRowid);
+  db.prepare("INSERT INTO albums (name) VALUES ('Empty')").run();
+  // Album order differs from insertion order: wedding, beach, scan.
+  const add = db.prepare('INSERT INTO album_photos (album_id, photo_id, position) VALUES (?, ?, ?)');
+  add.run(album, ids.wedding, 0);
+  add.run(album, ids.beach, 1);
+  add.run(album, ids.scan, 2);
+});
+after(async () => {
+  db.close();
+  await root.cleanup();
+});
+
+test('exportAlbum exports the album in album order with the current version', async () => {
+  const out = join(root.dir, 'out-api');
+  await mkdir(out);
+  const album = albumByName(db, 'family');
+  const result = await exportAlbum(db, lib, { albumId: album.id, what: 'restored', format: 'png', destination: { kind: 'folder', path: join(out, 'Family') } });
+  assert.deepEqual((await readdir(result.path)).sort(), [
+    '001 - Wedding 1958.png',
+    '002 - At the beach (restored).png',
+    '003 - scan-16bit.png',
+    'manifest.json'
+  ]);
+  const manifest = JSON.parse(await readFile(join(result.path, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.album, { id: album.id, name: 'Family' });
+  assert.deepEqual(
+    manifest.files.map((f: { photoId: number; sha256: string; source: string }) => [f.photoId, f.sha256, f.source]),
+    [
+      [ids.wedding, shas.wedding, 'original'],
+      [ids.beach, shas.beach, 'restored'],
+      [ids.scan, shas.scan, 'original']
+    ]
+  );
+  assert.equal(manifest.files[1].modelId, 'bopb-1');
+  assert.deepEqual(manifest.files[1].versionOptions, { scratches: 'on' });
+  assert.equal(manifest.files[2].bitDepth, 16, '16-bit original stays 16-bit as PNG');
+  assert.equal((await sharp(join(result.path, '003 - scan-16bit.png')).metadata()).depth, 'ushort');
+  assert.equal(result.unrestored, 2);
+});
+
+test('invalid requests and unknown albums are clear errors', async () => {
+  await assert.rejects(exportAlbum(db, lib, { albumId: 999, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /no album with id 999/);
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, quality: 0, destination: { kind: 'folder', path: join(root.dir, 'x') } }),
+    /invalid export request: quality/
+  );
+  assert.throws(() => albumByName(db, 'Nope'), /no album called "Nope"; albums: "Empty", "Family"/);
+  const empty = albumByName(db, 'Empty');
+  await assert.rejects(exportAlbum(db, lib, { albumId: empty.id, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /has no photos/);
+});
+
+test('export handlers stream progress events and cancel by id', async () => {
+  const events: ExportProgress[] = [];
+  let handlers!: ReturnType<typeof createExportHandlers>['handlers'];
+  ({ handlers } = createExportHandlers({
+    db,
+    libraryDir: lib,
+    emit: (event, payload) => {
+      assert.equal(event, 'export:progress');
+      events.push(payload as ExportProgress);
+      if ((payload as ExportProgress).done === 1) void handlers['export:cancel']('job-1');
+    }
+  }));
+  const out = join(root.dir, 'out-handlers');
+  await mkdir(out);
+  const request = { exportId: 'job-1', albumId: 1, what: 'both', format: 'jpeg', quality: 80, destination: { kind: 'zip', path: join(out, 'a.zip') }, manifest: 'json' } as const;
+  await assert.rejects(handlers['export:album'](request), /export cancelled/);
+  assert.deepEqual(await readdir(out), []);
+  assert.ok(events.length >= 2 && events.every((e) => e.exportId === 'job-1'));
+  assert.equal(await handlers['export:cancel']('job-1'), false, 'nothing left to cancel');
+  const done = await handlers['export:album']({ ...request, exportId: 'job-2' });
+  assert.equal(done.path, join(out, 'a.zip'));
+  assert.equal(done.files, 4);
+});
+
+const cli = (args: string[]) =>
+  run(process.execPath, [join(process.cwd(), 'bin', 'heirloom.mjs'), 'export', ...args]).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+  );
+
+test('heirloom export CLI writes a zip with a CSV manifest and fails clearly', { timeout: 120_000 }, async () => {
+  const out = join(root.dir, 'out-cli');
+  await mkdir(out);
+  const ok = await cli(['--library', lib, '--album', 'Family', '--out', join(out, 'family'), '--zip', '--what', 'both', '--format', 'tiff16', '--manifest', 'csv', '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const result = JSON.parse(ok.stdout);
+  assert.equal(result.path, join(out, 'family.zip'));
+  const names = (await run('unzip', ['-Z1', result.path])).stdout.trim().split('\n');
+  assert.equal(names.length, 5);
+  assert.ok(names.includes('manifest.csv'));
+  assert.ok(names.includes('002 - At the beach (restored).tif'));
+
+  const bad = await cli(['--library', lib, '--album', 'Family', '--out', join(out, 'x'), '--format', 'gif']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--format must be one of jpeg, png, tiff16, original/);
+  const noAlbum = await cli(['--library', lib, '--album', 'Holidays', '--out', join(out, 'x')]);
+  assert.notEqual(noAlbum.code, 0);
+  assert.match(noAlbum.stderr, /no album called "Holidays"/);
+
+  // A deleted original: exit ≠ 0, one clear line, nothing written.
+  await rm(join(lib, 'originals', shas.scan.slice(0, 2), `${shas.scan}.png`));
+  const missing = await cli(['--library', lib, '--album', 'Family', '--out', join(out, 'y')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /photo \d+ \(scan-16bit\.png\): the original file is missing/);
+  assert.deepEqual(await readdir(out), ['family.zip']);
+});
