@@ -1,0 +1,205 @@
+/**
+ * State of the scratch-mask editor. The mask itself (one byte per image pixel,
+ * tens of megabytes for a scan) is deliberately *not* reactive: edits change it
+ * in place and bump `revision`, and the component repaints only `takeDirty()`.
+ */
+import { paintSegment, type Point } from '../mask/brush.ts';
+import { MaskHistory } from '../mask/history.ts';
+import { createMask, fillMask, OFF, ON, unionRect, type Mask, type Rect } from '../mask/mask.ts';
+import { grow, shrink } from '../mask/morphology.ts';
+import { actualPixels, fitView, panBy, zoomAt, type Size, type View } from '../mask/viewport.ts';
+
+export type MaskTool = 'brush' | 'eraser';
+
+export const MIN_BRUSH = 1;
+export const MAX_BRUSH = 400;
+
+export class MaskEditorManager {
+  tool = $state<MaskTool>('brush');
+  /** Brush diameter in image pixels. */
+  brushSize = $state(24);
+  /** Radius used by grow/shrink, in image pixels. */
+  growRadius = $state(3);
+  view = $state<View>({ scale: 1, x: 0, y: 0 });
+  viewSize = $state<Size>({ width: 0, height: 0 });
+  image = $state<Size | null>(null);
+  dpr = $state(1);
+  /** Bumped on every mask change; components repaint on it. */
+  revision = $state(0);
+  canUndo = $state(false);
+  canRedo = $state(false);
+  /** The mask differs from what was loaded or last re-run. */
+  edited = $state(false);
+  /** Space held or middle button: drags pan instead of painting. */
+  panMode = $state(false);
+
+  mask: Mask | null = null;
+  private readonly history: MaskHistory;
+  private dirty: Rect | null = null;
+  private stroke: { last: Point; rect: Rect | null } | null = null;
+
+  constructor(historyBytes?: number) {
+    this.history = new MaskHistory(historyBytes);
+  }
+
+  /** Starts editing `mask` (or an empty one) for an image of the mask's size. */
+  load(mask: Mask | null, image: Size): void {
+    this.mask = mask && mask.width === image.width && mask.height === image.height ? mask : createMask(image.width, image.height);
+    this.image = { width: image.width, height: image.height };
+    this.history.clear();
+    this.edited = false;
+    this.markAll();
+    this.fit();
+  }
+
+  /** Replaces the whole mask as one undoable step (PNG import or drop). */
+  replace(next: Mask, label = 'import'): void {
+    const mask = this.mask;
+    if (!mask) return;
+    this.history.begin(mask);
+    mask.data.set(next.data);
+    this.finishEdit({ x: 0, y: 0, w: mask.width, h: mask.height }, label);
+  }
+
+  setViewSize(size: Size, dpr: number): void {
+    const first = this.viewSize.width === 0;
+    this.viewSize = size;
+    this.dpr = dpr;
+    if (first) this.fit();
+    else if (this.image) this.view = panBy(this.view, 0, 0, this.image, size);
+  }
+
+  fit(): void {
+    if (this.image && this.viewSize.width > 0) this.view = fitView(this.image, this.viewSize, this.dpr, 16);
+  }
+
+  oneToOne(focus?: Point): void {
+    if (this.image) this.view = actualPixels(this.view, this.image, this.viewSize, this.dpr, focus);
+  }
+
+  zoom(factor: number, at?: Point): void {
+    if (!this.image) return;
+    const point = at ?? { x: this.viewSize.width / 2, y: this.viewSize.height / 2 };
+    this.view = zoomAt(this.view, factor, point, this.image, this.viewSize, this.dpr);
+  }
+
+  pan(dx: number, dy: number): void {
+    if (this.image) this.view = panBy(this.view, dx, dy, this.image, this.viewSize);
+  }
+
+  setBrushSize(size: number): void {
+    this.brushSize = Math.round(Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, size)));
+  }
+
+  /** `[` / `]`: about 15% per press, at least one pixel. */
+  stepBrush(direction: 1 | -1): void {
+    const step = Math.max(1, Math.round(this.brushSize * 0.15));
+    this.setBrushSize(this.brushSize + direction * step);
+  }
+
+  /** Pointer down at image coordinates. */
+  beginStroke(p: Point): void {
+    if (!this.mask) return;
+    this.history.begin(this.mask);
+    this.stroke = { last: p, rect: null };
+    this.strokeTo(p);
+  }
+
+  strokeTo(p: Point): void {
+    if (!this.mask || !this.stroke) return;
+    const value = this.tool === 'brush' ? ON : OFF;
+    const rect = paintSegment(this.mask, this.stroke.last, p, this.brushSize / 2, value);
+    this.stroke = { last: p, rect: unionRect(this.stroke.rect, rect) };
+    this.markDirty(rect);
+  }
+
+  endStroke(): void {
+    if (!this.mask || !this.stroke) return;
+    const { rect } = this.stroke;
+    this.stroke = null;
+    this.finishEdit(rect, this.tool);
+  }
+
+  /** Escape during a stroke: put the mask back as it was. */
+  cancelStroke(): void {
+    if (!this.mask || !this.stroke) return;
+    this.history.cancel(this.mask);
+    this.stroke = null;
+    this.markAll();
+  }
+
+  get stroking(): boolean {
+    return this.stroke !== null;
+  }
+
+  grow(): void {
+    this.wholeMaskEdit((m) => grow(m, this.growRadius), 'grow');
+  }
+
+  shrink(): void {
+    this.wholeMaskEdit((m) => shrink(m, this.growRadius), 'shrink');
+  }
+
+  clear(): void {
+    this.wholeMaskEdit((m) => fillMask(m, OFF), 'clear');
+  }
+
+  undo(): void {
+    if (!this.mask || this.stroke) return;
+    const rect = this.history.undo(this.mask);
+    if (rect) this.afterHistory(rect);
+  }
+
+  redo(): void {
+    if (!this.mask || this.stroke) return;
+    const rect = this.history.redo(this.mask);
+    if (rect) this.afterHistory(rect);
+  }
+
+  /** The area repainted since the last call (null: nothing to do). */
+  takeDirty(): Rect | null {
+    const d = this.dirty;
+    this.dirty = null;
+    return d;
+  }
+
+  /** After a successful re-run the current mask is the "saved" one. */
+  markSaved(): void {
+    this.edited = false;
+  }
+
+  private wholeMaskEdit(edit: (m: Mask) => Rect, label: string): void {
+    if (!this.mask || this.stroke) return;
+    this.history.begin(this.mask);
+    this.finishEdit(edit(this.mask), label);
+  }
+
+  private finishEdit(rect: Rect | null, label: string): void {
+    if (!this.mask) return;
+    this.history.commit(this.mask, rect, label);
+    if (this.history.canUndo) this.edited = true;
+    this.markDirty(rect);
+    this.syncHistory();
+  }
+
+  private afterHistory(rect: Rect): void {
+    this.edited = true;
+    this.markDirty(rect);
+    this.syncHistory();
+  }
+
+  private syncHistory(): void {
+    this.canUndo = this.history.canUndo;
+    this.canRedo = this.history.canRedo;
+  }
+
+  private markDirty(rect: Rect | null): void {
+    if (!rect) return;
+    this.dirty = unionRect(this.dirty, rect);
+    this.revision++;
+  }
+
+  private markAll(): void {
+    if (this.mask) this.markDirty({ x: 0, y: 0, w: this.mask.width, h: this.mask.height });
+  }
+}
