@@ -109,6 +109,14 @@ test('invalid requests and unknown albums are clear errors', async () => {
     exportAlbum(db, lib, { albumId: 1, quality: 0, destination: { kind: 'folder', path: join(root.dir, 'x') } }),
     /invalid export request: quality/
   );
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, destination: { kind: 'folder', path: 'relative/out' } }),
+    /must be an absolute path/
+  );
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: join(root.dir, 'no', 'such', 'dir', 'a.zip') } }),
+    /the folder to export into does not exist/
+  );
   assert.throws(() => albumByName(db, 'Nope'), /no album called "Nope"; albums: "Empty", "Family"/);
   const empty = albumByName(db, 'Empty');
   await assert.rejects(exportAlbum(db, lib, { albumId: empty.id, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /has no photos/);

@@ -96,3 +96,10 @@ test('FileNamer sanitises the extension too', () => {
   assert.equal(n.name(1, 'a', 'a', false, '../.j/p:g'), '001 - a.jpg');
   assert.equal(n.name(1, 'b', 'b', false, ''), '001 - b.bin');
 });
+
+test('numbered destinations keep the extension last', async () => {
+  const { numbered } = await import('../../src/main/export/destination.ts');
+  assert.equal(numbered('/x/photos', 1), '/x/photos');
+  assert.equal(numbered('/x/photos', 2), '/x/photos (2)');
+  assert.equal(numbered('/x/album.zip', 3, '.zip'), '/x/album (3).zip');
+});

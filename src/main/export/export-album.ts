@@ -3,6 +3,7 @@
  * `exportAlbum(db, libraryDir, request, onProgress, signal)`.
  */
 import { randomUUID } from 'node:crypto';
+import { isAbsolute } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import { exportRequest, type ExportRequestInput } from '../../shared/schemas.ts';
@@ -29,6 +30,9 @@ export async function exportAlbum(
     throw new StudioError('invalid-input', `invalid export request: ${issue.path.join('.') || 'request'}: ${issue.message}`);
   }
   const r = parsed.data;
+  if (!isAbsolute(r.destination.path)) {
+    throw new StudioError('invalid-input', `the export destination must be an absolute path, got "${r.destination.path}"`);
+  }
   const { album, rows } = albumSnapshot(db, r.albumId);
   const items = await resolveItems(libraryDir, rows);
   return exportItems(

@@ -177,7 +177,8 @@ export async function readBack(
       gps,
       description,
       iccBytes,
-      icc: iccBytes > 0 ? icc : 'none'
+      // sharp tags converted pixels (e.g. CMYK → RGB) with sRGB even when the source had no profile.
+      icc: iccBytes === 0 ? 'none' : icc === 'none' ? 'srgb' : icc
     }
   };
 }
