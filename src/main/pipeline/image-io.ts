@@ -1,0 +1,96 @@
+/**
+ * Decoding and encoding with sharp. Pixels are read upright (EXIF orientation
+ * applied), converted to the sRGB working space, alpha flattened onto white
+ * (restoration has no use for transparency and old scans carry none), at 8 or
+ * 16 bits per channel, never resized. Outputs are PNG, 16-bit when the input
+ * was, grey when the input was, carrying the original's date, GPS, camera and
+ * description with orientation reset (the pixels are already upright).
+ */
+import { basename } from 'node:path';
+import sharp from 'sharp';
+import { StudioError } from '../../shared/errors.ts';
+import { type ExifTags, carriedExif } from '../export/metadata.ts';
+
+/** Decoded pixels, interleaved, upright, sRGB. */
+export interface SourceImage {
+  width: number;
+  height: number;
+  /** 1 (grey) or 3 (RGB). */
+  channels: 1 | 3;
+  bitDepth: 8 | 16;
+  data: Uint8Array | Uint16Array;
+  /** What the output carries over from the original. */
+  exif: ExifTags;
+  hadIcc: boolean;
+}
+
+/** Maps sharp's decode failures to errors that name the file. */
+export function decodeError(path: string, err: unknown): StudioError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const name = basename(path);
+  if (/ENOENT|no such file/i.test(msg)) return new StudioError('not-found', `${name}: file not found (${path})`);
+  if (/unsupported image format|heif|heic/i.test(msg)) return new StudioError('unsupported-format', `${name}: not an image format Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, AVIF): ${msg}`);
+  if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is larger than the 268-megapixel limit`);
+  return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
+}
+
+export async function readSource(path: string): Promise<SourceImage> {
+  try {
+    const meta = await sharp(path).metadata();
+    const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
+    const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
+    const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
+    const { data, info } = await sharp(path, { failOn: 'error' })
+      .rotate()
+      .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
+      .toColourspace(space)
+      .raw({ depth: deep ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const channels = info.channels === 1 ? 1 : 3;
+    if (info.channels !== channels) throw new Error(`unexpected ${info.channels} channels after decoding`);
+    const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return { width: info.width, height: info.height, channels, bitDepth: deep ? 16 : 8, data: pixels, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined };
+  } catch (err) {
+    if (err instanceof StudioError) throw err;
+    throw decodeError(path, err);
+  }
+}
+
+/** Encodes interleaved pixels to PNG bytes with the carried metadata. */
+export async function encodePng(
+  pixels: Uint8Array | Uint16Array,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  meta: { exif: ExifTags; hadIcc: boolean }
+): Promise<Buffer> {
+  const deep = pixels instanceof Uint16Array;
+  let img = sharp(pixels, { raw: { width, height, channels } });
+  img = img.toColourspace(deep ? (channels === 1 ? 'grey16' : 'rgb16') : channels === 1 ? 'b-w' : 'srgb');
+  if (Object.keys(meta.exif).length > 0) img = img.withExif(meta.exif as Record<string, Record<string, string>>);
+  // The pixels were converted to sRGB on decode, so sRGB is the profile that describes them.
+  if (meta.hadIcc && channels === 3) img = img.withIccProfile('srgb');
+  return img.png({ compressionLevel: 6 }).toBuffer();
+}
+
+/** An 8-bit grey mask PNG (0 or 255). */
+export async function encodeMaskPng(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(mask, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+}
+
+/** Reads a mask PNG as 0/1 bytes at the expected size; a size mismatch is an error, not a resize. */
+export async function readMask(path: string, width: number, height: number): Promise<Uint8Array> {
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    decoded = await sharp(path).rotate().flatten({ background: '#000000' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw decodeError(path, err);
+  }
+  const { data, info } = decoded;
+  if (info.width !== width || info.height !== height) {
+    throw new StudioError('invalid-input', `mask ${basename(path)} is ${info.width}×${info.height}, the photo is ${width}×${height}`);
+  }
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels]! >= 128 ? 1 : 0;
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * Scratch masks: the detector runs on a grey copy at the manifest's working
+ * resolution (scratches are wide enough to find there, and it bounds the cost
+ * on a 24 MP scan); its thresholded mask is scaled back to full resolution,
+ * which is what the user edits and what is saved. The mapping network sees it
+ * at latent scale: dilated by `detect.dilate` pixels, then max-pooled ×4.
+ */
+import sharp from 'sharp';
+import type { ModelSet } from './manifest.ts';
+import { type StageContext, type PixelSource, timed } from './stages.ts';
+import { ceilTo, planAxis, reflect, StripBlender } from './tiling.ts';
+import { StudioError } from '../../shared/errors.ts';
+
+/** Runs the detector; returns a full-resolution 0/1 mask. */
+export async function detectMask(ctx: StageContext, models: ModelSet, src: PixelSource): Promise<Uint8Array> {
+  return timed(ctx, 'detect', async () => {
+    const { threshold, workingLongSide } = models.manifest.detect;
+    const scale = Math.min(1, workingLongSide / Math.max(src.width, src.height));
+    const ww = Math.max(1, Math.round(src.width * scale));
+    const wh = Math.max(1, Math.round(src.height * scale));
+    const grey = await sharp(src.data, { raw: { width: src.width, height: src.height, channels: src.channels } })
+      .toColourspace(src.bitDepth === 16 ? 'grey16' : 'b-w')
+      .resize(ww, wh, { fit: 'fill', kernel: 'linear' })
+      .raw({ depth: src.bitDepth === 16 ? 'ushort' : 'uchar' })
+      .toBuffer();
+    const pixels = src.bitDepth === 16 ? new Uint16Array(grey.buffer, grey.byteOffset, grey.byteLength / 2) : new Uint8Array(grey.buffer, grey.byteOffset, grey.byteLength);
+    const norm = 2 / (src.bitDepth === 16 ? 65535 : 255);
+    const mult = models.manifest.stages.detect.spatialMultiple;
+    const ph = ceilTo(wh, mult);
+    const pw = ceilTo(ww, mult);
+    const planY = planAxis(ph, models.manifest.tiling.tile, models.manifest.tiling.overlap, mult);
+    const planX = planAxis(pw, models.manifest.tiling.tile, models.manifest.tiling.overlap, mult);
+    const working = new Uint8Array(ww * wh);
+    const blender = new StripBlender(1, pw, ph, planY.size, (y0, rows, data) => {
+      for (let r = 0; r < rows && y0 + r < wh; r++)
+        for (let x = 0; x < ww; x++) working[(y0 + r) * ww + x] = data[r * pw + x]! >= threshold ? 255 : 0;
+    });
+    const th = planY.size;
+    const tw = planX.size;
+    const input = new Float32Array(th * tw);
+    const tiles = planY.starts.length * planX.starts.length;
+    let n = 0;
+    for (let iy = 0; iy < planY.starts.length; iy++) {
+      for (let ix = 0; ix < planX.starts.length; ix++) {
+        if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
+        const y0 = planY.starts[iy]!;
+        const x0 = planX.starts[ix]!;
+        for (let y = 0; y < th; y++) {
+          const sy = reflect(y0 + y, wh);
+          for (let x = 0; x < tw; x++) input[y * tw + x] = pixels[sy * ww + reflect(x0 + x, ww)]! * norm - 1;
+        }
+        const out = await ctx.sessions.run('detect', { image: { data: input, dims: [1, 1, th, tw] } });
+        blender.add(out.data, y0, x0, th, tw, planY.weights[iy]!, planX.weights[ix]!);
+        ctx.onEvent?.({ type: 'tile', stage: 'detect', tile: ++n, tiles });
+      }
+    }
+    blender.finish();
+    const full = await sharp(working, { raw: { width: ww, height: wh, channels: 1 } })
+      .resize(src.width, src.height, { fit: 'fill', kernel: 'nearest' })
+      .raw()
+      .toBuffer();
+    const mask = new Uint8Array(src.width * src.height);
+    for (let i = 0; i < mask.length; i++) mask[i] = full[i]! >= 128 ? 1 : 0;
+    return mask;
+  });
+}
+
+/** Share of pixels marked as defect. */
+export function coverage(mask: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i]!;
+  return mask.length ? n / mask.length : 0;
+}
+
+/**
+ * The mask at latent scale: a latent cell is 1 when any full-resolution mask
+ * pixel within `dilate` pixels of its 4×4 block is set (dilation and max-pool
+ * in one separable pass). Cells over the padding mirror the photo's edge.
+ */
+export function latentMask(mask: Uint8Array, width: number, height: number, latH: number, latW: number, dilate: number): Float32Array {
+  const rows = new Uint8Array(height * latW);
+  for (let y = 0; y < height; y++) {
+    const line = y * width;
+    for (let lx = 0; lx < latW; lx++) {
+      let v = 0;
+      for (let x = 4 * lx - dilate; x <= 4 * lx + 3 + dilate && !v; x++) v = mask[line + reflect(x, width)]!;
+      rows[y * latW + lx] = v;
+    }
+  }
+  const out = new Float32Array(latH * latW);
+  for (let ly = 0; ly < latH; ly++) {
+    for (let lx = 0; lx < latW; lx++) {
+      let v = 0;
+      for (let y = 4 * ly - dilate; y <= 4 * ly + 3 + dilate && !v; y++) v = rows[reflect(y, height) * latW + lx]!;
+      out[ly * latW + lx] = v;
+    }
+  }
+  return out;
+}

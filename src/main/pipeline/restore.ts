@@ -1,0 +1,176 @@
+/**
+ * One photo through the engine: decode → (detect) → encode → map → decode →
+ * PNG, plus the latent cache that lets an edited mask re-run only map + decode.
+ * Outputs are staged and committed together, so a failure or a cancel leaves
+ * nothing behind; the original file is only ever read.
+ */
+import { join } from 'node:path';
+import { StudioError } from '../../shared/errors.ts';
+import { commitAll, exists, ioError, type StagedFile, stageFile } from './atomic-write.ts';
+import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
+import { type LatentHeader, MASK_FILE, readLatentCache, writeLatentCache } from './latent-cache.ts';
+import { coverage, detectMask, latentMask } from './mask.ts';
+import type { ModelSessions } from './sessions.ts';
+import { type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
+
+export type ScratchMode = 'auto' | 'on' | 'off';
+
+/** A detected mask covering less than this share of the photo counts as "nothing significant" for `auto`. */
+export const AUTO_MIN_COVERAGE = 0.0005;
+
+/** Options of one restore. */
+export interface RestoreOptions extends Omit<StageContext, 'sessions'> {
+  outPath: string;
+  overwrite?: boolean;
+  scratches?: ScratchMode;
+  /** A full-resolution mask PNG to use instead of detection (white = defect). */
+  maskPath?: string;
+  /** Also write the mask used, as an 8-bit PNG. */
+  maskOutPath?: string | null;
+  /** Keep the latent + mask here for mapping-only re-runs. */
+  cacheDir?: string | null;
+}
+
+/** What a restore did. */
+export interface RestoreResult {
+  outPath: string;
+  maskPath: string | null;
+  cacheDir: string | null;
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  channels: 1 | 3;
+  /** Whether a non-empty defect mask went into the mapping. */
+  scratchesUsed: boolean;
+  maskCoverage: number;
+  /** Seconds per stage that ran; stages absent here did not run. */
+  seconds: Partial<Record<'detect' | 'encode' | 'map' | 'decode', number>>;
+}
+
+async function refuseExisting(paths: (string | null | undefined)[], overwrite: boolean): Promise<void> {
+  if (overwrite) return;
+  for (const p of paths) if (p && (await exists(p))) throw ioError(p, Object.assign(new Error('exists'), { code: 'EEXIST' }));
+}
+
+export async function restoreFile(sessions: ModelSessions, inputPath: string, options: RestoreOptions): Promise<RestoreResult> {
+  const overwrite = options.overwrite ?? false;
+  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
+  const seconds: RestoreResult['seconds'] = {};
+  const ctx: StageContext = {
+    sessions,
+    signal: options.signal,
+    tile: options.tile,
+    onEvent: (e) => {
+      if (e.type === 'stage' && e.phase === 'end') seconds[e.stage] = e.seconds;
+      options.onEvent?.(e);
+    }
+  };
+  const models = sessions.models;
+  const src = await readSource(inputPath);
+  const g = geometry(models, src.width, src.height, options.tile);
+  const mode = options.scratches ?? 'auto';
+  let mask: Uint8Array;
+  if (options.maskPath) mask = await readMask(options.maskPath, src.width, src.height);
+  else if (mode === 'off') mask = new Uint8Array(src.width * src.height);
+  else mask = await detectMask(ctx, models, src);
+  let cover = coverage(mask);
+  if (!options.maskPath && mode === 'auto' && cover < AUTO_MIN_COVERAGE) {
+    mask.fill(0);
+    cover = 0;
+  }
+  const latent = await timed(ctx, 'encode', () => encodeFull(ctx, src, g));
+  const header: LatentHeader = {
+    format: 1,
+    modelId: models.manifest.modelId,
+    encodeSha256: models.manifest.stages.encode.sha256,
+    channels: g.channels,
+    latH: g.latH,
+    latW: g.latW,
+    width: src.width,
+    height: src.height,
+    imageChannels: src.channels,
+    bitDepth: src.bitDepth,
+    exif: src.exif,
+    hadIcc: src.hadIcc
+  };
+  const needMaskPng = options.maskOutPath || options.cacheDir;
+  const maskPng = needMaskPng ? await encodeMaskPng(mask.map((v) => v * 255), src.width, src.height) : null;
+  if (options.cacheDir) await writeLatentCache(options.cacheDir, header, latent, maskPng!);
+  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng);
+  return { ...result, cacheDir: options.cacheDir ?? null, seconds };
+}
+
+/**
+ * Mapping-only re-run from a latent cache with a new mask: map + decode only.
+ * With `newCacheDir` the new mask is recorded there next to a link to the same latent.
+ */
+export async function rerunMapping(
+  sessions: ModelSessions,
+  cacheDir: string,
+  maskPath: string,
+  options: Omit<RestoreOptions, 'scratches' | 'maskPath' | 'cacheDir'> & { newCacheDir?: string | null }
+): Promise<RestoreResult> {
+  const overwrite = options.overwrite ?? false;
+  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
+  const seconds: RestoreResult['seconds'] = {};
+  const ctx: StageContext = {
+    sessions,
+    signal: options.signal,
+    tile: options.tile,
+    onEvent: (e) => {
+      if (e.type === 'stage' && e.phase === 'end') seconds[e.stage] = e.seconds;
+      options.onEvent?.(e);
+    }
+  };
+  const { header, latent } = await readLatentCache(cacheDir, sessions.models.manifest.stages.encode.sha256);
+  const mask = await readMask(maskPath, header.width, header.height);
+  const maskPng = await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height);
+  if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, latent, maskPng);
+  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng);
+  return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
+}
+
+async function mapAndWrite(
+  ctx: StageContext,
+  header: LatentHeader,
+  latent: Float32Array,
+  mask: Uint8Array,
+  options: { outPath: string; overwrite: boolean; maskOutPath?: string | null },
+  maskPng: Buffer | null
+): Promise<Omit<RestoreResult, 'cacheDir' | 'seconds'>> {
+  const g = geometry(ctx.sessions.models, header.width, header.height, ctx.tile);
+  if (g.latH !== header.latH || g.latW !== header.latW || g.channels !== header.channels) {
+    throw new StudioError('conflict', 'latent cache does not match the current model geometry; run a full restore');
+  }
+  const cover = coverage(mask);
+  const latMask = latentMask(mask, header.width, header.height, g.latH, g.latW, ctx.sessions.models.manifest.detect.dilate);
+  const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g));
+  const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth));
+  if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
+  const staged: StagedFile[] = [];
+  try {
+    const png = await encodePng(pixels.data, header.width, header.height, pixels.channels, header);
+    staged.push(await stageFile(options.outPath, png, options.overwrite));
+    if (options.maskOutPath) staged.push(await stageFile(options.maskOutPath, maskPng ?? (await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height)), options.overwrite));
+    if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
+    await commitAll(staged);
+  } catch (err) {
+    await Promise.all(staged.map((f) => f.abort()));
+    throw err;
+  }
+  return {
+    outPath: options.outPath,
+    maskPath: options.maskOutPath ?? null,
+    width: header.width,
+    height: header.height,
+    bitDepth: header.bitDepth,
+    channels: header.imageChannels,
+    scratchesUsed: cover > 0,
+    maskCoverage: cover
+  };
+}
+
+/** The cached mask of a restore, for the mask editor to start from. */
+export function cachedMaskPath(cacheDir: string): string {
+  return join(cacheDir, MASK_FILE);
+}
