@@ -1,0 +1,109 @@
+/**
+ * `heirloom restore <files|dirs…> --out DIR`: restores each photo into
+ * `DIR/<stem>.png` (and `DIR/<stem>.mask.png` with --save-mask). A file that
+ * fails gets one clear line and the others still run; the exit code is 1 if
+ * any failed. Nothing is overwritten without --overwrite.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { StudioError, toErrorShape } from '../../../shared/errors.ts';
+import { expandInputs } from '../../pipeline/inputs.ts';
+import { loadModelSet } from '../../pipeline/manifest.ts';
+import { defaultModelDirs } from '../../pipeline/models-dir.ts';
+import { parseProvider } from '../../pipeline/providers.ts';
+import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
+import { ModelSessions } from '../../pipeline/sessions.ts';
+
+export const summary = 'restore photos with the ONNX models: DIR/<name>.png (16-bit in → 16-bit out), optional masks';
+export const usage =
+  'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR]';
+
+type Outcome = { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult } | { input: string; status: 'failed'; kind: string; message: string };
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string' },
+      scratches: { type: 'string', default: 'auto' },
+      'save-mask': { type: 'boolean', default: false },
+      ep: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      overwrite: { type: 'boolean', default: false },
+      models: { type: 'string' },
+      tile: { type: 'string' }
+    },
+    allowPositionals: true,
+    strict: true
+  });
+  if (positionals.length === 0) throw new StudioError('invalid-input', 'give at least one photo or folder to restore');
+  if (!values.out) throw new StudioError('invalid-input', '--out DIR is required');
+  const scratches = values.scratches as ScratchMode;
+  if (!['auto', 'on', 'off'].includes(scratches)) throw new StudioError('invalid-input', `--scratches must be auto, on or off (got "${values.scratches}")`);
+  const threads = values.threads === undefined ? 0 : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 0) throw new StudioError('invalid-input', `--threads must be a whole number ≥ 0 (got "${values.threads}")`);
+  const tile = values.tile === undefined ? undefined : Number(values.tile);
+  if (tile !== undefined && (!Number.isInteger(tile) || tile < 16)) throw new StudioError('invalid-input', `--tile must be a whole number ≥ 16`);
+  const provider = parseProvider(values.ep!);
+  const outDir = resolve(values.out);
+  await mkdir(outDir, { recursive: true }).catch(() => undefined);
+  if (!(await stat(outDir).then((s) => s.isDirectory(), () => false))) throw new StudioError('not-found', `output folder ${outDir} does not exist and cannot be created`);
+
+  const models = await loadModelSet(values.models ? [values.models] : defaultModelDirs());
+  const sessions = await ModelSessions.open(models, { provider, threads });
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  log(`execution provider: ${sessions.choice.reason}`);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const outcomes: Outcome[] = [];
+  try {
+    const inputs = await expandInputs(positionals);
+    if (inputs.length === 0) throw new StudioError('invalid-input', 'no images found in the given folders');
+    for (const [i, item] of inputs.entries()) {
+      const prefix = `[${i + 1}/${inputs.length}]`;
+      if (item.error) {
+        outcomes.push({ input: item.input, status: 'failed', kind: 'invalid-input', message: item.error });
+        process.stderr.write(`${prefix} failed: ${item.error}\n`);
+        continue;
+      }
+      const output = join(outDir, `${item.stem}.png`);
+      const mask = values['save-mask'] ? join(outDir, `${item.stem}.mask.png`) : null;
+      try {
+        const result = await restoreFile(sessions, item.input, {
+          outPath: output,
+          maskOutPath: mask,
+          overwrite: values.overwrite,
+          scratches,
+          tile,
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.type === 'tile' && process.stderr.isTTY) process.stderr.write(`\r${prefix} ${e.stage} ${e.tile}/${e.tiles}\x1b[K`);
+          }
+        });
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        outcomes.push({ input: item.input, status: 'restored', output, mask, result });
+        const total = Object.values(result.seconds).reduce((a, b) => a + b, 0);
+        log(`${prefix} ${item.input} → ${output} (${result.width}×${result.height}, ${result.bitDepth}-bit, scratches ${result.scratchesUsed ? 'repaired' : 'none'}, ${total.toFixed(1)} s)`);
+      } catch (err) {
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        const shape = toErrorShape(err);
+        outcomes.push({ input: item.input, status: 'failed', kind: shape.kind, message: shape.message });
+        process.stderr.write(`${prefix} failed: ${item.input}: ${shape.message}\n`);
+        if (shape.kind === 'cancelled') break;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await sessions.release();
+  }
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  if (values.json) {
+    console.log(JSON.stringify({ provider: sessions.choice, modelId: models.manifest.modelId, restored: outcomes.length - failed, failed, outcomes }));
+  } else log(`${outcomes.length - failed} restored, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
