@@ -1,0 +1,132 @@
+/**
+ * The engine end to end on the real onnxruntime path with the tiny
+ * random-weight model set: tiling equivalence and seams, image formats and
+ * metadata, the latent cache and mapping-only re-run.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import exifReader from 'exif-reader';
+import sharp from 'sharp';
+import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
+import { rerunMapping, restoreFile } from '../../src/main/pipeline/restore.ts';
+import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
+import type { StageEvent } from '../../src/main/pipeline/stages.ts';
+import { TAKEN, TINY_MODELS, colourPng, exifJpeg, greyJpeg, maxAbsDiff, pixels, png16, tempDir } from '../fixtures/pipeline-images.ts';
+
+let sessions: ModelSessions;
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+
+before(async () => {
+  tmp = await tempDir('pipeline');
+  sessions = await ModelSessions.open(await loadModelSet(TINY_MODELS), { provider: 'cpu', threads: 1 });
+});
+after(async () => {
+  await sessions.release();
+  await tmp.cleanup();
+});
+
+/** A 0/255 mask PNG with a diagonal "scratch" and a blob. */
+async function scratchMask(path: string, width: number, height: number): Promise<void> {
+  const m = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) if (Math.abs(x - y) < 2 || (x - 60) ** 2 + (y - 40) ** 2 < 60) m[y * width + x] = 255;
+  await sharp(m, { raw: { width, height, channels: 1 } }).png().toFile(path);
+}
+
+test('a tiled run matches a whole-image run and shows no seams', async () => {
+  const input = join(tmp.dir, 'tiling.png');
+  const mask = join(tmp.dir, 'tiling.mask.png');
+  await colourPng(input, 301, 233);
+  await scratchMask(mask, 301, 233);
+  const tiles: StageEvent[] = [];
+  const tiled = await restoreFile(sessions, input, { outPath: join(tmp.dir, 'tiled.png'), maskPath: mask, tile: 64, onEvent: (e) => e.type === 'tile' && tiles.push(e) });
+  await restoreFile(sessions, input, { outPath: join(tmp.dir, 'whole.png'), maskPath: mask, tile: 4096 });
+  const decodeTiles = tiles.filter((e) => e.type === 'tile' && e.stage === 'decode').at(-1);
+  assert.ok(decodeTiles && decodeTiles.type === 'tile' && decodeTiles.tiles >= 20, 'the tiled run really used many tiles');
+  assert.ok(tiled.scratchesUsed);
+  const a = await pixels(join(tmp.dir, 'tiled.png'));
+  const b = await pixels(join(tmp.dir, 'whole.png'));
+  assert.deepEqual([a.info.width, a.info.height], [301, 233]);
+  const diff = maxAbsDiff(a.data, b.data);
+  assert.ok(diff <= 2, `max difference ${diff}/255`);
+  // Seams: along the tile boundaries the tiled output must not differ from the whole-image run more than elsewhere.
+  const boundaryCols = [48, 96, 144, 192, 240];
+  let seam = 0;
+  for (const x of boundaryCols) for (let y = 0; y < 233; y++) for (let c = 0; c < 3; c++) seam += Math.abs(a.data[(y * 301 + x) * 3 + c]! - b.data[(y * 301 + x) * 3 + c]!);
+  assert.ok(seam / (boundaryCols.length * 233 * 3) < 0.5, `mean difference on tile boundaries ${seam}`);
+});
+
+test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied and metadata kept', async () => {
+  await png16(join(tmp.dir, 'deep.png'), 70, 50);
+  const deep = await restoreFile(sessions, join(tmp.dir, 'deep.png'), { outPath: join(tmp.dir, 'deep.out.png'), scratches: 'off' });
+  assert.equal(deep.bitDepth, 16);
+  const deepMeta = await sharp(join(tmp.dir, 'deep.out.png')).metadata();
+  assert.equal(deepMeta.depth, 'ushort');
+  assert.deepEqual([deepMeta.width, deepMeta.height], [70, 50]);
+
+  await greyJpeg(join(tmp.dir, 'grey.jpg'), 64, 40);
+  await restoreFile(sessions, join(tmp.dir, 'grey.jpg'), { outPath: join(tmp.dir, 'grey.out.png') });
+  const greyMeta = await sharp(join(tmp.dir, 'grey.out.png')).metadata();
+  assert.equal(greyMeta.channels, 1);
+
+  await exifJpeg(join(tmp.dir, 'rotated.jpg'));
+  await restoreFile(sessions, join(tmp.dir, 'rotated.jpg'), { outPath: join(tmp.dir, 'rotated.out.png') });
+  const meta = await sharp(join(tmp.dir, 'rotated.out.png')).metadata();
+  assert.deepEqual([meta.width, meta.height], [48, 80], 'pixels are upright');
+  assert.ok(meta.orientation === undefined || meta.orientation === 1);
+  assert.ok(meta.icc, 'an sRGB profile describes the converted pixels');
+  const exif = exifReader(meta.exif!);
+  assert.equal(exif.Image?.ImageDescription, 'grandparents, lake');
+  assert.ok(exif.Photo?.DateTimeOriginal instanceof Date);
+  assert.equal((exif.Photo!.DateTimeOriginal as Date).toISOString().slice(0, 19), TAKEN.replace(/^(\d+):(\d+):(\d+) /, '$1-$2-$3T'));
+  assert.equal(exif.GPSInfo?.GPSLatitudeRef, 'N');
+  assert.ok(Array.isArray(exif.GPSInfo?.GPSLatitude));
+});
+
+test('a mapping-only re-run runs map + decode only and equals a full run with the same mask', async () => {
+  const input = join(tmp.dir, 'cache.png');
+  await colourPng(input, 160, 120);
+  const cacheDir = join(tmp.dir, 'cache-v1');
+  const fullStages: string[] = [];
+  await restoreFile(sessions, input, {
+    outPath: join(tmp.dir, 'cache.v1.png'),
+    scratches: 'off',
+    cacheDir,
+    onEvent: (e) => e.type === 'stage' && e.phase === 'start' && fullStages.push(e.stage)
+  });
+  assert.deepEqual(fullStages, ['encode', 'map', 'decode'], '--scratches off does not run the detector');
+
+  const edited = join(tmp.dir, 'edited-mask.png');
+  await scratchMask(edited, 160, 120);
+  const rerunStages: string[] = [];
+  const rerun = await rerunMapping(sessions, cacheDir, edited, {
+    outPath: join(tmp.dir, 'cache.v2.png'),
+    newCacheDir: join(tmp.dir, 'cache-v2'),
+    onEvent: (e) => e.type === 'stage' && e.phase === 'start' && rerunStages.push(e.stage)
+  });
+  assert.deepEqual(rerunStages, ['map', 'decode']);
+  assert.ok(rerun.scratchesUsed && rerun.maskCoverage > 0);
+  await restoreFile(sessions, input, { outPath: join(tmp.dir, 'cache.full2.png'), maskPath: edited });
+  const a = await pixels(join(tmp.dir, 'cache.v2.png'));
+  const b = await pixels(join(tmp.dir, 'cache.full2.png'));
+  assert.equal(maxAbsDiff(a.data, b.data), 0);
+  const v1 = await pixels(join(tmp.dir, 'cache.v1.png'));
+  assert.ok(maxAbsDiff(a.data, v1.data) > 0, 'the edited mask changed the result');
+
+  await writeFile(join(tmp.dir, 'small-mask.png'), await sharp(Buffer.alloc(100), { raw: { width: 10, height: 10, channels: 1 } }).png().toBuffer());
+  await assert.rejects(rerunMapping(sessions, cacheDir, join(tmp.dir, 'small-mask.png'), { outPath: join(tmp.dir, 'x.png') }), /is 10×10, the photo is 160×120/);
+});
+
+test('scratches: on saves the detected mask at full resolution; the output is never overwritten without asking', async () => {
+  const input = join(tmp.dir, 'mask.png');
+  await colourPng(input, 90, 70);
+  const out = join(tmp.dir, 'mask.out.png');
+  const maskOut = join(tmp.dir, 'mask.out.mask.png');
+  await restoreFile(sessions, input, { outPath: out, maskOutPath: maskOut, scratches: 'on' });
+  const m = await sharp(maskOut).metadata();
+  assert.deepEqual([m.width, m.height, m.channels], [90, 70, 1]);
+  await assert.rejects(restoreFile(sessions, input, { outPath: out }), { kind: 'conflict' });
+  await restoreFile(sessions, input, { outPath: out, overwrite: true, scratches: 'off' });
+});
