@@ -28,7 +28,7 @@ export interface SourceImage {
 export function decodeError(path: string, err: unknown): StudioError {
   const msg = err instanceof Error ? err.message : String(err);
   const name = basename(path);
-  if (/ENOENT|no such file/i.test(msg)) return new StudioError('not-found', `${name}: file not found (${path})`);
+  if (/ENOENT|no such file|input file is missing/i.test(msg)) return new StudioError('not-found', `${name}: file not found (${path})`);
   if (/unsupported image format|heif|heic/i.test(msg)) return new StudioError('unsupported-format', `${name}: not an image format Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, AVIF): ${msg}`);
   if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is larger than the 268-megapixel limit`);
   return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
