@@ -1,0 +1,79 @@
+/**
+ * `heirloom restore` as a user runs it: a folder with good and bad photos,
+ * per-file failure lines, exit code, --save-mask, --json, --overwrite, --ep.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { TINY_MODELS, colourPng, png16, tempDir } from '../fixtures/pipeline-images.ts';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'heirloom.mjs');
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+
+async function heirloom(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, 'restore', ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+before(async () => {
+  tmp = await tempDir('cli-restore');
+  const photos = join(tmp.dir, 'photos');
+  await mkdir(join(photos, 'box2'), { recursive: true });
+  await colourPng(join(photos, 'wedding.png'), 72, 56);
+  await png16(join(photos, 'box2', 'deep.png'), 40, 36);
+  await writeFile(join(photos, 'broken.jpg'), 'not a jpeg at all');
+  await writeFile(join(photos, 'readme.txt'), 'ignored: not an image extension');
+});
+after(() => tmp.cleanup());
+
+test('restores a folder, reports the broken file, exits 1, writes masks', async () => {
+  const out = join(tmp.dir, 'out');
+  const r = await heirloom([join(tmp.dir, 'photos'), '--out', out, '--save-mask', '--models', TINY_MODELS, '--threads', '1', '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /failed: .*broken\.jpg: broken\.jpg: not an image format Heirloom can read/);
+  const report = JSON.parse(r.stdout) as { restored: number; failed: number; provider: { provider: string; reason: string } };
+  assert.equal(report.restored, 2);
+  assert.equal(report.failed, 1);
+  assert.equal(report.provider.provider, 'cpu');
+  assert.deepEqual((await readdir(out)).sort(), ['deep.mask.png', 'deep.png', 'wedding.mask.png', 'wedding.png']);
+  assert.equal((await sharp(join(out, 'deep.png')).metadata()).depth, 'ushort', '16-bit in → 16-bit out');
+  assert.equal((await sharp(join(out, 'wedding.mask.png')).metadata()).width, 72);
+});
+
+test('never overwrites without --overwrite', async () => {
+  const out = join(tmp.dir, 'again');
+  const photo = join(tmp.dir, 'photos', 'wedding.png');
+  const first = await heirloom([photo, '--out', out, '--models', TINY_MODELS, '--scratches', 'off']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /wedding\.png → .*again[/\\]wedding\.png \(72×56, 8-bit, scratches none/);
+  const second = await heirloom([photo, '--out', out, '--models', TINY_MODELS]);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /already exists \(use --overwrite to replace it\)/);
+  const third = await heirloom([photo, '--out', out, '--models', TINY_MODELS, '--overwrite']);
+  assert.equal(third.code, 0, third.stderr);
+});
+
+test('bad options and an unusable provider are clear errors', async () => {
+  const photo = join(tmp.dir, 'photos', 'wedding.png');
+  const out = join(tmp.dir, 'opts');
+  const badMode = await heirloom([photo, '--out', out, '--scratches', 'maybe', '--models', TINY_MODELS]);
+  assert.notEqual(badMode.code, 0);
+  assert.match(badMode.stderr, /--scratches must be auto, on or off/);
+  const noModels = await heirloom([photo, '--out', out, '--models', join(tmp.dir, 'no-models')]);
+  assert.notEqual(noModels.code, 0);
+  assert.match(noModels.stderr, /no model manifest found; tried: .*no-models/);
+  if (process.platform === 'linux') {
+    const cuda = await heirloom([photo, '--out', out, '--ep', 'cuda', '--models', TINY_MODELS]);
+    if (cuda.code !== 0) assert.match(cuda.stderr, /execution provider "cuda" is not usable here: CUDA provider not installed/);
+  }
+});
