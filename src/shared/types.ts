@@ -101,3 +101,67 @@ export interface ExportResult {
   unrestored: number;
   manifest: string;
 }
+
+/** Restore jobs, versions and the engine (issue 5). */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobInfo {
+  id: number;
+  kind: 'restore' | 'rerun';
+  photoId: number;
+  versionId: number | null;
+  state: JobState;
+  stage: string | null;
+  /** 0..1 */
+  progress: number;
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** Pushed on every state change and (throttled) on progress of a job. */
+export interface JobEvent {
+  jobId: number;
+  photoId: number;
+  kind: 'restore' | 'rerun';
+  state: JobState;
+  stage: string | null;
+  tile: number | null;
+  tiles: number | null;
+  /** 0..100 */
+  percent: number;
+  etaSeconds: number | null;
+  versionId: number | null;
+  error: string | null;
+}
+
+export interface VersionInfo {
+  id: number;
+  photoId: number;
+  kind: 'restore' | 'rerun';
+  parentVersionId: number | null;
+  modelId: string;
+  modelSha256: string;
+  options: Record<string, unknown>;
+  /** Relative to the library folder. */
+  maskPath: string | null;
+  outputPath: string;
+  latentPath: string | null;
+  stats: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** Where inference runs and why, in plain words. */
+export interface EngineInfo {
+  requested: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'coreml';
+  provider: string | null;
+  label: string | null;
+  reason: string | null;
+  rejected: { provider: string; reason: string }[];
+  threads: number;
+  modelId: string | null;
+  /** Why the engine cannot run (models missing, provider unusable), else null. */
+  error: string | null;
+}

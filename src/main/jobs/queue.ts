@@ -1,0 +1,289 @@
+/**
+ * The persisted restore queue, host side. Jobs live in SQLite; one runner
+ * process executes them one at a time. On start, jobs a crash left `running`
+ * go back to the queue; a runner that dies is restarted and its job retried
+ * (up to `maxAttempts`); a job that fails is recorded and the queue moves on;
+ * cancelling aborts the runner's job (killing the runner if it does not stop
+ * promptly) and removes the job's folder, so no partial output survives.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../shared/errors.ts';
+import type { EngineInfo, JobEvent } from '../../shared/types.ts';
+import { claimNextJob, endJob, enqueueJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
+import { getVersion, insertVersion, originalFile } from '../library/queries/jobs-versions.ts';
+import type { ScratchMode } from '../pipeline/restore.ts';
+import { plannedStages, ProgressTracker } from './progress.ts';
+import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
+import type { RunnerHandle, SpawnRunner } from './spawn.ts';
+
+/** What the queue needs from its host. */
+export interface JobQueueOptions {
+  db: Database.Database;
+  libraryDir: string;
+  spawn: SpawnRunner;
+  config: RunnerConfig;
+  emit?: (event: JobEvent) => void;
+  /** Runner deaths a job survives before it is marked failed. */
+  maxAttempts?: number;
+  /** How long a cancelled job may take to stop before its runner is killed. */
+  cancelGraceMs?: number;
+}
+
+interface Active {
+  job: JobRow;
+  runnerJob: RunnerJob;
+  tracker: ProgressTracker;
+  lastWrite: number;
+  settle: () => void;
+}
+
+export class JobQueue {
+  private runner: RunnerHandle | null = null;
+  private active: Active | null = null;
+  private closed = false;
+  private pumping = false;
+  private idleWaiters: (() => void)[] = [];
+  private engine: EngineInfo;
+  private modelSha: string | null = null;
+  /** Runner processes started so far (tests check restarts). */
+  spawned = 0;
+
+  constructor(private readonly o: JobQueueOptions) {
+    this.engine = { requested: o.config.provider, provider: null, label: null, reason: null, rejected: [], threads: o.config.threads, modelId: null, error: null };
+  }
+
+  /** Crash recovery, then work through the queue. */
+  start(): number {
+    const requeued = requeueInterrupted(this.o.db);
+    void this.pump();
+    return requeued;
+  }
+
+  enqueueRestore(photoId: number, options: { scratches?: ScratchMode; tile?: number } = {}): JobRow {
+    originalFile(this.o.db, this.o.libraryDir, photoId); // fail now, not in the runner, if the original is gone
+    const job = enqueueJob(this.o.db, 'restore', photoId, { scratches: options.scratches ?? 'auto', ...(options.tile ? { tile: options.tile } : {}) });
+    this.announce(job, {});
+    void this.pump();
+    return job;
+  }
+
+  /** Queues a mapping-only re-run of `versionId` with an edited full-resolution mask (PNG bytes). */
+  async enqueueRerun(versionId: number, maskPng: Uint8Array, options: { tile?: number } = {}): Promise<JobRow> {
+    const parent = getVersion(this.o.db, versionId);
+    if (!parent.latentPath) throw new StudioError('conflict', `version ${versionId} has no latent cache; restore the photo again`);
+    const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
+    await mkdir(dir, { recursive: true });
+    const maskFile = join(dir, `${randomUUID()}.png`);
+    await writeFile(maskFile, maskPng);
+    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath: this.rel(maskFile), scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
+    this.announce(job, {});
+    void this.pump();
+    return job;
+  }
+
+  cancel(jobId: number): boolean {
+    const job = getJob(this.o.db, jobId);
+    if (!endJob(this.o.db, jobId, 'cancelled', { error: 'cancelled' })) return false;
+    this.announce(getJob(this.o.db, jobId), {});
+    if (this.active?.job.id === jobId && this.runner) {
+      const runner = this.runner;
+      runner.send({ type: 'cancel', jobId });
+      setTimeout(() => {
+        if (this.active?.job.id === jobId && this.runner === runner) runner.kill();
+      }, this.o.cancelGraceMs ?? 3000).unref();
+    }
+    return job.state === 'queued' || job.state === 'running';
+  }
+
+  /** Applies new provider/thread settings: the runner restarts with them before the next job. */
+  reconfigure(config: RunnerConfig): void {
+    this.o.config = config;
+    this.engine = { ...this.engine, requested: config.provider, threads: config.threads };
+    if (this.runner && !this.active) this.runner.send({ type: 'configure', config });
+  }
+
+  get engineInfo(): EngineInfo {
+    return this.engine;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (!this.active && !claimablePeek(this.o.db)) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  close(): void {
+    this.closed = true;
+    this.runner?.kill();
+    this.runner = null;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    try {
+      for (let job = claimNextJob(this.o.db); job && !this.closed; job = this.closed ? null : claimNextJob(this.o.db)) await this.execute(job);
+    } finally {
+      this.pumping = false;
+      if (!this.active) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private ensureRunner(): RunnerHandle {
+    if (this.runner) return this.runner;
+    const runner = this.o.spawn();
+    this.spawned++;
+    this.runner = runner;
+    runner.onMessage((m) => this.onMessage(m));
+    runner.onExit((code) => this.onExit(runner, code));
+    runner.send({ type: 'configure', config: this.o.config });
+    return runner;
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    const dir = join(this.o.libraryDir, 'versions', String(job.photoId), `job-${job.id}`);
+    await rm(dir, { recursive: true, force: true }); // whatever a crashed attempt left
+    let runnerJob: RunnerJob;
+    try {
+      await mkdir(dir, { recursive: true });
+      runnerJob = this.runnerJob(job, dir);
+    } catch (err) {
+      endJob(this.o.db, job.id, 'failed', { error: (err as Error).message });
+      this.announce(getJob(this.o.db, job.id), {});
+      return;
+    }
+    const stages = plannedStages(job.kind, String(job.options.scratches ?? 'auto'), Boolean(runnerJob.maskPath));
+    await new Promise<void>((settle) => {
+      this.active = { job, runnerJob, tracker: new ProgressTracker(stages), lastWrite: 0, settle };
+      this.announce(job, {});
+      this.ensureRunner().send({ type: 'run', job: runnerJob });
+    });
+  }
+
+  private runnerJob(job: JobRow, dir: string): RunnerJob {
+    const tile = typeof job.options.tile === 'number' ? job.options.tile : undefined;
+    const base = { jobId: job.id, kind: job.kind, outPath: join(dir, 'restored.png'), cacheDir: dir, tile };
+    if (job.kind === 'rerun') {
+      const parent = getVersion(this.o.db, Number(job.options.parentVersionId));
+      return { ...base, input: '', scratches: 'on', maskPath: this.abs(String(job.options.maskPath)), parentCacheDir: this.abs(parent.latentPath!) };
+    }
+    const scratches = (job.options.scratches ?? 'auto') as ScratchMode;
+    return { ...base, input: originalFile(this.o.db, this.o.libraryDir, job.photoId).path, scratches };
+  }
+
+  private onMessage(m: RunnerMessage): void {
+    if (m.type === 'ready') {
+      this.modelSha = m.modelSha256;
+      this.engine = { ...this.engine, provider: m.choice.provider, label: m.choice.label, reason: m.choice.reason, rejected: m.choice.rejected, modelId: m.modelId, error: null };
+      return;
+    }
+    if (m.type === 'config-error') {
+      this.engine = { ...this.engine, provider: null, label: null, reason: null, error: m.error.message };
+      return;
+    }
+    const a = this.active;
+    if (!a || a.job.id !== m.jobId) return;
+    if (m.type === 'event') {
+      a.tracker.update(m.event);
+      const now = performance.now();
+      if (m.event.type === 'stage' || now - a.lastWrite > 250) {
+        a.lastWrite = now;
+        setJobProgress(this.o.db, a.job.id, a.tracker.stage ?? m.event.stage, a.tracker.fraction);
+        const tile = m.event.type === 'tile' ? m.event : null;
+        this.announce({ ...a.job, state: 'running' }, { stage: m.event.stage, tile: tile?.tile ?? null, tiles: tile?.tiles ?? null });
+      }
+      return;
+    }
+    if (m.type === 'done') void this.finish(a, m.result);
+    else void this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message);
+  }
+
+  private async finish(a: Active, result: Extract<RunnerMessage, { type: 'done' }>['result']): Promise<void> {
+    const { db } = this.o;
+    const dir = a.runnerJob.cacheDir;
+    const committed = db.transaction(() => {
+      if (getJob(db, a.job.id).state !== 'running') return null; // cancelled while finishing
+      const version = insertVersion(db, {
+        photoId: a.job.photoId,
+        kind: a.job.kind,
+        parentVersionId: a.job.kind === 'rerun' ? Number(a.job.options.parentVersionId) : null,
+        modelId: this.engine.modelId ?? 'unknown',
+        modelSha256: this.modelSha ?? '',
+        options: a.job.options,
+        maskPath: this.rel(join(dir, 'mask.png')),
+        outputPath: this.rel(result.outPath),
+        latentPath: this.rel(dir),
+        stats: { seconds: result.seconds, maskCoverage: result.maskCoverage, scratchesUsed: result.scratchesUsed, width: result.width, height: result.height, bitDepth: result.bitDepth }
+      });
+      endJob(db, a.job.id, 'done', { versionId: version.id });
+      return version;
+    })();
+    if (!committed) await rm(dir, { recursive: true, force: true });
+    await this.cleanupMask(a.job);
+    this.settle(a, committed?.id ?? null);
+  }
+
+  private async fail(a: Active, message: string): Promise<void> {
+    if (message !== 'cancelled') endJob(this.o.db, a.job.id, 'failed', { error: message });
+    await rm(a.runnerJob.cacheDir, { recursive: true, force: true });
+    await this.cleanupMask(a.job);
+    this.settle(a, null);
+  }
+
+  private onExit(runner: RunnerHandle, code: number | null): void {
+    if (this.runner === runner) this.runner = null;
+    const a = this.active;
+    if (!a || this.closed) return;
+    const job = getJob(this.o.db, a.job.id);
+    if (job.state === 'running') {
+      const retry = job.attempts < (this.o.maxAttempts ?? 3);
+      endJob(this.o.db, job.id, retry ? 'queued' : 'failed', {
+        error: retry ? null : `the restore process stopped unexpectedly (exit code ${code ?? 'signal'}) ${job.attempts} times`
+      });
+    }
+    void rm(a.runnerJob.cacheDir, { recursive: true, force: true }).then(() => this.settle(a, null));
+  }
+
+  private settle(a: Active, versionId: number | null): void {
+    if (this.active !== a) return;
+    this.active = null;
+    this.announce(getJob(this.o.db, a.job.id), { versionId });
+    a.settle();
+  }
+
+  private async cleanupMask(job: JobRow): Promise<void> {
+    if (job.kind === 'rerun' && typeof job.options.maskPath === 'string') await rm(this.abs(job.options.maskPath), { force: true });
+  }
+
+  private announce(job: JobRow, extra: Partial<JobEvent>): void {
+    const tracker = this.active?.job.id === job.id ? this.active.tracker : null;
+    this.o.emit?.({
+      jobId: job.id,
+      photoId: job.photoId,
+      kind: job.kind,
+      state: job.state,
+      stage: job.stage,
+      tile: null,
+      tiles: null,
+      percent: Math.round((job.state === 'done' ? 1 : (tracker?.fraction ?? job.progress)) * 1000) / 10,
+      etaSeconds: tracker?.etaSeconds ?? null,
+      versionId: job.versionId,
+      error: job.error,
+      ...extra
+    });
+  }
+
+  private rel(p: string): string {
+    return relative(this.o.libraryDir, p).split('\\').join('/');
+  }
+  private abs(p: string): string {
+    return resolve(this.o.libraryDir, p);
+  }
+}
+
+function claimablePeek(db: Database.Database): boolean {
+  return db.prepare(`SELECT 1 FROM jobs WHERE state IN ('queued', 'running') LIMIT 1`).get() !== undefined;
+}

@@ -1,0 +1,116 @@
+/**
+ * The restore queue in the `jobs` table (migration 0010): enqueue, claim the
+ * oldest queued job, progress, finish/fail/cancel, and the crash recovery that
+ * puts jobs left `running` by a dead process back in the queue. Only the host
+ * process writes here; the runner process never opens the database.
+ */
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../../shared/errors.ts';
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type JobKind = 'restore' | 'rerun';
+
+/** A row of `jobs`, options parsed. */
+export interface JobRow {
+  id: number;
+  kind: JobKind;
+  photoId: number;
+  versionId: number | null;
+  state: JobState;
+  stage: string | null;
+  progress: number;
+  options: Record<string, unknown>;
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+interface RawJob {
+  id: number;
+  kind: JobKind;
+  photo_id: number;
+  version_id: number | null;
+  state: JobState;
+  stage: string | null;
+  progress: number | null;
+  options: string | null;
+  error: string | null;
+  attempts: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+function toJob(r: RawJob): JobRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    photoId: r.photo_id,
+    versionId: r.version_id,
+    state: r.state,
+    stage: r.stage,
+    progress: r.progress ?? 0,
+    options: r.options ? (JSON.parse(r.options) as Record<string, unknown>) : {},
+    error: r.error,
+    attempts: r.attempts ?? 0,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at
+  };
+}
+
+const now = () => new Date().toISOString();
+
+export function enqueueJob(db: Database.Database, kind: JobKind, photoId: number, options: Record<string, unknown>, versionId: number | null = null): JobRow {
+  const info = db
+    .prepare(`INSERT INTO jobs (kind, photo_id, version_id, state, stage, progress, options, error, attempts, created_at) VALUES (?, ?, ?, 'queued', NULL, 0, ?, NULL, 0, ?)`)
+    .run(kind, photoId, versionId, JSON.stringify(options), now());
+  return getJob(db, Number(info.lastInsertRowid));
+}
+
+export function getJob(db: Database.Database, id: number): JobRow {
+  const row = db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
+  if (!row) throw new StudioError('not-found', `no job ${id}`);
+  return toJob(row);
+}
+
+/** Jobs newest first; `active` limits to queued and running ones. */
+export function listJobs(db: Database.Database, options: { active?: boolean; limit?: number } = {}): JobRow[] {
+  const rows = options.active
+    ? db.prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY id LIMIT ?`).all(options.limit ?? 1000)
+    : db.prepare(`SELECT * FROM jobs ORDER BY id DESC LIMIT ?`).all(options.limit ?? 1000);
+  return (rows as RawJob[]).map(toJob);
+}
+
+/** Atomically takes the oldest queued job and marks it running. */
+export function claimNextJob(db: Database.Database): JobRow | null {
+  return db.transaction(() => {
+    const row = db.prepare(`SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).get() as { id: number } | undefined;
+    if (!row) return null;
+    db.prepare(`UPDATE jobs SET state = 'running', started_at = ?, attempts = COALESCE(attempts, 0) + 1, error = NULL, stage = NULL, progress = 0 WHERE id = ?`).run(now(), row.id);
+    return getJob(db, row.id);
+  })();
+}
+
+export function setJobProgress(db: Database.Database, id: number, stage: string, progress: number): void {
+  db.prepare(`UPDATE jobs SET stage = ?, progress = ? WHERE id = ? AND state = 'running'`).run(stage, progress, id);
+}
+
+/** Ends a job; only a queued or running job changes state (a cancelled job stays cancelled). */
+export function endJob(db: Database.Database, id: number, state: 'done' | 'failed' | 'cancelled' | 'queued', fields: { error?: string | null; versionId?: number | null } = {}): boolean {
+  const info = db
+    .prepare(
+      `UPDATE jobs SET state = ?, error = ?, version_id = COALESCE(?, version_id), finished_at = CASE WHEN ? = 'queued' THEN NULL ELSE ? END,
+              progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
+        WHERE id = ? AND state IN ('queued', 'running')`
+    )
+    .run(state, fields.error ?? null, fields.versionId ?? null, state, now(), state, id);
+  return info.changes > 0;
+}
+
+/** Crash recovery at start-up: jobs a dead process left running go back to the queue. */
+export function requeueInterrupted(db: Database.Database): number {
+  return db.prepare(`UPDATE jobs SET state = 'queued', stage = NULL, progress = 0 WHERE state = 'running'`).run().changes;
+}

@@ -1,0 +1,174 @@
+/**
+ * The persisted queue with a real runner process (child_process + tsx) and
+ * the tiny ONNX models: restore → version row, re-run from the latent cache,
+ * skip-and-report, cancel without leftovers, a runner killed mid-job and a
+ * host restart with a job left running.
+ */
+import assert from 'node:assert/strict';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import type { JobEvent } from '../../src/shared/types.ts';
+import { getJob } from '../../src/main/library/queries/jobs-queue.ts';
+import { getVersion, listVersions } from '../../src/main/library/queries/jobs-versions.ts';
+import { JobQueue } from '../../src/main/jobs/queue.ts';
+import { nodeRunnerSpawner, type RunnerHandle } from '../../src/main/jobs/spawn.ts';
+import { addPhoto, openTestLibrary } from '../fixtures/jobs-library.ts';
+import { TINY_MODELS, colourPng, tempDir } from '../fixtures/pipeline-images.ts';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+before(async () => {
+  tmp = await tempDir('jobs');
+});
+after(() => tmp.cleanup());
+
+const config = { modelDirs: [TINY_MODELS], provider: 'cpu' as const, threads: 1 };
+
+/** A spawner that remembers its runners so a test can kill one. */
+function trackingSpawner(): { spawn: () => RunnerHandle; runners: RunnerHandle[] } {
+  const base = nodeRunnerSpawner();
+  const runners: RunnerHandle[] = [];
+  return { runners, spawn: () => runners[runners.push(base()) - 1]! };
+}
+
+async function library(name: string) {
+  const dir = join(tmp.dir, name);
+  const db = await openTestLibrary(dir);
+  return { dir, db };
+}
+
+test('a restore job creates a version, sets it current, and a re-run reuses its latent', async () => {
+  const { dir, db } = await library('basic');
+  await colourPng(join(tmp.dir, 'a.png'), 96, 64);
+  const photo = await addPhoto(db, dir, join(tmp.dir, 'a.png'), 96, 64);
+  const events: JobEvent[] = [];
+  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config, emit: (e) => events.push(e) });
+  try {
+    queue.start();
+    const job = queue.enqueueRestore(photo, { scratches: 'on' });
+    await queue.whenIdle();
+    const done = getJob(db, job.id);
+    assert.equal(done.state, 'done', done.error ?? '');
+    const v = getVersion(db, done.versionId!);
+    assert.equal(v.modelId, 'tiny-random-fixture');
+    assert.match(v.modelSha256, /^[0-9a-f]{64}$/);
+    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v.id);
+    assert.deepEqual((await readdir(join(dir, v.latentPath!))).sort(), ['latent.f32', 'latent.json', 'mask.png', 'restored.png']);
+    assert.equal((await sharp(join(dir, v.outputPath)).metadata()).width, 96);
+    assert.ok(events.some((e) => e.state === 'running' && e.stage === 'decode' && e.percent > 0));
+    assert.equal(events.at(-1)!.state, 'done');
+    assert.equal(queue.engineInfo.provider, 'cpu');
+
+    const mask = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } }).png().toBuffer();
+    const rerun = await queue.enqueueRerun(v.id, mask);
+    await queue.whenIdle();
+    const rr = getJob(db, rerun.id);
+    assert.equal(rr.state, 'done', rr.error ?? '');
+    const v2 = getVersion(db, rr.versionId!);
+    assert.equal(v2.kind, 'rerun');
+    assert.equal(v2.parentVersionId, v.id);
+    assert.deepEqual(Object.keys(v2.stats.seconds as object).sort(), ['decode', 'map'], 'only map and decode ran');
+    assert.equal(listVersions(db, photo).length, 2);
+    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v.id, 'an existing current version is kept');
+  } finally {
+    queue.close();
+    db.close();
+  }
+});
+
+test('a failing file is reported and the queue moves on; cancel leaves nothing behind', async () => {
+  const { dir, db } = await library('fail-cancel');
+  await colourPng(join(tmp.dir, 'b.png'), 64, 48);
+  await colourPng(join(tmp.dir, 'big.png'), 640, 480);
+  const good = await addPhoto(db, dir, join(tmp.dir, 'b.png'), 64, 48);
+  const big = await addPhoto(db, dir, join(tmp.dir, 'big.png'), 640, 480);
+  const events: JobEvent[] = [];
+  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config, emit: (e) => events.push(e), cancelGraceMs: 2000 });
+  try {
+    // Damage the stored original of the first photo after queueing it: the runner must fail it and go on.
+    const first = queue.enqueueRestore(good, { scratches: 'off' });
+    const sha = (db.prepare('SELECT sha256 FROM photos WHERE id = ?').get(good) as { sha256: string }).sha256;
+    const shaDir = sha.slice(0, 2);
+    const originals = (await readdir(join(dir, 'originals', shaDir))).filter((n) => n.startsWith(sha));
+    await writeFile(join(dir, 'originals', shaDir, originals[0]!), 'not an image');
+    const slow = queue.enqueueRestore(big, { scratches: 'off', tile: 64 });
+    queue.start();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (events.some((e) => e.jobId === slow.id && e.state === 'running' && e.stage === 'encode')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    assert.equal(queue.cancel(slow.id), true);
+    await queue.whenIdle();
+    const f = getJob(db, first.id);
+    assert.equal(f.state, 'failed');
+    assert.match(f.error!, /damaged|not an image format/);
+    assert.equal(getJob(db, slow.id).state, 'cancelled');
+    await assert.rejects(stat(join(dir, 'versions', String(big), `job-${slow.id}`)), 'the cancelled job left no folder');
+    assert.equal(listVersions(db, big).length, 0);
+  } finally {
+    queue.close();
+    db.close();
+  }
+});
+
+test('a runner killed mid-job is restarted and the job re-run to the end', async () => {
+  const { dir, db } = await library('kill');
+  await colourPng(join(tmp.dir, 'k.png'), 512, 384);
+  const photo = await addPhoto(db, dir, join(tmp.dir, 'k.png'), 512, 384);
+  const tracker = trackingSpawner();
+  let killed = false;
+  const queue = new JobQueue({
+    db,
+    libraryDir: dir,
+    spawn: tracker.spawn,
+    config,
+    emit: (e) => {
+      if (!killed && e.state === 'running' && e.stage === 'map') {
+        killed = true;
+        process.kill(tracker.runners[0]!.pid!, 'SIGKILL');
+      }
+    }
+  });
+  try {
+    queue.start();
+    const job = queue.enqueueRestore(photo, { scratches: 'off', tile: 64 });
+    await queue.whenIdle();
+    const done = getJob(db, job.id);
+    assert.ok(killed, 'the runner was killed mid-job');
+    assert.equal(done.state, 'done', done.error ?? '');
+    assert.equal(done.attempts, 2);
+    assert.equal(queue.spawned, 2, 'a new runner was started');
+    assert.ok(done.versionId);
+  } finally {
+    queue.close();
+    db.close();
+  }
+});
+
+test('after a host crash, jobs left running are queued again and finish', async () => {
+  const { dir, db } = await library('restart');
+  await colourPng(join(tmp.dir, 'r.png'), 80, 60);
+  const photo = await addPhoto(db, dir, join(tmp.dir, 'r.png'), 80, 60);
+  // A previous host claimed this job and died: the row says running.
+  db.prepare(`INSERT INTO jobs (kind, photo_id, state, options, attempts, created_at, started_at) VALUES ('restore', ?, 'running', '{"scratches":"off"}', 1, ?, ?)`).run(
+    photo,
+    new Date().toISOString(),
+    new Date().toISOString()
+  );
+  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config });
+  try {
+    assert.equal(queue.start(), 1);
+    await queue.whenIdle();
+    const job = getJob(db, 1);
+    assert.equal(job.state, 'done', job.error ?? '');
+    assert.equal(job.attempts, 2);
+  } finally {
+    queue.close();
+    db.close();
+  }
+});
