@@ -35,7 +35,15 @@ export const channels = {
   'import:paths': channel(z.tuple([s.importRequest])).returns<t.ImportReport>(),
   'import:pickAndImport': channel(z.tuple([s.pickRequest])).returns<t.ImportReport | null>(),
   'export:album': channel(z.tuple([s.exportRequest])).returns<t.ExportResult>(),
-  'export:cancel': channel(z.tuple([s.exportId])).returns<boolean>()
+  'export:cancel': channel(z.tuple([s.exportId])).returns<boolean>(),
+  'restore:start': channel(z.tuple([s.restoreRequest])).returns<t.JobInfo[]>(),
+  'restore:rerunMapping': channel(z.tuple([s.rerunRequest])).returns<t.JobInfo>(),
+  'jobs:list': channel(z.tuple([s.jobsQuery])).returns<t.JobInfo[]>(),
+  'jobs:cancel': channel(z.tuple([s.jobId])).returns<boolean>(),
+  'versions:list': channel(z.tuple([s.photoId])).returns<t.VersionInfo[]>(),
+  'versions:delete': channel(z.tuple([s.versionId])).returns<void>(),
+  'engine:info': channel(z.tuple([])).returns<t.EngineInfo>(),
+  'engine:setProvider': channel(z.tuple([s.engineSettings])).returns<t.EngineInfo>()
 } as const;
 
 export type Channels = typeof channels;
@@ -62,7 +70,15 @@ export const apiNames = {
   importPaths: 'import:paths',
   pickAndImport: 'import:pickAndImport',
   exportAlbum: 'export:album',
-  cancelExport: 'export:cancel'
+  cancelExport: 'export:cancel',
+  startRestore: 'restore:start',
+  rerunMapping: 'restore:rerunMapping',
+  listJobs: 'jobs:list',
+  cancelJob: 'jobs:cancel',
+  listVersions: 'versions:list',
+  deleteVersion: 'versions:delete',
+  engineInfo: 'engine:info',
+  setEngineProvider: 'engine:setProvider'
 } as const satisfies Record<string, ChannelName>;
 
 type ApiNames = typeof apiNames;
@@ -72,6 +88,7 @@ export interface StudioEvents {
   'import:progress': t.ImportProgress;
   'library:changed': t.LibraryChange;
   'export:progress': t.ExportProgress;
+  'jobs:event': t.JobEvent;
 }
 export type EventName = keyof StudioEvents;
 

@@ -62,3 +62,22 @@ export const exportRequest = z.object({
 });
 export type ExportRequestInput = z.input<typeof exportRequest>;
 export type ExportRequest = z.output<typeof exportRequest>;
+
+/** Restore jobs and versions (issue 5). */
+export const scratchMode = z.enum(['auto', 'on', 'off']);
+export const jobId = z.number().int().positive();
+export const versionId = z.number().int().positive();
+export const restoreRequest = z.object({
+  photoIds: z.array(photoId).min(1).max(100_000),
+  scratches: scratchMode.default('auto')
+});
+export const rerunRequest = z.object({
+  versionId,
+  /** The edited full-resolution mask as PNG bytes (white = defect). */
+  maskPng: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength < 512 * 1024 * 1024, 'mask PNG must be 1 byte to 512 MB')
+});
+export const jobsQuery = z.object({ active: z.boolean().default(false), limit: z.number().int().min(1).max(10_000).default(500) });
+export const engineSettings = z.object({
+  provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'webgpu', 'coreml']),
+  threads: z.number().int().min(0).max(256).default(0)
+});

@@ -46,6 +46,7 @@ export class JobQueue {
   private closed = false;
   private pumping = false;
   private idleWaiters: (() => void)[] = [];
+  private readyWaiters: (() => void)[] = [];
   private engine: EngineInfo;
   private modelSha: string | null = null;
   /** Runner processes started so far (tests check restarts). */
@@ -101,12 +102,26 @@ export class JobQueue {
   /** Applies new provider/thread settings: the runner restarts with them before the next job. */
   reconfigure(config: RunnerConfig): void {
     this.o.config = config;
-    this.engine = { ...this.engine, requested: config.provider, threads: config.threads };
-    if (this.runner && !this.active) this.runner.send({ type: 'configure', config });
+    this.engine = { ...this.engine, requested: config.provider, threads: config.threads, provider: null, label: null, reason: null, rejected: [], error: null };
+    // The runner applies it in order: after the job it is running, before the next.
+    this.runner?.send({ type: 'configure', config });
   }
 
   get engineInfo(): EngineInfo {
     return this.engine;
+  }
+
+  /** Starts the runner if needed and resolves once it has chosen a provider (or failed to). */
+  probeEngine(timeoutMs = 60_000): Promise<EngineInfo> {
+    if (this.engine.provider || this.engine.error) return Promise.resolve(this.engine);
+    return new Promise((done) => {
+      const timer = setTimeout(() => done(this.engine), timeoutMs);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        done(this.engine);
+      });
+      this.ensureRunner();
+    });
   }
 
   /** Resolves when nothing is queued or running. */
@@ -178,10 +193,12 @@ export class JobQueue {
     if (m.type === 'ready') {
       this.modelSha = m.modelSha256;
       this.engine = { ...this.engine, provider: m.choice.provider, label: m.choice.label, reason: m.choice.reason, rejected: m.choice.rejected, modelId: m.modelId, error: null };
+      for (const w of this.readyWaiters.splice(0)) w();
       return;
     }
     if (m.type === 'config-error') {
       this.engine = { ...this.engine, provider: null, label: null, reason: null, error: m.error.message };
+      for (const w of this.readyWaiters.splice(0)) w();
       return;
     }
     const a = this.active;

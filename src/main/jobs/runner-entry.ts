@@ -5,7 +5,7 @@
  * same file serves both. A crash here costs one job attempt, never the host.
  */
 import { createHash } from 'node:crypto';
-import { toErrorShape } from '../../shared/errors.ts';
+import { StudioError, type StudioErrorShape, toErrorShape } from '../../shared/errors.ts';
 import { loadModelSet } from '../pipeline/manifest.ts';
 import { rerunMapping, restoreFile } from '../pipeline/restore.ts';
 import { ModelSessions } from '../pipeline/sessions.ts';
@@ -23,6 +23,7 @@ let sessions: ModelSessions | null = null;
 let config: RunnerConfig | null = null;
 let current: { jobId: number; controller: AbortController } | null = null;
 let chain = Promise.resolve();
+let configError: StudioErrorShape | null = null;
 
 async function configure(next: RunnerConfig): Promise<void> {
   await sessions?.release();
@@ -35,8 +36,10 @@ async function configure(next: RunnerConfig): Promise<void> {
     const stages = models.manifest.stages;
     const modelSha256 = createHash('sha256').update([stages.detect, stages.encode, stages.map, stages.decode].map((s) => s.sha256).join('')).digest('hex');
     post({ type: 'ready', choice: sessions.choice, modelId: models.manifest.modelId, modelSha256 });
+    configError = null;
   } catch (err) {
-    post({ type: 'config-error', error: toErrorShape(err) });
+    configError = toErrorShape(err);
+    post({ type: 'config-error', error: configError });
   }
 }
 
@@ -47,7 +50,7 @@ async function run(job: RunnerJob): Promise<void> {
     if (!sessions) {
       if (!config) throw new Error('runner used before it was configured');
       await configure(config);
-      if (!sessions) throw new Error('the models could not be loaded');
+      if (!sessions) throw new StudioError(configError?.kind ?? 'model', configError?.message ?? 'the models could not be loaded');
     }
     const onEvent = (event: Parameters<NonNullable<Parameters<typeof restoreFile>[2]['onEvent']>>[0]) => post({ type: 'event', jobId: job.jobId, event });
     const common = { outPath: job.outPath, overwrite: true, tile: job.tile, signal: controller.signal, onEvent };

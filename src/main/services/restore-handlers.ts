@@ -1,0 +1,99 @@
+/**
+ * IPC/bridge handlers for restoring: queue restores and mask re-runs, list and
+ * cancel jobs, list and delete versions, report and change where inference
+ * runs. The work itself happens in the job queue's runner process; these
+ * handlers only touch the database and the queue. Spread into the services'
+ * handler map by `createServices`; call `close()` from the services' close.
+ */
+import { rm } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../shared/contract.ts';
+import { StudioError } from '../../shared/errors.ts';
+import { JobQueue } from '../jobs/queue.ts';
+import { nodeRunnerSpawner, type SpawnRunner } from '../jobs/spawn.ts';
+import { getJob, listJobs, type JobRow } from '../library/queries/jobs-queue.ts';
+import { deleteVersion, listVersions } from '../library/queries/jobs-versions.ts';
+import { defaultModelDirs } from '../pipeline/models-dir.ts';
+import type { JobInfo } from '../../shared/types.ts';
+
+/** What the restore handlers need from the running services. */
+export interface RestoreHandlerDeps {
+  db: Database.Database;
+  libraryDir: string;
+  emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
+  /** Electron passes `utilityRunnerSpawner(utilityProcess, …)`; plain Node defaults to a tsx child process. */
+  spawn?: SpawnRunner;
+  modelDirs?: string[];
+}
+
+type RestoreChannels =
+  | 'restore:start'
+  | 'restore:rerunMapping'
+  | 'jobs:list'
+  | 'jobs:cancel'
+  | 'versions:list'
+  | 'versions:delete'
+  | 'engine:info'
+  | 'engine:setProvider';
+
+/** The handlers, keyed by channel. */
+export type RestoreHandlers = {
+  [C in RestoreChannels]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
+};
+
+function jobInfo(j: JobRow): JobInfo {
+  const { options: _options, ...info } = j;
+  void _options;
+  return info;
+}
+
+export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: RestoreHandlers; queue: JobQueue; close(): void } {
+  const queue = new JobQueue({
+    db: deps.db,
+    libraryDir: deps.libraryDir,
+    spawn: deps.spawn ?? nodeRunnerSpawner(),
+    config: { modelDirs: deps.modelDirs ?? defaultModelDirs(), provider: 'auto', threads: 0 },
+    emit: (e) => {
+      deps.emit('jobs:event', e);
+      if (e.state === 'done') deps.emit('library:changed', { scope: 'versions' });
+    }
+  });
+  queue.start();
+  const handlers: RestoreHandlers = {
+    async 'restore:start'(request) {
+      return request.photoIds.map((id) => jobInfo(queue.enqueueRestore(id, { scratches: request.scratches })));
+    },
+    async 'restore:rerunMapping'(request) {
+      return jobInfo(await queue.enqueueRerun(request.versionId, request.maskPng));
+    },
+    async 'jobs:list'(query) {
+      return listJobs(deps.db, query).map(jobInfo);
+    },
+    async 'jobs:cancel'(jobId) {
+      getJob(deps.db, jobId);
+      return queue.cancel(jobId);
+    },
+    async 'versions:list'(photoId) {
+      return listVersions(deps.db, photoId);
+    },
+    async 'versions:delete'(versionId) {
+      const v = deleteVersion(deps.db, versionId);
+      // Only ever delete inside the library's versions folder.
+      const root = resolve(deps.libraryDir, 'versions') + sep;
+      const dir = v.latentPath ? resolve(deps.libraryDir, v.latentPath) : null;
+      if (dir && dir.startsWith(root)) await rm(dir, { recursive: true, force: true });
+      else if (resolve(deps.libraryDir, v.outputPath).startsWith(root)) await rm(resolve(deps.libraryDir, v.outputPath), { force: true });
+      deps.emit('library:changed', { scope: 'versions' });
+    },
+    async 'engine:info'() {
+      return queue.probeEngine();
+    },
+    async 'engine:setProvider'(settings) {
+      if (!settings) throw new StudioError('invalid-input', 'engine settings are required');
+      queue.reconfigure({ modelDirs: deps.modelDirs ?? defaultModelDirs(), provider: settings.provider, threads: settings.threads });
+      return queue.probeEngine();
+    }
+  };
+  return { handlers, queue, close: () => queue.close() };
+}
