@@ -41,5 +41,6 @@ export type RunnerMessage =
   | { type: 'ready'; choice: ProviderChoice; modelId: string; modelSha256: string }
   | { type: 'config-error'; error: StudioErrorShape }
   | { type: 'event'; jobId: number; event: StageEvent }
-  | { type: 'done'; jobId: number; result: RestoreResult }
+  /** `maxRssMB`: the runner's peak resident memory so far (the bench reads it). */
+  | { type: 'done'; jobId: number; result: RestoreResult; maxRssMB: number }
   | { type: 'failed'; jobId: number; error: StudioErrorShape };

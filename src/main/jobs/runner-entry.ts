@@ -58,7 +58,7 @@ async function run(job: RunnerJob): Promise<void> {
       job.kind === 'rerun'
         ? await rerunMapping(sessions, job.parentCacheDir!, job.maskPath!, { ...common, newCacheDir: job.cacheDir })
         : await restoreFile(sessions, job.input, { ...common, scratches: job.scratches, maskPath: job.maskPath, cacheDir: job.cacheDir });
-    post({ type: 'done', jobId: job.jobId, result });
+    post({ type: 'done', jobId: job.jobId, result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) });
   } catch (err) {
     post({ type: 'failed', jobId: job.jobId, error: toErrorShape(err) });
   } finally {

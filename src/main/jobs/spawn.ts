@@ -50,7 +50,7 @@ export interface UtilityProcessLike {
   };
 }
 
-/** Electron: forks the bundled runner (`out/main/runner-entry.js`) as a utility process. */
+/** Electron: forks the bundled runner (`out/main/runner.js`, the `runner` input of electron.vite.config.ts) as a utility process. */
 export function utilityRunnerSpawner(utilityProcess: UtilityProcessLike, entry: string): SpawnRunner {
   return () => {
     const child = utilityProcess.fork(entry, [], { serviceName: 'Heirloom restore runner', stdio: 'ignore' });

@@ -5,7 +5,7 @@
  * again (size, bit depth, grey or colour, carried EXIF). The header is written
  * last, so a directory without one is an unfinished cache and is ignored.
  */
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
 import type { ExifTags } from '../export/metadata.ts';
@@ -37,9 +37,19 @@ async function writeAtomically(path: string, data: Uint8Array | string): Promise
   await rename(temp, path);
 }
 
-export async function writeLatentCache(dir: string, header: LatentHeader, latent: Float32Array, maskPng: Buffer): Promise<void> {
+/** Writes a cache; `latent` may instead name an existing cache whose latent is shared (hard link, copy as fallback). */
+export async function writeLatentCache(dir: string, header: LatentHeader, latent: Float32Array | { shareFrom: string }, maskPng: Buffer): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeAtomically(join(dir, LATENT_FILE), new Uint8Array(latent.buffer, latent.byteOffset, latent.byteLength));
+  if (latent instanceof Float32Array) await writeAtomically(join(dir, LATENT_FILE), new Uint8Array(latent.buffer, latent.byteOffset, latent.byteLength));
+  else {
+    const from = join(latent.shareFrom, LATENT_FILE);
+    const to = join(dir, LATENT_FILE);
+    // A re-run's latent is the parent's, byte for byte: share it instead of writing hundreds of MB again.
+    await link(from, to).catch(async () => {
+      await copyFile(from, `${to}.tmp-${process.pid}`);
+      await rename(`${to}.tmp-${process.pid}`, to);
+    });
+  }
   await writeAtomically(join(dir, MASK_FILE), maskPng);
   await writeAtomically(join(dir, HEADER_FILE), JSON.stringify(header, null, 1));
 }

@@ -125,7 +125,7 @@ export async function rerunMapping(
   const { header, latent } = await readLatentCache(cacheDir, sessions.models.manifest.stages.encode.sha256);
   const mask = await readMask(maskPath, header.width, header.height);
   const maskPng = await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height);
-  if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, latent, maskPng);
+  if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, { shareFrom: cacheDir }, maskPng);
   const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng);
   return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
 }
