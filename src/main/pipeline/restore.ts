@@ -66,7 +66,7 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     }
   };
   const models = sessions.models;
-  const src = await readSource(inputPath);
+  let src: Awaited<ReturnType<typeof readSource>> | null = await readSource(inputPath);
   const g = geometry(models, src.width, src.height, options.tile);
   const mode = options.scratches ?? 'auto';
   let mask: Uint8Array;
@@ -78,7 +78,8 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     mask.fill(0);
     cover = 0;
   }
-  const latent = await timed(ctx, 'encode', () => encodeFull(ctx, src, g));
+  let pixels: typeof src | null = src;
+  const latent = await timed(ctx, 'encode', () => encodeFull(ctx, pixels!, g));
   const header: LatentHeader = {
     format: 1,
     modelId: models.manifest.modelId,
@@ -93,8 +94,9 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     exif: src.exif,
     hadIcc: src.hadIcc
   };
+  src = pixels = null; // the decoded photo is not needed past the encoder: a 24 MP scan's pixels can go before decode
   const needMaskPng = options.maskOutPath || options.cacheDir;
-  const maskPng = needMaskPng ? await encodeMaskPng(mask.map((v) => v * 255), src.width, src.height) : null;
+  const maskPng = needMaskPng ? await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height) : null;
   if (options.cacheDir) await writeLatentCache(options.cacheDir, header, latent, maskPng!);
   const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng);
   return { ...result, cacheDir: options.cacheDir ?? null, seconds };

@@ -120,9 +120,13 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
   return latent;
 }
 
-/** Runs the mapping network over the latent in overlapping tiles; `mask` is [latH][latW], 1 = defect. */
+/**
+ * Runs the mapping network over the latent in overlapping tiles; `mask` is [latH][latW], 1 = defect.
+ * Works in place: the blender only flushes rows above the current row of tiles, which no later tile
+ * reads, so the input latent is overwritten with the mapped one and no second latent is allocated.
+ */
 export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Float32Array, g: Geometry): Promise<Float32Array> {
-  const out = new Float32Array(latent.length);
+  const out = latent;
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
     for (let c = 0; c < g.channels; c++) out.set(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), c * plane + y0 * g.latW);
