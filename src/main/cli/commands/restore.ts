@@ -17,7 +17,7 @@ import { ModelSessions } from '../../pipeline/sessions.ts';
 
 export const summary = 'restore photos with the ONNX models: DIR/<name>.png (16-bit in → 16-bit out), optional masks';
 export const usage =
-  'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR]';
+  'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR] [--tile PX]';
 
 type Outcome = { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult } | { input: string; status: 'failed'; kind: string; message: string };
 
