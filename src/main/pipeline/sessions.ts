@@ -105,6 +105,10 @@ async function createSession(path: string, provider: Provider, threads: number):
   return ort.InferenceSession.create(path, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    // Tiles come in a few shapes, but the arena keeps every peak it ever reached and the memory
+    // pattern planner caches a plan per shape: both cost far more RSS than they save time here.
+    enableCpuMemArena: true,
+    enableMemPattern: false,
     // Fatal only: a failed provider load is reported by us, in words, not as a C++ log line.
     logSeverityLevel: 4,
     ...(threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {})
