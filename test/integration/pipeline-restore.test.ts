@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
-import { rerunMapping, restoreFile } from '../../src/main/pipeline/restore.ts';
+import { restoreFile } from '../../src/main/pipeline/restore.ts';
+import { rerunMapping } from '../../src/main/pipeline/rerun.ts';
 import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
 import type { StageEvent } from '../../src/main/pipeline/stages.ts';
 import { TAKEN, TINY_MODELS, colourPng, exifJpeg, greyJpeg, maxAbsDiff, pixels, png16, tempDir } from '../fixtures/pipeline-images.ts';
@@ -129,4 +130,41 @@ test('scratches: on saves the detected mask at full resolution; the output is ne
   assert.deepEqual([m.width, m.height, m.channels], [90, 70, 1]);
   await assert.rejects(restoreFile(sessions, input, { outPath: out }), { kind: 'conflict' });
   await restoreFile(sessions, input, { outPath: out, overwrite: true, scratches: 'off' });
+});
+
+test('a re-run given the parent output runs only the tiles the mask edit touches, with the same result', async () => {
+  const input = join(tmp.dir, 'local.png');
+  await colourPng(input, 320, 240);
+  const before = join(tmp.dir, 'local-before.png');
+  await scratchMask(before, 320, 240);
+  const cacheDir = join(tmp.dir, 'local-v1');
+  const parentOut = join(tmp.dir, 'local.v1.png');
+  await restoreFile(sessions, input, { outPath: parentOut, maskPath: before, cacheDir, tile: 64 });
+  // The edit: one small stroke in the lower right corner.
+  const edited = join(tmp.dir, 'local-after.png');
+  const m = (await sharp(before).toColourspace('b-w').raw().toBuffer()) as Buffer;
+  for (let y = 200; y < 210; y++) for (let x = 280; x < 300; x++) m[y * 320 + x] = 255;
+  await sharp(m, { raw: { width: 320, height: 240, channels: 1 } }).png().toFile(edited);
+  const tiles: Record<string, number> = {};
+  await rerunMapping(sessions, cacheDir, edited, {
+    outPath: join(tmp.dir, 'local.v2.png'),
+    previousOutput: parentOut,
+    newCacheDir: join(tmp.dir, 'local-v2'),
+    tile: 64,
+    onEvent: (e) => {
+      if (e.type === 'tile') tiles[e.stage] = e.tiles;
+    }
+  });
+  const total = Math.ceil(240 / 48) * Math.ceil(320 / 48);
+  assert.ok(tiles.map! > 0 && tiles.map! <= 9 && tiles.map! < total / 3, `map ran ${tiles.map} tiles`);
+  assert.ok(tiles.decode! <= 16, `decode ran ${tiles.decode} tiles`);
+  await restoreFile(sessions, input, { outPath: join(tmp.dir, 'local.full.png'), maskPath: edited, tile: 64 });
+  const a = await pixels(join(tmp.dir, 'local.v2.png'));
+  const b = await pixels(join(tmp.dir, 'local.full.png'));
+  assert.ok(maxAbsDiff(a.data, b.data) <= 1, `differs by ${maxAbsDiff(a.data, b.data)}`);
+  // A second re-run from the new version (chained edits) also works from its cache.
+  await rerunMapping(sessions, join(tmp.dir, 'local-v2'), before, { outPath: join(tmp.dir, 'local.v3.png'), previousOutput: join(tmp.dir, 'local.v2.png'), tile: 64 });
+  const c = await pixels(join(tmp.dir, 'local.v3.png'));
+  const v1 = await pixels(parentOut);
+  assert.ok(maxAbsDiff(c.data, v1.data) <= 1, 'undoing the edit gives the first version back');
 });

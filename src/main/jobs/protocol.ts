@@ -24,6 +24,8 @@ export interface RunnerJob {
   maskPath?: string;
   /** Re-run: the version folder whose latent is reused. */
   parentCacheDir?: string;
+  /** Re-run: the parent version's output, so only the tiles the mask edit touches run. */
+  previousOutput?: string;
   /** Tile size override in image pixels. */
   tile?: number;
 }

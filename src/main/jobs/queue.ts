@@ -183,7 +183,14 @@ export class JobQueue {
     const base = { jobId: job.id, kind: job.kind, outPath: join(dir, 'restored.png'), cacheDir: dir, tile };
     if (job.kind === 'rerun') {
       const parent = getVersion(this.o.db, Number(job.options.parentVersionId));
-      return { ...base, input: '', scratches: 'on', maskPath: this.abs(String(job.options.maskPath)), parentCacheDir: this.abs(parent.latentPath!) };
+      return {
+        ...base,
+        input: '',
+        scratches: 'on',
+        maskPath: this.abs(String(job.options.maskPath)),
+        parentCacheDir: this.abs(parent.latentPath!),
+        previousOutput: this.abs(parent.outputPath)
+      };
     }
     const scratches = (job.options.scratches ?? 'auto') as ScratchMode;
     return { ...base, input: originalFile(this.o.db, this.o.libraryDir, job.photoId).path, scratches };

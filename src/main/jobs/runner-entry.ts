@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { StudioError, type StudioErrorShape, toErrorShape } from '../../shared/errors.ts';
 import { loadModelSet } from '../pipeline/manifest.ts';
-import { rerunMapping, restoreFile } from '../pipeline/restore.ts';
+import { restoreFile } from '../pipeline/restore.ts';
+import { rerunMapping } from '../pipeline/rerun.ts';
 import { ModelSessions } from '../pipeline/sessions.ts';
 import type { HostMessage, RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
 
@@ -56,7 +57,7 @@ async function run(job: RunnerJob): Promise<void> {
     const common = { outPath: job.outPath, overwrite: true, tile: job.tile, signal: controller.signal, onEvent };
     const result =
       job.kind === 'rerun'
-        ? await rerunMapping(sessions, job.parentCacheDir!, job.maskPath!, { ...common, newCacheDir: job.cacheDir })
+        ? await rerunMapping(sessions, job.parentCacheDir!, job.maskPath!, { ...common, newCacheDir: job.cacheDir, previousOutput: job.previousOutput })
         : await restoreFile(sessions, job.input, { ...common, scratches: job.scratches, maskPath: job.maskPath, cacheDir: job.cacheDir });
     post({ type: 'done', jobId: job.jobId, result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) });
   } catch (err) {

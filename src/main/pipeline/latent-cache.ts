@@ -30,6 +30,8 @@ export interface LatentHeader {
 export const LATENT_FILE = 'latent.f32';
 export const HEADER_FILE = 'latent.json';
 export const MASK_FILE = 'mask.png';
+/** The mapped latent (after map, before decode): lets a re-run keep the parent's values outside the edited tiles. */
+export const MAPPED_FILE = 'mapped.f32';
 
 async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
@@ -65,16 +67,28 @@ export async function readLatentCache(dir: string, encodeSha256: string): Promis
   if (header.encodeSha256 !== encodeSha256) {
     throw new StudioError('conflict', `latent cache ${dir} was made by another encoder (model ${header.modelId}); run a full restore`);
   }
-  const expected = header.channels * header.latH * header.latW * 4;
-  // Read straight into the float array: no second copy of a latent that can be hundreds of MB.
-  const latent = new Float32Array(expected / 4);
-  const file = await open(join(dir, LATENT_FILE), 'r');
+  return { header, latent: await readFloats(join(dir, LATENT_FILE), header.channels * header.latH * header.latW) };
+}
+
+/** Reads `count` float32 values straight into a new array: no second copy of a buffer that can be hundreds of MB. */
+export async function readFloats(path: string, count: number): Promise<Float32Array> {
+  const out = new Float32Array(count);
+  const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
-    if (size !== expected) throw new StudioError('corrupt-file', `latent cache ${dir} is damaged (${size} bytes, expected ${expected})`);
-    await file.read(new Uint8Array(latent.buffer), 0, expected, 0);
+    if (size !== count * 4) throw new StudioError('corrupt-file', `cache file ${path} is damaged (${size} bytes, expected ${count * 4})`);
+    const bytes = new Uint8Array(out.buffer);
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesRead } = await file.read(bytes, at, Math.min(bytes.length - at, 1 << 30), at);
+      if (bytesRead === 0) throw new StudioError('corrupt-file', `cache file ${path} ended early`);
+      at += bytesRead;
+    }
   } finally {
     await file.close();
   }
-  return { header, latent };
+  return out;
+}
+
+export async function writeMapped(dir: string, mapped: Float32Array): Promise<void> {
+  await writeAtomically(join(dir, MAPPED_FILE), new Uint8Array(mapped.buffer, mapped.byteOffset, mapped.byteLength));
 }

@@ -1,6 +1,7 @@
 /**
  * One photo through the engine: decode → (detect) → encode → map → decode →
- * PNG, plus the latent cache that lets an edited mask re-run only map + decode.
+ * PNG, plus the latent cache that lets an edited mask re-run only map + decode
+ * (`rerun.ts`).
  * Outputs are staged and committed together, so a failure or a cancel leaves
  * nothing behind; the original file is only ever read.
  */
@@ -8,10 +9,11 @@ import { join } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
 import { commitAll, exists, ioError, type StagedFile, stageFile } from './atomic-write.ts';
 import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
-import { type LatentHeader, MASK_FILE, readLatentCache, writeLatentCache } from './latent-cache.ts';
+import { changedCells, selectTiles } from './incremental.ts';
+import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
 import type { ModelSessions } from './sessions.ts';
-import { type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
+import { type Incremental, type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
 
 export type ScratchMode = 'auto' | 'on' | 'off';
 
@@ -47,7 +49,7 @@ export interface RestoreResult {
   seconds: Partial<Record<'detect' | 'encode' | 'map' | 'decode', number>>;
 }
 
-async function refuseExisting(paths: (string | null | undefined)[], overwrite: boolean): Promise<void> {
+export async function refuseExisting(paths: (string | null | undefined)[], overwrite: boolean): Promise<void> {
   if (overwrite) return;
   for (const p of paths) if (p && (await exists(p))) throw ioError(p, Object.assign(new Error('exists'), { code: 'EEXIST' }));
 }
@@ -98,47 +100,26 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
   const needMaskPng = options.maskOutPath || options.cacheDir;
   const maskPng = needMaskPng ? await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height) : null;
   if (options.cacheDir) await writeLatentCache(options.cacheDir, header, latent, maskPng!);
-  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng);
+  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, { cacheDir: options.cacheDir });
   return { ...result, cacheDir: options.cacheDir ?? null, seconds };
 }
 
-/**
- * Mapping-only re-run from a latent cache with a new mask: map + decode only.
- * With `newCacheDir` the new mask is recorded there next to a link to the same latent.
- */
-export async function rerunMapping(
-  sessions: ModelSessions,
-  cacheDir: string,
-  maskPath: string,
-  options: Omit<RestoreOptions, 'scratches' | 'maskPath' | 'cacheDir'> & { newCacheDir?: string | null }
-): Promise<RestoreResult> {
-  const overwrite = options.overwrite ?? false;
-  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
-  const seconds: RestoreResult['seconds'] = {};
-  const ctx: StageContext = {
-    sessions,
-    signal: options.signal,
-    tile: options.tile,
-    onEvent: (e) => {
-      if (e.type === 'stage' && e.phase === 'end') seconds[e.stage] = e.seconds;
-      options.onEvent?.(e);
-    }
-  };
-  const { header, latent } = await readLatentCache(cacheDir, sessions.models.manifest.stages.encode.sha256);
-  const mask = await readMask(maskPath, header.width, header.height);
-  const maskPng = await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height);
-  if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, { shareFrom: cacheDir }, maskPng);
-  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng);
-  return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
+/** What a re-run keeps from its parent version: outside the tiles an edit touches, its values stand. */
+export interface PreviousRun {
+  mapped: Float32Array;
+  latMask: Float32Array;
+  pixels: Uint8Array | Uint16Array;
 }
 
-async function mapAndWrite(
+/** Map + decode + write; with `previous`, only the tiles the mask change touches run. */
+export async function mapAndWrite(
   ctx: StageContext,
   header: LatentHeader,
   latent: Float32Array,
   mask: Uint8Array,
   options: { outPath: string; overwrite: boolean; maskOutPath?: string | null },
-  maskPng: Buffer | null
+  maskPng: Buffer | null,
+  extra: { cacheDir?: string | null; previous?: PreviousRun | null } = {}
 ): Promise<Omit<RestoreResult, 'cacheDir' | 'seconds'>> {
   const g = geometry(ctx.sessions.models, header.width, header.height, ctx.tile);
   if (g.latH !== header.latH || g.latW !== header.latW || g.channels !== header.channels) {
@@ -146,8 +127,17 @@ async function mapAndWrite(
   }
   const cover = coverage(mask);
   const latMask = latentMask(mask, header.width, header.height, g.latH, g.latW, ctx.sessions.models.manifest.detect.dilate);
-  const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g));
-  const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth));
+  let mapInc: Incremental<Float32Array> | undefined;
+  let decodeInc: Incremental<Uint8Array | Uint16Array> | undefined;
+  if (extra.previous) {
+    const map = selectTiles(g, changedCells(extra.previous.latMask, latMask));
+    const decode = selectTiles(g, map.fresh);
+    mapInc = { run: map.run, fresh: map.fresh, base: extra.previous.mapped };
+    decodeInc = { run: decode.run, fresh: decode.fresh, base: extra.previous.pixels };
+  }
+  const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g, mapInc));
+  if (extra.cacheDir) await writeMapped(extra.cacheDir, mapped);
+  const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth, decodeInc));
   if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
   const staged: StagedFile[] = [];
   try {

@@ -69,12 +69,14 @@ async function eachTile(
   stage: StageName,
   planY: AxisPlan,
   planX: AxisPlan,
-  visit: (iy: number, ix: number) => Promise<void>
+  visit: (iy: number, ix: number) => Promise<void>,
+  only?: boolean[]
 ): Promise<void> {
-  const tiles = planY.starts.length * planX.starts.length;
+  const tiles = only ? only.filter(Boolean).length : planY.starts.length * planX.starts.length;
   let n = 0;
   for (let iy = 0; iy < planY.starts.length; iy++) {
     for (let ix = 0; ix < planX.starts.length; ix++) {
+      if (only && !only[iy * planX.starts.length + ix]) continue;
       if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
       await visit(iy, ix);
       ctx.onEvent?.({ type: 'tile', stage, tile: ++n, tiles });
@@ -125,11 +127,19 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
  * Works in place: the blender only flushes rows above the current row of tiles, which no later tile
  * reads, so the input latent is overwritten with the mapped one and no second latent is allocated.
  */
-export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Float32Array, g: Geometry): Promise<Float32Array> {
-  const out = latent;
+export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Float32Array, g: Geometry, inc?: Incremental<Float32Array>): Promise<Float32Array> {
+  const out = inc?.base ?? latent;
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
-    for (let c = 0; c < g.channels; c++) out.set(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), c * plane + y0 * g.latW);
+    if (!inc) {
+      for (let c = 0; c < g.channels; c++) out.set(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), c * plane + y0 * g.latW);
+      return;
+    }
+    for (let r = 0; r < rows; r++)
+      for (let x = 0; x < g.latW; x++) {
+        if (!inc.fresh[(y0 + r) * g.latW + x]) continue;
+        for (let c = 0; c < g.channels; c++) out[c * plane + (y0 + r) * g.latW + x] = data[(c * rows + r) * g.latW + x]!;
+      }
   });
   const th = g.planY.size;
   const tw = g.planX.size;
@@ -144,9 +154,16 @@ export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Flo
     const res = await ctx.sessions.run('map', { latent: { data: tileLatent, dims: [1, g.channels, th, tw] }, mask: { data: tileMask, dims: [1, 1, th, tw] } });
     checkDims('map', res.dims, [1, g.channels, th, tw]);
     blender.add(res.data, y0, x0, th, tw, g.planY.weights[iy]!, g.planX.weights[ix]!);
-  });
+  }, inc?.run);
   blender.finish();
   return out;
+}
+
+/** A partial run: only `run` tiles execute, only `fresh` latent cells take new values, the rest keep `base`. */
+export interface Incremental<T> {
+  run: boolean[];
+  fresh: Uint8Array;
+  base: T;
 }
 
 /** Output pixels: interleaved, cropped to the photo, grey if the photo was. */
@@ -156,9 +173,16 @@ export interface DecodedImage {
 }
 
 /** Decodes the latent into final output pixels without holding a full-size float image. */
-export async function decodeFull(ctx: StageContext, latent: Float32Array, g: Geometry, channels: 1 | 3, bitDepth: 8 | 16): Promise<DecodedImage> {
+export async function decodeFull(
+  ctx: StageContext,
+  latent: Float32Array,
+  g: Geometry,
+  channels: 1 | 3,
+  bitDepth: 8 | 16,
+  inc?: Incremental<Uint8Array | Uint16Array>
+): Promise<DecodedImage> {
   const { width, height } = g;
-  const data = bitDepth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels);
+  const data = inc?.base ?? (bitDepth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels));
   const max = bitDepth === 16 ? 65535 : 255;
   const planY = scalePlan(g.planY, 4);
   const planX = scalePlan(g.planX, 4);
@@ -166,7 +190,9 @@ export async function decodeFull(ctx: StageContext, latent: Float32Array, g: Geo
   const blender = new StripBlender(3, imgW, g.latH * 4, planY.size, (y0, rows, strip) => {
     const plane = rows * imgW;
     for (let r = 0; r < rows && y0 + r < height; r++) {
+      const cellRow = ((y0 + r) >> 2) * g.latW;
       for (let x = 0; x < width; x++) {
+        if (inc && !inc.fresh[cellRow + (x >> 2)]) continue;
         const i = r * imgW + x;
         const o = ((y0 + r) * width + x) * channels;
         if (channels === 1) data[o] = quantise((strip[i]! + strip[plane + i]! + strip[2 * plane + i]!) / 3, max);
@@ -186,7 +212,7 @@ export async function decodeFull(ctx: StageContext, latent: Float32Array, g: Geo
     const res = await ctx.sessions.run('decode', { latent: { data: tile, dims: [1, g.channels, th, tw] } });
     checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
     blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
-  });
+  }, inc?.run);
   blender.finish();
   return { channels, data };
 }

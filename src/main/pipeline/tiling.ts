@@ -107,7 +107,8 @@ export class StripBlender {
 
   /** Adds a tile at (y0, x0) of `th`×`tw` planar values with separable weights. */
   add(tile: Float32Array, y0: number, x0: number, th: number, tw: number, wy: Float32Array, wx: Float32Array): void {
-    if (y0 > this.base) this.advance(y0);
+    // A loop, not a single step: a partial run may skip whole rows of tiles.
+    while (y0 > this.base) this.advance(y0);
     const { width, stripRows } = this;
     for (let c = 0; c < this.channels; c++) {
       for (let y = 0; y < th; y++) {

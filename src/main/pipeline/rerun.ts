@@ -1,0 +1,65 @@
+/**
+ * Mapping-only re-run: a version's cached latent, a new mask, map + decode.
+ * Given the parent's output, only the tiles whose mask changed (and their
+ * neighbours for blending) run; everything else keeps the parent's mapped
+ * latent and pixels, which is what makes a local mask edit fast.
+ */
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { exists } from './atomic-write.ts';
+import { encodeMaskPng, readMask } from './image-io.ts';
+import { type LatentHeader, MAPPED_FILE, MASK_FILE, readFloats, readLatentCache, writeLatentCache } from './latent-cache.ts';
+import { latentMask } from './mask.ts';
+import { mapAndWrite, type PreviousRun, refuseExisting, type RestoreOptions, type RestoreResult } from './restore.ts';
+import type { ModelSessions } from './sessions.ts';
+import type { StageContext } from './stages.ts';
+
+/** Options of a re-run. */
+export interface RerunOptions extends Omit<RestoreOptions, 'scratches' | 'maskPath' | 'cacheDir'> {
+  /** Where the new version's cache goes (shares the parent's latent). */
+  newCacheDir?: string | null;
+  /** The parent version's output: enables the tile-local re-run. */
+  previousOutput?: string | null;
+}
+
+export async function rerunMapping(sessions: ModelSessions, cacheDir: string, maskPath: string, options: RerunOptions): Promise<RestoreResult> {
+  const overwrite = options.overwrite ?? false;
+  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
+  const seconds: RestoreResult['seconds'] = {};
+  const ctx: StageContext = {
+    sessions,
+    signal: options.signal,
+    tile: options.tile,
+    onEvent: (e) => {
+      if (e.type === 'stage' && e.phase === 'end') seconds[e.stage] = e.seconds;
+      options.onEvent?.(e);
+    }
+  };
+  const { header, latent } = await readLatentCache(cacheDir, sessions.models.manifest.stages.encode.sha256);
+  const mask = await readMask(maskPath, header.width, header.height);
+  const maskPng = await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height);
+  const previous = options.previousOutput ? await loadPrevious(sessions, cacheDir, header, options.previousOutput) : null;
+  if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, { shareFrom: cacheDir }, maskPng);
+  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, { cacheDir: options.newCacheDir, previous });
+  return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
+}
+
+/** The parent's mapped latent, latent mask and pixels; null (full re-run) if any is missing or does not match. */
+async function loadPrevious(sessions: ModelSessions, cacheDir: string, header: LatentHeader, output: string): Promise<PreviousRun | null> {
+  const mappedPath = join(cacheDir, MAPPED_FILE);
+  const maskPath = join(cacheDir, MASK_FILE);
+  if (!(await exists(mappedPath)) || !(await exists(maskPath)) || !(await exists(output))) return null;
+  try {
+    const deep = header.bitDepth === 16;
+    const space = header.imageChannels === 1 ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
+    const { data, info } = await sharp(output).toColourspace(space).raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.width !== header.width || info.height !== header.height || info.channels !== header.imageChannels) return null;
+    const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const oldMask = await readMask(maskPath, header.width, header.height);
+    const latMask = latentMask(oldMask, header.width, header.height, header.latH, header.latW, sessions.models.manifest.detect.dilate);
+    const mapped = await readFloats(mappedPath, header.channels * header.latH * header.latW);
+    return { mapped, latMask, pixels };
+  } catch {
+    return null; // a damaged parent only costs speed: the re-run recomputes everything
+  }
+}
