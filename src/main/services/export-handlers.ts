@@ -23,8 +23,8 @@ export type ExportHandlers = {
   [C in ExportChannels]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
 };
 
-/** `handlers` go into the services' channel map; `cancelAll` belongs in their `close()`. */
-export function createExportHandlers(deps: ExportHandlerDeps): { handlers: ExportHandlers; cancelAll(): void } {
+/** `handlers` go into the services' channel map; call `close()` from the services' close (aborts running exports). */
+export function createExportHandlers(deps: ExportHandlerDeps): { handlers: ExportHandlers; close(): void } {
   const running = new Map<string, AbortController>();
   const handlers: ExportHandlers = {
     async 'export:album'(request) {
@@ -47,6 +47,6 @@ export function createExportHandlers(deps: ExportHandlerDeps): { handlers: Expor
   return {
     handlers,
     // Each aborted export removes its own partial output.
-    cancelAll: () => running.forEach((controller) => controller.abort())
+    close: () => running.forEach((controller) => controller.abort())
   };
 }
