@@ -1,0 +1,165 @@
+/**
+ * Browser mode: the same services as the Electron app behind a loopback HTTP
+ * server. Routes:
+ *   GET  /                      the built renderer (sets the token cookie)
+ *   POST /api/call/<channel>    JSON args tuple → { ok, value } | { ok: false, error }
+ *   GET  /api/events            Server-Sent Events: { event, payload }
+ *   POST /api/upload?batch&path raw file body into the batch folder
+ *   POST /api/upload/commit     { batch, albumId? } → ImportReport (import + cleanup)
+ *   GET  /media/<kind>/<key>    library media through readMedia
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { channels } from '../../shared/contract.ts';
+import { StudioError, toErrorShape } from '../../shared/errors.ts';
+import { decodeWire } from '../../shared/wire.ts';
+import type { ImportReport, MediaKind } from '../../shared/types.ts';
+import { assertLoopbackHost, authorised, cookieName, hostAllowed, newToken } from './auth.ts';
+import { EventHub } from './events.ts';
+import { readBody, requireContentType, securityHeaders, sendError, sendJson, statusFor } from './http-util.ts';
+import { assertRendererBuilt, serveFile, serveStatic } from './static-files.ts';
+import type { Bridge, BridgeOptions } from './types.ts';
+import { batchDir, receiveUpload, relativeReport, uploadsRoot, uploadTarget } from './uploads.ts';
+
+/** API call bodies: JSON arguments, the largest being an edited full-resolution mask PNG. */
+export const MAX_CALL_BYTES = 256 * 1024 * 1024;
+const MEDIA_KINDS = new Set<MediaKind>(['thumb', 'original', 'version', 'mask']);
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const host = options.host ?? '127.0.0.1';
+  assertLoopbackHost(host);
+  assertRendererBuilt(options.rendererDir);
+  const token = options.token ?? newToken();
+  const hub = new EventHub();
+  const batches = new Map<string, string[]>();
+  const { services, libraryDir, rendererDir } = options;
+  // Leftovers of a bridge that was killed mid-upload.
+  await rm(uploadsRoot(libraryDir), { recursive: true, force: true });
+  let port = 0;
+
+  async function call(channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!Object.hasOwn(channels, channel) || !Object.hasOwn(services.handlers, channel)) {
+      throw new StudioError('not-found', `unknown channel "${channel}"`);
+    }
+    requireContentType(req, 'application/json');
+    const body = await readBody(req, MAX_CALL_BYTES);
+    let raw: unknown;
+    try {
+      raw = body.length === 0 ? [] : decodeWire(body.toString('utf8'));
+    } catch {
+      throw new StudioError('invalid-input', 'request body is not valid JSON');
+    }
+    const args = services.validateArgs(channel, raw);
+    const handler = services.handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+    const value = await handler(...args);
+    sendJson(res, 200, { ok: true, value: value ?? null });
+  }
+
+  async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requireContentType(req, 'application/octet-stream');
+    const batch = url.searchParams.get('batch');
+    const dir = batchDir(libraryDir, batch);
+    const target = uploadTarget(dir, url.searchParams.get('path'));
+    const bytes = await receiveUpload(req, target);
+    const list = batches.get(batch!) ?? [];
+    list.push(target);
+    batches.set(batch!, list);
+    sendJson(res, 200, { ok: true, value: { bytes } });
+  }
+
+  async function commit(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requireContentType(req, 'application/json');
+    const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { batch?: unknown; albumId?: unknown; abort?: unknown };
+    const dir = batchDir(libraryDir, body.batch);
+    const files = batches.get(body.batch as string) ?? [];
+    batches.delete(body.batch as string);
+    try {
+      if (body.abort === true || files.length === 0) {
+        sendJson(res, 200, { ok: true, value: { imported: 0, duplicates: 0, failed: 0, outcomes: [] } satisfies ImportReport });
+        return;
+      }
+      const request = body.albumId === undefined ? { paths: files } : { paths: files, albumId: body.albumId };
+      const args = services.validateArgs('import:paths', [request]);
+      const handler = services.handlers['import:paths'] as (...a: unknown[]) => Promise<ImportReport>;
+      sendJson(res, 200, { ok: true, value: relativeReport(await handler(...args), dir) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function media(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [, , kind, ...rest] = path.split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    if (!MEDIA_KINDS.has(kind as MediaKind)) throw new StudioError('not-found', `unknown media kind "${kind}"`);
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(key) || key.includes('..')) throw new StudioError('invalid-input', 'bad media key');
+    const found = await services.readMedia(kind as MediaKind, key);
+    if (!(await serveFile(res, found.path, found.mime, req.method === 'HEAD'))) throw new StudioError('not-found', 'media file is missing');
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    securityHeaders(res);
+    if (!hostAllowed(req, port)) {
+      sendError(res, 421, new StudioError('invalid-input', 'unexpected Host header'));
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const isPost = method === 'POST';
+    const isGet = method === 'GET' || method === 'HEAD';
+    // CORS is never granted, and preflights are refused outright.
+    if (!isPost && !isGet) {
+      sendError(res, 405, new StudioError('invalid-input', `method ${method} not allowed`));
+      return;
+    }
+    if (!authorised(req, url, token, port, path.startsWith('/api/') && isPost ? 'header' : 'any')) {
+      sendError(res, 401, new StudioError('invalid-input', 'missing or wrong token: open the URL that `heirloom serve` printed'));
+      return;
+    }
+    try {
+      if (isPost && path.startsWith('/api/call/')) return await call(decodeURIComponent(path.slice(10)), req, res);
+      if (isPost && path === '/api/upload') return await upload(url, req, res);
+      if (isPost && path === '/api/upload/commit') return await commit(req, res);
+      if (isGet && path === '/api/events') return hub.attach(res);
+      if (isGet && path.startsWith('/media/')) return await media(path, req, res);
+      if (isGet && !path.startsWith('/api/')) {
+        const cookie = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+        const headers: Record<string, string> = path === '/' || path === '/index.html' ? { 'Set-Cookie': cookie } : {};
+        if (await serveStatic(res, rendererDir, path, method === 'HEAD', headers)) return;
+      }
+      sendError(res, 404, new StudioError('not-found', `no route for ${method} ${path}`));
+    } catch (err) {
+      const shape = toErrorShape(err);
+      if (res.headersSent) res.destroy();
+      else sendError(res, statusFor(shape.kind), shape);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      if (!res.headersSent) sendError(res, 500, err);
+      else res.destroy();
+    });
+  });
+  // Uploads of large scans over loopback can take a while; never cut them off.
+  server.requestTimeout = 0;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    emit: (event, payload) => hub.send(event, payload),
+    async close() {
+      hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await rm(uploadsRoot(libraryDir), { recursive: true, force: true });
+    }
+  };
+}

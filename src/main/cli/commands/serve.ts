@@ -1,0 +1,68 @@
+/**
+ * `heirloom serve --library DIR [--port N] [--host 127.0.0.1]`: browser mode.
+ * Starts the real services and the loopback bridge, prints the URL with its
+ * token, and runs until SIGINT/SIGTERM. The renderer must be built first.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../../../shared/errors.ts';
+import type { EventName, StudioEvents } from '../../../shared/contract.ts';
+import { startBridge } from '../../bridge/server.ts';
+import type { Bridge, BridgeServices } from '../../bridge/types.ts';
+import * as services from '../../services/index.ts';
+
+export const summary = 'browser mode: serve the studio on 127.0.0.1 with a random token (run `npm run build` first)';
+export const usage = 'serve --library DIR [--port N] [--host 127.0.0.1] [--renderer DIR]';
+
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      library: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      renderer: { type: 'string' }
+    },
+    allowPositionals: true,
+    strict: true
+  });
+  if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
+  const library = values.library ?? process.env.HEIRLOOM_LIBRARY;
+  if (!library) throw new StudioError('invalid-input', '--library DIR is required (or set HEIRLOOM_LIBRARY)');
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StudioError('invalid-input', `--port must be 0-65535 (got "${values.port}")`);
+  const libraryDir = resolve(library);
+
+  let bridge: Bridge | null = null;
+  const emit = <E extends EventName>(event: E, payload: StudioEvents[E]): void => bridge?.emit(event, payload);
+  const svc = await services.createServices({ libraryDir, emit });
+  const bridgeServices: BridgeServices = {
+    handlers: svc.handlers as unknown as BridgeServices['handlers'],
+    validateArgs: (channel, args) => services.validateArgs(channel as never, args) as unknown[],
+    readMedia: (kind, key) => svc.readMedia(kind, key)
+  };
+  try {
+    bridge = await startBridge({
+      services: bridgeServices,
+      libraryDir,
+      rendererDir: resolve(values.renderer ?? resolve(repoRoot, 'out/renderer')),
+      host: values.host ?? '127.0.0.1',
+      port
+    });
+  } catch (err) {
+    await svc.close();
+    throw err;
+  }
+  console.log(`Heirloom is serving ${libraryDir}`);
+  console.log(bridge.url);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await bridge.close();
+  await svc.close();
+  return 0;
+}

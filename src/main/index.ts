@@ -1,0 +1,98 @@
+/**
+ * Electron entry. Deliberately thin: every behaviour lives in the services
+ * (tested under plain Node); this file wires them to the window, IPC, the
+ * media protocol and native dialogs, and owns the app lifecycle.
+ */
+import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
+import { join, resolve } from 'node:path';
+import type { EventName, StudioEvents } from '../shared/contract.ts';
+import { registerIpc } from './ipc/register.ts';
+import { utilityRunnerSpawner } from './jobs/spawn.ts';
+import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
+import { guardAllContents, hardenSession } from './security.ts';
+import * as services from './services/index.ts';
+import { createMainWindow, getMainWindow, isTrustedSender } from './window.ts';
+
+/** `--library DIR` (or `--library=DIR`), then HEIRLOOM_LIBRARY, then the user-data folder. */
+function libraryDir(argv: string[]): string {
+  const i = argv.indexOf('--library');
+  const eq = argv.find((a) => a.startsWith('--library='));
+  const fromArgs = i >= 0 ? argv[i + 1] : eq?.slice('--library='.length);
+  return resolve(fromArgs ?? process.env.HEIRLOOM_LIBRARY ?? join(app.getPath('userData'), 'library'));
+}
+
+function send<E extends EventName>(event: E, payload: StudioEvents[E]): void {
+  const win = getMainWindow();
+  if (win && !win.isDestroyed()) win.webContents.send('studio:event', event, payload);
+}
+
+async function pickPaths(kind: 'files' | 'folder'): Promise<string[] | null> {
+  const win = getMainWindow();
+  const options: Electron.OpenDialogOptions = {
+    title: kind === 'folder' ? 'Import a folder of photos' : 'Import photos',
+    properties: kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+    filters:
+      kind === 'files'
+        ? [
+            { name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'gif', 'bmp', 'heic', 'heif'] },
+            { name: 'All files', extensions: ['*'] }
+          ]
+        : undefined
+  };
+  const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
+}
+
+async function start(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  registerMediaScheme();
+  guardAllContents();
+  app.on('second-instance', () => {
+    const win = getMainWindow();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  await app.whenReady();
+  hardenSession();
+
+  const options = {
+    libraryDir: libraryDir(process.argv),
+    emit: send,
+    pickPaths,
+    // Inference runs in a utility process, off the main event loop.
+    spawn: utilityRunnerSpawner(utilityProcess, join(import.meta.dirname, 'runner.js'))
+  };
+  const svc = await services.createServices(options);
+  handleMediaProtocol((kind, key) => svc.readMedia(kind, key));
+  const unregister = registerIpc({
+    handlers: svc.handlers as unknown as Parameters<typeof registerIpc>[0]['handlers'],
+    validateArgs: (channel, args) => services.validateArgs(channel, args) as unknown[],
+    isTrustedSender: (event) => isTrustedSender(event.senderFrame)
+  });
+
+  createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closing) return;
+    closing = true;
+    event.preventDefault();
+    unregister();
+    void Promise.resolve(svc.close()).finally(() => app.exit(0));
+  });
+}
+
+start().catch((err: unknown) => {
+  dialog.showErrorBox('Heirloom could not start', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * Locks down the Electron session and every web contents: one CSP for all
+ * responses, no permissions, no navigation, no new windows, no webviews.
+ * The renderer only ever shows our own bundle and library media.
+ */
+import { app, session, type WebContents } from 'electron';
+
+export const APP_CSP =
+  "default-src 'self'; img-src 'self' heirloom-media: blob: data:; style-src 'self' 'unsafe-inline'; " +
+  "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Session-wide policy; call once after `app.whenReady()`. */
+export function hardenSession(): void {
+  const ses = session.defaultSession;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [APP_CSP],
+        'X-Content-Type-Options': ['nosniff']
+      }
+    });
+  });
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // Nothing we ship talks to the network; refuse anything that is not our own content.
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const ok = /^(file|heirloom-media|devtools|data|blob):/.test(details.url) || isDevServer(details.url);
+    callback({ cancel: !ok });
+  });
+}
+
+function isDevServer(url: string): boolean {
+  const dev = process.env.ELECTRON_RENDERER_URL;
+  return !app.isPackaged && !!dev && (url.startsWith(dev) || url.startsWith(dev.replace(/^http/, 'ws')));
+}
+
+/** Per-contents guards, applied to every web contents that is ever created. */
+export function guardContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+export function guardAllContents(): void {
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+}

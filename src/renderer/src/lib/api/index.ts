@@ -1,0 +1,32 @@
+/**
+ * The renderer's one handle on the studio: `window.studio` from the preload
+ * in Electron, or the HTTP client when the page is served by `heirloom serve`.
+ * Components import `studio` and never care which transport is underneath.
+ */
+import type { StudioApi } from '../../../../shared/contract.ts';
+import { createBrowserClient } from './browser-client.ts';
+
+declare global {
+  interface Window {
+    studio?: StudioApi;
+  }
+}
+
+const TOKEN_KEY = 'heirloom-token';
+
+function pick(): StudioApi {
+  if (window.studio) return window.studio;
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) sessionStorage.setItem(TOKEN_KEY, fromUrl);
+  const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
+  if (!token) throw new Error('No access token: open the URL that `heirloom serve` printed.');
+  return createBrowserClient(token);
+}
+
+export const studio: StudioApi = pick();
+export { ApiError } from './browser-client.ts';
+
+/** A readable message from anything thrown by an API call. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,62 @@
+/** The open photo: its full record, tags and caption edits. */
+import type { PhotoDetail, TagCount } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+
+export class DetailManager {
+  photoId = $state<number | null>(null);
+  photo = $state<PhotoDetail | null>(null);
+  allTags = $state<TagCount[]>([]);
+  error = $state<string | null>(null);
+  saving = $state(false);
+
+  async open(id: number): Promise<void> {
+    this.photoId = id;
+    this.photo = null;
+    this.error = null;
+    try {
+      const [photo, tags] = await Promise.all([studio.getPhoto(id), studio.listTags()]);
+      if (this.photoId === id) {
+        this.photo = photo;
+        this.allTags = tags;
+      }
+    } catch (err) {
+      if (this.photoId === id) this.error = errorMessage(err);
+    }
+  }
+
+  close(): void {
+    this.photoId = null;
+    this.photo = null;
+  }
+
+  async setTags(tags: string[]): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    await this.#save(async () => {
+      const saved = await studio.setTags(photo.id, tags);
+      if (this.photo?.id === photo.id) this.photo = { ...this.photo, tags: saved };
+      this.allTags = await studio.listTags();
+    });
+  }
+
+  async setCaption(caption: string): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    await this.#save(async () => {
+      const updated = await studio.updatePhoto(photo.id, { caption: caption.trim() === '' ? null : caption });
+      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
+    });
+  }
+
+  async #save(work: () => Promise<void>): Promise<void> {
+    this.saving = true;
+    try {
+      await work();
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.saving = false;
+    }
+  }
+}

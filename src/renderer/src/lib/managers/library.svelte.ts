@@ -1,0 +1,144 @@
+/**
+ * The photo grid's data: the current query (search, album, tag), the total,
+ * pages fetched on demand for the rows on screen, and the multi-selection.
+ * Pages live in a plain Map (thousands of rows would make a deep $state slow);
+ * `version` is the reactive signal that a page arrived.
+ */
+import { SvelteSet } from 'svelte/reactivity';
+import type { PhotoSummary } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+
+export const PAGE_SIZE = 200;
+
+export class LibraryManager {
+  search = $state('');
+  albumId = $state<number | null>(null);
+  tag = $state<string | null>(null);
+  total = $state(0);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  /** Bumped whenever a page lands or the query is reset. */
+  version = $state(0);
+  selected = new SvelteSet<number>();
+  /** Index the next shift-click extends from. */
+  anchor = $state<number | null>(null);
+
+  #pages = new Map<number, PhotoSummary[]>();
+  #pending = new Set<number>();
+  #generation = 0;
+
+  /** Reads `version`, so templates re-run when pages arrive. */
+  photoAt(index: number): PhotoSummary | undefined {
+    void this.version;
+    return this.#pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /** Everything currently known, in order (for range selection and reorder). */
+  indexOf(id: number): number {
+    for (const [page, items] of this.#pages) {
+      const i = items.findIndex((p) => p.id === id);
+      if (i >= 0) return page * PAGE_SIZE + i;
+    }
+    return -1;
+  }
+
+  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null }): void {
+    if (q.search !== undefined) this.search = q.search;
+    if (q.albumId !== undefined) this.albumId = q.albumId;
+    if (q.tag !== undefined) this.tag = q.tag;
+    this.selected.clear();
+    this.anchor = null;
+    void this.reload();
+  }
+
+  /** Drops every cached page and fetches the first again (after imports, edits, query changes). */
+  async reload(): Promise<void> {
+    this.#generation++;
+    this.#pages.clear();
+    this.#pending.clear();
+    await this.ensureRange(0, 0);
+    this.version++;
+  }
+
+  /** Fetches whatever pages cover [first, last] that are not loaded yet. */
+  async ensureRange(first: number, last: number): Promise<void> {
+    const gen = this.#generation;
+    const wanted: number[] = [];
+    for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(Math.max(first, last) / PAGE_SIZE); p++) {
+      if (!this.#pages.has(p) && !this.#pending.has(p)) wanted.push(p);
+    }
+    await Promise.all(wanted.map((p) => this.#load(p, gen)));
+  }
+
+  async #load(page: number, gen: number): Promise<void> {
+    this.#pending.add(page);
+    this.loading = true;
+    try {
+      const result = await studio.listPhotos({
+        offset: page * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        ...(this.search.trim() ? { search: this.search.trim() } : {}),
+        sort: this.albumId !== null ? 'album' : 'imported',
+        ...(this.albumId !== null ? { albumId: this.albumId } : {}),
+        ...(this.tag !== null ? { tag: this.tag } : {})
+      });
+      if (gen !== this.#generation) return;
+      this.#pages.set(page, result.items);
+      this.total = result.total;
+      this.error = null;
+      this.version++;
+    } catch (err) {
+      if (gen === this.#generation) this.error = errorMessage(err);
+    } finally {
+      this.#pending.delete(page);
+      this.loading = this.#pending.size > 0;
+    }
+  }
+
+  /** Click, ctrl/cmd-click (toggle) and shift-click (range from the anchor). */
+  select(index: number, mode: { toggle?: boolean; range?: boolean } = {}): void {
+    const photo = this.photoAt(index);
+    if (!photo) return;
+    if (mode.range && this.anchor !== null) {
+      if (!mode.toggle) this.selected.clear();
+      const [a, b] = this.anchor < index ? [this.anchor, index] : [index, this.anchor];
+      for (let i = a; i <= b; i++) {
+        const p = this.photoAt(i);
+        if (p) this.selected.add(p.id);
+      }
+      return;
+    }
+    if (mode.toggle) {
+      if (this.selected.has(photo.id)) this.selected.delete(photo.id);
+      else this.selected.add(photo.id);
+    } else {
+      this.selected.clear();
+      this.selected.add(photo.id);
+    }
+    this.anchor = index;
+  }
+
+  selectAll(): void {
+    for (const items of this.#pages.values()) for (const p of items) this.selected.add(p.id);
+  }
+
+  clearSelection(): void {
+    this.selected.clear();
+    this.anchor = null;
+  }
+
+  /** Every id of the current query in order, fetched in large pages (album reordering needs all of them). */
+  async allIds(): Promise<number[]> {
+    const ids: number[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await studio.listPhotos({
+        offset,
+        limit: 1000,
+        sort: this.albumId !== null ? 'album' : 'imported',
+        ...(this.albumId !== null ? { albumId: this.albumId } : {})
+      });
+      ids.push(...page.items.map((p) => p.id));
+      if (page.items.length < 1000 || ids.length >= page.total) return ids;
+    }
+  }
+}

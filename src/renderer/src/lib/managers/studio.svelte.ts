@@ -1,0 +1,108 @@
+/**
+ * The root of the renderer's state: the managers of each screen plus the
+ * glue between them (a finished import refreshes the grid, a change event
+ * from main refreshes whatever it names). Later screens (restore queue,
+ * compare, mask editor, settings, export) hang their managers off this too.
+ */
+import type { LibraryChange, TagCount } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+import { filesFromDrop } from '../import/collect-files.ts';
+import { AlbumsManager } from './albums.svelte.ts';
+import { DetailManager } from './detail.svelte.ts';
+import { ImportManager } from './importer.svelte.ts';
+import { LibraryManager } from './library.svelte.ts';
+
+export type Screen = { name: 'library' } | { name: 'photo'; index: number };
+
+export class StudioManager {
+  readonly library = new LibraryManager();
+  readonly albums = new AlbumsManager();
+  readonly importer = new ImportManager();
+  readonly detail = new DetailManager();
+  tags = $state<TagCount[]>([]);
+  screen = $state<Screen>({ name: 'library' });
+  notice = $state<string | null>(null);
+
+  /** Loads the first data and subscribes to main's events; returns the cleanup. */
+  start(): () => void {
+    void this.library.reload();
+    void this.albums.refresh();
+    void this.refreshTags();
+    const offs = [this.importer.listen(), studio.on('library:changed', (c) => this.#changed(c))];
+    return () => offs.forEach((off) => off());
+  }
+
+  async refreshTags(): Promise<void> {
+    try {
+      this.tags = await studio.listTags();
+    } catch (err) {
+      this.notice = errorMessage(err);
+    }
+  }
+
+  /** After an import or anything else that adds photos. */
+  async afterImport(): Promise<void> {
+    await Promise.all([this.library.reload(), this.albums.refresh()]);
+  }
+
+  async importDrop(dt: DataTransfer, albumId?: number): Promise<void> {
+    const files = await filesFromDrop(dt, studio.transport);
+    const target = albumId ?? this.library.albumId ?? undefined;
+    const report = await this.importer.importFiles(files, target);
+    if (report) await this.afterImport();
+  }
+
+  async addSelectedTo(albumId: number): Promise<void> {
+    const ids = [...this.library.selected];
+    await this.albums.addPhotos(albumId, ids);
+    const album = this.albums.byId(albumId);
+    if (album && !this.albums.error) this.notice = `Added ${ids.length} photo${ids.length === 1 ? '' : 's'} to ${album.name}.`;
+    if (this.library.albumId === albumId) await this.library.reload();
+  }
+
+  async removeSelectedFromAlbum(): Promise<void> {
+    const albumId = this.library.albumId;
+    if (albumId === null) return;
+    await this.albums.removePhotos(albumId, [...this.library.selected]);
+    this.library.clearSelection();
+    await this.library.reload();
+  }
+
+  /** Moves `ids` to just before `beforeId` in the open album. */
+  async reorder(ids: number[], beforeId: number): Promise<void> {
+    const albumId = this.library.albumId;
+    if (albumId === null) return;
+    const moving = new Set(ids);
+    const rest = (await this.library.allIds()).filter((id) => !moving.has(id));
+    const at = rest.indexOf(beforeId);
+    rest.splice(at < 0 ? rest.length : at, 0, ...ids);
+    await this.albums.reorder(albumId, rest);
+    await this.library.reload();
+  }
+
+  openPhoto(index: number): void {
+    const photo = this.library.photoAt(index);
+    if (!photo) return;
+    this.screen = { name: 'photo', index };
+    void this.detail.open(photo.id);
+  }
+
+  async step(delta: number): Promise<void> {
+    if (this.screen.name !== 'photo') return;
+    const index = Math.min(this.library.total - 1, Math.max(0, this.screen.index + delta));
+    await this.library.ensureRange(index, index);
+    this.openPhoto(index);
+  }
+
+  closePhoto(): void {
+    this.screen = { name: 'library' };
+    this.detail.close();
+    void this.refreshTags();
+  }
+
+  #changed(change: LibraryChange): void {
+    if (change.scope === 'photos') void this.library.reload();
+    if (change.scope === 'albums') void this.albums.refresh();
+    if (change.scope === 'tags') void this.refreshTags();
+  }
+}
