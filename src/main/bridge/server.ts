@@ -74,18 +74,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const dir = batchDir(libraryDir, body.batch);
     const files = batches.get(body.batch as string) ?? [];
     batches.delete(body.batch as string);
+    let report: ImportReport = { imported: 0, duplicates: 0, failed: 0, outcomes: [] };
     try {
-      if (body.abort === true || files.length === 0) {
-        sendJson(res, 200, { ok: true, value: { imported: 0, duplicates: 0, failed: 0, outcomes: [] } satisfies ImportReport });
-        return;
+      if (body.abort !== true && files.length > 0) {
+        const request = body.albumId === undefined ? { paths: files } : { paths: files, albumId: body.albumId };
+        const args = services.validateArgs('import:paths', [request]);
+        const handler = services.handlers['import:paths'] as (...a: unknown[]) => Promise<ImportReport>;
+        report = relativeReport(await handler(...args), dir);
       }
-      const request = body.albumId === undefined ? { paths: files } : { paths: files, albumId: body.albumId };
-      const args = services.validateArgs('import:paths', [request]);
-      const handler = services.handlers['import:paths'] as (...a: unknown[]) => Promise<ImportReport>;
-      sendJson(res, 200, { ok: true, value: relativeReport(await handler(...args), dir) });
     } finally {
+      // The store holds its own copies by now; remove the uploads before answering.
       await rm(dir, { recursive: true, force: true });
     }
+    sendJson(res, 200, { ok: true, value: report });
   }
 
   async function media(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,229 @@
+/**
+ * The bridge over real HTTP on loopback: token, Host and method checks,
+ * argument validation through the contract's schemas, error kinds in the
+ * envelope, uploads with folders, media lookups, events and security headers.
+ * The services behind it are a small stand-in: what is tested is the transport.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startBridge } from '../../src/main/bridge/server.ts';
+import type { Bridge, BridgeServices } from '../../src/main/bridge/types.ts';
+import { channels, type ChannelName } from '../../src/shared/contract.ts';
+import { StudioError } from '../../src/shared/errors.ts';
+import type { ImportReport } from '../../src/shared/types.ts';
+import { encodeWire } from '../../src/shared/wire.ts';
+
+let dir: string;
+let bridge: Bridge;
+let base: string;
+const seenImports: { paths: string[]; contents: string[]; albumId?: number }[] = [];
+
+function standIn(mediaDir: string): BridgeServices {
+  return {
+    validateArgs(channel, args) {
+      const parsed = channels[channel as ChannelName].args.safeParse(args);
+      if (!parsed.success) throw new StudioError('invalid-input', parsed.error.issues.map((i) => i.message).join('; '));
+      return parsed.data as unknown[];
+    },
+    handlers: {
+      'library:stats': async () => ({ photos: 0, albums: 0, tags: 0, bytes: 0 }),
+      'albums:create': async (name: string) => ({ id: 1, name, photoCount: 0, coverPhotoId: null, createdAt: 'now' }),
+      'library:get': async (id: number) => {
+        throw new StudioError('not-found', `no photo ${id}`);
+      },
+      'restore:rerunMapping': async (req: { versionId: number; maskPng: Uint8Array }) => ({ bytes: req.maskPng.length, first: req.maskPng[0] }),
+      'import:paths': async (req: { paths: string[]; albumId?: number }): Promise<ImportReport> => {
+        const contents = await Promise.all(req.paths.map((p) => readFile(p, 'utf8')));
+        seenImports.push({ ...req, contents });
+        return {
+          imported: req.paths.length,
+          duplicates: 0,
+          failed: 0,
+          outcomes: req.paths.map((path, i) => ({ path, status: 'imported', photoId: i + 1 }))
+        };
+      }
+    } as unknown as BridgeServices['handlers'],
+    readMedia(kind, key) {
+      if (kind === 'thumb' && key === 'a'.repeat(64)) return { path: join(mediaDir, 'thumb.webp'), mime: 'image/webp' };
+      throw new StudioError('not-found', 'no such media');
+    }
+  };
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'heirloom-bridge-'));
+  await mkdir(join(dir, 'renderer', 'assets'), { recursive: true });
+  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
+  await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
+  await mkdir(join(dir, 'media'));
+  await writeFile(join(dir, 'media', 'thumb.webp'), 'WEBPDATA');
+  await mkdir(join(dir, 'library'));
+  bridge = await startBridge({ services: standIn(join(dir, 'media')), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'renderer') });
+  base = `http://127.0.0.1:${bridge.port}`;
+});
+
+after(async () => {
+  await bridge.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const auth = (): Record<string, string> => ({ Authorization: `Bearer ${bridge.token}` });
+
+async function call(channel: string, args: unknown, headers: Record<string, string> = auth()): Promise<Response> {
+  return fetch(`${base}/api/call/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: encodeWire(args) });
+}
+
+test('prints a loopback URL with the token', () => {
+  assert.match(bridge.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+});
+
+test('every route answers 401 without the token', async () => {
+  for (const path of ['/', '/assets/app.js', '/api/events', `/media/thumb/${'a'.repeat(64)}`]) {
+    const res = await fetch(base + path);
+    assert.equal(res.status, 401, path);
+    assert.equal(((await res.json()) as { error: { kind: string } }).error.kind, 'invalid-input');
+  }
+  assert.equal((await call('library:stats', [], {})).status, 401);
+  assert.equal((await call('library:stats', [], { Authorization: 'Bearer wrong' })).status, 401);
+});
+
+test('API calls need the bearer header; the query token alone is not enough', async () => {
+  const res = await fetch(`${base}/api/call/library:stats?token=${bridge.token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' });
+  assert.equal(res.status, 401);
+});
+
+test('a foreign Host header is refused (DNS rebinding)', async () => {
+  const status = await new Promise<number>((ok, fail) => {
+    const r = request({ host: '127.0.0.1', port: bridge.port, path: `/?token=${bridge.token}`, headers: { Host: `attacker.example:${bridge.port}` } }, (res) => {
+      res.resume();
+      ok(res.statusCode ?? 0);
+    });
+    r.on('error', fail);
+    r.end();
+  });
+  assert.equal(status, 421);
+});
+
+test('non-loopback hosts are refused at start', async () => {
+  await assert.rejects(
+    startBridge({ services: standIn(dir), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'renderer'), host: '0.0.0.0' }),
+    /only binds to 127\.0\.0\.1/
+  );
+});
+
+test('a missing renderer build is a clear error', async () => {
+  await assert.rejects(startBridge({ services: standIn(dir), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'nowhere') }), /npm run build/);
+});
+
+test('the page sets a port-scoped cookie and the security headers', async () => {
+  const res = await fetch(`${base}/?token=${bridge.token}`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^heirloom_token_${bridge.port}=.+HttpOnly; SameSite=Strict`));
+  assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(res.headers.get('access-control-allow-origin'), null);
+  const asset = await fetch(`${base}/assets/app.js`, { headers: { Cookie: `heirloom_token_${bridge.port}=${bridge.token}` } });
+  assert.equal(asset.status, 200);
+  assert.match(asset.headers.get('content-type') ?? '', /text\/javascript/);
+});
+
+test('valid calls answer { ok, value }; errors keep their kind', async () => {
+  const ok = await call('albums:create', ['Summer 1962']);
+  assert.deepEqual(((await ok.json()) as { ok: boolean; value: { name: string } }).value.name, 'Summer 1962');
+  const missing = await call('library:get', [42]);
+  assert.equal(missing.status, 404);
+  assert.deepEqual(await missing.json(), { ok: false, error: { name: 'StudioError', kind: 'not-found', message: 'no photo 42' } });
+});
+
+test('invalid payloads are invalid-input', async () => {
+  for (const args of [['   '], [], [123], 'not an array', [{ extra: true }]]) {
+    const res = await call('albums:create', args);
+    assert.equal(res.status, 400, JSON.stringify(args));
+    assert.equal(((await res.json()) as { error: { kind: string } }).error.kind, 'invalid-input');
+  }
+  const notJson = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{' });
+  assert.equal(((await notJson.json()) as { error: { kind: string } }).error.kind, 'invalid-input');
+  const wrongType = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'text/plain' }, body: '["x"]' });
+  assert.equal(((await wrongType.json()) as { error: { message: string } }).error.message, 'expected Content-Type application/json, got "text/plain"');
+  const unknown = await call('library:drop-tables', []);
+  assert.equal(unknown.status, 404);
+  const proto = await call('__proto__', []);
+  assert.equal(proto.status, 404);
+});
+
+test('binary arguments cross as bytes', async () => {
+  const res = await call('restore:rerunMapping', [{ versionId: 3, maskPng: new Uint8Array([137, 80, 78, 71]) }]);
+  assert.deepEqual(((await res.json()) as { value: unknown }).value, { bytes: 4, first: 137 });
+});
+
+test('methods other than GET/HEAD/POST are refused (no CORS preflight)', async () => {
+  const res = await fetch(`${base}/api/call/library:stats`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', ...auth() } });
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get('access-control-allow-origin'), null);
+});
+
+test('media is served by key; traversal and unknown kinds are refused', async () => {
+  const ok = await fetch(`${base}/media/thumb/${'a'.repeat(64)}?token=${bridge.token}`);
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get('content-type'), 'image/webp');
+  assert.equal(await ok.text(), 'WEBPDATA');
+  for (const key of ['..%2F..%2Fetc%2Fpasswd', '..', '%2e%2e', 'a%00b', 'x%5c..%5cy']) {
+    const res = await fetch(`${base}/media/thumb/${key}?token=${bridge.token}`);
+    assert.ok(res.status === 400 || res.status === 404, `${key}: ${res.status}`);
+  }
+  const deep = await fetch(`${base}/media/thumb/../../../etc/passwd?token=${bridge.token}`);
+  assert.notEqual(deep.status, 200);
+  const kind = await fetch(`${base}/media/secrets/${'a'.repeat(64)}?token=${bridge.token}`);
+  assert.equal(kind.status, 404);
+});
+
+test('uploads keep folders, import on commit and leave no copies behind', async () => {
+  const batch = 'batch0001';
+  for (const [path, body] of [
+    ['Trip/day 1/a.jpg', 'AAA'],
+    ['b.png', 'BBBB']
+  ]) {
+    const res = await fetch(`${base}/api/upload?batch=${batch}&path=${encodeURIComponent(path)}`, {
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/octet-stream' },
+      body
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+  }
+  const bad = await fetch(`${base}/api/upload?batch=${batch}&path=${encodeURIComponent('../evil.jpg')}`, {
+    method: 'POST',
+    headers: { ...auth(), 'Content-Type': 'application/octet-stream' },
+    body: 'x'
+  });
+  assert.equal(bad.status, 400);
+  const commit = await fetch(`${base}/api/upload/commit`, {
+    method: 'POST',
+    headers: { ...auth(), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ batch, albumId: 7 })
+  });
+  const report = ((await commit.json()) as { value: ImportReport }).value;
+  assert.deepEqual(
+    report.outcomes.map((o) => o.path),
+    ['Trip/day 1/a.jpg', 'b.png']
+  );
+  const seen = seenImports.at(-1)!;
+  assert.deepEqual(seen.contents, ['AAA', 'BBBB']);
+  assert.equal(seen.albumId, 7);
+  assert.deepEqual(await readdir(join(dir, 'library', '.uploads')).catch(() => []), []);
+});
+
+test('events reach the page through Server-Sent Events', async () => {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/api/events?token=${bridge.token}`, { signal: controller.signal });
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  const reader = res.body!.getReader();
+  setTimeout(() => bridge.emit('library:changed', { scope: 'albums' }), 50);
+  let text = '';
+  while (!text.includes('library:changed')) text += new TextDecoder().decode((await reader.read()).value);
+  assert.match(text, /data: \{"event":"library:changed","payload":\{"scope":"albums"\}\}/);
+  controller.abort();
+});
