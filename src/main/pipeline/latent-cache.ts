@@ -56,7 +56,8 @@ export async function writeLatentCache(dir: string, header: LatentHeader, latent
   await writeAtomically(join(dir, HEADER_FILE), JSON.stringify(header, null, 1));
 }
 
-export async function readLatentCache(dir: string, encodeSha256: string): Promise<{ header: LatentHeader; latent: Float32Array }> {
+/** The header of a cache, checked against the encoder that would use it. */
+export async function readLatentHeader(dir: string, encodeSha256: string): Promise<LatentHeader> {
   let header: LatentHeader;
   try {
     header = JSON.parse(await readFile(join(dir, HEADER_FILE), 'utf8')) as LatentHeader;
@@ -67,6 +68,11 @@ export async function readLatentCache(dir: string, encodeSha256: string): Promis
   if (header.encodeSha256 !== encodeSha256) {
     throw new StudioError('conflict', `latent cache ${dir} was made by another encoder (model ${header.modelId}); run a full restore`);
   }
+  return header;
+}
+
+export async function readLatentCache(dir: string, encodeSha256: string): Promise<{ header: LatentHeader; latent: Float32Array }> {
+  const header = await readLatentHeader(dir, encodeSha256);
   return { header, latent: await readFloats(join(dir, LATENT_FILE), header.channels * header.latH * header.latW) };
 }
 

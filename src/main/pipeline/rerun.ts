@@ -4,11 +4,13 @@
  * neighbours for blending) run; everything else keeps the parent's mapped
  * latent and pixels, which is what makes a local mask edit fast.
  */
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { StudioError } from '../../shared/errors.ts';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { exists } from './atomic-write.ts';
 import { encodeMaskPng, readMask } from './image-io.ts';
-import { type LatentHeader, MAPPED_FILE, MASK_FILE, readFloats, readLatentCache, writeLatentCache } from './latent-cache.ts';
+import { LATENT_FILE, type LatentHeader, MAPPED_FILE, MASK_FILE, readFloats, readLatentCache, readLatentHeader, writeLatentCache } from './latent-cache.ts';
 import { latentMask } from './mask.ts';
 import { mapAndWrite, type PreviousRun, refuseExisting, type RestoreOptions, type RestoreResult } from './restore.ts';
 import type { ModelSessions } from './sessions.ts';
@@ -35,13 +37,23 @@ export async function rerunMapping(sessions: ModelSessions, cacheDir: string, ma
       options.onEvent?.(e);
     }
   };
-  const { header, latent } = await readLatentCache(cacheDir, sessions.models.manifest.stages.encode.sha256);
+  const header = await readLatentHeader(cacheDir, sessions.models.manifest.stages.encode.sha256);
   const mask = await readMask(maskPath, header.width, header.height);
   const maskPng = await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height);
   const previous = options.previousOutput ? await loadPrevious(sessions, cacheDir, header, options.previousOutput) : null;
-  if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, { shareFrom: cacheDir }, maskPng);
-  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, { cacheDir: options.newCacheDir, previous });
-  return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
+  // A partial run reads only the tiles it maps from the cache file: one latent fewer in memory.
+  const latent = previous ? { fd: openSync(join(cacheDir, LATENT_FILE), 'r') } : (await readLatentCache(cacheDir, header.encodeSha256)).latent;
+  try {
+    const expected = header.channels * header.latH * header.latW * 4;
+    if (!(latent instanceof Float32Array) && fstatSync(latent.fd).size !== expected) {
+      throw new StudioError('corrupt-file', `latent cache ${cacheDir} is damaged (expected ${expected} bytes); run a full restore`);
+    }
+    if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, { shareFrom: cacheDir }, maskPng);
+    const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, { cacheDir: options.newCacheDir, previous });
+    return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
+  } finally {
+    if (!(latent instanceof Float32Array)) closeSync(latent.fd);
+  }
 }
 
 /** The parent's mapped latent, latent mask and pixels; null (full re-run) if any is missing or does not match. */

@@ -13,7 +13,7 @@ import { changedCells, selectTiles } from './incremental.ts';
 import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
 import type { ModelSessions } from './sessions.ts';
-import { type Incremental, type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
+import { type Incremental, type LatentInput, type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
 
 export type ScratchMode = 'auto' | 'on' | 'off';
 
@@ -115,7 +115,7 @@ export interface PreviousRun {
 export async function mapAndWrite(
   ctx: StageContext,
   header: LatentHeader,
-  latent: Float32Array,
+  latent: LatentInput,
   mask: Uint8Array,
   options: { outPath: string; overwrite: boolean; maskOutPath?: string | null },
   maskPng: Buffer | null,

@@ -5,6 +5,7 @@
  * runs on overlapping latent tiles, and decode blends image tiles into a strip
  * that is quantised into the output as soon as its rows are final.
  */
+import { readSync } from 'node:fs';
 import { StudioError } from '../../shared/errors.ts';
 import type { ModelSet, StageName } from './manifest.ts';
 import type { ModelSessions } from './sessions.ts';
@@ -127,8 +128,9 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
  * Works in place: the blender only flushes rows above the current row of tiles, which no later tile
  * reads, so the input latent is overwritten with the mapped one and no second latent is allocated.
  */
-export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Float32Array, g: Geometry, inc?: Incremental<Float32Array>): Promise<Float32Array> {
-  const out = inc?.base ?? latent;
+export async function mapFull(ctx: StageContext, latent: LatentInput, mask: Float32Array, g: Geometry, inc?: Incremental<Float32Array>): Promise<Float32Array> {
+  if (!inc && !(latent instanceof Float32Array)) throw new StudioError('internal', 'a full map needs the latent in memory');
+  const out = inc?.base ?? (latent as Float32Array);
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
     if (!inc) {
@@ -149,7 +151,11 @@ export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Flo
     const y0 = g.planY.starts[iy]!;
     const x0 = g.planX.starts[ix]!;
     for (let c = 0; c < g.channels; c++)
-      for (let y = 0; y < th; y++) tileLatent.set(latent.subarray(c * plane + (y0 + y) * g.latW + x0, c * plane + (y0 + y) * g.latW + x0 + tw), (c * th + y) * tw);
+      for (let y = 0; y < th; y++) {
+        const from = c * plane + (y0 + y) * g.latW + x0;
+        if (latent instanceof Float32Array) tileLatent.set(latent.subarray(from, from + tw), (c * th + y) * tw);
+        else readSync(latent.fd, new Uint8Array(tileLatent.buffer, (c * th + y) * tw * 4, tw * 4), 0, tw * 4, from * 4);
+      }
     for (let y = 0; y < th; y++) tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
     const res = await ctx.sessions.run('map', { latent: { data: tileLatent, dims: [1, g.channels, th, tw] }, mask: { data: tileMask, dims: [1, 1, th, tw] } });
     checkDims('map', res.dims, [1, g.channels, th, tw]);
@@ -158,6 +164,9 @@ export async function mapFull(ctx: StageContext, latent: Float32Array, mask: Flo
   blender.finish();
   return out;
 }
+
+/** The latent of a map run: in memory, or (partial re-runs) read tile by tile from the cache file. */
+export type LatentInput = Float32Array | { fd: number };
 
 /** A partial run: only `run` tiles execute, only `fresh` latent cells take new values, the rest keep `base`. */
 export interface Incremental<T> {
