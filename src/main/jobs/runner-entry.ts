@@ -11,11 +11,15 @@ import { restoreFile } from '../pipeline/restore.ts';
 import { rerunMapping } from '../pipeline/rerun.ts';
 import { ModelSessions } from '../pipeline/sessions.ts';
 import type { HostMessage, RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
+import sharp from 'sharp';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: HostMessage }) => void): void;
   postMessage(message: RunnerMessage): void;
 }
+
+// libvips' operation cache keeps whole decoded scans alive between photos; the engine never re-reads one.
+sharp.cache(false);
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 const post = (m: RunnerMessage) => (parentPort ? parentPort.postMessage(m) : process.send?.(m));

@@ -14,6 +14,10 @@ import { defaultModelDirs } from '../../pipeline/models-dir.ts';
 import { parseProvider } from '../../pipeline/providers.ts';
 import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
 import { ModelSessions } from '../../pipeline/sessions.ts';
+import sharp from 'sharp';
+
+// libvips' operation cache keeps whole decoded scans alive between photos; the engine never re-reads one.
+sharp.cache(false);
 
 export const summary = 'restore photos with the ONNX models: DIR/<name>.png (16-bit in → 16-bit out), optional masks';
 export const usage =
