@@ -1,0 +1,167 @@
+/**
+ * Browser mode end to end: a folder of generated photos (plus one broken
+ * file) is imported through the folder input, thumbnails load, an album is
+ * made and filled, search narrows the grid, a photo opens at full size with
+ * zoom and a tag, and after a reload everything is still there.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { launch, screenshot, serve, type Browser, type Served } from './serve-harness.ts';
+
+let work: string;
+let served: Served;
+let browser: Browser;
+let page: Page;
+
+const GOOD = [
+  { name: 'beach-1962.jpg', w: 640, h: 480, format: 'jpeg' as const },
+  { name: 'beach-1963.png', w: 500, h: 700, format: 'png' as const },
+  { name: 'Farm/farm-barn.jpg', w: 800, h: 600, format: 'jpeg' as const },
+  { name: 'Farm/farm-horses.webp', w: 600, h: 400, format: 'webp' as const },
+  { name: 'Farm/Winter/farm-snow.tiff', w: 400, h: 300, format: 'tiff' as const },
+  { name: 'wedding.jpg', w: 1200, h: 900, format: 'jpeg' as const }
+];
+
+/** A smooth, seeded photo-like image so every file has distinct content. */
+async function photo(w: number, h: number, seed: number, format: 'jpeg' | 'png' | 'webp' | 'tiff'): Promise<Buffer> {
+  const px = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      px[i] = ((x * 255) / w + seed * 30) % 256;
+      px[i + 1] = (y * 255) / h;
+      px[i + 2] = 128 + 100 * Math.sin((x + y + seed * 17) / 23);
+    }
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).toFormat(format).toBuffer();
+}
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-'));
+  const photos = join(work, 'Family photos');
+  for (const [i, g] of GOOD.entries()) {
+    await mkdir(join(photos, g.name, '..'), { recursive: true });
+    await writeFile(join(photos, g.name), await photo(g.w, g.h, i, g.format));
+  }
+  // Truncated JPEG: a real header, then nothing.
+  await writeFile(join(photos, 'broken.jpg'), (await photo(300, 200, 9, 'jpeg')).subarray(0, 200));
+  await mkdir(join(work, 'library'));
+  served = await serve(join(work, 'library'));
+  browser = await launch();
+  page = browser.page;
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function thumbnailsLoaded(p: Page, count: number): Promise<void> {
+  await p.waitForFunction(
+    (n) => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('[role="option"] img')];
+      return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    count,
+    { timeout: 60_000 }
+  );
+}
+
+test('import a folder, see thumbnails and the broken file named', { timeout: 180_000 }, async () => {
+  await page.goto(served.url);
+  await page.getByRole('heading', { name: 'All photos' }).waitFor();
+  await page.getByText('Your library is empty.').waitFor();
+  await screenshot(page, '01-empty-library');
+
+  await page.getByLabel('Choose a photo folder').setInputFiles(join(work, 'Family photos'));
+  await page.getByText(`Imported ${GOOD.length} photos`).waitFor({ timeout: 120_000 });
+  await page.getByText('1 failed').waitFor();
+  const errors = page.getByRole('list', { name: 'Import errors' });
+  await errors.getByText('Family photos/broken.jpg').waitFor();
+  assert.equal(await errors.getByRole('listitem').count(), 1);
+
+  await page.getByText(`${GOOD.length} photos`, { exact: true }).waitFor();
+  await thumbnailsLoaded(page, GOOD.length);
+  assert.equal(await page.getByRole('option').count(), GOOD.length);
+  await screenshot(page, '02-imported');
+});
+
+test('create an album and add selected photos', async () => {
+  await page.getByRole('textbox', { name: 'New album name' }).fill('Summer holidays');
+  await page.getByRole('button', { name: 'Create album' }).click();
+  await page.getByRole('button', { name: 'Album Summer holidays, 0 photos' }).waitFor();
+
+  const options = page.getByRole('option');
+  await options.nth(0).click();
+  await options.nth(2).click({ modifiers: ['Shift'] });
+  await page.getByText('3 selected').waitFor();
+  await options.nth(4).click({ modifiers: ['Control'] });
+  await page.getByText('4 selected').waitFor();
+  await options.nth(4).click({ modifiers: ['Control'] });
+  await page.getByText('3 selected').waitFor();
+
+  await page.getByRole('button', { name: 'Add 3 selected to Summer holidays' }).click();
+  await page.getByRole('button', { name: 'Album Summer holidays, 3 photos' }).waitFor();
+  await page.getByRole('button', { name: 'Album Summer holidays, 3 photos' }).click();
+  await page.getByRole('heading', { name: 'Summer holidays' }).waitFor();
+  await page.getByText('3 photos', { exact: true }).waitFor();
+  await thumbnailsLoaded(page, 3);
+  await screenshot(page, '03-album');
+});
+
+test('search narrows the grid', async () => {
+  await page.getByRole('button', { name: 'All photos' }).click();
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('farm');
+  await page.getByText('3 photos', { exact: true }).waitFor();
+  const names = await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  assert.deepEqual(names.sort(), ['farm-barn.jpg', 'farm-horses.webp', 'farm-snow.tiff']);
+  await screenshot(page, '04-search');
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
+  await page.getByText(`${GOOD.length} photos`, { exact: true }).waitFor();
+});
+
+test('a photo opens at full resolution, zooms and takes a tag', async () => {
+  await page.getByRole('option', { name: 'wedding.jpg' }).dblclick();
+  const original = page.getByRole('application', { name: /Photo viewer/ }).getByAltText('wedding.jpg');
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('.stage img');
+    return !!img && img.complete && img.naturalWidth === 1200 && img.naturalHeight === 900;
+  });
+  assert.equal(await original.count(), 1);
+  await page.getByRole('button', { name: 'Actual pixels' }).click();
+  await page.getByText('100%').waitFor();
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page.getByText('125%').waitFor();
+  await page.getByRole('button', { name: 'Fit' }).click();
+
+  await page.getByRole('combobox', { name: 'Add tag' }).fill('grandma');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.getByRole('button', { name: 'Remove tag grandma' }).waitFor();
+  await page.getByRole('textbox', { name: 'Caption' }).fill('Aunt Rose and Uncle Ted');
+  await page.getByRole('button', { name: 'Save caption' }).click();
+  await page.getByRole('button', { name: 'Save caption' }).and(page.locator(':disabled')).waitFor();
+  await screenshot(page, '05-detail');
+  await page.getByRole('button', { name: 'Back to library' }).click();
+  await page.getByRole('button', { name: 'Show photos tagged grandma' }).waitFor();
+});
+
+test('after a reload everything is still there', async () => {
+  await page.reload();
+  await page.getByText(`${GOOD.length} photos`, { exact: true }).waitFor();
+  await thumbnailsLoaded(page, GOOD.length);
+  await page.getByRole('button', { name: 'Album Summer holidays, 3 photos' }).click();
+  await page.getByText('3 photos', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Show photos tagged grandma' }).click();
+  await page.getByText('1 photo', { exact: true }).waitFor();
+  assert.deepEqual(await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['wedding.jpg']);
+  await page.getByRole('button', { name: 'All photos' }).click();
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('Uncle Ted');
+  await page.getByText('1 photo', { exact: true }).waitFor();
+  await screenshot(page, '06-after-reload');
+});
