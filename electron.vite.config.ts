@@ -21,6 +21,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // Sandboxed preloads can only require('electron'): bundle zod and the contract into the one file.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' }
