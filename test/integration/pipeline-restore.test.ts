@@ -49,7 +49,7 @@ test('a tiled run matches a whole-image run and shows no seams', async () => {
   assert.ok(tiled.scratchesUsed);
   const a = await pixels(join(tmp.dir, 'tiled.png'));
   const b = await pixels(join(tmp.dir, 'whole.png'));
-  assert.deepEqual([a.info.width, a.info.height], [301, 233]);
+  assert.deepEqual([a.info.width, a.info.height, a.info.channels], [301, 233, 3], 'colour stays colour');
   const diff = maxAbsDiff(a.data, b.data);
   assert.ok(diff <= 2, `max difference ${diff}/255`);
   // Seams: along the tile boundaries the tiled output must not differ from the whole-image run more than elsewhere.
@@ -71,6 +71,11 @@ test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied 
   await restoreFile(sessions, join(tmp.dir, 'grey.jpg'), { outPath: join(tmp.dir, 'grey.out.png') });
   const greyMeta = await sharp(join(tmp.dir, 'grey.out.png')).metadata();
   assert.equal(greyMeta.channels, 1);
+  // A black-and-white print saved as RGB (channels equal up to JPEG noise) also comes back grey.
+  await sharp(join(tmp.dir, 'grey.jpg')).toColourspace('srgb').jpeg({ quality: 90 }).toFile(join(tmp.dir, 'grey-rgb.jpg'));
+  assert.equal((await sharp(join(tmp.dir, 'grey-rgb.jpg')).metadata()).channels, 3);
+  await restoreFile(sessions, join(tmp.dir, 'grey-rgb.jpg'), { outPath: join(tmp.dir, 'grey-rgb.out.png') });
+  assert.equal((await sharp(join(tmp.dir, 'grey-rgb.out.png')).metadata()).channels, 1);
 
   await exifJpeg(join(tmp.dir, 'rotated.jpg'));
   await restoreFile(sessions, join(tmp.dir, 'rotated.jpg'), { outPath: join(tmp.dir, 'rotated.out.png') });

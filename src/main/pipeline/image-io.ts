@@ -3,7 +3,7 @@
  * applied), converted to the sRGB working space, alpha flattened onto white
  * (restoration has no use for transparency and old scans carry none), at 8 or
  * 16 bits per channel, never resized. Outputs are PNG, 16-bit when the input
- * was, grey when the input was, carrying the original's date, GPS, camera and
+ * was, grey when the input was (including RGB files whose channels agree), carrying the original's date, GPS, camera and
  * description with orientation reset (the pixels are already upright).
  */
 import { basename } from 'node:path';
@@ -49,11 +49,38 @@ export async function readSource(path: string): Promise<SourceImage> {
     const channels = info.channels === 1 ? 1 : 3;
     if (info.channels !== channels) throw new Error(`unexpected ${info.channels} channels after decoding`);
     const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return { width: info.width, height: info.height, channels, bitDepth: deep ? 16 : 8, data: pixels, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined };
+    const base = { width: info.width, height: info.height, bitDepth: deep ? 16 : 8, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined } as const;
+    // Black-and-white prints are often scanned or saved as RGB: treat those as grey so the output stays grey.
+    if (channels === 3 && looksGrey(pixels, deep ? 257 : 1)) return { ...base, channels: 1, data: toGrey(pixels) };
+    return { ...base, channels, data: pixels };
   } catch (err) {
     if (err instanceof StudioError) throw err;
     throw decodeError(path, err);
   }
+}
+
+/**
+ * True when an RGB image is grey in all but compression noise: channels differ by
+ * at most 2 levels (8-bit scale) on average and by no more than 12 anywhere.
+ */
+export function looksGrey(rgb: Uint8Array | Uint16Array, unit: number): boolean {
+  let sum = 0;
+  const limit = 12 * unit;
+  for (let i = 0; i < rgb.length; i += 3) {
+    const r = rgb[i]!;
+    const g = rgb[i + 1]!;
+    const b = rgb[i + 2]!;
+    const d = Math.max(Math.abs(r - g), Math.abs(g - b), Math.abs(r - b));
+    if (d > limit) return false;
+    sum += d;
+  }
+  return sum / (rgb.length / 3) <= 2 * unit;
+}
+
+function toGrey<T extends Uint8Array | Uint16Array>(rgb: T): T {
+  const out = (rgb instanceof Uint16Array ? new Uint16Array(rgb.length / 3) : new Uint8Array(rgb.length / 3)) as T;
+  for (let i = 0, j = 0; j < out.length; i += 3, j++) out[j] = Math.round((rgb[i]! + rgb[i + 1]! + rgb[i + 2]!) / 3);
+  return out;
 }
 
 /** Encodes interleaved pixels to PNG bytes with the carried metadata. */
