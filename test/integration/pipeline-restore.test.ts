@@ -66,6 +66,14 @@ test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied 
   const deepMeta = await sharp(join(tmp.dir, 'deep.out.png')).metadata();
   assert.equal(deepMeta.depth, 'ushort');
   assert.deepEqual([deepMeta.width, deepMeta.height], [70, 50]);
+  // 16-bit values survive encoding exactly: what the engine computed is what a reader gets back.
+  const { encodePng } = await import('../../src/main/pipeline/image-io.ts');
+  const values = new Uint16Array(48 * 3).map((_, i) => (i * 7919 * 13) % 65536);
+  for (const hadIcc of [false, true]) {
+    const png = await encodePng(values, 8, 6, 3, { exif: {}, hadIcc });
+    const back = await sharp(png).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer();
+    assert.deepEqual([...new Uint16Array(back.buffer, back.byteOffset, back.byteLength / 2)], [...values], `hadIcc ${hadIcc}`);
+  }
 
   await greyJpeg(join(tmp.dir, 'grey.jpg'), 64, 40);
   await restoreFile(sessions, join(tmp.dir, 'grey.jpg'), { outPath: join(tmp.dir, 'grey.out.png') });

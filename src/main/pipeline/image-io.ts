@@ -95,8 +95,10 @@ export async function encodePng(
   let img = sharp(pixels, { raw: { width, height, channels } });
   img = img.toColourspace(deep ? (channels === 1 ? 'grey16' : 'rgb16') : channels === 1 ? 'b-w' : 'srgb');
   if (Object.keys(meta.exif).length > 0) img = img.withExif(meta.exif as Record<string, Record<string, string>>);
-  // The pixels were converted to sRGB on decode, so sRGB is the profile that describes them.
-  if (meta.hadIcc && channels === 3) img = img.withIccProfile('srgb');
+  // The pixels were converted to sRGB on decode, so sRGB is the profile that describes them. Only at
+  // 8 bits: sharp's withIccProfile transforms as it attaches, which is the identity for 8-bit sRGB but
+  // shifts 16-bit values (measured: up to 16698/65535); an untagged 16-bit PNG is read as sRGB anyway.
+  if (meta.hadIcc && channels === 3 && !deep) img = img.withIccProfile('srgb');
   return img.png({ compressionLevel: 6 }).toBuffer();
 }
 
