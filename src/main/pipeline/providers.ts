@@ -46,7 +46,7 @@ export function explainFailure(p: Provider, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const bundled = ort.listSupportedBackends?.().find((b) => b.name === p)?.bundled;
   if (p === 'cuda' && /shared library|providers_shared|libcudart|libcublas|cudnn/i.test(msg)) {
-    return 'CUDA provider not installed (onnxruntime-node only downloads its CUDA binaries when installed with `npm install onnxruntime-node --onnxruntime-node-install-cuda`; it also needs the NVIDIA driver, CUDA 12 and cuDNN 9)';
+    return 'CUDA provider not installed (onnxruntime-node downloads its CUDA binaries separately: `node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12`, with the NVIDIA driver, CUDA 12 and cuDNN 9 present; see README)';
   }
   if (/backend not found|no available backend/i.test(msg) || bundled === false) {
     return `${NAMES[p]} provider is not part of this onnxruntime-node build on ${process.platform}`;
