@@ -172,3 +172,38 @@ test('after a host crash, jobs left running are queued again and finish', async 
     db.close();
   }
 });
+
+test('removing a photo while its job runs leaves no version or folder, and the queue goes on', async () => {
+  const { dir, db } = await library('removed');
+  await colourPng(join(tmp.dir, 'gone.png'), 320, 240);
+  await colourPng(join(tmp.dir, 'kept.png'), 64, 48);
+  const gone = await addPhoto(db, dir, join(tmp.dir, 'gone.png'), 320, 240);
+  const kept = await addPhoto(db, dir, join(tmp.dir, 'kept.png'), 64, 48);
+  let removed = false;
+  const queue = new JobQueue({
+    db,
+    libraryDir: dir,
+    spawn: nodeRunnerSpawner(),
+    config,
+    emit: (e) => {
+      if (!removed && e.photoId === gone && e.stage === 'decode') {
+        removed = true;
+        db.prepare('DELETE FROM jobs WHERE photo_id = ?').run(gone);
+        db.prepare('DELETE FROM photos WHERE id = ?').run(gone);
+      }
+    }
+  });
+  try {
+    queue.start();
+    queue.enqueueRestore(gone, { scratches: 'off', tile: 64 });
+    const next = queue.enqueueRestore(kept, { scratches: 'off' });
+    await queue.whenIdle();
+    assert.ok(removed);
+    assert.equal(listVersions(db, gone).length, 0);
+    await assert.rejects(stat(join(dir, 'versions', String(gone), 'job-1')));
+    assert.equal(getJob(db, next.id).state, 'done');
+  } finally {
+    queue.close();
+    db.close();
+  }
+});

@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent } from '../../shared/types.ts';
-import { claimNextJob, endJob, enqueueJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
+import { claimNextJob, endJob, enqueueJob, findJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
 import { getVersion, insertVersion, originalFile } from '../library/queries/jobs-versions.ts';
 import type { ScratchMode } from '../pipeline/restore.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
@@ -141,6 +141,9 @@ export class JobQueue {
     this.pumping = true;
     try {
       for (let job = claimNextJob(this.o.db); job && !this.closed; job = this.closed ? null : claimNextJob(this.o.db)) await this.execute(job);
+    } catch (err) {
+      // The queue stops rather than crash its host; the next enqueue or start() resumes it.
+      console.error(`[jobs] queue stopped: ${(err as Error)?.message ?? String(err)}`);
     } finally {
       this.pumping = false;
       if (!this.active) for (const w of this.idleWaiters.splice(0)) w();
@@ -167,7 +170,8 @@ export class JobQueue {
       runnerJob = this.runnerJob(job, dir);
     } catch (err) {
       endJob(this.o.db, job.id, 'failed', { error: (err as Error).message });
-      this.announce(getJob(this.o.db, job.id), {});
+      const failed = findJob(this.o.db, job.id);
+      if (failed) this.announce(failed, {});
       return;
     }
     const stages = plannedStages(job.kind, String(job.options.scratches ?? 'auto'), Boolean(runnerJob.maskPath));
@@ -221,15 +225,21 @@ export class JobQueue {
       }
       return;
     }
-    if (m.type === 'done') void this.finish(a, m.result);
-    else void this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message);
+    // Never let a database or file error here become an unhandled rejection: that would take the host down.
+    const end = m.type === 'done' ? this.finish(a, m.result) : this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message);
+    end.catch((err: unknown) => {
+      console.error(`[jobs] job ${a.job.id}: ${(err as Error)?.message ?? String(err)}`);
+      void rm(a.runnerJob.cacheDir, { recursive: true, force: true });
+      this.settle(a, null);
+    });
   }
 
   private async finish(a: Active, result: Extract<RunnerMessage, { type: 'done' }>['result']): Promise<void> {
     const { db } = this.o;
     const dir = a.runnerJob.cacheDir;
     const committed = db.transaction(() => {
-      if (getJob(db, a.job.id).state !== 'running') return null; // cancelled while finishing
+      // Cancelled while finishing, or its photo removed meanwhile (the job row went with it).
+      if (findJob(db, a.job.id)?.state !== 'running') return null;
       const version = insertVersion(db, {
         photoId: a.job.photoId,
         kind: a.job.kind,
@@ -261,8 +271,8 @@ export class JobQueue {
     if (this.runner === runner) this.runner = null;
     const a = this.active;
     if (!a || this.closed) return;
-    const job = getJob(this.o.db, a.job.id);
-    if (job.state === 'running') {
+    const job = findJob(this.o.db, a.job.id);
+    if (job?.state === 'running') {
       const retry = job.attempts < (this.o.maxAttempts ?? 3);
       endJob(this.o.db, job.id, retry ? 'queued' : 'failed', {
         error: retry ? null : `the restore process stopped unexpectedly (exit code ${code ?? 'signal'}) ${job.attempts} times`
@@ -274,7 +284,8 @@ export class JobQueue {
   private settle(a: Active, versionId: number | null): void {
     if (this.active !== a) return;
     this.active = null;
-    this.announce(getJob(this.o.db, a.job.id), { versionId });
+    const job = findJob(this.o.db, a.job.id);
+    if (job) this.announce(job, { versionId });
     a.settle();
   }
 

@@ -76,6 +76,12 @@ export function getJob(db: Database.Database, id: number): JobRow {
   return toJob(row);
 }
 
+/** The job, or null when it is gone (its photo was removed while it ran). */
+export function findJob(db: Database.Database, id: number): JobRow | null {
+  const row = db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
+  return row ? toJob(row) : null;
+}
+
 /** Jobs newest first; `active` limits to queued and running ones. */
 export function listJobs(db: Database.Database, options: { active?: boolean; limit?: number } = {}): JobRow[] {
   const rows = options.active
