@@ -62,6 +62,9 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** The photo grid (a listbox), so <option>s of selects elsewhere never match. */
+const grid = () => page.getByRole('listbox', { name: 'Photos' });
+
 async function thumbnailsLoaded(p: Page, count: number): Promise<void> {
   await p.waitForFunction(
     (n) => {
@@ -88,7 +91,7 @@ test('import a folder, see thumbnails and the broken file named', { timeout: 180
 
   await page.getByText(`${GOOD.length} photos`, { exact: true }).waitFor();
   await thumbnailsLoaded(page, GOOD.length);
-  assert.equal(await page.getByRole('option').count(), GOOD.length);
+  assert.equal(await grid().getByRole('option').count(), GOOD.length);
   await screenshot(page, '02-imported');
 });
 
@@ -97,14 +100,14 @@ test('create an album and add selected photos', async () => {
   await page.getByRole('button', { name: 'Create album' }).click();
   await page.getByRole('button', { name: 'Album Summer holidays, 0 photos' }).waitFor();
 
-  const options = page.getByRole('option');
+  const options = grid().getByRole('option');
   await options.nth(0).click();
   await options.nth(2).click({ modifiers: ['Shift'] });
-  await page.getByText('3 selected').waitFor();
+  await page.getByText('3 selected', { exact: true }).waitFor();
   await options.nth(4).click({ modifiers: ['Control'] });
-  await page.getByText('4 selected').waitFor();
+  await page.getByText('4 selected', { exact: true }).waitFor();
   await options.nth(4).click({ modifiers: ['Control'] });
-  await page.getByText('3 selected').waitFor();
+  await page.getByText('3 selected', { exact: true }).waitFor();
 
   await page.getByRole('button', { name: 'Add 3 selected to Summer holidays' }).click();
   await page.getByRole('button', { name: 'Album Summer holidays, 3 photos' }).waitFor();
@@ -117,9 +120,9 @@ test('create an album and add selected photos', async () => {
 
 test('reorder an album by dragging, rename it, drop a file onto it', async () => {
   const album = (n: number) => page.getByRole('button', { name: `Album Summer holidays, ${n} photos` });
-  const order = () => page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const order = () => grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   const before = await order();
-  await page.getByRole('option').nth(2).dragTo(page.getByRole('option').nth(0));
+  await grid().getByRole('option').nth(2).dragTo(grid().getByRole('option').nth(0));
   await page.waitForFunction((first) => document.querySelector('[role="option"]')?.getAttribute('aria-label') === first, before[2]);
   assert.deepEqual(await order(), [before[2], before[0], before[1]]);
 
@@ -157,7 +160,7 @@ test('search narrows the grid', async () => {
   await page.getByRole('button', { name: 'All photos' }).click();
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('farm');
   await page.getByText('3 photos', { exact: true }).waitFor();
-  const names = await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const names = await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   assert.deepEqual(names.sort(), ['farm-barn.jpg', 'farm-horses.webp', 'farm-snow.tiff']);
   await screenshot(page, '04-search');
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
@@ -195,11 +198,11 @@ test('after a reload everything is still there', async () => {
   await thumbnailsLoaded(page, GOOD.length + 1);
   await page.getByRole('button', { name: 'Album Summer holidays, 4 photos' }).click();
   await page.getByText('4 photos', { exact: true }).waitFor();
-  const names = await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const names = await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   assert.equal(names[3], 'dropped-postcard.png');
   await page.getByRole('button', { name: 'Show photos tagged grandma' }).click();
   await page.getByText('1 photo', { exact: true }).waitFor();
-  assert.deepEqual(await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['wedding.jpg']);
+  assert.deepEqual(await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['wedding.jpg']);
   await page.getByRole('button', { name: 'All photos' }).click();
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('Uncle Ted');
   await page.getByText('1 photo', { exact: true }).waitFor();

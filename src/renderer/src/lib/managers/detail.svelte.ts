@@ -48,6 +48,15 @@ export class DetailManager {
     });
   }
 
+  async setCurrentVersion(versionId: number | null): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    await this.#save(async () => {
+      const updated = await studio.updatePhoto(photo.id, { currentVersionId: versionId });
+      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
+    });
+  }
+
   async #save(work: () => Promise<void>): Promise<void> {
     this.saving = true;
     try {

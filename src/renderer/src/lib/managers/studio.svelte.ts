@@ -10,7 +10,9 @@ import { filesFromDrop } from '../import/collect-files.ts';
 import { AlbumsManager } from './albums.svelte.ts';
 import { DetailManager } from './detail.svelte.ts';
 import { ImportManager } from './importer.svelte.ts';
+import { JobsManager } from './jobs.svelte.ts';
 import { LibraryManager } from './library.svelte.ts';
+import { VersionsManager } from './versions.svelte.ts';
 
 export type Screen = { name: 'library' } | { name: 'photo'; index: number };
 
@@ -19,6 +21,9 @@ export class StudioManager {
   readonly albums = new AlbumsManager();
   readonly importer = new ImportManager();
   readonly detail = new DetailManager();
+  readonly jobs = new JobsManager();
+  readonly versions = new VersionsManager();
+  queueOpen = $state(false);
   tags = $state<TagCount[]>([]);
   screen = $state<Screen>({ name: 'library' });
   notice = $state<string | null>(null);
@@ -28,7 +33,14 @@ export class StudioManager {
     void this.library.reload();
     void this.albums.refresh();
     void this.refreshTags();
-    const offs = [this.importer.listen(), studio.on('library:changed', (c) => this.#changed(c))];
+    void this.jobs.refresh();
+    const offs = [
+      this.importer.listen(),
+      studio.on('library:changed', (c) => this.#changed(c)),
+      this.jobs.listen((e) => {
+        if (this.detail.photoId === e.photoId) void this.versions.load(e.photoId);
+      })
+    ];
     return () => offs.forEach((off) => off());
   }
 
@@ -85,6 +97,18 @@ export class StudioManager {
     if (!photo) return;
     this.screen = { name: 'photo', index };
     void this.detail.open(photo.id);
+    void this.versions.load(photo.id);
+  }
+
+  /** Restore the selection, or the whole open album when nothing is selected. */
+  async restoreSelectionOrAlbum(): Promise<void> {
+    const ids = this.library.selected.size > 0 ? [...this.library.selected] : this.library.albumId !== null ? await this.library.allIds() : [];
+    await this.jobs.restore(ids);
+    if (!this.jobs.error) this.queueOpen = true;
+  }
+
+  async setCurrentVersion(versionId: number | null): Promise<void> {
+    await this.detail.setCurrentVersion(versionId);
   }
 
   async step(delta: number): Promise<void> {
@@ -104,5 +128,7 @@ export class StudioManager {
     if (change.scope === 'photos') void this.library.reload();
     if (change.scope === 'albums') void this.albums.refresh();
     if (change.scope === 'tags') void this.refreshTags();
+    if (change.scope === 'versions' && this.detail.photoId !== null) void this.versions.load(this.detail.photoId);
+    if (change.scope === 'jobs') void this.jobs.refresh();
   }
 }

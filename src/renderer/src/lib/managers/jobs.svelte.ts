@@ -1,0 +1,71 @@
+/**
+ * The restore queue as the renderer sees it: jobs from `jobs:list`, kept live
+ * by `jobs:event` (stage, percent, ETA), plus starting restores and cancelling.
+ * Jobs are persisted in main, so a reload or restart shows the same queue.
+ */
+import type { JobEvent, JobInfo } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+
+export type ScratchMode = 'auto' | 'on' | 'off';
+
+export class JobsManager {
+  jobs = $state<JobInfo[]>([]);
+  /** Latest event per job: carries the ETA and tile counts that JobInfo lacks. */
+  live = $state<Record<number, JobEvent>>({});
+  scratches = $state<ScratchMode>('auto');
+  error = $state<string | null>(null);
+  active = $derived(this.jobs.filter((j) => j.state === 'queued' || j.state === 'running'));
+  /** Overall progress of the unfinished queue, 0..1. */
+  overall = $derived(this.active.length === 0 ? 1 : this.active.reduce((s, j) => s + j.progress, 0) / this.active.length);
+
+  listen(onDone: (e: JobEvent) => void): () => void {
+    return studio.on('jobs:event', (e) => {
+      this.live = { ...this.live, [e.jobId]: e };
+      const i = this.jobs.findIndex((j) => j.id === e.jobId);
+      if (i < 0) {
+        void this.refresh();
+      } else {
+        const j = this.jobs[i]!;
+        this.jobs[i] = { ...j, state: e.state, stage: e.stage, progress: e.percent / 100, versionId: e.versionId, error: e.error };
+      }
+      if (e.state === 'done') onDone(e);
+    });
+  }
+
+  async refresh(): Promise<void> {
+    await this.#run(async () => {
+      this.jobs = await studio.listJobs({ active: false, limit: 200 });
+    });
+  }
+
+  async restore(photoIds: number[]): Promise<void> {
+    if (photoIds.length === 0) return;
+    await this.#run(async () => {
+      await studio.startRestore({ photoIds, scratches: this.scratches });
+      await this.refresh();
+    });
+  }
+
+  async rerun(versionId: number, mask: Blob): Promise<void> {
+    await this.#run(async () => {
+      await studio.rerunMapping({ versionId, maskPng: new Uint8Array(await mask.arrayBuffer()) });
+      await this.refresh();
+    });
+  }
+
+  async cancel(id: number): Promise<void> {
+    await this.#run(async () => {
+      await studio.cancelJob(id);
+      await this.refresh();
+    });
+  }
+
+  async #run(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+}

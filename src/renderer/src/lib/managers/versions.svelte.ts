@@ -1,0 +1,38 @@
+/** Restored versions of the open photo: list, pick current, delete, and which one is being compared or masked. */
+import type { VersionInfo } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+
+export type DetailMode = { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
+
+export class VersionsManager {
+  photoId = $state<number | null>(null);
+  versions = $state<VersionInfo[]>([]);
+  mode = $state<DetailMode>({ name: 'original' });
+  error = $state<string | null>(null);
+
+  async load(photoId: number): Promise<void> {
+    if (this.photoId !== photoId) this.mode = { name: 'original' };
+    this.photoId = photoId;
+    try {
+      const list = await studio.listVersions(photoId);
+      if (this.photoId === photoId) this.versions = list;
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  async remove(id: number): Promise<void> {
+    try {
+      await studio.deleteVersion(id);
+      if (this.mode.name !== 'original' && this.mode.versionId === id) this.mode = { name: 'original' };
+      if (this.photoId !== null) await this.load(this.photoId);
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  byId(id: number): VersionInfo | undefined {
+    return this.versions.find((v) => v.id === id);
+  }
+}
