@@ -8,13 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent } from '../../shared/types.ts';
 import { claimNextJob, endJob, enqueueJob, findJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
-import { getVersion, insertVersion, originalFile } from '../library/queries/jobs-versions.ts';
-import type { ScratchMode } from '../pipeline/restore.ts';
+import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
+import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
+import { commitVersion, jobDir, libraryRelative, runnerJobFor } from './job-files.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
 import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
 import type { RunnerHandle, SpawnRunner } from './spawn.ts';
@@ -79,7 +80,7 @@ export class JobQueue {
     await mkdir(dir, { recursive: true });
     const maskFile = join(dir, `${randomUUID()}.png`);
     await writeFile(maskFile, maskPng);
-    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath: this.rel(maskFile), scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
+    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath: libraryRelative(this.o.libraryDir, maskFile), scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
     this.announce(job, {});
     void this.pump();
     return job;
@@ -162,12 +163,12 @@ export class JobQueue {
   }
 
   private async execute(job: JobRow): Promise<void> {
-    const dir = join(this.o.libraryDir, 'versions', String(job.photoId), `job-${job.id}`);
+    const dir = jobDir(this.o.libraryDir, job);
     await rm(dir, { recursive: true, force: true }); // whatever a crashed attempt left
     let runnerJob: RunnerJob;
     try {
       await mkdir(dir, { recursive: true });
-      runnerJob = this.runnerJob(job, dir);
+      runnerJob = runnerJobFor(this.o.db, this.o.libraryDir, job, dir);
     } catch (err) {
       endJob(this.o.db, job.id, 'failed', { error: (err as Error).message });
       const failed = findJob(this.o.db, job.id);
@@ -182,23 +183,6 @@ export class JobQueue {
     });
   }
 
-  private runnerJob(job: JobRow, dir: string): RunnerJob {
-    const tile = typeof job.options.tile === 'number' ? job.options.tile : undefined;
-    const base = { jobId: job.id, kind: job.kind, outPath: join(dir, 'restored.png'), cacheDir: dir, tile };
-    if (job.kind === 'rerun') {
-      const parent = getVersion(this.o.db, Number(job.options.parentVersionId));
-      return {
-        ...base,
-        input: '',
-        scratches: 'on',
-        maskPath: this.abs(String(job.options.maskPath)),
-        parentCacheDir: this.abs(parent.latentPath!),
-        previousOutput: this.abs(parent.outputPath)
-      };
-    }
-    const scratches = (job.options.scratches ?? 'auto') as ScratchMode;
-    return { ...base, input: originalFile(this.o.db, this.o.libraryDir, job.photoId).path, scratches };
-  }
 
   private onMessage(m: RunnerMessage): void {
     if (m.type === 'ready') {
@@ -234,30 +218,12 @@ export class JobQueue {
     });
   }
 
-  private async finish(a: Active, result: Extract<RunnerMessage, { type: 'done' }>['result']): Promise<void> {
-    const { db } = this.o;
+  private async finish(a: Active, result: RestoreResult): Promise<void> {
     const dir = a.runnerJob.cacheDir;
-    const committed = db.transaction(() => {
-      // Cancelled while finishing, or its photo removed meanwhile (the job row went with it).
-      if (findJob(db, a.job.id)?.state !== 'running') return null;
-      const version = insertVersion(db, {
-        photoId: a.job.photoId,
-        kind: a.job.kind,
-        parentVersionId: a.job.kind === 'rerun' ? Number(a.job.options.parentVersionId) : null,
-        modelId: this.engine.modelId ?? 'unknown',
-        modelSha256: this.modelSha ?? '',
-        options: a.job.options,
-        maskPath: this.rel(join(dir, 'mask.png')),
-        outputPath: this.rel(result.outPath),
-        latentPath: this.rel(dir),
-        stats: { seconds: result.seconds, maskCoverage: result.maskCoverage, scratchesUsed: result.scratchesUsed, width: result.width, height: result.height, bitDepth: result.bitDepth }
-      });
-      endJob(db, a.job.id, 'done', { versionId: version.id });
-      return version;
-    })();
-    if (!committed) await rm(dir, { recursive: true, force: true });
+    const versionId = commitVersion(this.o.db, this.o.libraryDir, a.job, dir, result, { id: this.engine.modelId ?? 'unknown', sha256: this.modelSha ?? '' });
+    if (versionId === null) await rm(dir, { recursive: true, force: true });
     await this.cleanupMask(a.job);
-    this.settle(a, committed?.id ?? null);
+    this.settle(a, versionId);
   }
 
   private async fail(a: Active, message: string): Promise<void> {
@@ -290,7 +256,7 @@ export class JobQueue {
   }
 
   private async cleanupMask(job: JobRow): Promise<void> {
-    if (job.kind === 'rerun' && typeof job.options.maskPath === 'string') await rm(this.abs(job.options.maskPath), { force: true });
+    if (job.kind === 'rerun' && typeof job.options.maskPath === 'string') await rm(resolve(this.o.libraryDir, job.options.maskPath), { force: true });
   }
 
   private announce(job: JobRow, extra: Partial<JobEvent>): void {
@@ -311,12 +277,6 @@ export class JobQueue {
     });
   }
 
-  private rel(p: string): string {
-    return relative(this.o.libraryDir, p).split('\\').join('/');
-  }
-  private abs(p: string): string {
-    return resolve(this.o.libraryDir, p);
-  }
 }
 
 function claimablePeek(db: Database.Database): boolean {

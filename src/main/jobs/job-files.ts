@@ -1,0 +1,70 @@
+/**
+ * Between a queued job row and the files of a version: where a job's work
+ * goes (`versions/<photo>/job-<id>/`), the runner's view of the job with every
+ * path resolved, and the `versions` row a finished job becomes. Paths in the
+ * database are relative to the library folder, so a moved library still works.
+ */
+import { join, relative, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { endJob, findJob, type JobRow } from '../library/queries/jobs-queue.ts';
+import { getVersion, insertVersion, originalFile } from '../library/queries/jobs-versions.ts';
+import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
+import type { RunnerJob } from './protocol.ts';
+
+export function libraryRelative(libraryDir: string, p: string): string {
+  return relative(libraryDir, p).split('\\').join('/');
+}
+
+export function jobDir(libraryDir: string, job: JobRow): string {
+  return join(libraryDir, 'versions', String(job.photoId), `job-${job.id}`);
+}
+
+/** The runner's job: the original (restore) or the parent version's cache, output and edited mask (re-run). */
+export function runnerJobFor(db: Database.Database, libraryDir: string, job: JobRow, dir: string): RunnerJob {
+  const tile = typeof job.options.tile === 'number' ? job.options.tile : undefined;
+  const base = { jobId: job.id, kind: job.kind, outPath: join(dir, 'restored.png'), cacheDir: dir, tile };
+  if (job.kind === 'rerun') {
+    const parent = getVersion(db, Number(job.options.parentVersionId));
+    return {
+      ...base,
+      input: '',
+      scratches: 'on',
+      maskPath: resolve(libraryDir, String(job.options.maskPath)),
+      parentCacheDir: resolve(libraryDir, parent.latentPath!),
+      previousOutput: resolve(libraryDir, parent.outputPath)
+    };
+  }
+  const scratches = (job.options.scratches ?? 'auto') as ScratchMode;
+  return { ...base, input: originalFile(db, libraryDir, job.photoId).path, scratches };
+}
+
+/**
+ * Records a finished job as a version and marks the job done, in one transaction. Null when the job
+ * was cancelled while finishing or its photo was removed meanwhile (the job row went with it).
+ */
+export function commitVersion(
+  db: Database.Database,
+  libraryDir: string,
+  job: JobRow,
+  dir: string,
+  result: RestoreResult,
+  model: { id: string; sha256: string }
+): number | null {
+  return db.transaction(() => {
+    if (findJob(db, job.id)?.state !== 'running') return null;
+    const version = insertVersion(db, {
+      photoId: job.photoId,
+      kind: job.kind,
+      parentVersionId: job.kind === 'rerun' ? Number(job.options.parentVersionId) : null,
+      modelId: model.id,
+      modelSha256: model.sha256,
+      options: job.options,
+      maskPath: libraryRelative(libraryDir, join(dir, 'mask.png')),
+      outputPath: libraryRelative(libraryDir, result.outPath),
+      latentPath: libraryRelative(libraryDir, dir),
+      stats: { seconds: result.seconds, maskCoverage: result.maskCoverage, scratchesUsed: result.scratchesUsed, width: result.width, height: result.height, bitDepth: result.bitDepth }
+    });
+    endJob(db, job.id, 'done', { versionId: version.id });
+    return version.id;
+  })();
+}
