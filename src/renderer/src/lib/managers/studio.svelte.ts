@@ -9,9 +9,11 @@ import { studio, errorMessage } from '../api/index.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
 import { AlbumsManager } from './albums.svelte.ts';
 import { DetailManager } from './detail.svelte.ts';
+import { ExportManager } from './export.svelte.ts';
 import { ImportManager } from './importer.svelte.ts';
 import { JobsManager } from './jobs.svelte.ts';
 import { LibraryManager } from './library.svelte.ts';
+import { SettingsManager } from './settings.svelte.ts';
 import { VersionsManager } from './versions.svelte.ts';
 
 export type Screen = { name: 'library' } | { name: 'photo'; index: number };
@@ -23,7 +25,10 @@ export class StudioManager {
   readonly detail = new DetailManager();
   readonly jobs = new JobsManager();
   readonly versions = new VersionsManager();
+  readonly exporter = new ExportManager();
+  readonly settings = new SettingsManager();
   queueOpen = $state(false);
+  helpOpen = $state(false);
   tags = $state<TagCount[]>([]);
   screen = $state<Screen>({ name: 'library' });
   notice = $state<string | null>(null);
@@ -36,6 +41,7 @@ export class StudioManager {
     void this.jobs.refresh();
     const offs = [
       this.importer.listen(),
+      this.exporter.listen(),
       studio.on('library:changed', (c) => this.#changed(c)),
       this.jobs.listen((e) => {
         if (this.detail.photoId === e.photoId) void this.versions.load(e.photoId);

@@ -1,0 +1,79 @@
+/**
+ * One album export at a time: the options the dialog edits, progress from
+ * `export:progress` (matched by the export id we choose), cancel, and the
+ * result. The default format comes from settings.
+ */
+import type { ExportFormat, ExportManifestFormat, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+
+export interface ExportOptions {
+  what: ExportWhat;
+  format: ExportFormat;
+  quality: number;
+  kind: 'folder' | 'zip';
+  path: string;
+  manifest: ExportManifestFormat;
+}
+
+export class ExportManager {
+  albumId = $state<number | null>(null);
+  options = $state<ExportOptions>({ what: 'originals', format: 'jpeg', quality: 92, kind: 'folder', path: '', manifest: 'json' });
+  running = $state(false);
+  progress = $state<ExportProgress | null>(null);
+  result = $state<ExportResult | null>(null);
+  error = $state<string | null>(null);
+  #exportId: string | null = null;
+
+  open(albumId: number, defaultFormat: ExportFormat): void {
+    this.albumId = albumId;
+    this.options.format = defaultFormat;
+    this.result = null;
+    this.error = null;
+    this.progress = null;
+  }
+
+  close(): void {
+    if (!this.running) this.albumId = null;
+  }
+
+  listen(): () => void {
+    return studio.on('export:progress', (p) => {
+      if (p.exportId === this.#exportId) this.progress = p;
+    });
+  }
+
+  async start(): Promise<void> {
+    const albumId = this.albumId;
+    const o = this.options;
+    if (albumId === null || this.running) return;
+    if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(o.path.trim())) {
+      this.error = 'Enter the full path of the destination folder or .zip file (for example /home/me/Exports/Summer).';
+      return;
+    }
+    const exportId = crypto.randomUUID();
+    this.#exportId = exportId;
+    this.running = true;
+    this.error = null;
+    this.result = null;
+    this.progress = null;
+    try {
+      this.result = await studio.exportAlbum({
+        exportId,
+        albumId,
+        what: o.what,
+        format: o.format,
+        quality: o.quality,
+        destination: { kind: o.kind, path: o.path.trim() },
+        manifest: o.manifest
+      });
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#exportId && this.running) await studio.cancelExport(this.#exportId).catch(() => false);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Settings: where inference runs (the engine's own plain-words report of what
+ * it chose and why), threads, the default export format (kept in this
+ * profile's localStorage), and the library's size.
+ */
+import type { EngineInfo, ExportFormat, LibraryStats } from '../../../../shared/types.ts';
+import { studio, errorMessage } from '../api/index.ts';
+
+export type Provider = EngineInfo['requested'];
+const KEY = 'heirloom.settings';
+
+export class SettingsManager {
+  open = $state(false);
+  engine = $state<EngineInfo | null>(null);
+  stats = $state<LibraryStats | null>(null);
+  provider = $state<Provider>('auto');
+  threads = $state(0);
+  exportFormat = $state<ExportFormat>('jpeg');
+  busy = $state(false);
+  error = $state<string | null>(null);
+
+  constructor() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat };
+      if (saved.exportFormat) this.exportFormat = saved.exportFormat;
+    } catch {
+      // A damaged entry just means defaults.
+    }
+  }
+
+  async load(): Promise<void> {
+    await this.#run(async () => {
+      const [engine, stats] = await Promise.all([studio.engineInfo(), studio.libraryStats()]);
+      this.engine = engine;
+      this.stats = stats;
+      this.provider = engine.requested;
+      this.threads = engine.threads;
+    });
+  }
+
+  async applyEngine(): Promise<void> {
+    await this.#run(async () => {
+      this.engine = await studio.setEngineProvider({ provider: this.provider, threads: this.threads });
+    });
+  }
+
+  setExportFormat(format: ExportFormat): void {
+    this.exportFormat = format;
+    localStorage.setItem(KEY, JSON.stringify({ exportFormat: format }));
+  }
+
+  async #run(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    try {
+      await work();
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
