@@ -130,11 +130,21 @@ export class StudioManager {
     void this.refreshTags();
   }
 
+  #pendingScopes = new Set<LibraryChange['scope']>();
+  #changeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Change notices arrive in bursts (one per imported file): coalesce them into one refresh per scope. */
   #changed(change: LibraryChange): void {
-    if (change.scope === 'photos') void this.library.reload();
-    if (change.scope === 'albums') void this.albums.refresh();
-    if (change.scope === 'tags') void this.refreshTags();
-    if (change.scope === 'versions' && this.detail.photoId !== null) void this.versions.load(this.detail.photoId);
-    if (change.scope === 'jobs') void this.jobs.refresh();
+    this.#pendingScopes.add(change.scope);
+    this.#changeTimer ??= setTimeout(() => {
+      const scopes = this.#pendingScopes;
+      this.#pendingScopes = new Set();
+      this.#changeTimer = null;
+      if (scopes.has('photos')) void this.library.reload();
+      if (scopes.has('albums') || scopes.has('photos')) void this.albums.refresh();
+      if (scopes.has('tags')) void this.refreshTags();
+      if (scopes.has('versions') && this.detail.photoId !== null) void this.versions.load(this.detail.photoId);
+      if (scopes.has('jobs')) void this.jobs.refresh();
+    }, 300);
   }
 }
