@@ -70,7 +70,7 @@ async function start(): Promise<void> {
   const svc = await services.createServices(options);
   handleMediaProtocol((kind, key) => svc.readMedia(kind, key));
   const unregister = registerIpc({
-    handlers: svc.handlers as unknown as Parameters<typeof registerIpc>[0]['handlers'],
+    handlers: svc.handlers as unknown as Record<string, (...args: never[]) => Promise<unknown>>,
     validateArgs: (channel, args) => services.validateArgs(channel, args) as unknown[],
     isTrustedSender: (event) => isTrustedSender(event.senderFrame)
   });

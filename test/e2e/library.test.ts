@@ -66,12 +66,13 @@ after(async () => {
 const grid = () => page.getByRole('listbox', { name: 'Photos' });
 
 async function thumbnailsLoaded(p: Page, count: number): Promise<void> {
+  // Browser-side code as a string: this file is type-checked without the DOM lib.
   await p.waitForFunction(
-    (n) => {
-      const imgs = [...document.querySelectorAll<HTMLImageElement>('[role="option"] img')];
-      return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
-    },
-    count,
+    `(() => {
+      const imgs = [...document.querySelectorAll('[role="option"] img')];
+      return imgs.length === ${count} && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    })()`,
+    undefined,
     { timeout: 60_000 }
   );
 }
@@ -123,18 +124,18 @@ test('reorder an album by dragging, rename it, drop a file onto it', async () =>
   const order = () => grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   const before = await order();
   await grid().getByRole('option').nth(2).dragTo(grid().getByRole('option').nth(0));
-  await page.waitForFunction((first) => document.querySelector('[role="option"]')?.getAttribute('aria-label') === first, before[2]);
+  await grid().getByRole('option').first().and(page.getByRole('option', { name: before[2]!, exact: true })).waitFor();
   assert.deepEqual(await order(), [before[2], before[0], before[1]]);
 
   // A file dropped onto the album row is imported straight into it.
   const png = (await photo(320, 240, 42, 'png')).toString('base64');
-  await page.evaluate(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  await page.evaluate(`(() => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(png)}), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
     dt.items.add(new File([bytes], 'dropped-postcard.png', { type: 'image/png' }));
-    const target = [...document.querySelectorAll('nav li')].find((li) => li.textContent?.includes('Summer holidays'))!;
+    const target = [...document.querySelectorAll('nav li')].find((li) => li.textContent.includes('Summer holidays'));
     for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, png);
+  })()`);
   await album(4).waitFor();
   await page.getByText('4 photos', { exact: true }).waitFor();
   await page.getByRole('option', { name: 'dropped-postcard.png' }).waitFor();
@@ -170,10 +171,10 @@ test('search narrows the grid', async () => {
 test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.getByRole('option', { name: 'wedding.jpg' }).dblclick();
   const original = page.getByRole('application', { name: /Photo viewer/ }).getByAltText('wedding.jpg');
-  await page.waitForFunction(() => {
-    const img = document.querySelector<HTMLImageElement>('.stage img');
+  await page.waitForFunction(`(() => {
+    const img = document.querySelector('.stage img');
     return !!img && img.complete && img.naturalWidth === 1200 && img.naturalHeight === 900;
-  });
+  })()`);
   assert.equal(await original.count(), 1);
   await page.getByRole('button', { name: 'Actual pixels' }).click();
   await page.getByText('100%').waitFor();

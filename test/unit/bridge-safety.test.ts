@@ -101,7 +101,7 @@ test('the wire codec carries bytes through JSON', () => {
 });
 
 test('dropped files get clean, unique relative paths', () => {
-  const file = (name: string): File => ({ name, webkitRelativePath: '' }) as File;
+  const file = (name: string): File => ({ name, webkitRelativePath: '' }) as unknown as File;
   assert.equal(relativePathOf(file('a.jpg'), 0), 'a.jpg');
   assert.equal(relativePathOf(file(''), 3), 'file-3');
   const used = new Set<string>();

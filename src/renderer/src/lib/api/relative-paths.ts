@@ -11,7 +11,9 @@ export function setRelativePath(file: File, path: string): void {
 
 /** The folder-relative path to upload a file under (made unique by `uniquePath`). */
 export function relativePathOf(file: File, index: number): string {
-  const raw = paths.get(file) || file.webkitRelativePath || file.name || `file-${index}`;
+  // Typed loosely: this file is also type-checked (by the unit tests) without the DOM lib.
+  const fromInput = (file as File & { webkitRelativePath?: string }).webkitRelativePath;
+  const raw: string = paths.get(file) || fromInput || file.name || `file-${index}`;
   const clean = raw
     .split('/')
     .map((p) => p.replace(/[\u0000-\u001f\\:]/g, '_').slice(0, 255))

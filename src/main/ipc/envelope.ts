@@ -1,0 +1,33 @@
+/**
+ * The body of every IPC handler, kept free of electron imports so it is
+ * tested under plain Node: check the sender, find the handler, validate the
+ * arguments, run, and wrap the outcome in an envelope. Electron would
+ * otherwise flatten a thrown error into a message string and lose its kind.
+ */
+import type { ChannelName } from '../../shared/contract.ts';
+import { StudioError, toErrorShape, type StudioErrorShape } from '../../shared/errors.ts';
+
+/** What `ipcRenderer.invoke` resolves with for every channel. */
+export type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
+
+/** What an IPC handler needs; `E` is Electron's invoke event (anything in tests). */
+export interface IpcDeps<E> {
+  handlers: Record<string, (...args: never[]) => Promise<unknown>>;
+  validateArgs(channel: ChannelName, args: unknown): unknown[];
+  isTrustedSender(event: E): boolean;
+}
+
+export function invokeHandler<E>(deps: IpcDeps<E>, channel: ChannelName): (event: E, ...raw: unknown[]) => Promise<Envelope> {
+  return async (event, ...raw) => {
+    try {
+      if (!deps.isTrustedSender(event)) throw new StudioError('invalid-input', 'IPC from an untrusted frame was refused');
+      if (!Object.hasOwn(deps.handlers, channel)) throw new StudioError('not-found', `channel "${channel}" has no handler`);
+      const handler = deps.handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+      const args = deps.validateArgs(channel, raw);
+      const value = await handler(...args);
+      return { ok: true, value: value ?? null };
+    } catch (err) {
+      return { ok: false, error: toErrorShape(err) };
+    }
+  };
+}
