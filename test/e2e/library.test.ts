@@ -17,6 +17,8 @@ let work: string;
 let served: Served;
 let browser: Browser;
 let page: Page;
+/** Uncaught page errors and CSP violations: the app must produce none. */
+const problems: string[] = [];
 
 const GOOD = [
   { name: 'beach-1962.jpg', w: 640, h: 480, format: 'jpeg' as const },
@@ -53,7 +55,10 @@ before(async () => {
   served = await serve(join(work, 'library'));
   browser = await launch();
   page = browser.page;
-  page.on('pageerror', (err) => console.error('page error:', err.message));
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
 });
 
 after(async () => {
@@ -208,4 +213,8 @@ test('after a reload everything is still there', async () => {
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('Uncle Ted');
   await page.getByText('1 photo', { exact: true }).waitFor();
   await screenshot(page, '06-after-reload');
+});
+
+test('no page errors or CSP violations along the way', () => {
+  assert.deepEqual(problems, []);
 });
