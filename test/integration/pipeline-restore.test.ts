@@ -181,3 +181,17 @@ test('a re-run given the parent output runs only the tiles the mask edit touches
   const v1 = await pixels(parentOut);
   assert.ok(maxAbsDiff(c.data, v1.data) <= 1, 'undoing the edit gives the first version back');
 });
+
+test('images smaller than a tile, down to 1×1, restore at their own size', async () => {
+  for (const [w, h] of [
+    [1, 1],
+    [3, 2],
+    [5, 300]
+  ] as const) {
+    const input = join(tmp.dir, `small-${w}x${h}.png`);
+    await sharp({ create: { width: w, height: h, channels: 3, background: '#806040' } }).png().toFile(input);
+    const r = await restoreFile(sessions, input, { outPath: join(tmp.dir, `small-${w}x${h}.out.png`), scratches: 'on' });
+    const m = await sharp(r.outPath).metadata();
+    assert.deepEqual([m.width, m.height], [w, h]);
+  }
+});

@@ -26,8 +26,9 @@ export async function detectMask(ctx: StageContext, models: ModelSet, src: Pixel
     const pixels = src.bitDepth === 16 ? new Uint16Array(grey.buffer, grey.byteOffset, grey.byteLength / 2) : new Uint8Array(grey.buffer, grey.byteOffset, grey.byteLength);
     const norm = 2 / (src.bitDepth === 16 ? 65535 : 255);
     const mult = models.manifest.stages.detect.spatialMultiple;
-    const ph = ceilTo(wh, mult);
-    const pw = ceilTo(ww, mult);
+    // Tiny images still give the detector's deepest level a few cells (its reflection padding needs them).
+    const ph = Math.max(4 * mult, ceilTo(wh, mult));
+    const pw = Math.max(4 * mult, ceilTo(ww, mult));
     const planY = planAxis(ph, models.manifest.tiling.tile, models.manifest.tiling.overlap, mult);
     const planX = planAxis(pw, models.manifest.tiling.tile, models.manifest.tiling.overlap, mult);
     const working = new Uint8Array(ww * wh);

@@ -40,8 +40,10 @@ export interface Geometry {
 export function geometry(models: ModelSet, width: number, height: number, tileOverride?: number): Geometry {
   const m = models.manifest;
   const latMultiple = Math.max(1, m.stages.map.spatialMultiple, m.stages.decode.spatialMultiple, Math.ceil(m.stages.encode.spatialMultiple / 4));
-  const latH = ceilTo(Math.ceil(height / 4), latMultiple);
-  const latW = ceilTo(Math.ceil(width / 4), latMultiple);
+  // At least 4 latent cells per side: reflection padding inside the networks needs a few cells to mirror.
+  const minLat = ceilTo(4, latMultiple);
+  const latH = Math.max(minLat, ceilTo(Math.ceil(height / 4), latMultiple));
+  const latW = Math.max(minLat, ceilTo(Math.ceil(width / 4), latMultiple));
   const tile = Math.max(4 * latMultiple, Math.floor((tileOverride ?? m.tiling.tile) / 4));
   const overlap = Math.ceil(m.tiling.overlap / 4);
   return {
