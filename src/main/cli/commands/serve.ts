@@ -10,7 +10,6 @@ import { StudioError } from '../../../shared/errors.ts';
 import type { EventName, StudioEvents } from '../../../shared/contract.ts';
 import { startBridge } from '../../bridge/server.ts';
 import type { Bridge, BridgeServices } from '../../bridge/types.ts';
-import * as services from '../../services/index.ts';
 
 export const summary = 'browser mode: serve the studio on 127.0.0.1 with a random token (run `npm run build` first)';
 export const usage = 'serve --library DIR [--port N] [--host 127.0.0.1] [--renderer DIR]';
@@ -36,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StudioError('invalid-input', `--port must be 0-65535 (got "${values.port}")`);
   const libraryDir = resolve(library);
 
+  // Loaded here, not at the top, so `heirloom --help` never pays for the services.
+  const services = await import('../../services/index.ts');
   let bridge: Bridge | null = null;
   const emit = <E extends EventName>(event: E, payload: StudioEvents[E]): void => bridge?.emit(event, payload);
   const svc = await services.createServices({ libraryDir, emit });
