@@ -1,0 +1,4 @@
+from .images import load_folder
+from .datasets import PairDataset, RealOldDataset, StepSampler, to_tensor
+
+__all__ = ['load_folder', 'PairDataset', 'RealOldDataset', 'StepSampler', 'to_tensor']

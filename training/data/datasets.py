@@ -1,0 +1,77 @@
+"""Datasets whose sample i is a pure function of (seed, i): resuming at step s
+replays exactly the batches a run that never stopped would have seen."""
+import numpy as np
+import torch
+from PIL import Image
+from torch.utils.data import Dataset, Sampler
+
+from ..degrade import DegradeConfig, degrade
+
+
+def to_tensor(img: np.ndarray) -> torch.Tensor:
+    """float32 [H, W, C] in [0, 1] → [C, H, W] in [-1, 1]."""
+    return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))) * 2 - 1
+
+
+def random_crop(img: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    h, w = img.shape[:2]
+    if min(h, w) < size:
+        s = size / min(h, w)
+        img = np.asarray(Image.fromarray(img).resize((max(size, round(w * s)), max(size, round(h * s))), Image.BICUBIC))
+        h, w = img.shape[:2]
+    # random rescale adds scale variety without leaving the photo's content
+    if rng.random() < 0.5 and min(h, w) > size * 1.5:
+        s = rng.uniform(size / min(h, w), 1.0)
+        img = np.asarray(Image.fromarray(img).resize((max(size, round(w * s)), max(size, round(h * s))), Image.BICUBIC))
+        h, w = img.shape[:2]
+    y, x = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
+    crop = img[y:y + size, x:x + size]
+    if rng.random() < 0.5:
+        crop = crop[:, ::-1]
+    return np.ascontiguousarray(crop).astype(np.float32) / 255
+
+
+class PairDataset(Dataset):
+    """Clean crop y, its synthetic old version x and the structured-defect mask."""
+
+    def __init__(self, images, crop: int, seed: int, cfg: DegradeConfig | None = None, length: int = 10 ** 9,
+                 clean_only: bool = False):
+        self.images, self.crop, self.seed, self.cfg, self.length = images, crop, seed, cfg or DegradeConfig(), length
+        self.clean_only = clean_only  # VAE-B never looks at x: skip the degradation cost
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng([self.seed, i])
+        clean = random_crop(self.images[int(rng.integers(len(self.images)))], self.crop, rng)
+        if self.clean_only:
+            y = to_tensor(clean)
+            return y, y, torch.zeros(1, *clean.shape[:2])
+        old, mask = degrade(clean, rng, self.cfg)
+        return to_tensor(old), to_tensor(clean), torch.from_numpy(mask.astype(np.float32))[None]
+
+
+class RealOldDataset(Dataset):
+    def __init__(self, images, crop: int, seed: int, length: int = 10 ** 9):
+        self.images, self.crop, self.seed, self.length = images, crop, seed, length
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng([self.seed, 7919, i])
+        return to_tensor(random_crop(self.images[int(rng.integers(len(self.images)))], self.crop, rng))
+
+
+class StepSampler(Sampler):
+    """Yields sample indices from `start` on, in order."""
+
+    def __init__(self, start: int, count: int):
+        self.start, self.count = start, count
+
+    def __iter__(self):
+        return iter(range(self.start, self.start + self.count))
+
+    def __len__(self):
+        return self.count

@@ -1,0 +1,70 @@
+"""Composes the degradations: a random subset of unstructured defects in
+random order, then the structured ones with their mask, then (sometimes) a
+final scan/compression pass."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import structured as S
+from . import unstructured as U
+
+
+@dataclass
+class DegradeConfig:
+    p_structured: float = 0.6
+    p_gray: float = 0.12
+    strength: float = 1.0  # probabilities of unstructured ops scale with it
+
+
+_BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
+_NOISES = [(U.gaussian_noise, 0.5), (U.film_grain, 0.35), (U.speckle, 0.15)]
+_UNSTRUCTURED = [('blur', 0.7), ('noise', 0.7), ('lowres', 0.45), ('jpeg', 0.5),
+                 ('fade', 0.6), ('tone', 0.45), ('halftone', 0.06)]
+
+
+def _pick(table, rng):
+    fns, p = zip(*table)
+    return fns[int(rng.choice(len(fns), p=np.array(p) / sum(p)))]
+
+
+def _apply(name, img, rng):
+    if name == 'blur':
+        return _pick(_BLURS, rng)(img, rng)
+    if name == 'noise':
+        return _pick(_NOISES, rng)(img, rng)
+    if name == 'lowres':
+        return U.low_resolution(img, rng)
+    if name == 'jpeg':
+        return U.jpeg(img, rng)
+    if name == 'fade':
+        return U.fade(img, rng)
+    if name == 'tone':
+        return U.sepia(img, rng) if rng.random() < 0.6 else U.yellowing(img, rng)
+    if name == 'halftone':
+        return U.halftone(img, rng)
+    raise ValueError(name)
+
+
+def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | None = None):
+    """clean: float32 [H, W, 3] in [0, 1] → (degraded float32 [H, W, 3] in [0, 1], mask uint8 [H, W])."""
+    cfg = cfg or DegradeConfig()
+    img = clean.astype(np.float32, copy=True)
+    h, w = img.shape[:2]
+    ops = [name for name, p in _UNSTRUCTURED if rng.random() < min(1.0, p * cfg.strength)]
+    if not ops:
+        ops = [str(rng.choice(['blur', 'noise', 'fade']))]
+    rng.shuffle(ops)
+    if rng.random() < cfg.p_gray:
+        img = U.grayscale(img, rng)
+    for name in ops:
+        img = np.clip(_apply(name, img, rng), 0, 1).astype(np.float32)
+    mask = np.zeros((h, w), bool)
+    if rng.random() < cfg.p_structured:
+        kinds = [S.scratches, S.dust, S.blotches, S.tears]
+        chosen = [k for k, p in zip(kinds, [0.85, 0.5, 0.25, 0.2]) if rng.random() < p] or [S.scratches]
+        for fn in chosen:
+            fn(img, mask, rng)
+        img = np.clip(img, 0, 1)
+        if rng.random() < 0.3:  # the damaged print was scanned and compressed again
+            img = U.jpeg(U.gaussian_noise(img, rng) if rng.random() < 0.5 else img, rng)
+    return np.clip(img, 0, 1).astype(np.float32), mask.astype(np.uint8)

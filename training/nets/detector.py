@@ -1,0 +1,39 @@
+"""Scratch detection U-Net on the grayscale photo, output a per-pixel scratch
+probability. No normalisation (tile-consistent, see blocks.py)."""
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+def _double(cin: int, cout: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=1), nn.LeakyReLU(0.1, inplace=True),
+        nn.Conv2d(cout, cout, 3, padding=1), nn.LeakyReLU(0.1, inplace=True))
+
+
+class ScratchUNet(nn.Module):
+    def __init__(self, width: int = 16, depth: int = 3):
+        super().__init__()
+        chans = [width * 2 ** i for i in range(depth + 1)]
+        self.inc = _double(1, chans[0])
+        self.down = nn.ModuleList([_double(chans[i], chans[i + 1]) for i in range(depth)])
+        self.up = nn.ModuleList([nn.ConvTranspose2d(chans[i + 1], chans[i], 2, 2) for i in reversed(range(depth))])
+        self.dec = nn.ModuleList([_double(chans[i] * 2, chans[i]) for i in reversed(range(depth))])
+        self.out = nn.Conv2d(chans[0], 1, 1)
+        self.depth = depth
+
+    @property
+    def stride(self) -> int:
+        return 2 ** self.depth
+
+    def logits(self, image: torch.Tensor) -> torch.Tensor:
+        skips, h = [], self.inc(image)
+        for d in self.down:
+            skips.append(h)
+            h = d(F.max_pool2d(h, 2))
+        for up, dec in zip(self.up, self.dec):
+            h = dec(torch.cat([up(h), skips.pop()], 1))
+        return self.out(h)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.logits(image))

@@ -1,0 +1,141 @@
+"""The training loop shared by every stage: optimisers, progress line,
+checkpoints every few minutes and on SIGINT/SIGTERM, exact resume."""
+import contextlib
+import os
+import random
+import signal
+import time
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from ..data import PairDataset, RealOldDataset, StepSampler
+from ..degrade import DegradeConfig
+from .models import CRITICS, TRAINS
+from .steps import STEPS
+
+
+class Stop(Exception):
+    """Raised when a signal asked the run to stop (after a checkpoint)."""
+
+
+class StopFlag:
+    def __init__(self):
+        self.signal = None
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._set)
+
+    def _set(self, signum, _frame):
+        self.signal = signum
+
+
+def rng_state():
+    state = {'python': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state()}
+    if torch.cuda.is_available():
+        state['cuda'] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state):
+    random.setstate(state['python'])
+    np.random.set_state(state['numpy'])
+    torch.set_rng_state(state['torch'])
+    if 'cuda' in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state['cuda'])
+
+
+def atomic_save(obj, path):
+    tmp = path + '.tmp'
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _loader(ds, start, count, batch, workers):
+    kw = {'num_workers': workers, 'pin_memory': torch.cuda.is_available()}
+    if workers > 0:
+        kw.update(persistent_workers=False, prefetch_factor=4, multiprocessing_context='fork')
+    return iter(DataLoader(ds, batch_size=batch, sampler=StepSampler(start * batch, count * batch), drop_last=True, **kw))
+
+
+def run_stage(stage, ctx, start_step=0, optim_state=None):
+    """Trains `stage` from `start_step`; returns the number of steps done.
+    ctx: dict with cfg, nets, device, data (clean, old images), log, save_ckpt, stop, budget."""
+    cfg, nets, dev = ctx['cfg'], ctx['nets'], ctx['device']
+    tc = cfg['train']
+    sc = tc['stages'][stage]
+    total = int(sc['steps'])
+    budget = ctx['budgets'].get(stage, sc.get('max_seconds'))
+    lr = tc['lr'] * sc.get('lr_scale', 1.0)
+    for name, net in nets.items():
+        net.train(name in TRAINS[stage] or name in CRITICS[stage])
+        net.requires_grad_(name in TRAINS[stage] or name in CRITICS[stage])
+    gen_params = [p for k in TRAINS[stage] for p in nets[k].parameters()]
+    opt_g = torch.optim.Adam(gen_params, lr=lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam([p for k in CRITICS[stage] for p in nets[k].parameters()], lr=lr, betas=(0.5, 0.999)) \
+        if CRITICS[stage] else None
+    sched = torch.optim.lr_scheduler.LambdaLR(opt_g, lambda s: min(1.0, 0.25 + 0.75 * (1 - s / max(total, 1)) * 1.33))
+    if optim_state:
+        opt_g.load_state_dict(optim_state['g'])
+        sched.load_state_dict(optim_state['sched'])
+        if opt_d and optim_state.get('d'):
+            opt_d.load_state_dict(optim_state['d'])
+
+    batch, workers, seed = tc['batch'], tc['workers'], tc['seed']
+    dcfg = DegradeConfig(**cfg['degrade'])
+    remaining = total - start_step
+    pairs = _loader(PairDataset(ctx['data']['clean'], cfg['data']['crop'], seed * 1000 + STAGE_SEED[stage], dcfg,
+                                clean_only=stage == 'vae_b'),
+                    start_step, remaining, batch, workers)
+    reals = _loader(RealOldDataset(ctx['data']['old'], cfg['data']['crop'], seed), start_step, remaining,
+                    batch, max(1, workers // 4) if workers else 0) if stage == 'vae_a' else None
+
+    # float32 throughout (TF32 matmuls on CUDA): bf16 autocast made SSIM's
+    # E[x²]−μ² cancel catastrophically and the VAEs diverged after ~300 steps
+    amp = contextlib.nullcontext()
+    step, t0, last_ckpt, last_log = start_step, time.time(), time.time(), time.time()
+    opt_state = lambda: {'g': opt_g.state_dict(), 'd': opt_d.state_dict() if opt_d else None, 'sched': sched.state_dict()}
+    while step < total:
+        x, y, m = next(pairs)
+        b = {'x': x.to(dev, non_blocking=True), 'y': y.to(dev, non_blocking=True), 'm': m.to(dev, non_blocking=True)}
+        if reals is not None:
+            b['r'] = next(reals).to(dev, non_blocking=True)
+        with amp:
+            g_loss, critic, logs = STEPS[stage](nets, b, cfg)
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        torch.nn.utils.clip_grad_norm_(gen_params, 5.0)
+        opt_g.step()
+        sched.step()
+        if critic is not None:
+            with amp:
+                d_loss = critic()
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            opt_d.step()
+            logs['d'] = d_loss.item()
+        step += 1
+        now = time.time()
+        if step % tc['log_every'] == 0 or step == total:
+            rate = (step - start_step) / max(now - t0, 1e-6)
+            eta = (total - step) / max(rate, 1e-6)
+            if budget:
+                eta = min(eta, budget - (now - t0))
+            parts = ' '.join(f'{k}={v:.4f}' for k, v in logs.items())
+            ctx['log'](f'[{stage}] step {step}/{total} loss={g_loss.item():.4f} {parts} {rate:.2f} steps/s ETA {eta:.0f}s')
+            last_log = now
+        stop = ctx['stop'].signal is not None
+        out_of_time = budget is not None and now - t0 >= budget
+        if stop or now - last_ckpt >= tc['ckpt_every_s'] or out_of_time:
+            ctx['save_ckpt'](stage, step, opt_state())
+            last_ckpt = now
+        if stop:
+            raise Stop(f'stopped by signal {ctx["stop"].signal} at {stage} step {step}; resume with --resume')
+        if out_of_time:
+            ctx['log'](f'[{stage}] time budget of {budget:.0f}s reached at step {step}/{total}')
+            break
+    del last_log
+    return step, time.time() - t0
+
+
+STAGE_SEED = {'vae_a': 1, 'vae_b': 2, 'map': 3, 'joint': 4, 'detect': 5}

@@ -1,0 +1,146 @@
+"""One command for every stage, in order, with exact resume:
+
+    /usr/bin/python3 -m training.train --config training/configs/cpu.json [--stage all|vae_a|vae_b|map|joint|detect]
+        [--resume] [--data-root DIR] [--run-dir DIR] [--device cpu|cuda] [--time-budget vae_a=300,map=600]
+
+Writes runs/<name>/{config.json, log.txt, ckpt/latest.pt, weights/<stage>.pt}.
+A crash or Ctrl-C never means starting from zero: checkpoints are written
+every few minutes and on SIGINT/SIGTERM, and --resume continues exactly
+(models, optimisers, scheduler, step, RNG; data order is a function of step)."""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+from .config import STAGE_ORDER, load_config
+from .data import load_folder
+from .stages import build_models, run_stage
+from .stages.runner import Stop, StopFlag, atomic_save, rng_state, set_rng_state
+
+INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector']
+
+
+def parse_budgets(text):
+    out = {}
+    for part in filter(None, (text or '').split(',')):
+        k, _, v = part.partition('=')
+        if k not in STAGE_ORDER:
+            raise SystemExit(f'--time-budget: unknown stage "{k}" (stages: {", ".join(STAGE_ORDER)})')
+        out[k] = float(v)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog='training.train', description=__doc__.split('\n')[0])
+    ap.add_argument('--config', required=True)
+    ap.add_argument('--stage', default='all', help='all, one stage or a comma list: ' + ','.join(STAGE_ORDER))
+    ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'datasets')))
+    ap.add_argument('--run-dir')
+    ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    ap.add_argument('--time-budget', default='')
+    ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--workers', type=int, help='data-loading processes (overrides the config)')
+    ap.add_argument('--init', default='', help='comma list of weight files (weights/<stage>.pt) to start from; '
+                    'their stages count as done')
+    args = ap.parse_args(argv)
+
+    cfg = load_config(args.config)
+    if args.workers is not None:
+        cfg['train']['workers'] = args.workers
+    run_dir = args.run_dir or os.path.join('runs', cfg['name'])
+    os.makedirs(os.path.join(run_dir, 'ckpt'), exist_ok=True)
+    os.makedirs(os.path.join(run_dir, 'weights'), exist_ok=True)
+    ckpt_path = os.path.join(run_dir, 'ckpt', 'latest.pt')
+    log_file = open(os.path.join(run_dir, 'log.txt'), 'a')
+
+    def log(msg):
+        line = f'{time.strftime("%H:%M:%S")} {msg}'
+        print(line, flush=True)
+        log_file.write(line + '\n')
+        log_file.flush()
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    dev = torch.device(args.device)
+    if dev.type == 'cuda':
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    torch.manual_seed(cfg['train']['seed'])
+    nets = {k: v.to(dev) for k, v in build_models(cfg).items()}
+    state = {'done': [], 'stage': None, 'step': 0, 'optim': None, 'seconds': {}, 'steps': {}}
+    if args.resume and os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, map_location=dev, weights_only=False)
+        for k, sd in ck['nets'].items():
+            nets[k].load_state_dict(sd)
+        state = ck['state']
+        set_rng_state(ck['rng'])
+        log(f'resumed from {ckpt_path}: done={state["done"]} at {state["stage"]} step {state["step"]}')
+    elif args.resume:
+        log(f'--resume: no checkpoint at {ckpt_path}, starting fresh')
+    for path in filter(None, args.init.split(',')):
+        weights = torch.load(path, map_location=dev, weights_only=False)
+        for k, sd in weights.items():
+            nets[k].load_state_dict(sd)
+        stage_name = os.path.splitext(os.path.basename(path))[0]
+        if stage_name in STAGE_ORDER and stage_name not in state['done']:
+            state['done'].append(stage_name)
+        log(f'initialised {sorted(weights)} from {path}')
+    with open(os.path.join(run_dir, 'config.json'), 'w') as f:
+        json.dump(cfg, f, indent=2)
+
+    root = args.data_root
+    data = {'clean': load_folder(os.path.join(root, cfg['data']['clean']), cfg['data']['max_side'])}
+    log(f'data: {len(data["clean"])} clean photos from {os.path.join(root, cfg["data"]["clean"])}')
+    stages = STAGE_ORDER if args.stage == 'all' else [s for s in args.stage.split(',') if s]
+    unknown = [s for s in stages if s not in STAGE_ORDER]
+    if unknown:
+        raise SystemExit(f'--stage: unknown stage(s) {unknown} (stages: {", ".join(STAGE_ORDER)})')
+    if 'vae_a' in stages and 'vae_a' not in state['done']:
+        data['old'] = load_folder(os.path.join(root, cfg['data']['old']), cfg['data']['max_side'])
+        log(f'data: {len(data["old"])} real old photos')
+    budgets = parse_budgets(args.time_budget)
+    stop = StopFlag()
+
+    def save_ckpt(stage, step, optim):
+        state.update(stage=stage, step=step, optim=optim)
+        atomic_save({'nets': {k: v.state_dict() for k, v in nets.items()}, 'state': state, 'rng': rng_state(),
+                     'config': cfg}, ckpt_path)
+
+    ctx = {'cfg': cfg, 'nets': nets, 'device': dev, 'data': data, 'log': log, 'save_ckpt': save_ckpt,
+           'stop': stop, 'budgets': budgets}
+    try:
+        for stage in stages:
+            if stage in state['done']:
+                continue
+            start = state['step'] if state['stage'] == stage else 0
+            optim = state['optim'] if state['stage'] == stage else None
+            log(f'[{stage}] starting at step {start}')
+            steps, secs = run_stage(stage, ctx, start, optim)
+            state['seconds'][stage] = state['seconds'].get(stage, 0) + secs
+            state['steps'][stage] = steps
+            if stage not in state['done']:
+                state['done'].append(stage)
+            state.update(stage=None, step=0, optim=None)
+            save_ckpt(None, 0, None)
+            from .stages.models import TRAINS
+            atomic_save({k: nets[k].state_dict() for k in TRAINS[stage]}, os.path.join(run_dir, 'weights', f'{stage}.pt'))
+            log(f'[{stage}] done: {steps} steps in {secs:.0f}s')
+    except Stop as err:
+        log(str(err))
+        return 130
+    atomic_save({'nets': {k: nets[k].state_dict() for k in INFERENCE_NETS}, 'config': cfg,
+                 'training': {'steps': state['steps'], 'seconds': state['seconds'], 'device': str(dev),
+                              'torch': torch.__version__,
+                              'data': {k: len(v) for k, v in data.items()}}},
+                os.path.join(run_dir, 'weights', 'final.pt'))
+    log(f'all stages done; inference weights in {os.path.join(run_dir, "weights", "final.pt")}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
