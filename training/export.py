@@ -1,0 +1,403 @@
+"""Exports trained (or random) weights as the engine's four ONNX stages plus
+manifest.json, following the stage contract in DESIGN.md:
+
+    /usr/bin/python3 -m training.export (--weights FILE[,FILE…] | --run-dir RUN | --random-init)
+        [--config CFG] --out resources/models [--model-id ID] [--parity [DIR]]
+
+    detect.onnx  image [N,1,H,W] grey in [-1,1]   → mask_prob [N,1,H,W] in [0,1]  (H, W multiples of 2**depth)
+    encode.onnx  image [N,3,H,W] in [-1,1]        → latent [N,C,H/4,W/4]           (VAE-A encoder, no sampling)
+    map.onnx     latent [N,C,h,w], mask [N,1,h,w] → latent_out [N,C,h,w]          (mask at latent scale, 1 = defect)
+    decode.onnx  latent [N,C,h,w]                 → image [N,3,4h,4w] in [-1,1]    (VAE-B generator)
+
+Opset 17, dynamic batch/height/width. The mask reaches map.onnx already at
+latent scale, built by the engine exactly as training's `losses.latent_mask`
+does it (dilate by `detect.dilate` px, then max-pool ×4).
+
+Weights: `--weights` takes final.pt (`{'nets': {E_A, T, G_B, detector}, 'config', 'training'}`),
+a checkpoint (ckpt/latest.pt) or a stage file (weights/<stage>.pt, a bare
+`{net: state_dict}`); several files are merged left to right, so a detector
+trained in its own run can join the rest (`--weights map/weights/final.pt,det/weights/detect.pt`).
+`--run-dir RUN` means `--weights RUN/weights/final.pt`. The architecture comes
+from `--config`, or from the weights' own config when it is omitted.
+
+The folder is written next to `--out` and renamed into place, so a reader
+never sees half a model set. `--parity DIR` (default `<out>/parity`) also
+writes, per stage, a seeded random input and PyTorch's output (raw
+little-endian float32 + JSON shapes) that `test/integration/model-parity.test.ts`
+replays through onnxruntime-node. Metrics are filled in by `training.evaluate`;
+they survive a re-export only when the ONNX files come out byte-identical.
+"""
+import argparse
+import datetime
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import STAGE_ORDER, load_config
+from .nets.blocks import count_macs_per_pixel
+from .stages.models import build_models
+
+OPSET = 17
+INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector']
+STAGE_NET = {'detect': 'detector', 'encode': 'E_A', 'map': 'T', 'decode': 'G_B'}
+# which training stages leave a net trained (for a warning when a file carries an untouched one)
+TRAINED_BY = {'E_A': {'vae_a', 'joint'}, 'T': {'map', 'joint'}, 'G_B': {'vae_b', 'joint'}, 'detector': {'detect'}}
+LICENCE = {
+    'weights': 'MIT',
+    'note': 'Heirloom\'s own weights, trained from scratch with this repository\'s code (method: Wan et al., '
+            'CVPR 2020, re-implemented; no weights or code of the authors are used). Training images and '
+            'their licences are listed in the datasets\' SOURCES.md; none is shipped.',
+}
+
+
+class Detect(nn.Module):
+    """detect.onnx: the scratch U-Net with its sigmoid."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, image):
+        return torch.sigmoid(self.net.logits(image))
+
+
+def stage_specs(cfg):
+    """name → (net key, input names, output names, manifest input shapes, output shapes, spatial multiple, grey)."""
+    c = cfg['model']['vae']['latent']
+    mult = 2 ** cfg['model']['detect']['depth']
+    return {
+        'detect': ('detector', ['image'], ['mask_prob'], {'image': ['N', 1, 'H', 'W']},
+                   {'mask_prob': ['N', 1, 'H', 'W']}, mult, True),
+        'encode': ('E_A', ['image'], ['latent'], {'image': ['N', 3, 'H', 'W']},
+                   {'latent': ['N', c, 'H/4', 'W/4']}, 4, False),
+        # map and decode work on any latent size (the non-local block pools with ceil_mode): multiples in latent cells
+        'map': ('T', ['latent', 'mask'], ['latent_out'], {'latent': ['N', c, 'h', 'w'], 'mask': ['N', 1, 'h', 'w']},
+                {'latent_out': ['N', c, 'h', 'w']}, 1, False),
+        'decode': ('G_B', ['latent'], ['image'], {'latent': ['N', c, 'h', 'w']},
+                   {'image': ['N', 3, '4h', '4w']}, 1, False),
+    }
+
+
+def example_inputs(stage, cfg, seed=0, batch=2):
+    """Seeded random inputs of awkward (non-square, non-power-of-two) sizes that respect the stage's multiple."""
+    g = torch.Generator().manual_seed(1000 + seed * 10 + STAGE_ORDER_EXPORT.index(stage))
+    c = cfg['model']['vae']['latent']
+    mult = 2 ** cfg['model']['detect']['depth']
+    if stage == 'detect':
+        return (torch.rand(batch, 1, 5 * mult, 3 * mult, generator=g) * 2 - 1,)
+    if stage == 'encode':
+        return (torch.rand(batch, 3, 44, 36, generator=g) * 2 - 1,)
+    if stage == 'map':
+        latent = torch.randn(batch, c, 11, 9, generator=g)
+        mask = (torch.rand(batch, 1, 11, 9, generator=g) < 0.2).float()
+        mask[-1] = 0  # the last sample is quality-only (all-zero mask)
+        return latent, mask
+    if stage == 'decode':
+        return (torch.randn(batch, c, 11, 9, generator=g),)
+    raise ValueError(stage)
+
+
+STAGE_ORDER_EXPORT = ['detect', 'encode', 'map', 'decode']
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_weight_files(paths):
+    """Merges weight files left to right → (state dicts per net, provenance, training info, config or None)."""
+    nets, sources, training, config = {}, {}, {'steps': {}, 'seconds': {}}, None
+    for path in paths:
+        ck = torch.load(path, map_location='cpu', weights_only=False)
+        if not isinstance(ck, dict):
+            raise SystemExit(f'{path}: not a weights file (expected a dict of state dicts)')
+        if 'nets' in ck:  # final.pt or a training checkpoint
+            found = {k: v for k, v in ck['nets'].items() if k in INFERENCE_NETS}
+            config = ck.get('config', config)
+            info = ck.get('training') or {}
+            if not info and isinstance(ck.get('state'), dict):  # ckpt/latest.pt
+                info = {'steps': ck['state'].get('steps', {}), 'seconds': ck['state'].get('seconds', {})}
+        else:  # weights/<stage>.pt
+            found = {k: v for k, v in ck.items() if k in INFERENCE_NETS}
+            stage = os.path.splitext(os.path.basename(path))[0]
+            info = {'stageFile': stage}
+        if not found:
+            raise SystemExit(f'{path}: holds none of the inference networks {INFERENCE_NETS} '
+                             f'(it has {sorted(ck.get("nets", ck))})')
+        done = set((info.get('steps') or {}).keys())
+        if info.get('stageFile'):
+            done.add(info['stageFile'])
+        for k, sd in found.items():
+            nets[k] = sd
+            sources[k] = {'file': os.path.basename(path), 'sha256': sha256_file(path), 'trained': bool(done & TRAINED_BY[k])}
+        for key in ('steps', 'seconds'):
+            training[key].update(info.get(key) or {})
+        for key in ('device', 'torch', 'data'):
+            if info.get(key) is not None:
+                training[key] = info[key]
+    return nets, sources, training, config
+
+
+_DONE = re.compile(r'\[(\w+)\] done: (\d+) steps in (\d+)s')
+_DATA = re.compile(r'data: (\d+) (clean photos|real old photos)')
+
+
+def read_logs(dirs):
+    """Steps/seconds per stage and image counts from training logs (log.txt, *.log) in `dirs`."""
+    steps, seconds, data = {}, {}, {}
+    files = []
+    for d in dirs:
+        files += sorted(glob.glob(os.path.join(d, 'log.txt')) + glob.glob(os.path.join(d, '*.log')))
+    for path in dict.fromkeys(files):
+        try:
+            with open(path, errors='replace') as f:
+                for line in f:
+                    m = _DONE.search(line)
+                    if m and m.group(1) in STAGE_ORDER:
+                        steps[m.group(1)], seconds[m.group(1)] = int(m.group(2)), float(m.group(3))
+                    m = _DATA.search(line)
+                    if m:
+                        data['clean' if m.group(2).startswith('clean') else 'old'] = int(m.group(1))
+        except OSError:
+            pass
+    return steps, seconds, data
+
+
+def macs(nets, cfg):
+    """Multiply-accumulates per image pixel, per stage (the detector counted at full resolution, an upper bound;
+    the mapping's attention products counted for one tile of the manifest's size)."""
+    c = cfg['model']['vae']['latent']
+    out = {
+        'detect': count_macs_per_pixel(nets['detector'], torch.zeros(1, 1, 64, 64)),
+        'encode': count_macs_per_pixel(nets['E_A'], torch.zeros(1, 3, 64, 64)),
+        'map': count_macs_per_pixel(nets['T'], torch.zeros(1, c, 16, 16), torch.zeros(1, 1, 16, 16)) / 16,
+        'decode': count_macs_per_pixel(nets['G_B'], torch.zeros(1, c, 16, 16)) / 16,
+    }
+    nl = nets['T'].NL
+    lat_tile = max(1, cfg['export']['tile'] // 4)
+    keys = (-(-lat_tile // nl.pool)) ** 2
+    out['map'] += 2 * keys * nl.theta.out_channels / 16  # q·k and attn·v per latent position
+    return {k: round(v, 1) for k, v in out.items()}
+
+
+def export_onnx(module, args, path, in_names, out_names):
+    axes = {n: {0: 'N', 2: 'H', 3: 'W'} for n in in_names + out_names}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # tracer warnings about shape arithmetic are expected here
+        torch.onnx.export(module, args, path, input_names=in_names, output_names=out_names, opset_version=OPSET,
+                          dynamic_axes=axes, do_constant_folding=True)
+    import onnx
+    model = onnx.load(path)
+    onnx.checker.check_model(model)
+    got_in = [i.name for i in model.graph.input]
+    got_out = [o.name for o in model.graph.output]
+    if got_in != in_names or got_out != out_names:
+        raise RuntimeError(f'{path}: exported inputs {got_in} / outputs {got_out}, expected {in_names} / {out_names}')
+
+
+def write_parity(folder, stage, module, inputs, in_names, out_names, seed):
+    os.makedirs(folder, exist_ok=True)
+    with torch.no_grad():
+        outs = module(*inputs)
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    entry = {'stage': stage, 'file': f'{stage}.onnx', 'seed': seed, 'inputs': {}, 'outputs': {}}
+    for kind, names, tensors in (('inputs', in_names, inputs), ('outputs', out_names, outs)):
+        for name, t in zip(names, tensors):
+            fname = f'{stage}.{kind[:-1]}.{name}.f32'
+            t.detach().cpu().numpy().astype('<f4').tofile(os.path.join(folder, fname))
+            entry[kind][name] = {'file': fname, 'shape': list(t.shape)}
+    with open(os.path.join(folder, f'{stage}.json'), 'w') as f:
+        json.dump(entry, f, indent=2)
+    return entry
+
+
+def _same_model(a, b):
+    return a is None or b is None or a == b
+
+
+def swap_into_place(tmp, out):
+    """Renames the finished folder over `out` (the old one moves aside first and is then deleted)."""
+    old = None
+    if os.path.lexists(out):
+        old = f'{out}.old-{os.getpid()}'
+        os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        if old:
+            os.replace(old, out)
+        raise
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog='training.export', description=__doc__.split('\n')[0])
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument('--weights', help='final.pt, a checkpoint or weights/<stage>.pt; a comma list is merged left to right')
+    src.add_argument('--run-dir', help='a training run folder: uses RUN/weights/final.pt')
+    src.add_argument('--random-init', action='store_true', help='random weights (contract tests, benchmarks)')
+    ap.add_argument('--config', help='experiment config; defaults to the config stored with the weights')
+    ap.add_argument('--out', default=os.path.join('resources', 'models'))
+    ap.add_argument('--model-id')
+    ap.add_argument('--parity', nargs='?', const='', default=None, metavar='DIR',
+                    help='also write parity fixtures (default folder: <out>/parity)')
+    ap.add_argument('--seed', type=int, default=0, help='seed of --random-init weights and of the parity inputs')
+    args = ap.parse_args(argv)
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
+
+    paths = []
+    if args.run_dir:
+        paths = [os.path.join(args.run_dir, 'weights', 'final.pt')]
+    elif args.weights:
+        paths = [p for p in args.weights.split(',') if p]
+    for p in paths:
+        if not os.path.isfile(p):
+            raise SystemExit(f'weights file not found: {p}')
+    state, sources, info, stored_cfg = load_weight_files(paths) if paths else ({}, {}, {'steps': {}, 'seconds': {}}, None)
+
+    if args.config:
+        cfg = load_config(args.config)
+        if stored_cfg is not None and not _same_model(stored_cfg.get('model'), cfg['model']):
+            raise SystemExit(f'--config {args.config} describes other networks than the weights were trained with: '
+                             f'{json.dumps(cfg["model"])} vs {json.dumps(stored_cfg.get("model"))} '
+                             '(omit --config to use the weights\' own config)')
+    elif stored_cfg is not None:
+        cfg = stored_cfg
+    else:
+        raise SystemExit('--config is required when the weights carry no config')
+
+    torch.manual_seed(args.seed)
+    nets = build_models(cfg)
+    if not args.random_init:
+        missing = [k for k in INFERENCE_NETS if k not in state]
+        if missing:
+            raise SystemExit(f'no weights for {missing} in {", ".join(paths)}; add the file that has them '
+                             '(e.g. --weights RUN/weights/final.pt,DET_RUN/weights/detect.pt)')
+        for k in INFERENCE_NETS:
+            try:
+                nets[k].load_state_dict(state[k])
+            except RuntimeError as err:
+                raise SystemExit(f'weights for {k} from {sources[k]["file"]} do not fit the config\'s network: {err}')
+            if not sources[k]['trained']:
+                print(f'warning: {k} comes from {sources[k]["file"]}, whose record shows no stage that trains it '
+                      f'({"/".join(sorted(TRAINED_BY[k]))}); pass the file that trained it if it was trained elsewhere',
+                      file=sys.stderr)
+    for k in INFERENCE_NETS:
+        nets[k].eval()
+
+    out = os.path.abspath(args.out)
+    parent = os.path.dirname(out)
+    os.makedirs(parent, exist_ok=True)
+    tmp = os.path.join(parent, f'.{os.path.basename(out)}.tmp-{os.getpid()}')
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    parity = None
+    if args.parity is not None:
+        parity = os.path.abspath(args.parity) if args.parity else os.path.join(out, 'parity')
+        if os.path.commonpath([parity, out]) == out:  # inside the model folder: write it into the staged copy
+            parity_write = os.path.join(tmp, os.path.relpath(parity, out))
+        else:
+            parity_write = parity
+            shutil.rmtree(parity, ignore_errors=True)
+    try:
+        specs = stage_specs(cfg)
+        stages, parity_index = {}, {}
+        for stage in STAGE_ORDER_EXPORT:
+            key, ins, outs, in_shapes, out_shapes, mult, grey = specs[stage]
+            module = Detect(nets[key]) if stage == 'detect' else nets[key]
+            module.eval()
+            inputs = example_inputs(stage, cfg, args.seed)
+            path = os.path.join(tmp, f'{stage}.onnx')
+            export_onnx(module, inputs, path, ins, outs)
+            stages[stage] = {
+                'file': f'{stage}.onnx', 'sha256': sha256_file(path), 'bytes': os.path.getsize(path),
+                'inputs': in_shapes, 'outputs': out_shapes, 'spatialMultiple': mult,
+                'normalisation': {'range': [-1, 1], 'grayscale': grey},
+            }
+            if parity is not None:
+                parity_index[stage] = write_parity(parity_write, stage, module, inputs, ins, outs, args.seed)
+        per_stage = macs(nets, cfg)
+        for stage, v in per_stage.items():
+            stages[stage]['macsPerPixel'] = v
+
+        digest = hashlib.sha256(''.join(stages[s]['sha256'] for s in STAGE_ORDER_EXPORT).encode()).hexdigest()[:10]
+        model_id = args.model_id or (f'{cfg["name"]}-random-init-{digest}' if args.random_init
+                                     else f'heirloom-{cfg["name"]}-{datetime.date.today():%Y%m%d}-{digest}')
+        log_dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths} |
+                          {os.path.dirname(os.path.dirname(os.path.abspath(p))) for p in paths})
+        log_steps, log_secs, log_data = read_logs(log_dirs) if paths else ({}, {}, {})
+        steps = {**log_steps, **info['steps']}
+        seconds = {**log_secs, **info['seconds']}
+        data = {**log_data, **(info.get('data') or {})}
+        e = cfg['export']
+        manifest = {
+            'format': 1,
+            'modelId': model_id,
+            'latentChannels': cfg['model']['vae']['latent'],
+            'stages': stages,
+            'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate']},
+            'tiling': {'tile': e['tile'], 'overlap': e['overlap']},
+            'macsPerPixel': round(sum(per_stage.values()), 1),
+            'training': {
+                'randomInit': bool(args.random_init),
+                'config': cfg,
+                'configFile': args.config,
+                'weights': [{'net': k, **sources[k]} for k in INFERENCE_NETS if k in sources],
+                'stages': {s: {'steps': steps.get(s), 'seconds': round(seconds[s], 1) if s in seconds else None}
+                           for s in STAGE_ORDER if s in steps or s in seconds},
+                'device': info.get('device'),
+                'torch': info.get('torch'),
+                'data': {'images': data, 'root': 'shared/datasets ({})'.format(
+                    ', '.join(f'{k}: {cfg["data"][k]}/' for k in ('clean', 'old')))} if data else None,
+                'parameters': {k: sum(p.numel() for p in nets[k].parameters()) for k in INFERENCE_NETS},
+                'exportedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+                'exportedWith': {'torch': torch.__version__, 'opset': OPSET},
+            },
+            'metrics': {},
+            'licence': LICENCE,
+        }
+        previous = os.path.join(out, 'manifest.json')
+        if os.path.isfile(previous):
+            try:
+                with open(previous) as f:
+                    old = json.load(f)
+                if all(old['stages'][s]['sha256'] == stages[s]['sha256'] for s in STAGE_ORDER_EXPORT):
+                    manifest['metrics'] = old.get('metrics') or {}
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+        with open(os.path.join(tmp, 'manifest.json'), 'w') as f:
+            json.dump(manifest, f, indent=2)
+            f.write('\n')
+        if parity is not None:
+            with open(os.path.join(parity_write, 'index.json'), 'w') as f:
+                json.dump({'modelId': model_id, 'tolerance': 1e-3,
+                           'sha256': {s: stages[s]['sha256'] for s in STAGE_ORDER_EXPORT},
+                           'stages': parity_index}, f, indent=2)
+        swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    total = sum(s['bytes'] for s in stages.values())
+    sizes = ', '.join('%s.onnx %.2f MB' % (s, stages[s]['bytes'] / 1e6) for s in STAGE_ORDER_EXPORT)
+    print(f'exported {model_id} to {out}: {sizes} ({total / 1e6:.2f} MB, {manifest["macsPerPixel"]:.0f} MACs/pixel)')
+    if parity is not None:
+        print(f'parity fixtures in {parity}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
