@@ -1,0 +1,57 @@
+/**
+ * `heirloom list --library DIR [--album NAME] [--search TEXT] [--tag TAG] [--json]`:
+ * the library's photos (all of them, paged internally). Read-only.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { StudioError } from '../../../shared/errors.ts';
+import type { PhotoSummary } from '../../../shared/types.ts';
+import { albumByName } from '../../export/source.ts';
+import { listPhotos } from '../../library/queries/photos.ts';
+import { libraryPaths } from '../../paths.ts';
+
+export const summary = 'list the photos of a library (optionally one album, a tag or a search)';
+export const usage = 'list --library DIR [--album NAME] [--tag TAG] [--search TEXT] [--json]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      library: { type: 'string' },
+      album: { type: 'string' },
+      tag: { type: 'string' },
+      search: { type: 'string' },
+      json: { type: 'boolean', default: false }
+    },
+    allowPositionals: true,
+    strict: true
+  });
+  if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
+  const library = values.library ?? process.env.HEIRLOOM_LIBRARY;
+  if (!library) throw new StudioError('invalid-input', '--library DIR is required (or set HEIRLOOM_LIBRARY)');
+  const dbPath = libraryPaths(resolve(library)).db;
+  if (!existsSync(dbPath)) throw new StudioError('not-found', `no Heirloom library at ${resolve(library)} (missing library.sqlite)`);
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const albumId = values.album !== undefined ? albumByName(db, values.album).id : undefined;
+    const all: PhotoSummary[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = listPhotos(db, { offset, limit: 1000, sort: albumId ? 'album' : 'imported', albumId, tag: values.tag, search: values.search });
+      all.push(...page.items);
+      if (all.length >= page.total || page.items.length === 0) break;
+    }
+    if (values.json) console.log(JSON.stringify(all, null, 2));
+    else {
+      for (const p of all) {
+        const when = p.takenAt ? ` taken ${p.takenAt}` : '';
+        console.log(`${String(p.id).padStart(6)}  ${p.fileName}  ${p.width}×${p.height} ${p.format} ${p.bitDepth}-bit${when}${p.currentVersionId ? '  restored' : ''}`);
+      }
+      console.log(`${all.length} photo${all.length === 1 ? '' : 's'}`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

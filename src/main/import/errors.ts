@@ -1,0 +1,43 @@
+/** One clear sentence per failed file, from file system and decoder errors. */
+import { StudioError, type StudioErrorKind } from '../../shared/errors.ts';
+import { MAX_PIXELS } from './formats.ts';
+
+export function describeFsError(err: unknown): { kind: StudioErrorKind; message: string } {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return { kind: 'not-found', message: 'no such file or folder' };
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'io', message: 'cannot read it: permission denied' };
+    case 'EISDIR':
+      return { kind: 'io', message: 'is a folder' };
+    case 'ENOSPC':
+      return { kind: 'io', message: 'the library disk is full' };
+    default:
+      return { kind: 'io', message: `cannot read it: ${(err as Error).message}` };
+  }
+}
+
+/** Maps what sharp/libvips says into the kind and words a person can act on. */
+export function describeDecodeError(err: unknown, format?: string): StudioError {
+  if (err instanceof StudioError) return err;
+  const raw = (err as Error).message ?? String(err);
+  if (/pixel limit/i.test(raw)) {
+    return new StudioError('too-large', `image is larger than the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+  }
+  if (format === 'heif' || /heif|hevc/i.test(raw)) {
+    return new StudioError('unsupported-format', 'HEIC/HEIF photos cannot be decoded by this build (HEVC is not included); export it as JPEG or PNG first');
+  }
+  if (/unsupported image format/i.test(raw)) {
+    return new StudioError('unsupported-format', 'not an image Heirloom can read (JPEG, PNG, TIFF, WebP, AVIF or GIF)');
+  }
+  if (/premature end|truncated|end of file|corrupt|invalid|bad|read error|not a|unexpected|Huffman|marker/i.test(raw)) {
+    return new StudioError('corrupt-file', `the image data is damaged or incomplete (${firstLine(raw)})`);
+  }
+  return new StudioError('corrupt-file', `cannot decode the image (${firstLine(raw)})`);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim().slice(0, 200);
+}

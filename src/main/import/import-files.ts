@@ -1,0 +1,178 @@
+/**
+ * Import: each file is copied into the store (hashed on the way), recognised
+ * as a duplicate by its sha256, checked (format, pixel limit, full decode for
+ * the thumbnail) and only then given its row, in one transaction with its
+ * album place and search entry. A failed file becomes one outcome with one
+ * clear message; the others go on. Files are processed a few at a time: the
+ * work is I/O and sharp's thread pool, so the calling event loop stays free.
+ */
+import { rm } from 'node:fs/promises';
+import type Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { StudioError, toErrorShape } from '../../shared/errors.ts';
+import type { ImportOutcome, ImportReport } from '../../shared/types.ts';
+import { libraryPaths } from '../paths.ts';
+import { reindexPhoto } from '../library/queries/search.ts';
+import { describeDecodeError, describeFsError } from './errors.ts';
+import { MAX_PIXELS, STORED_EXTENSION } from './formats.ts';
+import { imageFacts, type ImageFacts } from './metadata.ts';
+import { copyHashed, moveIntoPlace, writeThumbnail } from './store.ts';
+import { expandPaths } from './walk.ts';
+
+export interface ImportOptions {
+  albumId?: number;
+  signal?: AbortSignal;
+  /** After every file. */
+  onProgress?(done: number, total: number, current: string | null): void;
+  /** After every photo row written (for live grid refreshes). */
+  onCommitted?(photoId: number): void;
+  concurrency?: number;
+}
+
+export async function importPaths(db: Database.Database, libraryDir: string, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+  if (options.albumId !== undefined && !db.prepare('SELECT 1 FROM albums WHERE id = ?').get(options.albumId)) {
+    throw new StudioError('not-found', `no album with id ${options.albumId}`);
+  }
+  const walked = await expandPaths(paths);
+  const outcomes: ImportOutcome[] = new Array(walked.files.length);
+  const inFlight = new Map<string, Promise<number | null>>();
+  let next = 0;
+  let done = 0;
+  const total = walked.files.length;
+  options.onProgress?.(0, total, null);
+
+  const worker = async (): Promise<void> => {
+    while (next < walked.files.length) {
+      const i = next++;
+      const path = walked.files[i]!;
+      if (options.signal?.aborted) {
+        outcomes[i] = { path, status: 'failed', kind: 'cancelled', message: 'import cancelled before this file' };
+      } else {
+        outcomes[i] = await importOne(db, libraryDir, path, options, inFlight);
+        if (outcomes[i]!.status === 'imported') options.onCommitted?.((outcomes[i] as { photoId: number }).photoId);
+      }
+      options.onProgress?.(++done, total, path);
+    }
+  };
+  const n = Math.max(1, Math.min(options.concurrency ?? 3, walked.files.length));
+  await Promise.all(Array.from({ length: n }, worker));
+
+  const all = [...walked.failed, ...outcomes];
+  return {
+    imported: all.filter((o) => o.status === 'imported').length,
+    duplicates: all.filter((o) => o.status === 'duplicate').length,
+    failed: all.filter((o) => o.status === 'failed').length,
+    outcomes: all
+  };
+}
+
+async function importOne(
+  db: Database.Database,
+  libraryDir: string,
+  path: string,
+  options: ImportOptions,
+  inFlight: Map<string, Promise<number | null>>
+): Promise<ImportOutcome> {
+  const paths = libraryPaths(libraryDir);
+  let copied: { tmp: string; sha256: string; bytes: number };
+  try {
+    copied = await copyHashed(path, paths.tmp);
+  } catch (err) {
+    if (err instanceof StudioError) return { path, status: 'failed', kind: err.kind, message: err.message };
+    return { path, status: 'failed', ...describeFsError(err) };
+  }
+  let thumbTmp: string | null = null;
+  try {
+    // The same content twice in one batch: the second waits for the first and is its duplicate.
+    const earlier = inFlight.get(copied.sha256);
+    const existing = earlier ? await earlier : findBySha(db, copied.sha256);
+    if (existing !== null) return { path, status: 'duplicate', photoId: addDuplicateToAlbum(db, existing, options.albumId) };
+
+    let settle!: (id: number | null) => void;
+    inFlight.set(copied.sha256, new Promise((r) => (settle = r)));
+    let photoId: number | null = null;
+    try {
+      const facts = await inspect(copied.tmp);
+      thumbTmp = await writeThumbnail(copied.tmp, paths.tmp).catch((err: unknown) => {
+        throw describeDecodeError(err, facts.format);
+      });
+      const ext = STORED_EXTENSION[facts.format]!;
+      await moveIntoPlace(copied.tmp, paths.original(copied.sha256, ext));
+      await moveIntoPlace(thumbTmp, paths.thumb(copied.sha256));
+      thumbTmp = null;
+      photoId = insertPhoto(db, { sha256: copied.sha256, fileName: baseName(path), ext, bytes: copied.bytes, facts }, options.albumId);
+      return { path, status: 'imported', photoId };
+    } finally {
+      settle(photoId);
+      inFlight.delete(copied.sha256);
+    }
+  } catch (err) {
+    const shape = toErrorShape(err instanceof StudioError ? err : describeDecodeError(err));
+    return { path, status: 'failed', kind: shape.kind, message: shape.message };
+  } finally {
+    await rm(copied.tmp, { force: true });
+    if (thumbTmp) await rm(thumbTmp, { force: true });
+  }
+}
+
+/** Header-only checks before the full decode: format we keep, pixel limit. */
+async function inspect(file: string): Promise<ImageFacts> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(file, { limitInputPixels: MAX_PIXELS }).metadata();
+  } catch (err) {
+    throw describeDecodeError(err);
+  }
+  // sharp names both HEIC and AVIF "heif"; only AV1-compressed HEIF is AVIF.
+  const format = meta.format === 'heif' ? (meta.compression === 'av1' ? 'avif' : 'heif') : (meta.format ?? 'unknown');
+  if (format === 'heif') throw describeDecodeError(new Error('heif'), 'heif');
+  if (!(format in STORED_EXTENSION)) {
+    throw new StudioError('unsupported-format', `${format.toUpperCase()} is not a photo format Heirloom imports (JPEG, PNG, TIFF, WebP, AVIF, GIF, BMP)`);
+  }
+  const facts = imageFacts({ ...meta, format: format as sharp.Metadata['format'] });
+  if (facts.width * facts.height > MAX_PIXELS) {
+    throw new StudioError('too-large', `image is ${((facts.width * facts.height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+  }
+  return facts;
+}
+
+function findBySha(db: Database.Database, sha256: string): number | null {
+  return (db.prepare('SELECT id FROM photos WHERE sha256 = ?').pluck().get(sha256) as number | undefined) ?? null;
+}
+
+function addDuplicateToAlbum(db: Database.Database, photoId: number, albumId: number | undefined): number {
+  if (albumId !== undefined) db.transaction(() => addToAlbumEnd(db, albumId, photoId))();
+  return photoId;
+}
+
+function addToAlbumEnd(db: Database.Database, albumId: number, photoId: number): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO album_photos (album_id, photo_id, position)
+     VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM album_photos WHERE album_id = ?))`
+  ).run(albumId, photoId, albumId);
+}
+
+function insertPhoto(
+  db: Database.Database,
+  p: { sha256: string; fileName: string; ext: string; bytes: number; facts: ImageFacts },
+  albumId: number | undefined
+): number {
+  return db.transaction(() => {
+    const f = p.facts;
+    const info = db
+      .prepare(
+        `INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, taken_at, orientation, camera, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      .run(p.sha256, p.fileName, p.ext, f.format, f.width, f.height, f.bitDepth, f.channels, p.bytes, f.takenAt, f.orientation, f.camera, new Date().toISOString());
+    const id = Number(info.lastInsertRowid);
+    reindexPhoto(db, id);
+    // The album may have been deleted while the file was decoding: the photo still lands in the library.
+    if (albumId !== undefined && db.prepare('SELECT 1 FROM albums WHERE id = ?').get(albumId)) addToAlbumEnd(db, albumId, id);
+    return id;
+  })();
+}
+
+function baseName(path: string): string {
+  return path.split(/[/\\]/).pop() || path;
+}

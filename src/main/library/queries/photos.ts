@@ -1,0 +1,149 @@
+/** Photo rows: listing pages of the grid, details, edits and removal. */
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../../shared/errors.ts';
+import type { LibraryQuery } from '../../../shared/schemas.ts';
+import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary } from '../../../shared/types.ts';
+import { matchExpression, reindexPhoto } from './search.ts';
+
+export interface PhotoRow {
+  id: number;
+  sha256: string;
+  file_name: string;
+  ext: string;
+  format: string;
+  width: number;
+  height: number;
+  bit_depth: number;
+  channels: number;
+  bytes: number;
+  taken_at: string | null;
+  orientation: number | null;
+  camera: string | null;
+  imported_at: string;
+  caption: string | null;
+  current_version_id: number | null;
+}
+
+const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id`;
+
+function summary(r: PhotoRow): PhotoSummary {
+  return {
+    id: r.id,
+    sha256: r.sha256,
+    fileName: r.file_name,
+    format: r.format,
+    width: r.width,
+    height: r.height,
+    bitDepth: r.bit_depth,
+    takenAt: r.taken_at,
+    importedAt: r.imported_at,
+    caption: r.caption,
+    currentVersionId: r.current_version_id
+  };
+}
+
+const ORDER = {
+  imported: 'p.id',
+  taken: 'p.taken_at IS NULL, p.taken_at, p.id',
+  name: 'p.file_name COLLATE NOCASE, p.id',
+  album: 'ap.position, p.id'
+} as const;
+
+/** One page of the grid. Filters combine: album AND tag AND search text. */
+export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery, 'offset' | 'limit' | 'sort'>> & LibraryQuery): PhotoPage {
+  const joins: string[] = [];
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.albumId !== undefined) {
+    joins.push('JOIN album_photos ap ON ap.photo_id = p.id AND ap.album_id = ?');
+    params.push(q.albumId);
+  }
+  if (q.tag !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND t.name = ?)');
+    params.push(q.tag);
+  }
+  if (q.search !== undefined && q.search.trim() !== '') {
+    const match = matchExpression(q.search);
+    if (match === null) return { total: 0, offset: q.offset, items: [] };
+    where.push('p.id IN (SELECT rowid FROM photo_search WHERE photo_search MATCH ?)');
+    params.push(match);
+  }
+  const from = `FROM photos p ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const order = q.sort === 'album' && q.albumId === undefined ? ORDER.imported : ORDER[q.sort];
+  return db.transaction(() => {
+    const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
+    const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset) as PhotoRow[];
+    return { total, offset: q.offset, items: rows.map(summary) };
+  })();
+}
+
+export function getPhotoRow(db: Database.Database, id: number): PhotoRow {
+  const row = db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as PhotoRow | undefined;
+  if (!row) throw new StudioError('not-found', `no photo with id ${id}`);
+  return row;
+}
+
+export function getPhoto(db: Database.Database, id: number): PhotoDetail {
+  return db.transaction(() => {
+    const r = getPhotoRow(db, id);
+    const tags = (db.prepare('SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ? ORDER BY t.name COLLATE NOCASE').all(id) as { name: string }[]).map((t) => t.name);
+    const albumIds = (db.prepare('SELECT album_id FROM album_photos WHERE photo_id = ? ORDER BY album_id').all(id) as { album_id: number }[]).map((a) => a.album_id);
+    return { ...summary(r), orientation: r.orientation, camera: r.camera, channels: r.channels, bytes: r.bytes, tags, albumIds };
+  })();
+}
+
+/** Caption and current version; a version must belong to the photo. */
+export function updatePhoto(db: Database.Database, id: number, patch: { caption?: string | null; currentVersionId?: number | null }): PhotoDetail {
+  db.transaction(() => {
+    getPhotoRow(db, id);
+    if (patch.caption !== undefined) {
+      const caption = patch.caption === null || patch.caption.trim() === '' ? null : patch.caption;
+      db.prepare('UPDATE photos SET caption = ? WHERE id = ?').run(caption, id);
+      reindexPhoto(db, id);
+    }
+    if (patch.currentVersionId !== undefined) {
+      if (patch.currentVersionId !== null) {
+        const v = db.prepare('SELECT photo_id FROM versions WHERE id = ?').get(patch.currentVersionId) as { photo_id: number } | undefined;
+        if (!v) throw new StudioError('not-found', `no version with id ${patch.currentVersionId}`);
+        if (v.photo_id !== id) throw new StudioError('invalid-input', `version ${patch.currentVersionId} belongs to another photo`);
+      }
+      db.prepare('UPDATE photos SET current_version_id = ? WHERE id = ?').run(patch.currentVersionId, id);
+    }
+  })();
+  return getPhoto(db, id);
+}
+
+/**
+ * Deletes the rows of photos (their album places, tags, versions and jobs go
+ * with them) and returns what is left to delete on disk. Unknown ids are an
+ * error and nothing is removed.
+ */
+export function removePhotoRows(db: Database.Database, ids: number[]): { id: number; sha256: string; ext: string }[] {
+  return db.transaction(() => {
+    const gone: { id: number; sha256: string; ext: string }[] = [];
+    const find = db.prepare('SELECT id, sha256, ext FROM photos WHERE id = ?');
+    for (const id of new Set(ids)) {
+      const row = find.get(id) as { id: number; sha256: string; ext: string } | undefined;
+      if (!row) throw new StudioError('not-found', `no photo with id ${id}`);
+      gone.push(row);
+    }
+    const del = db.prepare('DELETE FROM photos WHERE id = ?');
+    const unindex = db.prepare('DELETE FROM photo_search WHERE rowid = ?');
+    for (const { id } of gone) {
+      del.run(id);
+      unindex.run(id);
+    }
+    db.prepare('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM photo_tags)').run();
+    return gone;
+  })();
+}
+
+export function libraryStats(db: Database.Database): LibraryStats {
+  const row = db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM photos) AS photos, (SELECT COUNT(*) FROM albums) AS albums,
+              (SELECT COUNT(*) FROM tags) AS tags, (SELECT COALESCE(SUM(bytes), 0) FROM photos) AS bytes`
+    )
+    .get() as LibraryStats;
+  return row;
+}

@@ -1,0 +1,41 @@
+/**
+ * The free-text index (`photo_search`, FTS5, rowid = photo id) and the
+ * translation of a user's search box text into a safe MATCH expression.
+ */
+import type Database from 'better-sqlite3';
+
+/** Rewrites the index row of one photo from its current name, caption and tags. */
+export function reindexPhoto(db: Database.Database, photoId: number): void {
+  const row = db
+    .prepare(
+      `SELECT p.file_name AS fileName, p.caption AS caption,
+              (SELECT group_concat(t.name, ' ') FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id) AS tags
+         FROM photos p WHERE p.id = ?`
+    )
+    .get(photoId) as { fileName: string; caption: string | null; tags: string | null } | undefined;
+  db.prepare('DELETE FROM photo_search WHERE rowid = ?').run(photoId);
+  if (row) {
+    db.prepare('INSERT INTO photo_search (rowid, file_name, caption, tags) VALUES (?, ?, ?, ?)').run(
+      photoId,
+      splitName(row.fileName),
+      row.caption ?? '',
+      row.tags ?? ''
+    );
+  }
+}
+
+/** `IMG_0042.jpg` → `IMG 0042 jpg IMG_0042.jpg`: parts of a file name are words of their own. */
+function splitName(name: string): string {
+  return `${name.replace(/[_.\-]+/g, ' ')} ${name}`;
+}
+
+/**
+ * Every word the user typed must prefix-match some word of the photo. Words are
+ * quoted, so FTS operators typed by the user are plain text. Null when the
+ * text has no searchable word (only punctuation): the caller then matches nothing.
+ */
+export function matchExpression(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.map((w) => `"${w}"*`).join(' AND ');
+}

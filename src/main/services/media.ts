@@ -1,0 +1,90 @@
+/**
+ * Library media for <img>: thumbnails, originals, restored versions and masks.
+ * Originals a browser cannot show (TIFF) get a full-resolution PNG rendition,
+ * made once and cached; a missing thumbnail is made again from the original.
+ */
+import { existsSync } from 'node:fs';
+import { extname, resolve, sep } from 'node:path';
+import type Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { StudioError } from '../../shared/errors.ts';
+import type { MediaKind } from '../../shared/types.ts';
+import { BROWSER_FORMATS, MAX_PIXELS } from '../import/formats.ts';
+import { moveIntoPlace, tmpName, writeThumbnail } from '../import/store.ts';
+import { libraryPaths } from '../paths.ts';
+
+const MIME: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.gif': 'image/gif',
+  '.tiff': 'image/tiff',
+  '.tif': 'image/tiff',
+  '.bmp': 'image/bmp'
+};
+
+export function createMediaReader(db: Database.Database, libraryDir: string) {
+  const paths = libraryPaths(libraryDir);
+  const making = new Map<string, Promise<void>>();
+
+  /** One rendition at a time per file, even when the grid asks twice. */
+  function once(dest: string, make: () => Promise<void>): Promise<void> {
+    let p = making.get(dest);
+    if (!p) {
+      p = make().finally(() => making.delete(dest));
+      making.set(dest, p);
+    }
+    return p;
+  }
+
+  function photoBySha(sha: string): { sha256: string; ext: string; format: string } {
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new StudioError('invalid-input', 'media key must be a sha256');
+    const row = db.prepare('SELECT sha256, ext, format FROM photos WHERE sha256 = ?').get(sha) as { sha256: string; ext: string; format: string } | undefined;
+    if (!row) throw new StudioError('not-found', 'no such photo');
+    return row;
+  }
+
+  function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
+    if (!/^\d{1,15}$/.test(key)) throw new StudioError('invalid-input', 'media key must be a version id');
+    const rel = db.prepare(`SELECT ${column} FROM versions WHERE id = ?`).pluck().get(Number(key)) as string | null | undefined;
+    if (!rel) throw new StudioError('not-found', `version ${key} has no ${column === 'mask_path' ? 'mask' : 'output'}`);
+    const full = resolve(libraryDir, rel);
+    if (!full.startsWith(resolve(libraryDir, 'versions') + sep)) throw new StudioError('invalid-input', 'version file is outside the library');
+    return full;
+  }
+
+  return async function readMedia(kind: MediaKind, key: string): Promise<{ path: string; mime: string }> {
+    switch (kind) {
+      case 'thumb': {
+        const p = photoBySha(key);
+        const dest = paths.thumb(p.sha256);
+        if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp), dest));
+        return { path: dest, mime: 'image/webp' };
+      }
+      case 'original': {
+        const p = photoBySha(key);
+        const original = paths.original(p.sha256, p.ext);
+        if (BROWSER_FORMATS.has(p.format)) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
+        const dest = paths.display(p.sha256);
+        if (!existsSync(dest)) {
+          await once(dest, async () => {
+            const tmp = tmpName(paths.tmp, '.png');
+            // Full resolution, orientation applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
+            await sharp(original, { limitInputPixels: MAX_PIXELS }).rotate().toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
+            await moveIntoPlace(tmp, dest);
+          });
+        }
+        return { path: dest, mime: 'image/png' };
+      }
+      case 'version': {
+        const file = versionFile(key, 'output_path');
+        return { path: file, mime: MIME[extname(file).toLowerCase()] ?? 'application/octet-stream' };
+      }
+      case 'mask':
+        return { path: versionFile(key, 'mask_path'), mime: 'image/png' };
+      default:
+        throw new StudioError('not-found', `unknown media kind "${String(kind)}"`);
+    }
+  };
+}
