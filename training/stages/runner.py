@@ -52,7 +52,9 @@ def atomic_save(obj, path):
 
 
 def _loader(ds, start, count, batch, workers):
-    kw = {'num_workers': workers, 'pin_memory': torch.cuda.is_available()}
+    # A generator of its own: without one, creating the iterator draws its base seed from the global torch RNG,
+    # so a resumed run (one more iterator created mid-stage) would draw different latent noise from then on.
+    kw = {'num_workers': workers, 'pin_memory': torch.cuda.is_available(), 'generator': torch.Generator().manual_seed(0)}
     if workers > 0:
         kw.update(persistent_workers=False, prefetch_factor=4, multiprocessing_context='fork')
     return iter(DataLoader(ds, batch_size=batch, sampler=StepSampler(start * batch, count * batch), drop_last=True, **kw))

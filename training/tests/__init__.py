@@ -1,0 +1,1 @@
+"""unittest suite of training/ (npm run test:py)."""

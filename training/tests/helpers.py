@@ -1,0 +1,37 @@
+"""Shared helpers: small generated photos in the layout training expects."""
+import os
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+TINY = os.path.join(ROOT, 'training', 'configs', 'tiny.json')
+
+torch.set_num_threads(1)
+
+
+def synthetic_photo(rng, h, w):
+    """Smooth colour gradients, a few shapes and fine texture: enough structure for the degradations to act on."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.stack([0.2 + 0.6 * xx / w, 0.2 + 0.6 * yy / h, 0.5 + 0.3 * np.sin((xx + yy) / rng.uniform(6, 20))], -1)
+    for _ in range(4):
+        cy, cx, r = rng.uniform(0, h), rng.uniform(0, w), rng.uniform(5, min(h, w) / 3)
+        inside = (yy - cy) ** 2 + (xx - cx) ** 2 < r * r
+        img[inside] = rng.uniform(0, 1, 3)
+    img += 0.03 * np.sin(xx / 1.7)[..., None] * np.cos(yy / 2.3)[..., None]
+    return np.clip(img, 0, 1).astype(np.float32)
+
+
+def write_dataset(root, n_clean=6, n_old=3, size=(96, 80), seed=0):
+    """root/clean/*.png and root/old-photos/*.png, generated (never copied from the datasets)."""
+    rng = np.random.default_rng(seed)
+    for folder, n in (('clean', n_clean), ('old-photos', n_old)):
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+        for i in range(n):
+            img = synthetic_photo(rng, size[0] + 8 * i, size[1] + 4 * i)
+            if folder == 'old-photos':  # sepia-ish and grainy
+                g = img.mean(-1, keepdims=True) * np.array([1.05, 0.95, 0.75], np.float32)
+                img = np.clip(g + rng.normal(0, 0.04, g.shape[:2] + (1,)), 0, 1)
+            Image.fromarray((img * 255 + 0.5).astype(np.uint8)).save(os.path.join(root, folder, f'{folder}-{i}.png'))
+    return root

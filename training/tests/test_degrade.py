@@ -1,0 +1,103 @@
+"""The synthetic degradation: reproducible from a seed, well-formed, and its
+mask covers every structured defect it draws (the detector's ground truth and
+the mapping's M)."""
+import unittest
+
+import numpy as np
+import torch
+
+from training.data import PairDataset
+from training.degrade import DegradeConfig, degrade
+from training.degrade import structured as S
+from training.losses import latent_mask
+from training.tests.helpers import synthetic_photo
+
+STRUCTURED = [S.scratches, S.dust, S.blotches, S.tears]
+
+
+def photo(seed=0, h=72, w=104):
+    return synthetic_photo(np.random.default_rng(seed), h, w)
+
+
+class DegradeTest(unittest.TestCase):
+    def test_same_seed_same_result(self):
+        clean = photo()
+        for seed in range(4):
+            a, ma = degrade(clean, np.random.default_rng(seed))
+            b, mb = degrade(clean, np.random.default_rng(seed))
+            np.testing.assert_array_equal(a, b)
+            np.testing.assert_array_equal(ma, mb)
+        c, _ = degrade(clean, np.random.default_rng(99))
+        self.assertFalse(np.array_equal(a, c), 'different seeds should give different degradations')
+
+    def test_does_not_modify_the_clean_input(self):
+        clean = photo()
+        before = clean.copy()
+        degrade(clean, np.random.default_rng(3), DegradeConfig(p_structured=1.0))
+        np.testing.assert_array_equal(clean, before)
+
+    def test_shapes_types_and_ranges(self):
+        for seed, (h, w) in enumerate([(72, 104), (33, 47), (128, 64)]):
+            for strength in (0.5, 1.0, 2.0):
+                img, mask = degrade(photo(seed, h, w), np.random.default_rng(seed), DegradeConfig(strength=strength))
+                self.assertEqual(img.shape, (h, w, 3))
+                self.assertEqual(img.dtype, np.float32)
+                self.assertEqual(mask.shape, (h, w))
+                self.assertEqual(mask.dtype, np.uint8)
+                self.assertTrue(np.isfinite(img).all())
+                self.assertGreaterEqual(img.min(), 0.0)
+                self.assertLessEqual(img.max(), 1.0)
+                self.assertTrue(set(np.unique(mask)) <= {0, 1})
+
+    def test_no_structured_defects_means_an_empty_mask(self):
+        for seed in range(5):
+            _, mask = degrade(photo(seed), np.random.default_rng(seed), DegradeConfig(p_structured=0.0))
+            self.assertEqual(mask.sum(), 0)
+
+    def test_structured_defects_always_come_with_a_mask(self):
+        for seed in range(8):
+            _, mask = degrade(photo(seed), np.random.default_rng(seed), DegradeConfig(p_structured=1.0))
+            self.assertGreater(mask.sum(), 0, f'seed {seed}')
+
+    def test_each_structured_defect_is_inside_its_mask(self):
+        """Drawn alone on a clean photo: every defect marks pixels, and pixels it changed strongly
+        (by more than the 0.25 alpha below which a pixel is left out of the mask) lie inside the mask."""
+        for fn in STRUCTURED:
+            for seed in range(6):
+                clean = photo(seed)
+                img, mask = clean.copy(), np.zeros(clean.shape[:2], bool)
+                fn(img, mask, np.random.default_rng(seed))
+                self.assertTrue(mask.any(), f'{fn.__name__} seed {seed}: empty mask')
+                changed = np.abs(img - clean).max(-1) > 0.3
+                outside = changed & ~mask
+                self.assertLessEqual(outside.sum(), 0.001 * (~mask).sum(),
+                                     f'{fn.__name__} seed {seed}: {outside.sum()} strongly changed pixels outside the mask')
+                self.assertGreater((np.abs(img - clean).max(-1)[mask] > 0.02).mean(), 0.5,
+                                   f'{fn.__name__} seed {seed}: most masked pixels should actually be changed')
+
+    def test_pair_dataset_is_a_function_of_seed_and_index(self):
+        images = [(photo(i, 80, 96) * 255).astype(np.uint8) for i in range(3)]
+        a = PairDataset(images, 32, seed=7)
+        b = PairDataset(images, 32, seed=7)
+        for i in (0, 5, 123):
+            for ta, tb in zip(a[i], b[i]):
+                self.assertTrue(torch.equal(ta, tb))
+        x, y, m = a[0]
+        self.assertEqual(tuple(x.shape), (3, 32, 32))
+        self.assertEqual(tuple(y.shape), (3, 32, 32))
+        self.assertEqual(tuple(m.shape), (1, 32, 32))
+        self.assertGreaterEqual(float(x.min()), -1.0)
+        self.assertLessEqual(float(x.max()), 1.0)
+
+    def test_latent_mask_dilates_then_pools_like_the_engine(self):
+        m = torch.zeros(1, 1, 32, 32)
+        m[0, 0, 13, 13] = 1  # cell (3, 3); dilated by 3 px it reaches rows/cols 10..16 → cells 2..4
+        lat = latent_mask(m, dilate=3)
+        self.assertEqual(tuple(lat.shape), (1, 1, 8, 8))
+        cells = {(int(y), int(x)) for y, x in torch.nonzero(lat[0, 0])}
+        self.assertEqual(cells, {(y, x) for y in (2, 3, 4) for x in (2, 3, 4)})
+        self.assertEqual(latent_mask(m, dilate=0).sum().item(), 1)
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -1,0 +1,94 @@
+"""Network shapes at the sizes the engine feeds (odd multiples of each
+stage's spatial multiple), the partial non-local rule (only defect positions
+change), and tile independence (no per-image statistics anywhere)."""
+import unittest
+
+import torch
+
+from training.config import load_config
+from training.export import stage_specs
+from training.nets import Encoder, Generator, Mapping, PartialNonLocal, ScratchUNet
+from training.nets.blocks import count_macs_per_pixel
+from training.stages import build_models
+from training.tests.helpers import TINY
+
+torch.set_num_threads(1)
+
+
+class NetsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.manual_seed(0)
+        cls.cfg = load_config(TINY)
+        cls.nets = {k: v.eval() for k, v in build_models(cls.cfg).items()}
+        cls.c = cls.cfg['model']['vae']['latent']
+        cls.specs = stage_specs(cls.cfg)
+
+    def test_encoder_generator_round_trip_shapes(self):
+        mult = self.specs['encode'][5]
+        for lh, lw in [(4, 4), (5, 7), (9, 13)]:
+            h, w = lh * mult, lw * mult
+            with torch.no_grad():
+                z = self.nets['E_A'](torch.rand(2, 3, h, w) * 2 - 1)
+                self.assertEqual(tuple(z.shape), (2, self.c, h // 4, w // 4))
+                img = self.nets['G_B'](z)
+            self.assertEqual(tuple(img.shape), (2, 3, h, w))
+            self.assertLessEqual(img.abs().max().item(), 1.0)
+
+    def test_mapping_keeps_the_latent_shape(self):
+        for lh, lw in [(4, 4), (5, 7), (11, 9), (17, 6)]:  # not multiples of the attention's pooling
+            z = torch.randn(1, self.c, lh, lw)
+            m = (torch.rand(1, 1, lh, lw) < 0.3).float()
+            with torch.no_grad():
+                out = self.nets['T'](z, m)
+            self.assertEqual(out.shape, z.shape)
+            self.assertTrue(torch.isfinite(out).all())
+
+    def test_partial_non_local_changes_only_defect_positions(self):
+        nl = PartialNonLocal(16, pool=4, n_res=1).eval()
+        x = torch.randn(1, 16, 11, 9)
+        m = torch.zeros(1, 1, 11, 9)
+        m[..., 3:6, 2:5] = 1
+        with torch.no_grad():
+            y = nl(x, m)
+            self.assertTrue(torch.equal(y * (1 - m), x * (1 - m)))
+            self.assertFalse(torch.allclose(y * m, x * m))
+            self.assertTrue(torch.equal(nl(x, torch.zeros_like(m)), x), 'an all-zero mask makes the block an identity')
+
+    def test_detector_probabilities_at_its_multiples(self):
+        mult = self.specs['detect'][5]
+        self.assertEqual(mult, 2 ** self.cfg['model']['detect']['depth'])
+        for a, b in [(4, 4), (5, 3), (7, 9)]:
+            with torch.no_grad():
+                p = self.nets['detector'](torch.rand(1, 1, a * mult, b * mult) * 2 - 1)
+            self.assertEqual(tuple(p.shape), (1, 1, a * mult, b * mult))
+            self.assertGreaterEqual(p.min().item(), 0.0)
+            self.assertLessEqual(p.max().item(), 1.0)
+
+    def test_outputs_depend_only_on_the_receptive_field(self):
+        """No normalisation layers: the centre of a crop matches the same region of the whole image (what lets
+        the engine tile a large scan without seams)."""
+        enc = Encoder(8, 8, 1).eval()
+        x = torch.rand(1, 3, 96, 96) * 2 - 1
+        with torch.no_grad():
+            whole = enc(x)
+            crop = enc(x[..., 16:80, 16:80])
+        # 7×7 conv + two stride-2 convs + one res block: the receptive field is under 10 latent cells… keep 5 away
+        torch.testing.assert_close(crop[..., 6:10, 6:10], whole[..., 10:14, 10:14])
+
+    def test_paper_sized_networks_build(self):
+        cfg = load_config(TINY)
+        cfg['model'] = load_config(TINY.replace('tiny', 'paper'))['model']
+        v, m = cfg['model']['vae'], cfg['model']['map']
+        self.assertEqual(Encoder(v['width'], v['latent'], v['n_res']).encoder[0].__class__.__name__, 'ReflectionPad2d')
+        t = Mapping(v['latent'], m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'])
+        self.assertGreater(sum(p.numel() for p in t.parameters()), 1e7)
+
+    def test_macs_are_counted(self):
+        g = Generator(8, 8, 1)
+        self.assertGreater(count_macs_per_pixel(g, torch.zeros(1, 8, 8, 8)), 0)
+        self.assertGreater(count_macs_per_pixel(ScratchUNet(4, 2), torch.zeros(1, 1, 16, 16)), 0)
+
+
+if __name__ == '__main__':
+    unittest.main()
