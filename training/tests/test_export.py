@@ -1,0 +1,188 @@
+"""training.export: four ONNX files that pass onnx.checker with the contract's
+names and dynamic axes, a manifest whose checksums match, parity fixtures,
+weights merged from several files, atomic replacement of the folder, and
+metrics kept only while the ONNX files stay byte-identical. (onnxruntime
+replays the parity fixtures in test/integration/model-parity.test.ts.)"""
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import onnx
+import torch
+
+from training.config import load_config
+from training.export import main as export_main
+from training.stages import build_models
+from training.tests.helpers import TINY
+
+NAMES = {'detect': (['image'], ['mask_prob']), 'encode': (['image'], ['latent']),
+         'map': (['latent', 'mask'], ['latent_out']), 'decode': (['latent'], ['image'])}
+
+
+def export(*args):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = export_main(list(args))
+    return code, err.getvalue()
+
+
+class ExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.set_num_threads(1)
+        cls.tmp = tempfile.TemporaryDirectory(prefix='heirloom-export-')
+        cls.out = os.path.join(cls.tmp.name, 'models')
+        code, _ = export('--random-init', '--config', TINY, '--out', cls.out, '--parity')
+        assert code == 0
+        with open(os.path.join(cls.out, 'manifest.json')) as f:
+            cls.manifest = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_onnx_files_pass_the_checker_with_contract_names_and_dynamic_axes(self):
+        for stage, (ins, outs) in NAMES.items():
+            model = onnx.load(os.path.join(self.out, f'{stage}.onnx'))
+            onnx.checker.check_model(model)
+            self.assertEqual(max(o.version for o in model.opset_import if o.domain in ('', 'ai.onnx')), 17)
+            self.assertEqual([i.name for i in model.graph.input], ins)
+            self.assertEqual([o.name for o in model.graph.output], outs)
+            for value in list(model.graph.input) + list(model.graph.output):
+                dims = value.type.tensor_type.shape.dim
+                self.assertEqual(len(dims), 4)
+                for axis in (0, 2, 3):
+                    self.assertTrue(dims[axis].dim_param, f'{stage}.{value.name} axis {axis} should be dynamic')
+                self.assertGreater(dims[1].dim_value, 0)
+
+    def test_manifest_follows_the_engine_schema(self):
+        m = self.manifest
+        cfg = load_config(TINY)
+        self.assertEqual(m['format'], 1)
+        self.assertTrue(m['modelId'])
+        self.assertEqual(m['latentChannels'], cfg['model']['vae']['latent'])
+        self.assertEqual(sorted(m['stages']), sorted(NAMES))
+        for stage, spec in m['stages'].items():
+            path = os.path.join(self.out, spec['file'])
+            with open(path, 'rb') as f:
+                data = f.read()
+            self.assertEqual(spec['sha256'], hashlib.sha256(data).hexdigest())
+            self.assertEqual(spec['bytes'], len(data))
+            self.assertEqual(list(spec['inputs']), NAMES[stage][0])
+            self.assertEqual(list(spec['outputs']), NAMES[stage][1])
+            self.assertEqual(spec['normalisation'], {'range': [-1, 1], 'grayscale': stage == 'detect'})
+            self.assertIsInstance(spec['spatialMultiple'], int)
+        self.assertEqual(m['stages']['detect']['spatialMultiple'], 2 ** cfg['model']['detect']['depth'])
+        self.assertEqual(m['stages']['encode']['spatialMultiple'], 4)
+        e = cfg['export']
+        self.assertEqual(m['detect'], {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate']})
+        self.assertEqual(m['tiling'], {'tile': e['tile'], 'overlap': e['overlap']})
+        self.assertGreater(m['macsPerPixel'], 0)
+        self.assertTrue(m['training']['randomInit'])
+        self.assertEqual(m['training']['config']['model'], cfg['model'])
+        self.assertEqual(m['metrics'], {})
+        self.assertIn('weights', m['licence'])
+
+    def test_parity_fixtures_are_complete(self):
+        folder = os.path.join(self.out, 'parity')
+        with open(os.path.join(folder, 'index.json')) as f:
+            index = json.load(f)
+        self.assertEqual(index['modelId'], self.manifest['modelId'])
+        self.assertEqual(index['tolerance'], 1e-3)
+        for stage, (ins, outs) in NAMES.items():
+            entry = index['stages'][stage]
+            self.assertEqual(index['sha256'][stage], self.manifest['stages'][stage]['sha256'])
+            self.assertEqual(list(entry['inputs']), ins)
+            self.assertEqual(list(entry['outputs']), outs)
+            for ref in list(entry['inputs'].values()) + list(entry['outputs'].values()):
+                self.assertEqual(os.path.getsize(os.path.join(folder, ref['file'])), 4 * int(np.prod(ref['shape'])))
+        shapes = {k: v['shape'] for k, v in index['stages']['decode']['outputs'].items()}
+        lat = index['stages']['decode']['inputs']['latent']['shape']
+        self.assertEqual(shapes['image'], [lat[0], 3, 4 * lat[2], 4 * lat[3]])
+
+    def test_no_staging_folder_is_left_behind_and_reexport_keeps_metrics_only_if_identical(self):
+        out = os.path.join(self.tmp.name, 'again')
+        self.assertEqual(export('--random-init', '--config', TINY, '--out', out)[0], 0)
+        path = os.path.join(out, 'manifest.json')
+        with open(path) as f:
+            m = json.load(f)
+        m['metrics'] = {'overall': {'psnr': 1.0}}
+        with open(path, 'w') as f:
+            json.dump(m, f)
+        self.assertEqual(export('--random-init', '--config', TINY, '--out', out)[0], 0)
+        with open(path) as f:
+            self.assertEqual(json.load(f)['metrics'], {'overall': {'psnr': 1.0}}, 'same weights, same files: metrics stay')
+        self.assertEqual(export('--random-init', '--seed', '3', '--config', TINY, '--out', out)[0], 0)
+        with open(path) as f:
+            self.assertEqual(json.load(f)['metrics'], {}, 'other weights: stale metrics go')
+        self.assertEqual(sorted(os.listdir(self.tmp.name)), ['again', 'models'])
+
+    def test_weights_from_several_files_are_merged_and_used(self):
+        cfg = load_config(TINY)
+        torch.manual_seed(11)
+        nets = build_models(cfg)
+        run = os.path.join(self.tmp.name, 'run')
+        os.makedirs(os.path.join(run, 'weights'))
+        final = {'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B', 'detector')}, 'config': cfg,
+                 'training': {'steps': {'map': 4, 'joint': 3}, 'seconds': {'map': 1.0, 'joint': 1.0},
+                              'data': {'clean': 6}}}
+        torch.save(final, os.path.join(run, 'weights', 'final.pt'))
+        torch.manual_seed(12)
+        detector = build_models(cfg)['detector']
+        torch.save({'detector': detector.state_dict()}, os.path.join(run, 'weights', 'detect.pt'))
+        with open(os.path.join(run, 'log.txt'), 'w') as f:
+            f.write('10:00:00 data: 6 clean photos from x\n10:00:00 data: 3 real old photos\n'
+                    '10:00:01 [vae_a] done: 4 steps in 2s\n10:00:02 [detect] done: 4 steps in 1s\n')
+        out = os.path.join(self.tmp.name, 'trained')
+        parity = os.path.join(self.tmp.name, 'trained-parity')
+        weights = os.path.join(run, 'weights', 'final.pt') + ',' + os.path.join(run, 'weights', 'detect.pt')
+        code, err = export('--weights', weights, '--out', out, '--parity', parity, '--model-id', 'test-model')
+        self.assertEqual(code, 0)
+        self.assertEqual(err, '')
+        with open(os.path.join(out, 'manifest.json')) as f:
+            m = json.load(f)
+        self.assertEqual(m['modelId'], 'test-model')
+        self.assertFalse(m['training']['randomInit'])
+        self.assertEqual({w['net']: w['file'] for w in m['training']['weights']},
+                         {'E_A': 'final.pt', 'T': 'final.pt', 'G_B': 'final.pt', 'detector': 'detect.pt'})
+        self.assertEqual(m['training']['stages']['map'], {'steps': 4, 'seconds': 1.0})
+        self.assertEqual(m['training']['stages']['vae_a'], {'steps': 4, 'seconds': 2.0})
+        self.assertEqual(m['training']['data']['images'], {'clean': 6, 'old': 3})
+        self.assertFalse(os.path.exists(os.path.join(out, 'parity')))
+        # the parity outputs were computed with the loaded weights, not fresh random ones
+        for stage, net in (('encode', nets['E_A']), ('detect', detector)):
+            with open(os.path.join(parity, f'{stage}.json')) as f:
+                entry = json.load(f)
+            ref_in, ref_out = entry['inputs']['image'], list(entry['outputs'].values())[0]
+            x = torch.from_numpy(np.fromfile(os.path.join(parity, ref_in['file']), '<f4').reshape(ref_in['shape']))
+            want = np.fromfile(os.path.join(parity, ref_out['file']), '<f4').reshape(ref_out['shape'])
+            with torch.no_grad():
+                got = net.eval()(x).numpy()
+            np.testing.assert_allclose(got, want, atol=1e-6)
+
+    def test_refusals(self):
+        cfg = load_config(TINY)
+        path = os.path.join(self.tmp.name, 'partial.pt')
+        torch.save({'E_A': build_models(cfg)['E_A'].state_dict()}, path)
+        out = os.path.join(self.tmp.name, 'refused')
+        with self.assertRaises(SystemExit) as ctx:
+            export('--weights', path, '--config', TINY, '--out', out)
+        self.assertIn("['T', 'G_B', 'detector']", str(ctx.exception))
+        with self.assertRaises(SystemExit) as ctx:
+            export('--weights', path, '--out', out)
+        self.assertIn('--config is required', str(ctx.exception))
+        final = os.path.join(self.tmp.name, 'cpu-final.pt')
+        cpu = load_config(TINY.replace('tiny', 'cpu'))
+        torch.save({'nets': {'E_A': build_models(cpu)['E_A'].state_dict()}, 'config': cpu}, final)
+        with self.assertRaises(SystemExit) as ctx:
+            export('--weights', final, '--config', TINY, '--out', out)
+        self.assertIn('other networks', str(ctx.exception))
+        self.assertFalse(os.path.exists(out))
+
+
+if __name__ == '__main__':
+    unittest.main()
