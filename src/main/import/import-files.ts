@@ -6,7 +6,7 @@
  * clear message; the others go on. Files are processed a few at a time: the
  * work is I/O and sharp's thread pool, so the calling event loop stays free.
  */
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { StudioError, toErrorShape } from '../../shared/errors.ts';
@@ -107,7 +107,8 @@ async function importOne(
       inFlight.delete(copied.sha256);
     }
   } catch (err) {
-    const shape = toErrorShape(err instanceof StudioError ? err : describeDecodeError(err));
+    const described = (await isHeif(copied.tmp)) ? describeDecodeError(err, 'heif') : err instanceof StudioError ? err : describeDecodeError(err);
+    const shape = toErrorShape(described);
     return { path, status: 'failed', kind: shape.kind, message: shape.message };
   } finally {
     await rm(copied.tmp, { force: true });
@@ -119,7 +120,8 @@ async function importOne(
 async function inspect(file: string): Promise<ImageFacts> {
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(file, { limitInputPixels: MAX_PIXELS }).metadata();
+    // Header only, no limit here: the size check below names the actual megapixels.
+    meta = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw describeDecodeError(err);
   }
@@ -134,6 +136,19 @@ async function inspect(file: string): Promise<ImageFacts> {
     throw new StudioError('too-large', `image is ${((facts.width * facts.height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
   }
   return facts;
+}
+
+/** ISO-BMFF brands of HEIC/HEIF (not AVIF): named as such even when libheif cannot parse the file at all. */
+async function isHeif(file: string): Promise<boolean> {
+  const fh = await open(file, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(12), 0, 12, 0);
+    if (bytesRead < 12 || buffer.toString('latin1', 4, 8) !== 'ftyp') return false;
+    return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(buffer.toString('latin1', 8, 12));
+  } finally {
+    await fh.close();
+  }
 }
 
 function findBySha(db: Database.Database, sha256: string): number | null {
