@@ -56,12 +56,15 @@ export async function detectMask(ctx: StageContext, models: ModelSet, src: Pixel
       }
     }
     blender.finish();
-    const full = await sharp(working, { raw: { width: ww, height: wh, channels: 1 } })
+    // sharp's raw output defaults to sRGB, which turns a 1-channel input into 3 interleaved channels:
+    // ask for b-w and index by the channel count it reports, or the mask comes out as a striped, squeezed copy.
+    const { data: full, info } = await sharp(working, { raw: { width: ww, height: wh, channels: 1 } })
       .resize(src.width, src.height, { fit: 'fill', kernel: 'nearest' })
+      .toColourspace('b-w')
       .raw()
-      .toBuffer();
+      .toBuffer({ resolveWithObject: true });
     const mask = new Uint8Array(src.width * src.height);
-    for (let i = 0; i < mask.length; i++) mask[i] = full[i]! >= 128 ? 1 : 0;
+    for (let i = 0; i < mask.length; i++) mask[i] = full[i * info.channels]! >= 128 ? 1 : 0;
     return mask;
   });
 }

@@ -1,0 +1,66 @@
+/**
+ * The detector's mask as the engine saves it is the model's thresholded
+ * output pixel for pixel (regression: the full-resolution resize came back
+ * from sharp as 3 interleaved channels and was read as one, which striped and
+ * squeezed every detected mask).
+ */
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
+import { readSource } from '../../src/main/pipeline/image-io.ts';
+import { detectMask } from '../../src/main/pipeline/mask.ts';
+import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
+import { reflect } from '../../src/main/pipeline/tiling.ts';
+import { TINY_MODELS, colourPng, copyModels, tempDir } from '../fixtures/pipeline-images.ts';
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+before(async () => {
+  tmp = await tempDir('detect-mask');
+});
+after(() => tmp.cleanup());
+
+test('detectMask equals the detector output thresholded, pixel for pixel', async () => {
+  const [width, height] = [150, 110]; // one tile, below workingLongSide: no resampling anywhere
+  const input = join(tmp.dir, 'photo.png');
+  await colourPng(input, width, height);
+  // The detector's output on this photo, computed here the way the engine prepares it (b-w grey, reflected to a multiple).
+  const fixture = await loadModelSet(TINY_MODELS);
+  const grey = await sharp(input).toColourspace('b-w').raw().toBuffer();
+  const mult = fixture.manifest.stages.detect.spatialMultiple;
+  const [ph, pw] = [Math.ceil(height / mult) * mult, Math.ceil(width / mult) * mult];
+  const data = new Float32Array(ph * pw);
+  for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) data[y * pw + x] = (grey[reflect(y, height) * width + reflect(x, width)]! * 2) / 255 - 1;
+  const session = await ort.InferenceSession.create(join(TINY_MODELS, 'detect.onnx'));
+  const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!.data as Float32Array;
+  await session.release();
+  // A threshold at the median of the random detector's output marks about half the photo: any misplaced pixel shows.
+  const inside: number[] = [];
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) inside.push(prob[y * pw + x]!);
+  const threshold = inside.sort((a, b) => a - b)[inside.length >> 1]!;
+  const dir = await copyModels(tmp.dir);
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  manifest.detect.threshold = threshold;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const models = await loadModelSet(dir);
+  const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
+  let mask: Uint8Array;
+  try {
+    mask = await detectMask({ sessions }, models, await readSource(input));
+  } finally {
+    await sessions.release();
+  }
+  let set = 0;
+  let differ = 0;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const want = prob[y * pw + x]! >= threshold ? 1 : 0;
+      set += want;
+      differ += want !== mask[y * width + x] ? 1 : 0;
+    }
+  assert.ok(set > 0.3 * width * height && set < 0.7 * width * height, `about half the pixels should be marked (${set})`);
+  assert.equal(differ, 0, `${differ} mask pixels differ from the detector's thresholded output`);
+});
