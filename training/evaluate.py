@@ -77,6 +77,12 @@ def to_float(img):
     return a[..., :3]
 
 
+def load(path, mode=None):
+    """An image read fully and its file closed."""
+    with Image.open(path) as im:
+        return im.convert(mode) if mode else im.copy()
+
+
 def psnr(ref, img):
     return float(peak_signal_noise_ratio(ref, img, data_range=1.0))
 
@@ -301,7 +307,7 @@ def main(argv=None):
         cases = []
         for set_name, path in items:
             name = os.path.basename(path)
-            clean = np.asarray(Image.open(path).convert('RGB'))
+            clean = np.asarray(load(path, 'RGB'))
             degraded, mask = degrade(clean.astype(np.float32) / 255, np.random.default_rng(image_seed(set_name, name)), cfg)
             stem = f'{set_name}__{os.path.splitext(name)[0]}'
             Image.fromarray(quantise(degraded)).save(os.path.join(in_dir, stem + '.png'))
@@ -326,13 +332,13 @@ def main(argv=None):
             o = outcomes.get(stem)
             if not o or o['status'] != 'restored':
                 continue
-            clean = to_float(Image.open(os.path.join(args.data_root, 'benchmarks', set_name, name)).convert('RGB'))
-            inp = to_float(Image.open(os.path.join(in_dir, stem + '.png')))
-            ours = to_float(Image.open(o['output']))
+            clean = to_float(load(os.path.join(args.data_root, 'benchmarks', set_name, name), 'RGB'))
+            inp = to_float(load(os.path.join(in_dir, stem + '.png')))
+            ours = to_float(load(o['output']))
             base, base_mask = classical_restore(inp)
             base = to_float(quantise(base))
-            true = np.asarray(Image.open(os.path.join(work, stem + '.true-mask.png'))) > 127
-            pred = np.asarray(Image.open(o['mask']).convert('L')) > 127
+            true = np.asarray(load(os.path.join(work, stem + '.true-mask.png'), 'L')) > 127
+            pred = np.asarray(load(o['mask'], 'L')) > 127
             rec = {'set': set_name, 'image': name}
             for key, img in (('input', inp), ('baseline', base), ('ours', ours)):
                 rec[key] = {'psnr': round(psnr(clean, img), 3), 'ssim': round(ssim(clean, img), 4)}
@@ -361,7 +367,7 @@ def main(argv=None):
         for stem, rel in old_stems:
             o = outcomes.get(stem)
             if o and o['status'] == 'restored':
-                pairs.append((rel, Image.open(os.path.join(in_dir, stem + '.png')), Image.open(o['output'])))
+                pairs.append((rel, load(os.path.join(in_dir, stem + '.png')), load(o['output'])))
         if pairs:
             contact_sheet(pairs, args.sheet)
 
