@@ -13,6 +13,18 @@ def to_tensor(img: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))) * 2 - 1
 
 
+def engine_grey(x: torch.Tensor) -> torch.Tensor:
+    """[N, 3, H, W] in [-1, 1] → [N, 1, H, W] in [-1, 1]: the grey the engine feeds the detector (sharp/libvips
+    sRGB → b-w: Rec. 709 luminance in linear light, re-encoded with the sRGB curve). A plain channel mean differs
+    from it by ~16 levels on colourful photos, a distribution shift for the detector."""
+    v = ((x + 1) / 2).clamp(0, 1)
+    lin = torch.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    w = torch.tensor([0.2126, 0.7152, 0.0722], device=x.device, dtype=x.dtype).view(1, 3, 1, 1)
+    y = (lin * w).sum(1, keepdim=True)
+    g = torch.where(y <= 0.0031308, 12.92 * y, 1.055 * y.clamp(min=1e-12) ** (1 / 2.4) - 0.055)
+    return g * 2 - 1
+
+
 def random_crop(img: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     h, w = img.shape[:2]
     if min(h, w) < size:

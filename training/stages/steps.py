@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import losses as L
+from ..data import engine_grey
 
 
 def _noisy(z, cfg):
@@ -86,7 +87,7 @@ def joint(n, batch, cfg):
 
 def detect(n, batch, cfg):
     lw = cfg['loss']
-    gray = batch['x'].mean(1, keepdim=True)
+    gray = engine_grey(batch['x'])  # exactly the grey the engine computes before detect.onnx
     logits = n['detector'].logits(gray)
     g = L.weighted_bce_dice(logits, batch['m'], lw['bce_pos_weight'], lw['dice'])
     with torch.no_grad():

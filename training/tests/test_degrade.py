@@ -6,7 +6,7 @@ import unittest
 import numpy as np
 import torch
 
-from training.data import PairDataset
+from training.data import PairDataset, engine_grey
 from training.degrade import DegradeConfig, degrade
 from training.degrade import structured as S
 from training.losses import latent_mask
@@ -88,6 +88,16 @@ class DegradeTest(unittest.TestCase):
         self.assertEqual(tuple(m.shape), (1, 32, 32))
         self.assertGreaterEqual(float(x.min()), -1.0)
         self.assertLessEqual(float(x.max()), 1.0)
+
+    def test_detector_grey_is_the_engines(self):
+        """Values of sharp's toColourspace('b-w') for these sRGB colours (measured with the app's sharp)."""
+        colours = torch.tensor([[255, 0, 0], [0, 255, 0], [0, 0, 255], [200, 150, 100], [30, 60, 90], [128, 128, 128]],
+                               dtype=torch.float32)
+        x = (colours.T[None, :, None, :] / 255) * 2 - 1  # [1, 3, 1, 6]
+        got = (engine_grey(x)[0, 0, 0] + 1) / 2 * 255
+        want = torch.tensor([127, 220, 76, 159, 58, 128], dtype=torch.float32)
+        self.assertLessEqual((got - want).abs().max().item(), 1.0, f'{got.tolist()} vs libvips {want.tolist()}')
+        self.assertGreater((x.mean(1)[0, 0] + 1).mul(127.5).sub(want).abs().max().item(), 50, 'a channel mean is far off')
 
     def test_latent_mask_dilates_then_pools_like_the_engine(self):
         m = torch.zeros(1, 1, 32, 32)
