@@ -280,6 +280,10 @@ def main(argv=None):
     else:
         raise SystemExit('--config is required when the weights carry no config')
 
+    if cfg['export']['dilate'] != cfg['train']['dilate']:
+        print(f'warning: export.dilate = {cfg["export"]["dilate"]} but the mapping was trained with masks dilated by '
+              f'train.dilate = {cfg["train"]["dilate"]} px; the engine will build latent masks unlike training\'s',
+              file=sys.stderr)
     torch.manual_seed(args.seed)
     nets = build_models(cfg)
     if not args.random_init:
