@@ -24,6 +24,21 @@ export class DetailManager {
     }
   }
 
+  /**
+   * A finished restore or a deleted version can change which version is current (main sets the
+   * first one, and falls back to another on delete): re-read just that, leaving any caption being edited alone.
+   */
+  async refreshCurrentVersion(): Promise<void> {
+    const id = this.photoId;
+    if (id === null) return;
+    try {
+      const fresh = await studio.getPhoto(id);
+      if (this.photo && this.photo.id === id) this.photo.currentVersionId = fresh.currentVersionId;
+    } catch (err) {
+      if (this.photoId === id) this.error = errorMessage(err);
+    }
+  }
+
   close(): void {
     this.photoId = null;
     this.photo = null;

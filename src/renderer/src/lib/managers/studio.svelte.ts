@@ -44,7 +44,9 @@ export class StudioManager {
       this.exporter.listen(),
       studio.on('library:changed', (c) => this.#changed(c)),
       this.jobs.listen((e) => {
-        if (this.detail.photoId === e.photoId) void this.versions.load(e.photoId);
+        if (this.detail.photoId !== e.photoId) return;
+        void this.versions.load(e.photoId);
+        void this.detail.refreshCurrentVersion();
       })
     ];
     return () => offs.forEach((off) => off());
@@ -143,7 +145,10 @@ export class StudioManager {
       if (scopes.has('photos')) void this.library.reload();
       if (scopes.has('albums') || scopes.has('photos')) void this.albums.refresh();
       if (scopes.has('tags')) void this.refreshTags();
-      if (scopes.has('versions') && this.detail.photoId !== null) void this.versions.load(this.detail.photoId);
+      if (scopes.has('versions') && this.detail.photoId !== null) {
+        void this.versions.load(this.detail.photoId);
+        void this.detail.refreshCurrentVersion();
+      }
       if (scopes.has('jobs')) void this.jobs.refresh();
     }, 300);
   }
