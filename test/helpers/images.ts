@@ -93,3 +93,19 @@ export async function makeTruncatedJpeg(path: string, keep = 400): Promise<void>
   const full = await sharp(photoPixels(320, 240, 99), { raw: { width: 320, height: 240, channels: 3 } }).jpeg().toBuffer();
   await writeFile(path, full.subarray(0, keep));
 }
+
+/** A 24-bit BMP (BITMAPINFOHEADER), written by hand: sharp cannot write BMP. */
+export async function makeBmp(path: string, w = 8, h = 4): Promise<void> {
+  const row = Math.ceil((w * 3) / 4) * 4;
+  const header = Buffer.alloc(54);
+  header.write('BM', 0, 'latin1');
+  header.writeUInt32LE(54 + row * h, 2);
+  header.writeUInt32LE(54, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(w, 18);
+  header.writeInt32LE(h, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(24, 28);
+  header.writeUInt32LE(row * h, 34);
+  await writeFile(path, Buffer.concat([header, Buffer.alloc(row * h, 0x80)]));
+}

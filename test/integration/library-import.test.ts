@@ -16,7 +16,7 @@ import { openLibrary } from '../../src/main/library/open-library.ts';
 import { createAlbum, listAlbums } from '../../src/main/library/queries/albums.ts';
 import { getPhoto, listPhotos } from '../../src/main/library/queries/photos.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
-import { makeFakeHeic, makePhoto, makePngBomb, makeTruncatedJpeg } from '../helpers/images.ts';
+import { makeBmp, makeFakeHeic, makePhoto, makePngBomb, makeTruncatedJpeg } from '../helpers/images.ts';
 
 let work: string;
 let lib: string;
@@ -120,6 +120,7 @@ test('bad files each get one specific message; the good ones around them still i
   await makeTruncatedJpeg(join(src, 'truncated.jpg'));
   await makePngBomb(join(src, 'bomb.png'), 30_000, 30_000);
   await makeFakeHeic(join(src, 'phone.heic'));
+  await makeBmp(join(src, 'paint.bmp'));
   await makePhoto(join(src, 'good-2.png'), 100, 80, { format: 'png', seed: 102 });
   const before = page().total;
   const report = await importPaths(db, lib, [src, join(work, 'no-such-folder')]);
@@ -127,7 +128,7 @@ test('bad files each get one specific message; the good ones around them still i
     report.outcomes.filter((o) => o.status === 'failed').map((o) => [o.path.split('/').pop(), o as { kind: string; message: string }])
   );
   assert.equal(report.imported, 2);
-  assert.equal(report.failed, 6);
+  assert.equal(report.failed, 7);
   assert.equal(failed.get('empty.jpg')!.kind, 'corrupt-file');
   assert.match(failed.get('empty.jpg')!.message, /empty/);
   assert.equal(failed.get('letter.png')!.kind, 'unsupported-format');
@@ -138,6 +139,7 @@ test('bad files each get one specific message; the good ones around them still i
   assert.match(failed.get('bomb.png')!.message, /900 MP, over the 250 MP limit/);
   assert.equal(failed.get('phone.heic')!.kind, 'unsupported-format');
   assert.match(failed.get('phone.heic')!.message, /HEIC/);
+  assert.match(failed.get('paint.bmp')!.message, /BMP files cannot be decoded/);
   assert.equal(failed.get('no-such-folder')!.kind, 'not-found');
   assert.equal(page().total, before + 2, 'no rows for bad files');
   assert.deepEqual(await readdir(libraryPaths(lib).tmp), [], 'no half-written files');

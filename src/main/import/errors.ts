@@ -21,14 +21,18 @@ export function describeFsError(err: unknown): { kind: StudioErrorKind; message:
 
 /** Maps what sharp/libvips says into the kind and words a person can act on. */
 export function describeDecodeError(err: unknown, format?: string): StudioError {
-  if (err instanceof StudioError) return err;
   const raw = (err as Error).message ?? String(err);
   if (/pixel limit/i.test(raw)) {
     return new StudioError('too-large', `image is larger than the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
   }
-  if (format === 'heif' || /heif|hevc/i.test(raw)) {
+  if (format === 'heif' || (!(err instanceof StudioError) && /heif|hevc/i.test(raw))) {
     return new StudioError('unsupported-format', 'HEIC/HEIF photos cannot be decoded by this build (HEVC is not included); export it as JPEG or PNG first');
   }
+  if (format === 'bmp') {
+    return new StudioError('unsupported-format', 'BMP files cannot be decoded by this build (no BMP reader in the bundled libvips); save it as PNG or TIFF first');
+  }
+  // Our own errors already say what went wrong; only a recognised format above overrides them.
+  if (err instanceof StudioError) return err;
   if (/unsupported image format/i.test(raw)) {
     return new StudioError('unsupported-format', 'not an image Heirloom can read (JPEG, PNG, TIFF, WebP, AVIF or GIF)');
   }

@@ -107,7 +107,8 @@ async function importOne(
       inFlight.delete(copied.sha256);
     }
   } catch (err) {
-    const described = (await isHeif(copied.tmp)) ? describeDecodeError(err, 'heif') : err instanceof StudioError ? err : describeDecodeError(err);
+    const sniffed = await sniffUndecodable(copied.tmp);
+    const described = sniffed ? describeDecodeError(err, sniffed) : err instanceof StudioError ? err : describeDecodeError(err);
     const shape = toErrorShape(described);
     return { path, status: 'failed', kind: shape.kind, message: shape.message };
   } finally {
@@ -138,14 +139,18 @@ async function inspect(file: string): Promise<ImageFacts> {
   return facts;
 }
 
-/** ISO-BMFF brands of HEIC/HEIF (not AVIF): named as such even when libheif cannot parse the file at all. */
-async function isHeif(file: string): Promise<boolean> {
+/**
+ * Real photo formats the prebuilt decoder lacks, recognised by their first
+ * bytes so the message names them (HEIC by its ISO-BMFF brand, not AVIF; BMP).
+ */
+async function sniffUndecodable(file: string): Promise<'heif' | 'bmp' | null> {
   const fh = await open(file, 'r').catch(() => null);
-  if (!fh) return false;
+  if (!fh) return null;
   try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(12), 0, 12, 0);
-    if (bytesRead < 12 || buffer.toString('latin1', 4, 8) !== 'ftyp') return false;
-    return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(buffer.toString('latin1', 8, 12));
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(14), 0, 14, 0);
+    if (bytesRead >= 14 && buffer.toString('latin1', 0, 2) === 'BM' && buffer.readUInt32LE(2) > 14) return 'bmp';
+    if (bytesRead < 12 || buffer.toString('latin1', 4, 8) !== 'ftyp') return null;
+    return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(buffer.toString('latin1', 8, 12)) ? 'heif' : null;
   } finally {
     await fh.close();
   }
