@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { launch, screenshot, serve, type Browser, type Served } from './serve-harness.ts';
+import { launch, screenshot, serve, waitForPage, type Browser, type Served } from './serve-harness.ts';
 
 let work: string;
 let served: Served;
@@ -72,13 +72,14 @@ const grid = () => page.getByRole('listbox', { name: 'Photos' });
 
 async function thumbnailsLoaded(p: Page, count: number): Promise<void> {
   // Browser-side code as a string: this file is type-checked without the DOM lib.
-  await p.waitForFunction(
+  await waitForPage(
+    p,
     `(() => {
       const imgs = [...document.querySelectorAll('[role="option"] img')];
       return imgs.length === ${count} && imgs.every((i) => i.complete && i.naturalWidth > 0);
     })()`,
-    undefined,
-    { timeout: 60_000 }
+    `${count} loaded thumbnails`,
+    60_000
   );
 }
 
@@ -176,10 +177,14 @@ test('search narrows the grid', async () => {
 test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.getByRole('option', { name: 'wedding.jpg' }).dblclick();
   const original = page.getByRole('application', { name: /Photo viewer/ }).getByAltText('wedding.jpg');
-  await page.waitForFunction(`(() => {
-    const img = document.querySelector('.stage img');
-    return !!img && img.complete && img.naturalWidth === 1200 && img.naturalHeight === 900;
-  })()`);
+  await waitForPage(
+    page,
+    `(() => {
+      const img = document.querySelector('.stage img');
+      return !!img && img.complete && img.naturalWidth === 1200 && img.naturalHeight === 900;
+    })()`,
+    'the full-resolution original'
+  );
   assert.equal(await original.count(), 1);
   await page.getByRole('button', { name: 'Actual pixels' }).click();
   await page.getByText('100%').waitFor();

@@ -90,3 +90,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
+
+/**
+ * Polls a browser-side expression until it is truthy. page.waitForFunction
+ * would evaluate a string predicate with eval inside the page, which the app's
+ * CSP (rightly) forbids; page.evaluate goes through the debugger protocol.
+ */
+export async function waitForPage(page: Page, expression: string, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await page.waitForTimeout(100);
+  }
+}
