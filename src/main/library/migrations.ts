@@ -99,5 +99,13 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 ) STRICT;
 `
+  },
+  {
+    version: 2,
+    name: 'date-taken order served by an index (undated photos last)',
+    sql: `
+DROP INDEX photos_taken;
+CREATE INDEX photos_taken ON photos(taken_at IS NULL, taken_at, id);
+`
   }
 ];
