@@ -4,22 +4,15 @@
  * media protocol and native dialogs, and owns the app lifecycle.
  */
 import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { EventName, StudioEvents } from '../shared/contract.ts';
 import { registerIpc } from './ipc/register.ts';
 import { utilityRunnerSpawner } from './jobs/spawn.ts';
 import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
+import { resolveLibraryDir, saveLibraryDir } from './library-location.ts';
 import { guardAllContents, hardenSession } from './security.ts';
 import * as services from './services/index.ts';
 import { createMainWindow, getMainWindow, isTrustedSender } from './window.ts';
-
-/** `--library DIR` (or `--library=DIR`), then HEIRLOOM_LIBRARY, then the user-data folder. */
-function libraryDir(argv: string[]): string {
-  const i = argv.indexOf('--library');
-  const eq = argv.find((a) => a.startsWith('--library='));
-  const fromArgs = i >= 0 ? argv[i + 1] : eq?.slice('--library='.length);
-  return resolve(fromArgs ?? process.env.HEIRLOOM_LIBRARY ?? join(app.getPath('userData'), 'library'));
-}
 
 function send<E extends EventName>(event: E, payload: StudioEvents[E]): void {
   const win = getMainWindow();
@@ -43,6 +36,26 @@ async function pickPaths(kind: 'files' | 'folder'): Promise<string[] | null> {
   return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
 }
 
+/** Settings → Library: open (or create) a library in another folder; the app restarts on it. */
+async function chooseLibraryDir(): Promise<string | null> {
+  const win = getMainWindow();
+  const options: Electron.OpenDialogOptions = {
+    title: 'Choose the library folder',
+    buttonLabel: 'Use this folder',
+    properties: ['openDirectory', 'createDirectory']
+  };
+  const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  const dir = result.canceled ? undefined : result.filePaths[0];
+  if (!dir) return null;
+  saveLibraryDir(app.getPath('userData'), dir);
+  // Answer the renderer first, then restart on the new library.
+  setTimeout(() => {
+    app.relaunch({ args: process.argv.slice(1).filter((a, i, all) => a !== '--library' && all[i - 1] !== '--library' && !a.startsWith('--library=')) });
+    app.quit();
+  }, 200);
+  return dir;
+}
+
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -61,9 +74,10 @@ async function start(): Promise<void> {
   hardenSession();
 
   const options = {
-    libraryDir: libraryDir(process.argv),
+    libraryDir: resolveLibraryDir(process.argv, process.env, app.getPath('userData')),
     emit: send,
     pickPaths,
+    chooseLibraryDir,
     // Inference runs in a utility process, off the main event loop.
     spawn: utilityRunnerSpawner(utilityProcess, join(import.meta.dirname, 'runner.js'))
   };

@@ -21,6 +21,8 @@ export const channels = {
   'library:list': channel(z.tuple([s.libraryQuery])).returns<t.PhotoPage>(),
   'library:get': channel(z.tuple([s.photoId])).returns<t.PhotoDetail>(),
   'library:stats': channel(z.tuple([])).returns<t.LibraryStats>(),
+  /** Desktop only: pick (or create) another library folder; the app restarts on it. Null when cancelled. */
+  'library:chooseLocation': channel(z.tuple([])).returns<string | null>(),
   'photos:update': channel(z.tuple([s.photoId, s.photoPatch])).returns<t.PhotoDetail>(),
   'photos:remove': channel(z.tuple([z.array(s.photoId).min(1).max(100_000)])).returns<void>(),
   'tags:list': channel(z.tuple([])).returns<t.TagCount[]>(),
@@ -56,6 +58,7 @@ export const apiNames = {
   listPhotos: 'library:list',
   getPhoto: 'library:get',
   libraryStats: 'library:stats',
+  chooseLibraryLocation: 'library:chooseLocation',
   updatePhoto: 'photos:update',
   removePhotos: 'photos:remove',
   listTags: 'tags:list',

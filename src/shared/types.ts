@@ -35,6 +35,10 @@ export interface LibraryStats {
   albums: number;
   tags: number;
   bytes: number;
+  /** The library folder. */
+  location: string;
+  /** Whether this transport can switch folders (the desktop app can; browser mode serves one library). */
+  canChangeLocation: boolean;
 }
 
 export interface TagCount {

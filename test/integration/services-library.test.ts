@@ -69,6 +69,10 @@ test('import through the handlers reports progress and library changes; media re
 
 test('dialog import without a native dialog says where to import instead', async () => {
   await assert.rejects(svc.handlers['import:pickAndImport']({ kind: 'files' }), /only available in the desktop app/);
+  await assert.rejects(svc.handlers['library:chooseLocation'](), /chosen when the server starts/);
+  const stats = await svc.handlers['library:stats']();
+  assert.equal(stats.location, join(work, 'lib'));
+  assert.equal(stats.canChangeLocation, false);
 });
 
 test('removing a photo from the library deletes its library files and announces it', async () => {

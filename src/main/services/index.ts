@@ -20,6 +20,7 @@ export interface ServiceOptions {
   libraryDir: string;
   emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
   pickPaths?(kind: 'files' | 'folder'): Promise<string[] | null>;
+  chooseLibraryDir?(): Promise<string | null>;
   spawn?: SpawnRunner;
   modelDirs?: string[];
 }
@@ -39,7 +40,7 @@ export function validateArgs<C extends ChannelName>(channel: C, args: unknown): 
 export async function createServices(options: ServiceOptions) {
   const db = openLibrary(options.libraryDir);
   sweepOrphans(db, options.libraryDir);
-  const library = createLibraryHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, pickPaths: options.pickPaths });
+  const library = createLibraryHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, pickPaths: options.pickPaths, chooseLibraryDir: options.chooseLibraryDir });
   const exporter = createExportHandlers({ db, libraryDir: options.libraryDir, emit: options.emit });
   const restore = createRestoreHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, spawn: options.spawn, modelDirs: options.modelDirs });
 

@@ -19,12 +19,15 @@ export interface LibraryHandlerDeps {
   emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
   /** Native file/folder dialog (Electron); absent in browser mode and the CLI. */
   pickPaths?(kind: 'files' | 'folder'): Promise<string[] | null>;
+  /** Desktop only: lets the user pick another library folder and restarts on it. */
+  chooseLibraryDir?(): Promise<string | null>;
 }
 
 type LibraryChannels =
   | 'library:list'
   | 'library:get'
   | 'library:stats'
+  | 'library:chooseLocation'
   | 'photos:update'
   | 'photos:remove'
   | 'tags:list'
@@ -95,7 +98,11 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       return photos.getPhoto(db, id);
     },
     async 'library:stats'() {
-      return photos.libraryStats(db);
+      return { ...photos.libraryStats(db), location: libraryDir, canChangeLocation: deps.chooseLibraryDir !== undefined };
+    },
+    async 'library:chooseLocation'() {
+      if (!deps.chooseLibraryDir) throw new StudioError('invalid-input', 'the library folder is chosen when the server starts (heirloom serve --library DIR)');
+      return deps.chooseLibraryDir();
     },
     async 'photos:update'(id, patch) {
       const detail = photos.updatePhoto(db, id, patch);

@@ -138,12 +138,12 @@ export function removePhotoRows(db: Database.Database, ids: number[]): { id: num
   })();
 }
 
-export function libraryStats(db: Database.Database): LibraryStats {
+export function libraryStats(db: Database.Database): Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'> {
   const row = db
     .prepare(
       `SELECT (SELECT COUNT(*) FROM photos) AS photos, (SELECT COUNT(*) FROM albums) AS albums,
               (SELECT COUNT(*) FROM tags) AS tags, (SELECT COALESCE(SUM(bytes), 0) FROM photos) AS bytes`
     )
-    .get() as LibraryStats;
+    .get() as Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'>;
   return row;
 }

@@ -13,6 +13,7 @@ export class SettingsManager {
   open = $state(false);
   engine = $state<EngineInfo | null>(null);
   stats = $state<LibraryStats | null>(null);
+  restartingInto = $state<string | null>(null);
   provider = $state<Provider>('auto');
   threads = $state(0);
   exportFormat = $state<ExportFormat>('jpeg');
@@ -41,6 +42,14 @@ export class SettingsManager {
   async applyEngine(): Promise<void> {
     await this.#run(async () => {
       this.engine = await studio.setEngineProvider({ provider: this.provider, threads: this.threads });
+    });
+  }
+
+  /** Desktop only: the app restarts on the chosen folder, so a chosen path means "restarting". */
+  async chooseLibraryLocation(): Promise<void> {
+    await this.#run(async () => {
+      const chosen = await studio.chooseLibraryLocation();
+      if (chosen) this.restartingInto = chosen;
     });
   }
 
