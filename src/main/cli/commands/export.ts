@@ -3,13 +3,12 @@
  * album to a folder or a zip. The library is opened read-only: an export never
  * writes to it. Progress goes to stderr, the result to stdout.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import { exportAlbum } from '../../export/export-album.ts';
 import { albumByName } from '../../export/source.ts';
+import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'export an album (originals, restored or both) to a folder or a .zip, with a manifest';
 export const usage =
@@ -39,18 +38,14 @@ export async function run(argv: string[]): Promise<number> {
     strict: true
   });
   if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
-  const libraryDir = values.library ?? process.env.HEIRLOOM_LIBRARY;
-  if (!libraryDir) throw new StudioError('invalid-input', '--library DIR is required');
+  const libraryDir = libraryDirOption(values.library);
   if (!values.album) throw new StudioError('invalid-input', '--album NAME is required');
   if (!values.out) throw new StudioError('invalid-input', '--out PATH is required');
   const quality = values.quality === undefined ? 92 : Number(values.quality);
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
     throw new StudioError('invalid-input', `--quality must be a whole number from 1 to 100 (got "${values.quality}")`);
   }
-  const dbPath = join(resolve(libraryDir), 'library.sqlite');
-  if (!existsSync(dbPath)) throw new StudioError('not-found', `no Heirloom library at ${resolve(libraryDir)} (missing library.sqlite)`);
-
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const db = openExistingLibraryReadOnly(libraryDir);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -59,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     const album = albumByName(db, values.album);
     const result = await exportAlbum(
       db,
-      resolve(libraryDir),
+      libraryDir,
       {
         albumId: album.id,
         what: oneOf('what', values.what, ['originals', 'restored', 'both'] as const, 'originals'),

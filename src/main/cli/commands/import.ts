@@ -11,6 +11,7 @@ import { importPaths } from '../../import/import-files.ts';
 import { openLibrary } from '../../library/open-library.ts';
 import { createAlbum } from '../../library/queries/albums.ts';
 import { sweepOrphans } from '../../library/maintenance.ts';
+import { libraryDirOption } from '../library-option.ts';
 
 export const summary = 'import photos and folders (recursively) into a library; names every file that could not be imported';
 export const usage = 'import <files or folders…> --library DIR [--album NAME] [--json]';
@@ -22,10 +23,8 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true
   });
-  const library = values.library ?? process.env.HEIRLOOM_LIBRARY;
-  if (!library) throw new StudioError('invalid-input', '--library DIR is required (or set HEIRLOOM_LIBRARY)');
+  const libraryDir = libraryDirOption(values.library);
   if (positionals.length === 0) throw new StudioError('invalid-input', 'give at least one file or folder to import');
-  const libraryDir = resolve(library);
   const db = openLibrary(libraryDir);
   const controller = new AbortController();
   const stop = (): void => controller.abort();

@@ -2,15 +2,12 @@
  * `heirloom list --library DIR [--album NAME] [--search TEXT] [--tag TAG] [--json]`:
  * the library's photos (all of them, paged internally). Read-only.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { PhotoSummary } from '../../../shared/types.ts';
 import { albumByName } from '../../export/source.ts';
 import { listPhotos } from '../../library/queries/photos.ts';
-import { libraryPaths } from '../../paths.ts';
+import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'list the photos of a library (optionally one album, a tag or a search)';
 export const usage = 'list --library DIR [--album NAME] [--tag TAG] [--search TEXT] [--json]';
@@ -29,11 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     strict: true
   });
   if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
-  const library = values.library ?? process.env.HEIRLOOM_LIBRARY;
-  if (!library) throw new StudioError('invalid-input', '--library DIR is required (or set HEIRLOOM_LIBRARY)');
-  const dbPath = libraryPaths(resolve(library)).db;
-  if (!existsSync(dbPath)) throw new StudioError('not-found', `no Heirloom library at ${resolve(library)} (missing library.sqlite)`);
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const db = openExistingLibraryReadOnly(libraryDirOption(values.library));
   try {
     const albumId = values.album !== undefined ? albumByName(db, values.album).id : undefined;
     const all: PhotoSummary[] = [];

@@ -1,0 +1,20 @@
+/** The `--library DIR` option every library command shares, and opening an existing library read-only. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { StudioError } from '../../shared/errors.ts';
+import { libraryPaths } from '../paths.ts';
+
+/** `--library DIR`, else HEIRLOOM_LIBRARY, resolved; an error naming both when neither is given. */
+export function libraryDirOption(value: string | undefined): string {
+  const dir = value ?? process.env.HEIRLOOM_LIBRARY;
+  if (!dir) throw new StudioError('invalid-input', '--library DIR is required (or set HEIRLOOM_LIBRARY)');
+  return resolve(dir);
+}
+
+/** For commands that only read (list, export): never creates or migrates a library. */
+export function openExistingLibraryReadOnly(libraryDir: string): Database.Database {
+  const dbPath = libraryPaths(libraryDir).db;
+  if (!existsSync(dbPath)) throw new StudioError('not-found', `no Heirloom library at ${libraryDir} (missing library.sqlite)`);
+  return new Database(dbPath, { readonly: true, fileMustExist: true });
+}
