@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { launch, screenshot, serve, waitForPage, type Browser, type Served } from './serve-harness.ts';
+import { photoPixels } from '../helpers/images.ts';
+import { launch, screenshot, serve, waitForPage, watchForProblems, type Browser, type Served } from './serve-harness.ts';
 
 let work: string;
 let served: Served;
@@ -31,15 +32,7 @@ const GOOD = [
 
 /** A smooth, seeded photo-like image so every file has distinct content. */
 async function photo(w: number, h: number, seed: number, format: 'jpeg' | 'png' | 'webp' | 'tiff'): Promise<Buffer> {
-  const px = Buffer.alloc(w * h * 3);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 3;
-      px[i] = ((x * 255) / w + seed * 30) % 256;
-      px[i + 1] = (y * 255) / h;
-      px[i + 2] = 128 + 100 * Math.sin((x + y + seed * 17) / 23);
-    }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).toFormat(format).toBuffer();
+  return sharp(photoPixels(w, h, seed), { raw: { width: w, height: h, channels: 3 } }).toFormat(format).toBuffer();
 }
 
 before(async () => {
@@ -55,10 +48,7 @@ before(async () => {
   served = await serve(join(work, 'library'));
   browser = await launch();
   page = browser.page;
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`CSP: ${m.text()}`);
-  });
+  watchForProblems(page, problems);
 });
 
 after(async () => {

@@ -24,7 +24,7 @@ import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import type { JobEvent, JobInfo, PhotoPage, VersionInfo } from '../../src/shared/types.ts';
-import { ARTIFACTS, launch, ROOT, screenshot, serve, type Browser, type Served } from './serve-harness.ts';
+import { ARTIFACTS, launch, ROOT, screenshot, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
 
 let work: string;
 let served: Served;
@@ -222,10 +222,7 @@ before(async () => {
   page = browser.page;
   await page.setViewportSize({ width: 1280, height: 800 });
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`CSP: ${m.text()}`);
-  });
+  watchForProblems(page, problems);
 });
 
 after(async () => {

@@ -103,3 +103,11 @@ export async function waitForPage(page: Page, expression: string, what: string, 
     await page.waitForTimeout(100);
   }
 }
+
+/** Collects uncaught page errors and CSP violations into `problems`: the app must produce none. */
+export function watchForProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+}
