@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
-import { autoCandidates } from '../../src/main/pipeline/providers.ts';
+import { autoCandidates, skipReason } from '../../src/main/pipeline/providers.ts';
 import { restoreFile } from '../../src/main/pipeline/restore.ts';
 import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
 import { TINY_MODELS, colourPng, copyModels, tempDir } from '../fixtures/pipeline-images.ts';
@@ -140,4 +140,15 @@ test('a read-only output folder and a full one give clear errors and no partial 
     execFileSync('umount', [ro]);
     execFileSync('umount', [full]);
   }
+});
+
+test('auto skips WebGPU on Linux without a GPU render node, and says so', async () => {
+  const empty = join(tmp.dir, 'no-dri');
+  await mkdir(empty);
+  assert.match(skipReason('webgpu', 'linux', empty) ?? '', /no GPU render device/);
+  assert.match(skipReason('webgpu', 'linux', join(empty, 'missing')) ?? '', /no GPU render device/);
+  await writeFile(join(empty, 'renderD128'), '');
+  assert.equal(skipReason('webgpu', 'linux', empty), null);
+  assert.equal(skipReason('webgpu', 'win32', join(empty, 'missing')), null);
+  assert.equal(skipReason('cpu', 'linux', join(empty, 'missing')), null);
 });

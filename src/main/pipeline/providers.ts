@@ -5,6 +5,7 @@
  * rejection is kept as a plain-words reason so the UI and `--ep` can say why
  * the engine runs where it runs.
  */
+import { readdirSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { StudioError } from '../../shared/errors.ts';
 
@@ -34,6 +35,22 @@ export function autoCandidates(platform: NodeJS.Platform = process.platform): Pr
   if (platform === 'darwin') list.push('coreml');
   list.push('webgpu', 'cpu');
   return list;
+}
+
+/**
+ * Reasons to skip a candidate of `auto` without loading it. WebGPU on Linux
+ * needs a GPU render node; without one Dawn only prints Vulkan errors to
+ * stderr before failing, which a CLI user should not see.
+ */
+export function skipReason(p: Provider, platform: NodeJS.Platform = process.platform, devDri = '/dev/dri'): string | null {
+  if (p !== 'webgpu' || platform !== 'linux') return null;
+  let nodes: string[] = [];
+  try {
+    nodes = readdirSync(devDri).filter((n) => n.startsWith('renderD'));
+  } catch {
+    // No /dev/dri at all: no GPU driver loaded.
+  }
+  return nodes.length === 0 ? `WebGPU: no GPU render device (${devDri}/renderD*) on this machine` : null;
 }
 
 export function parseProvider(value: string): ProviderRequest {

@@ -14,6 +14,7 @@ import {
   type ProviderChoice,
   type ProviderRequest,
   autoCandidates,
+  skipReason,
   explainFailure,
   probeImage,
   probeVerdict,
@@ -58,6 +59,11 @@ export class ModelSessions {
     const rejected: ProviderChoice['rejected'] = [];
     const encodePath = await verifiedStagePath(models, 'encode');
     for (const provider of candidates) {
+      const skip = request === 'auto' ? skipReason(provider) : null;
+      if (skip) {
+        rejected.push({ provider, reason: skip });
+        continue;
+      }
       let session: ort.InferenceSession | null = null;
       try {
         session = await createSession(encodePath, provider, threads);
