@@ -14,6 +14,9 @@ class DegradeConfig:
     p_structured: float = 0.6
     p_gray: float = 0.12
     strength: float = 1.0  # probabilities of unstructured ops scale with it
+    # When set, each image draws its strength from [strength_min, strength]: real scans range from
+    # barely faded to ruined, and a model trained only on heavy damage over-processes mild photos.
+    strength_min: float | None = None
 
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
@@ -50,7 +53,8 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     cfg = cfg or DegradeConfig()
     img = clean.astype(np.float32, copy=True)
     h, w = img.shape[:2]
-    ops = [name for name, p in _UNSTRUCTURED if rng.random() < min(1.0, p * cfg.strength)]
+    strength = cfg.strength if cfg.strength_min is None else float(rng.uniform(cfg.strength_min, cfg.strength))
+    ops = [name for name, p in _UNSTRUCTURED if rng.random() < min(1.0, p * strength)]
     if not ops:
         ops = [str(rng.choice(['blur', 'noise', 'fade']))]
     rng.shuffle(ops)
