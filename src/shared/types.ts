@@ -113,6 +113,8 @@ export interface JobInfo {
   id: number;
   kind: 'restore' | 'rerun';
   photoId: number;
+  /** The photo's file name, for the queue panel (null once the photo is gone). */
+  photoName: string | null;
   versionId: number | null;
   state: JobState;
   stage: string | null;

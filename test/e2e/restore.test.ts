@@ -310,7 +310,7 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await page.getByRole('button', { name: 'Save caption' }).and(page.locator(':disabled')).waitFor();
   await detail().getByRole('button', { name: 'Restore', exact: true }).click();
   await queue().waitFor();
-  const lakeItem = queue().getByRole('listitem').filter({ hasText: `Restore photo ${ids['lake-1962.jpg']}` });
+  const lakeItem = queue().getByRole('listitem').filter({ hasText: 'Restore lake-1962.jpg' });
   await lakeItem.getByText('done').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compare Version 1 with the original' }).waitFor();
   await page.getByText('Version 1 · current').waitFor();
@@ -419,7 +419,7 @@ test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run m
   lake.rerunJob = rerun.id;
   lake.rerunVersion = rerun.versionId!;
   await versionsList.getByText('Version 3 (mask re-run)').waitFor();
-  await queue().getByRole('listitem').filter({ hasText: `Re-run photo ${ids['lake-1962.jpg']}` }).getByText('done').waitFor();
+  await queue().getByRole('listitem').filter({ hasText: 'Re-run lake-1962.jpg' }).getByText('done').waitFor();
   await page.getByRole('button', { name: 'Close restore queue' }).click();
 
   // Only map and decode ran for the re-run; the full restore ran all four stages.

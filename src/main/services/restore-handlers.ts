@@ -42,10 +42,11 @@ export type RestoreHandlers = {
   [C in RestoreChannels]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
 };
 
-function jobInfo(j: JobRow): JobInfo {
+function jobInfo(db: Database.Database, j: JobRow): JobInfo {
   const { options: _options, ...info } = j;
   void _options;
-  return info;
+  const photoName = (db.prepare('SELECT file_name FROM photos WHERE id = ?').pluck().get(j.photoId) as string | undefined) ?? null;
+  return { ...info, photoName };
 }
 
 export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: RestoreHandlers; queue: JobQueue; close(): void } {
@@ -62,13 +63,13 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
   queue.start();
   const handlers: RestoreHandlers = {
     async 'restore:start'(request) {
-      return request.photoIds.map((id) => jobInfo(queue.enqueueRestore(id, { scratches: request.scratches })));
+      return request.photoIds.map((id) => jobInfo(deps.db, queue.enqueueRestore(id, { scratches: request.scratches })));
     },
     async 'restore:rerunMapping'(request) {
-      return jobInfo(await queue.enqueueRerun(request.versionId, request.maskPng));
+      return jobInfo(deps.db, await queue.enqueueRerun(request.versionId, request.maskPng));
     },
     async 'jobs:list'(query) {
-      return listJobs(deps.db, query).map(jobInfo);
+      return listJobs(deps.db, query).map((j) => jobInfo(deps.db, j));
     },
     async 'jobs:cancel'(jobId) {
       getJob(deps.db, jobId);
