@@ -85,3 +85,22 @@ test('removing a photo from the library deletes its library files and announces 
   assert.ok(events.some((e) => e.event === 'library:changed'));
   assert.equal((await svc.handlers['library:stats']()).photos, page.total - 1);
 });
+
+test('the execution provider and threads chosen in Settings survive a restart', async () => {
+  const dir = join(work, 'engine-lib');
+  const first = await createServices({ libraryDir: dir, emit: () => undefined, modelDirs: [join(work, 'no-models')] });
+  try {
+    const info = await first.handlers['engine:setProvider']({ provider: 'cpu', threads: 1 });
+    assert.equal(info.requested, 'cpu');
+  } finally {
+    await first.close();
+  }
+  const second = await createServices({ libraryDir: dir, emit: () => undefined, modelDirs: [join(work, 'no-models')] });
+  try {
+    const info = await second.handlers['engine:info']();
+    assert.equal(info.requested, 'cpu');
+    assert.equal(info.threads, 1);
+  } finally {
+    await second.close();
+  }
+});
