@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -17,6 +18,7 @@ import torch
 
 from training.config import load_config
 from training.export import main as export_main
+from training.from_onnx import recover
 from training.stages import build_models
 from training.tests.helpers import TINY
 
@@ -163,6 +165,28 @@ class ExportTest(unittest.TestCase):
             with torch.no_grad():
                 got = net.eval()(x).numpy()
             np.testing.assert_allclose(got, want, atol=1e-6)
+
+    def test_weights_recovered_from_the_onnx_files_reexport_byte_identical(self):
+        weights, cfg = recover(self.out)
+        self.assertEqual(sorted(weights), ['E_A', 'G_B', 'T', 'detector'])
+        path = os.path.join(self.tmp.name, 'recovered.pt')
+        torch.save(weights, path)
+        out = os.path.join(self.tmp.name, 'reexported')
+        self.assertEqual(export('--weights', path, '--config', TINY, '--out', out)[0], 0)
+        with open(os.path.join(out, 'manifest.json')) as f:
+            again = json.load(f)
+        for stage, info in self.manifest['stages'].items():
+            self.assertEqual(again['stages'][stage]['sha256'], info['sha256'], stage)
+        # a models folder whose manifest names another architecture is refused, not half-loaded
+        bad = os.path.join(self.tmp.name, 'bad-models')
+        shutil.copytree(self.out, bad)
+        manifest = dict(self.manifest)
+        manifest['training'] = dict(manifest['training'], config=load_config(TINY.replace('tiny', 'cpu')))
+        with open(os.path.join(bad, 'manifest.json'), 'w') as f:
+            json.dump(manifest, f)
+        with self.assertRaises(SystemExit) as ctx:
+            recover(bad)
+        self.assertIn('missing or of another shape', str(ctx.exception))
 
     def test_refusals(self):
         cfg = load_config(TINY)
