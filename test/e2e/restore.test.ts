@@ -412,6 +412,17 @@ test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run m
   assert.equal(await overlayPixels(), erased, 'redo erases it again');
   await shot('mask-editor');
 
+  // A re-run the engine refuses (here: the latent cache has gone) is explained in the editor, and nothing is queued.
+  const header = join(served.libraryDir, parent!.latentPath!, 'latent.json');
+  await copyFile(header, `${header}.kept`);
+  await rm(header);
+  const jobCount = (await api<JobInfo[]>('jobs:list', { active: false, limit: 100 })).length;
+  await editor.getByRole('button', { name: 'Re-run with this mask' }).click();
+  await detail().getByRole('alert').filter({ hasText: /no latent cache .* restore the photo fully first/ }).waitFor();
+  assert.equal((await api<JobInfo[]>('jobs:list', { active: false, limit: 100 })).length, jobCount);
+  await copyFile(`${header}.kept`, header);
+  await rm(`${header}.kept`);
+
   const before = (await jobEvents()).length;
   await editor.getByRole('button', { name: 'Re-run with this mask' }).click();
   const jobs = await waitForJobs((j) => j.some((x) => x.kind === 'rerun' && x.state === 'done'), 'the re-run');

@@ -60,6 +60,16 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     assert.equal(events.at(-1)!.state, 'done');
     assert.equal(queue.engineInfo.provider, 'cpu');
 
+    // Masks that cannot be used are refused up front, with nothing queued or written.
+    const jobsBefore = (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    const wrongSize = await sharp(Buffer.alloc(48 * 32, 255), { raw: { width: 48, height: 32, channels: 1 } }).png().toBuffer();
+    await assert.rejects(queue.enqueueRerun(v.id, wrongSize), { kind: 'invalid-input', message: 'the mask is 48×32, the photo is 96×64' });
+    const jpeg = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } }).jpeg().toBuffer();
+    await assert.rejects(queue.enqueueRerun(v.id, jpeg), { kind: 'invalid-input', message: 'the mask must be a PNG image, not jpeg' });
+    await assert.rejects(queue.enqueueRerun(v.id, new Uint8Array([1, 2, 3])), { kind: 'invalid-input', message: 'the mask is not a readable image' });
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n, jobsBefore);
+    await assert.rejects(stat(join(dir, 'versions', String(photo), 'masks')), 'no mask file was written');
+
     const mask = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } }).png().toBuffer();
     const rerun = await queue.enqueueRerun(v.id, mask);
     await queue.whenIdle();

@@ -14,6 +14,8 @@ import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent } from '../../shared/types.ts';
 import { claimNextJob, endJob, enqueueJob, findJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
 import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
+import { checkMaskPng } from '../pipeline/image-io.ts';
+import { peekLatentHeader } from '../pipeline/latent-cache.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import { commitVersion, jobDir, libraryRelative, runnerJobFor } from './job-files.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
@@ -76,6 +78,9 @@ export class JobQueue {
   async enqueueRerun(versionId: number, maskPng: Uint8Array, options: { tile?: number } = {}): Promise<JobRow> {
     const parent = getVersion(this.o.db, versionId);
     if (!parent.latentPath) throw new StudioError('conflict', `version ${versionId} has no latent cache; restore the photo again`);
+    // Refused here, in words the editor can show, rather than as a failed job later.
+    const header = await peekLatentHeader(resolve(this.o.libraryDir, parent.latentPath));
+    await checkMaskPng(maskPng, header.width, header.height);
     const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
     await mkdir(dir, { recursive: true });
     const maskFile = join(dir, `${randomUUID()}.png`);

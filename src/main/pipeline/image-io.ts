@@ -108,6 +108,20 @@ export async function encodeMaskPng(mask: Uint8Array, width: number, height: num
 }
 
 /** Reads a mask PNG as 0/1 bytes at the expected size; a size mismatch is an error, not a resize. */
+/** Refuses, before anything is queued, a mask that is not a PNG of the photo's size. */
+export async function checkMaskPng(png: Uint8Array, width: number, height: number): Promise<void> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(png).metadata();
+  } catch {
+    throw new StudioError('invalid-input', 'the mask is not a readable image');
+  }
+  if (meta.format !== 'png') throw new StudioError('invalid-input', `the mask must be a PNG image, not ${meta.format ?? 'unknown'}`);
+  const turned = (meta.orientation ?? 1) >= 5;
+  const [w, h] = turned ? [meta.height, meta.width] : [meta.width, meta.height];
+  if (w !== width || h !== height) throw new StudioError('invalid-input', `the mask is ${w}×${h}, the photo is ${width}×${height}`);
+}
+
 export async function readMask(path: string, width: number, height: number): Promise<Uint8Array> {
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {

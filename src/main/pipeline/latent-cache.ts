@@ -57,7 +57,8 @@ export async function writeLatentCache(dir: string, header: LatentHeader, latent
 }
 
 /** The header of a cache, checked against the encoder that would use it. */
-export async function readLatentHeader(dir: string, encodeSha256: string): Promise<LatentHeader> {
+/** The cache's header without the model check: enough to validate a mask before a re-run is queued. */
+export async function peekLatentHeader(dir: string): Promise<LatentHeader> {
   let header: LatentHeader;
   try {
     header = JSON.parse(await readFile(join(dir, HEADER_FILE), 'utf8')) as LatentHeader;
@@ -65,6 +66,11 @@ export async function readLatentHeader(dir: string, encodeSha256: string): Promi
     throw new StudioError('not-found', `no latent cache in ${dir}: restore the photo fully first`);
   }
   if (header.format !== 1) throw new StudioError('model', `latent cache ${dir} has unknown format ${String(header.format)}`);
+  return header;
+}
+
+export async function readLatentHeader(dir: string, encodeSha256: string): Promise<LatentHeader> {
+  const header = await peekLatentHeader(dir);
   if (header.encodeSha256 !== encodeSha256) {
     throw new StudioError('conflict', `latent cache ${dir} was made by another encoder (model ${header.modelId}); run a full restore`);
   }
