@@ -20,7 +20,7 @@ DEFAULTS = {
     },
     'loss': {
         'l1': 1.0, 'ssim': 0.5, 'kl': 0.01, 'latent_noise': 0.2, 'gan': 0.02, 'fm': 0.2, 'latent_adv': 0.05,
-        'map_latent': 10.0, 'map_image': 1.0, 'bce_pos_weight': 5.0, 'dice': 1.0,
+        'map_latent': 10.0, 'map_image': 1.0, 'joint_latent': 1.0, 'bce_pos_weight': 5.0, 'dice': 1.0,
     },
     'export': {'tile': 512, 'overlap': 64, 'threshold': 0.5, 'workingLongSide': 1024, 'dilate': 3},
 }

@@ -75,10 +75,15 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     total = int(sc['steps'])
     budget = ctx['budgets'].get(stage, sc.get('max_seconds'))
     lr = tc['lr'] * sc.get('lr_scale', 1.0)
+    # a stage's config may narrow what it trains (e.g. joint with nets ["T"]: the mapping alone, end to end)
+    trains = sc.get('nets', TRAINS[stage])
+    if not set(trains) <= set(TRAINS[stage]):
+        raise SystemExit(f'train.stages.{stage}.nets: {sorted(set(trains) - set(TRAINS[stage]))} '
+                         f'are not trained by {stage} (it trains {TRAINS[stage]})')
     for name, net in nets.items():
-        net.train(name in TRAINS[stage] or name in CRITICS[stage])
-        net.requires_grad_(name in TRAINS[stage] or name in CRITICS[stage])
-    gen_params = [p for k in TRAINS[stage] for p in nets[k].parameters()]
+        net.train(name in trains or name in CRITICS[stage])
+        net.requires_grad_(name in trains or name in CRITICS[stage])
+    gen_params = [p for k in trains for p in nets[k].parameters()]
     opt_g = torch.optim.Adam(gen_params, lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam([p for k in CRITICS[stage] for p in nets[k].parameters()], lr=lr, betas=(0.5, 0.999)) \
         if CRITICS[stage] else None

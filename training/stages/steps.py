@@ -77,11 +77,14 @@ def joint(n, batch, cfg):
     bottlenecks lose; the latent term keeps T's output in G_B's domain)."""
     lw = cfg['loss']
     x, y, m = batch['x'], batch['y'], batch['m']
-    with torch.no_grad():
-        z_y = n['E_B'](y)
     z = n['T'](n['E_A'](x), L.latent_mask(m, cfg['train']['dilate']))
     out = n['G_B'](z)
-    g = L.image_loss(out, y, lw['l1'], lw['ssim']) + 0.1 * lw['map_latent'] * F.l1_loss(z, z_y)
+    g = L.image_loss(out, y, lw['l1'], lw['ssim'])
+    # joint_latent 0 fine-tunes without E_B: the way to go on from shipped ONNX stages, which carry no E_B
+    if lw['joint_latent'] > 0:
+        with torch.no_grad():
+            z_y = n['E_B'](y)
+        g = g + lw['joint_latent'] * F.l1_loss(z, z_y)
     return g, None, {'img': F.l1_loss(out, y).item()}
 
 

@@ -4,6 +4,7 @@ bit-identical weights (models, critics, optimisers, scheduler, RNG and data
 order all restored)."""
 import contextlib
 import io
+import json
 import os
 import signal
 import tempfile
@@ -15,6 +16,8 @@ from unittest import mock
 import torch
 
 from training import train
+from training.export import main as export_main
+from training.from_onnx import recover
 from training.stages.runner import StopFlag
 from training.tests.helpers import TINY, write_dataset
 
@@ -56,7 +59,9 @@ def run(args, stop_at=None):
     return code, out.getvalue()
 
 
-class ResumeTest(unittest.TestCase):
+class TrainRunCase(unittest.TestCase):
+    """A temp folder with generated data, and helpers to run the trainer in it."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix='heirloom-resume-')
         self.data = write_dataset(os.path.join(self.tmp.name, 'data'))
@@ -72,6 +77,9 @@ class ResumeTest(unittest.TestCase):
     def load(self, run_dir, name):
         return torch.load(os.path.join(self.tmp.name, run_dir, *name), map_location='cpu', weights_only=False)
 
+
+
+class ResumeTest(TrainRunCase):
     def assert_same_nets(self, a, b):
         self.assertEqual(sorted(a), sorted(b))
         for net in a:
@@ -102,6 +110,45 @@ class ResumeTest(unittest.TestCase):
         self.assertEqual(a['state']['steps'], b['state']['steps'])
         final = self.load('stopped', ('weights', 'final.pt'))
         self.assertEqual(final['training']['steps'], {'vae_a': 4, 'vae_b': 4, 'map': 4, 'joint': 3, 'detect': 4})
+
+
+class FineTuneFromShippedTest(TrainRunCase):
+    """Going on from exported ONNX stages: recover the weights, then a joint stage narrowed to T with no E_B
+    term (the shipped set carries no E_B) changes T and nothing else."""
+
+    def config(self, **joint):
+        with open(TINY) as f:
+            cfg = json.load(f)
+        cfg['loss'] = {'joint_latent': 0.0}
+        cfg['train']['stages']['joint'] = dict(cfg['train']['stages']['joint'], **joint)
+        path = os.path.join(self.tmp.name, 'ft.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        return path
+
+    def test_t_only_fine_tune_from_onnx(self):
+        models = os.path.join(self.tmp.name, 'models')
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            self.assertEqual(export_main(['--random-init', '--config', TINY, '--out', models]), 0)
+        shipped, _ = recover(models)
+        init = os.path.join(self.tmp.name, 'shipped.pt')
+        torch.save({k: shipped[k] for k in ('E_A', 'T', 'G_B')}, init)
+        args = ['--config', self.config(nets=['T']), '--data-root', self.data, '--threads', '1',
+                '--run-dir', os.path.join(self.tmp.name, 'ft'), '--stage', 'joint', '--init', init]
+        code, log = run(args)
+        self.assertEqual(code, 0, log)
+        tuned = self.load('ft', ('weights', 'final.pt'))['nets']
+        for net in ('E_A', 'G_B'):
+            for key, t in shipped[net].items():
+                self.assertTrue(torch.equal(t, tuned[net][key]), f'{net}.{key} changed')
+        self.assertTrue(any(not torch.equal(t, tuned['T'][k]) for k, t in shipped['T'].items()), 'T did not train')
+
+    def test_a_stage_cannot_be_told_to_train_what_it_does_not(self):
+        args = ['--config', self.config(nets=['T', 'detector']), '--data-root', self.data, '--threads', '1',
+                '--run-dir', os.path.join(self.tmp.name, 'bad'), '--stage', 'joint']
+        with self.assertRaises(SystemExit) as ctx:
+            run(args)
+        self.assertIn("['detector'] are not trained by joint", str(ctx.exception))
 
 
 if __name__ == '__main__':
