@@ -57,12 +57,20 @@ def atomic_save(obj, path):
     os.replace(tmp, path)
 
 
+def _ignore_stop_signals(_worker_id):
+    # Ctrl-C or a service manager signals the whole process group: a loader worker that died of it would crash the
+    # trainer before its stop checkpoint. Workers ignore the signal; the trainer stops, saves and takes them down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def _loader(ds, start, count, batch, workers):
     # A generator of its own: without one, creating the iterator draws its base seed from the global torch RNG,
     # so a resumed run (one more iterator created mid-stage) would draw different latent noise from then on.
     kw = {'num_workers': workers, 'pin_memory': torch.cuda.is_available(), 'generator': torch.Generator().manual_seed(0)}
     if workers > 0:
-        kw.update(persistent_workers=False, prefetch_factor=4, multiprocessing_context='fork')
+        kw.update(persistent_workers=False, prefetch_factor=4, multiprocessing_context='fork',
+                  worker_init_fn=_ignore_stop_signals)
     return iter(DataLoader(ds, batch_size=batch, sampler=StepSampler(start * batch, count * batch), drop_last=True, **kw))
 
 

@@ -7,6 +7,8 @@ import io
 import json
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -19,7 +21,7 @@ from training import train
 from training.export import main as export_main
 from training.from_onnx import recover
 from training.stages.runner import StopFlag
-from training.tests.helpers import TINY, write_dataset
+from training.tests.helpers import ROOT, TINY, write_dataset
 
 
 class SelfStop(StopFlag):
@@ -111,6 +113,37 @@ class ResumeTest(TrainRunCase):
         final = self.load('stopped', ('weights', 'final.pt'))
         self.assertEqual(final['training']['steps'], {'vae_a': 4, 'vae_b': 4, 'map': 4, 'joint': 3, 'detect': 4})
 
+
+class ProcessGroupSignalTest(TrainRunCase):
+    def test_sigterm_to_the_whole_group_still_saves_a_checkpoint(self):
+        """Ctrl-C in a terminal (or a service manager stopping the run) signals data-loader workers too."""
+        with open(TINY) as f:
+            cfg = json.load(f)
+        cfg['train'].update(workers=1, ckpt_every_s=3600)
+        cfg['train']['stages']['vae_a'] = {'steps': 100000}
+        path = os.path.join(self.tmp.name, 'workers.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        run_dir = os.path.join(self.tmp.name, 'group')
+        proc = subprocess.Popen([sys.executable, '-m', 'training.train', '--config', path, '--data-root', self.data,
+                                 '--run-dir', run_dir, '--threads', '1'], cwd=ROOT, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        try:
+            lines = []
+            for line in proc.stdout:
+                lines.append(line)
+                if '[vae_a] step 4/' in line:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    break
+            rest = proc.communicate(timeout=60)[0]
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log = ''.join(lines) + rest
+        self.assertEqual(proc.returncode, 130, log)
+        self.assertIn('stopped by signal 15 at vae_a step', log)
+        ck = torch.load(os.path.join(run_dir, 'ckpt', 'latest.pt'), map_location='cpu', weights_only=False)
+        self.assertGreaterEqual(ck['state']['step'], 4)
 
 class FineTuneFromShippedTest(TrainRunCase):
     """Going on from exported ONNX stages: recover the weights, then a joint stage narrowed to T with no E_B
