@@ -391,6 +391,9 @@ def main(argv=None):
                 json.dump({'modelId': model_id, 'tolerance': 1e-3,
                            'sha256': {s: stages[s]['sha256'] for s in STAGE_ORDER_EXPORT},
                            'stages': parity_index}, f, indent=2)
+        card = os.path.join(out, 'README.md')
+        if os.path.isfile(card):  # the model card is written by people; a re-export must not drop it
+            shutil.copy2(card, os.path.join(tmp, 'README.md'))
         swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,7 +1,7 @@
 """training.export: four ONNX files that pass onnx.checker with the contract's
 names and dynamic axes, a manifest whose checksums match, parity fixtures,
 weights merged from several files, atomic replacement of the folder, and
-metrics kept only while the ONNX files stay byte-identical. (onnxruntime
+metrics kept only while the ONNX files stay byte-identical, and the model card kept. (onnxruntime
 replays the parity fixtures in test/integration/model-parity.test.ts.)"""
 import contextlib
 import hashlib
@@ -115,12 +115,16 @@ class ExportTest(unittest.TestCase):
         m['metrics'] = {'overall': {'psnr': 1.0}}
         with open(path, 'w') as f:
             json.dump(m, f)
+        with open(os.path.join(out, 'README.md'), 'w') as f:
+            f.write('# Model card\n')
         self.assertEqual(export('--random-init', '--config', TINY, '--out', out)[0], 0)
         with open(path) as f:
             self.assertEqual(json.load(f)['metrics'], {'overall': {'psnr': 1.0}}, 'same weights, same files: metrics stay')
         self.assertEqual(export('--random-init', '--seed', '3', '--config', TINY, '--out', out)[0], 0)
         with open(path) as f:
             self.assertEqual(json.load(f)['metrics'], {}, 'other weights: stale metrics go')
+        with open(os.path.join(out, 'README.md')) as f:
+            self.assertEqual(f.read(), '# Model card\n', 'the hand-written model card survives re-exports')
         self.assertEqual(sorted(os.listdir(self.tmp.name)), ['again', 'models'])
 
     def test_weights_from_several_files_are_merged_and_used(self):
