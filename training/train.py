@@ -44,7 +44,7 @@ def main(argv=None):
     ap.add_argument('--time-budget', default='')
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--workers', type=int, help='data-loading processes (overrides the config)')
-    ap.add_argument('--init', default='', help='comma list of weight files (weights/<stage>.pt) to start from; '
+    ap.add_argument('--init', default='', help='comma list of weight files (weights/<stage>.pt) to start from; under --stage all '
                     'their stages count as done')
     args = ap.parse_args(argv)
 
@@ -87,7 +87,9 @@ def main(argv=None):
         for k, sd in weights.items():
             nets[k].load_state_dict(sd)
         stage_name = os.path.splitext(os.path.basename(path))[0]
-        if stage_name in STAGE_ORDER and stage_name not in state['done']:
+        # weights/<stage>.pt stands for a finished stage under --stage all; a stage named with --stage
+        # is trained (fine-tuned from these weights) all the same
+        if stage_name in STAGE_ORDER and stage_name not in state['done'] and args.stage == 'all':
             state['done'].append(stage_name)
         log(f'initialised {sorted(weights)} from {path}')
     with open(os.path.join(run_dir, 'config.json'), 'w') as f:

@@ -164,7 +164,7 @@ class FineTuneFromShippedTest(TrainRunCase):
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             self.assertEqual(export_main(['--random-init', '--config', TINY, '--out', models]), 0)
         shipped, _ = recover(models)
-        init = os.path.join(self.tmp.name, 'shipped.pt')
+        init = os.path.join(self.tmp.name, 'joint.pt')  # named like a stage file: --stage joint still trains
         torch.save({k: shipped[k] for k in ('E_A', 'T', 'G_B')}, init)
         args = ['--config', self.config(nets=['T']), '--data-root', self.data, '--threads', '1',
                 '--run-dir', os.path.join(self.tmp.name, 'ft'), '--stage', 'joint', '--init', init]
