@@ -107,7 +107,6 @@ export async function encodeMaskPng(mask: Uint8Array, width: number, height: num
   return sharp(mask, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }
 
-/** Reads a mask PNG as 0/1 bytes at the expected size; a size mismatch is an error, not a resize. */
 /** Refuses, before anything is queued, a mask that is not a PNG of the photo's size. */
 export async function checkMaskPng(png: Uint8Array, width: number, height: number): Promise<void> {
   let meta: sharp.Metadata;
@@ -122,6 +121,7 @@ export async function checkMaskPng(png: Uint8Array, width: number, height: numbe
   if (w !== width || h !== height) throw new StudioError('invalid-input', `the mask is ${w}×${h}, the photo is ${width}×${height}`);
 }
 
+/** Reads a mask PNG as 0/1 bytes at the expected size; a size mismatch is an error, not a resize. */
 export async function readMask(path: string, width: number, height: number): Promise<Uint8Array> {
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {

@@ -56,7 +56,6 @@ export async function writeLatentCache(dir: string, header: LatentHeader, latent
   await writeAtomically(join(dir, HEADER_FILE), JSON.stringify(header, null, 1));
 }
 
-/** The header of a cache, checked against the encoder that would use it. */
 /** The cache's header without the model check: enough to validate a mask before a re-run is queued. */
 export async function peekLatentHeader(dir: string): Promise<LatentHeader> {
   let header: LatentHeader;
@@ -69,6 +68,7 @@ export async function peekLatentHeader(dir: string): Promise<LatentHeader> {
   return header;
 }
 
+/** The header of a cache, checked against the encoder that would use it. */
 export async function readLatentHeader(dir: string, encodeSha256: string): Promise<LatentHeader> {
   const header = await peekLatentHeader(dir);
   if (header.encodeSha256 !== encodeSha256) {
