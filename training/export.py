@@ -43,6 +43,7 @@ import torch
 from torch import nn
 
 from .config import STAGE_ORDER, load_config
+from .nets import latent_context
 from .nets.blocks import count_macs_per_pixel
 from .stages.models import build_models
 
@@ -74,13 +75,17 @@ def stage_specs(cfg):
     """name → (net key, input names, output names, manifest input shapes, output shapes, spatial multiple, grey)."""
     c = cfg['model']['vae']['latent']
     mult = 2 ** cfg['model']['detect']['depth']
+    map_in, map_shapes = ['latent', 'mask'], {'latent': ['N', c, 'h', 'w'], 'mask': ['N', 1, 'h', 'w']}
+    if cfg['model']['map'].get('context'):
+        # the whole photo's latent statistics (nets.mapping.latent_context), the same for every tile
+        map_in, map_shapes = map_in + ['context'], {**map_shapes, 'context': ['N', 2 * c]}
     return {
         'detect': ('detector', ['image'], ['mask_prob'], {'image': ['N', 1, 'H', 'W']},
                    {'mask_prob': ['N', 1, 'H', 'W']}, mult, True),
         'encode': ('E_A', ['image'], ['latent'], {'image': ['N', 3, 'H', 'W']},
                    {'latent': ['N', c, 'H/4', 'W/4']}, 4, False),
         # map and decode work on any latent size (the non-local block pools with ceil_mode): multiples in latent cells
-        'map': ('T', ['latent', 'mask'], ['latent_out'], {'latent': ['N', c, 'h', 'w'], 'mask': ['N', 1, 'h', 'w']},
+        'map': ('T', map_in, ['latent_out'], map_shapes,
                 {'latent_out': ['N', c, 'h', 'w']}, 1, False),
         'decode': ('G_B', ['latent'], ['image'], {'latent': ['N', c, 'h', 'w']},
                    {'image': ['N', 3, '4h', '4w']}, 1, False),
@@ -100,6 +105,9 @@ def example_inputs(stage, cfg, seed=0, batch=2):
         latent = torch.randn(batch, c, 11, 9, generator=g)
         mask = (torch.rand(batch, 1, 11, 9, generator=g) < 0.2).float()
         mask[-1] = 0  # the last sample is quality-only (all-zero mask)
+        if cfg['model']['map'].get('context'):
+            # statistics of a larger photo than the tile, as in the engine
+            return latent, mask, latent_context(torch.randn(batch, c, 23, 17, generator=g) * 1.5 + 0.3)
         return latent, mask
     if stage == 'decode':
         return (torch.randn(batch, c, 11, 9, generator=g),)
@@ -183,7 +191,8 @@ def macs(nets, cfg):
     out = {
         'detect': count_macs_per_pixel(nets['detector'], torch.zeros(1, 1, 64, 64)),
         'encode': count_macs_per_pixel(nets['E_A'], torch.zeros(1, 3, 64, 64)),
-        'map': count_macs_per_pixel(nets['T'], torch.zeros(1, c, 16, 16), torch.zeros(1, 1, 16, 16)) / 16,
+        'map': count_macs_per_pixel(nets['T'], torch.zeros(1, c, 16, 16), torch.zeros(1, 1, 16, 16),
+                                    torch.zeros(1, 2 * c)) / 16,
         'decode': count_macs_per_pixel(nets['G_B'], torch.zeros(1, c, 16, 16)) / 16,
     }
     nl = nets['T'].NL
@@ -193,14 +202,26 @@ def macs(nets, cfg):
     return {k: round(v, 1) for k, v in out.items()}
 
 
-def export_onnx(module, args, path, in_names, out_names):
+def export_onnx(module, args, path, in_names, out_names, out_shapes=None):
     axes = {n: {0: 'N', 2: 'H', 3: 'W'} for n in in_names + out_names}
+    if 'context' in axes:
+        axes['context'] = {0: 'N'}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter('ignore')  # tracer warnings about shape arithmetic are expected here
         torch.onnx.export(module, args, path, input_names=in_names, output_names=out_names, opset_version=OPSET,
                           dynamic_axes=axes, do_constant_folding=True)
     import onnx
     model = onnx.load(path)
+    # The exporter loses a static dimension behind ops it cannot infer (the reflection pads' Pad,
+    # then the context's broadcasts): write the contract's fixed sizes on the outputs again.
+    stamped = False
+    for out in model.graph.output:
+        for dim, want in zip(out.type.tensor_type.shape.dim, (out_shapes or {}).get(out.name, [])):
+            if isinstance(want, int) and dim.dim_value != want:
+                dim.dim_value = want
+                stamped = True
+    if stamped:
+        onnx.save(model, path)
     onnx.checker.check_model(model)
     got_in = [i.name for i in model.graph.input]
     got_out = [o.name for o in model.graph.output]
@@ -326,7 +347,7 @@ def main(argv=None):
             module.eval()
             inputs = example_inputs(stage, cfg, args.seed)
             path = os.path.join(tmp, f'{stage}.onnx')
-            export_onnx(module, inputs, path, ins, outs)
+            export_onnx(module, inputs, path, ins, outs, out_shapes)
             stages[stage] = {
                 'file': f'{stage}.onnx', 'sha256': sha256_file(path), 'bytes': os.path.getsize(path),
                 'inputs': in_shapes, 'outputs': out_shapes, 'spatialMultiple': mult,

@@ -18,9 +18,20 @@ import torch
 from .config import STAGE_ORDER, load_config
 from .data import load_folder
 from .stages import build_models, run_stage
+from .stages.models import GROWN_MODULES
 from .stages.runner import Stop, StopFlag, atomic_save, rng_state, set_rng_state
 
 INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector']
+
+
+def load_grown(net, sd):
+    """load_state_dict that lets modules of GROWN_MODULES be absent from `sd` (→ their names);
+    anything else missing or unexpected is still an error."""
+    missing, unexpected = net.load_state_dict(sd, strict=False)
+    bad = [k for k in missing if not k.startswith(GROWN_MODULES)]
+    if bad or unexpected:
+        raise SystemExit(f'weights do not fit the config\'s network: missing {bad[:3]}, unexpected {unexpected[:3]}')
+    return sorted({k.split('.')[0] for k in missing})
 
 
 def parse_budgets(text):
@@ -85,7 +96,9 @@ def main(argv=None):
     for path in filter(None, args.init.split(',')):
         weights = torch.load(path, map_location=dev, weights_only=False)
         for k, sd in weights.items():
-            nets[k].load_state_dict(sd)
+            grown = load_grown(nets[k], sd)
+            if grown:
+                log(f'{k}: {", ".join(grown)} not in {path}: starts from its (identity) initialisation')
         stage_name = os.path.splitext(os.path.basename(path))[0]
         # weights/<stage>.pt stands for a finished stage under --stage all; a stage named with --stage
         # is trained (fine-tuned from these weights) all the same

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
@@ -131,6 +131,19 @@ test('a mapping-only re-run runs map + decode only and equals a full run with th
 
   await writeFile(join(tmp.dir, 'small-mask.png'), await sharp(Buffer.alloc(100), { raw: { width: 10, height: 10, channels: 1 } }).png().toBuffer());
   await assert.rejects(rerunMapping(sessions, cacheDir, join(tmp.dir, 'small-mask.png'), { outPath: join(tmp.dir, 'x.png') }), /is 10×10, the photo is 160×120/);
+
+  // The photo context comes from the cache's header (the whole latent is not read again)…
+  const header = JSON.parse(await readFile(join(cacheDir, 'latent.json'), 'utf8'));
+  assert.equal(header.context.length, 2 * header.channels);
+  // …so a cache written without it (an older model's) cannot be re-run: refused before any output exists.
+  delete header.context;
+  await writeFile(join(cacheDir, 'latent.json'), JSON.stringify(header));
+  await assert.rejects(rerunMapping(sessions, cacheDir, edited, { outPath: join(tmp.dir, 'no-context.png') }), (e: Error & { kind?: string }) => {
+    assert.equal(e.kind, 'conflict');
+    assert.match(e.message, /no photo context for this model; run a full restore/);
+    return true;
+  });
+  await assert.rejects(readFile(join(tmp.dir, 'no-context.png')), { code: 'ENOENT' });
 });
 
 test('scratches: on saves the detected mask at full resolution; the output is never overwritten without asking', async () => {

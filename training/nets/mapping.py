@@ -6,7 +6,16 @@ an (hw)² matrix: 13 GiB for a 1200×800 scan. Here keys and values come from
 the latent average-pooled by `pool` (masked: defect positions contribute
 nothing, fully-defect cells are excluded before the softmax), so memory is
 hw × hw/pool² and the engine's latent tiles keep it bounded. The paper's rule
-is kept exactly: only defect positions change (F' = (1−M)⊙F + M⊙Attn)."""
+is kept exactly: only defect positions change (F' = (1−M)⊙F + M⊙Attn).
+
+Photo context (not in the paper). Outside the defects every convolution sees
+a few dozen pixels, so T cannot tell a faded photo from a pale subject: a
+global colour/contrast fix (what fading, yellowing and sepia call for) needs
+global evidence. `latent_context` summarises the whole photo's latent (per
+channel mean and standard deviation); a small MLP turns it into per-channel
+scales and shifts (FiLM) of T's features and of the latent itself. The engine
+computes it once over the full latent and gives every tile the same vector,
+so tiles still agree with a whole-image run (per-tile statistics would not)."""
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -46,19 +55,28 @@ class PartialNonLocal(nn.Module):
         return valid * x + mask * y
 
 
+def latent_context(latent: torch.Tensor) -> torch.Tensor:
+    """[N, C, h, w] → [N, 2C]: per-channel mean, then population standard deviation,
+    over every latent cell (defects included, so a mask edit leaves it unchanged)."""
+    mean = latent.mean((2, 3))
+    std = (latent - mean[:, :, None, None]).pow(2).mean((2, 3)).sqrt()
+    return torch.cat([mean, std], 1)
+
+
 class Mapping(nn.Module):
     """Widths ramp up then down as in the paper (64→128→256→512 … →64), taken
     from the config so a CPU-sized model and the paper-sized one share code."""
 
     def __init__(self, latent: int = 64, widths=(128, 256, 512), n_res_before: int = 2,
-                 n_res_after: int = 6, pool: int = 4, nl_res: int = 3):
+                 n_res_after: int = 6, pool: int = 4, nl_res: int = 3, context: bool = False):
         super().__init__()
+        self.latent = latent
         widths = list(widths)
         layers, cin = [], latent + 1  # the mask is an extra input channel
         for w in widths:
             layers += [*conv(cin, w, 3), nn.ReLU(inplace=True)]
             cin = w
-        top = widths[-1]
+        top = self.top = widths[-1]
         self.before_NL = nn.Sequential(*layers)
         self.NL = PartialNonLocal(top, pool=pool, n_res=nl_res)
         after = [ResBlock(top) for _ in range(n_res_before + n_res_after)]
@@ -67,9 +85,25 @@ class Mapping(nn.Module):
             cin = w
         after += [*conv(cin, latent, 3)]
         self.after_NL = nn.Sequential(*after)
+        self.ctx = None
+        if context:
+            self.ctx = nn.Sequential(nn.Linear(2 * latent, 128), nn.ReLU(inplace=True), nn.Linear(128, 4 * top + 2 * latent))
+            # zero-initialised output: a net grown from one without context starts as that net
+            nn.init.zeros_(self.ctx[-1].weight)
+            nn.init.zeros_(self.ctx[-1].bias)
 
-    def forward(self, latent: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, latent: torch.Tensor, mask: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
         h = self.before_NL(torch.cat([latent, mask], 1))
-        h = self.NL(h, mask)
-        # predict a residual: quality-only mapping starts near the identity
-        return latent + self.after_NL(h)
+        if self.ctx is None:
+            h = self.NL(h, mask)
+            # predict a residual: quality-only mapping starts near the identity
+            return latent + self.after_NL(h)
+        if context is None:
+            raise ValueError('this mapping needs the photo context (latent_context of the whole latent)')
+        top, c = self.top, self.latent
+        f = self.ctx(context)
+        g1, b1, g2, b2, g0, b0 = (f[:, a:a + n, None, None] for a, n in (
+            (0, top), (top, top), (2 * top, top), (3 * top, top), (4 * top, c), (4 * top + c, c)))
+        h = self.NL(h * (1 + g1) + b1, mask)
+        h = h * (1 + g2) + b2
+        return latent + self.after_NL(h) + (latent * g0 + b0)

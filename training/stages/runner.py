@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader
 
 from ..data import PairDataset, RealOldDataset, StepSampler
 from ..degrade import DegradeConfig
-from .models import CRITICS, TRAINS
+from .models import CRITICS, GROWN_MODULES, TRAINS
 from .steps import STEPS
 
 
@@ -91,8 +91,13 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     for name, net in nets.items():
         net.train(name in trains or name in CRITICS[stage])
         net.requires_grad_(name in trains or name in CRITICS[stage])
-    gen_params = [p for k in trains for p in nets[k].parameters()]
-    opt_g = torch.optim.Adam(gen_params, lr=lr, betas=(0.5, 0.999))
+    named = [(n, p) for k in trains for n, p in nets[k].named_parameters()]
+    gen_params = [p for _, p in named]
+    grown = [p for n, p in named if n.startswith(GROWN_MODULES)] if sc.get('lr_grown') else []
+    groups = [{'params': [p for n, p in named if not any(p is q for q in grown)]}]
+    if grown:
+        groups.append({'params': grown, 'lr': lr * sc['lr_grown']})
+    opt_g = torch.optim.Adam(groups, lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam([p for k in CRITICS[stage] for p in nets[k].parameters()], lr=lr, betas=(0.5, 0.999)) \
         if CRITICS[stage] else None
     sched = torch.optim.lr_scheduler.LambdaLR(opt_g, lambda s: min(1.0, 0.25 + 0.75 * (1 - s / max(total, 1)) * 1.33))

@@ -5,6 +5,7 @@ import torch.nn.functional as F
 
 from .. import losses as L
 from ..data import engine_grey
+from ..nets import latent_context
 
 
 def _noisy(z, cfg):
@@ -59,7 +60,7 @@ def mapping(n, batch, cfg):
     with torch.no_grad():
         z_x, z_y = n['E_A'](x), n['E_B'](y)
     m_lat = L.latent_mask(m, cfg['train']['dilate'])
-    z = n['T'](z_x, m_lat)
+    z = n['T'](z_x, m_lat, latent_context(z_x))
     out = n['G_B'](z)
     g = lw['map_latent'] * F.l1_loss(z, z_y) + lw['map_image'] * L.image_loss(out, y, lw['l1'], lw['ssim'])
     fake, real = n['D_map'](out), n['D_map'](y)
@@ -77,7 +78,8 @@ def joint(n, batch, cfg):
     bottlenecks lose; the latent term keeps T's output in G_B's domain)."""
     lw = cfg['loss']
     x, y, m = batch['x'], batch['y'], batch['m']
-    z = n['T'](n['E_A'](x), L.latent_mask(m, cfg['train']['dilate']))
+    z_x = n['E_A'](x)
+    z = n['T'](z_x, L.latent_mask(m, cfg['train']['dilate']), latent_context(z_x))
     out = n['G_B'](z)
     g = L.image_loss(out, y, lw['l1'], lw['ssim'])
     # joint_latent 0 fine-tunes without E_B: the way to go on from shipped ONNX stages, which carry no E_B

@@ -23,7 +23,7 @@ from training.stages import build_models
 from training.tests.helpers import TINY
 
 NAMES = {'detect': (['image'], ['mask_prob']), 'encode': (['image'], ['latent']),
-         'map': (['latent', 'mask'], ['latent_out']), 'decode': (['latent'], ['image'])}
+         'map': (['latent', 'mask', 'context'], ['latent_out']), 'decode': (['latent'], ['image'])}  # tiny.json takes the context
 
 
 def export(*args):
@@ -56,6 +56,11 @@ class ExportTest(unittest.TestCase):
             self.assertEqual([o.name for o in model.graph.output], outs)
             for value in list(model.graph.input) + list(model.graph.output):
                 dims = value.type.tensor_type.shape.dim
+                if value.name == 'context':  # [N, 2C]: one vector per photo
+                    self.assertEqual(len(dims), 2)
+                    self.assertTrue(dims[0].dim_param)
+                    self.assertEqual(dims[1].dim_value, 2 * load_config(TINY)['model']['vae']['latent'])
+                    continue
                 self.assertEqual(len(dims), 4)
                 for axis in (0, 2, 3):
                     self.assertTrue(dims[axis].dim_param, f'{stage}.{value.name} axis {axis} should be dynamic')

@@ -7,10 +7,11 @@ import torch
 
 from training.config import load_config
 from training.export import stage_specs
-from training.nets import Encoder, Generator, Mapping, PartialNonLocal, ScratchUNet
+from training.nets import Encoder, Generator, Mapping, PartialNonLocal, ScratchUNet, latent_context
 from training.nets.blocks import count_macs_per_pixel
 from training.stages import build_models
 from training.tests.helpers import TINY
+from training.train import load_grown
 
 torch.set_num_threads(1)
 
@@ -40,9 +41,31 @@ class NetsTest(unittest.TestCase):
             z = torch.randn(1, self.c, lh, lw)
             m = (torch.rand(1, 1, lh, lw) < 0.3).float()
             with torch.no_grad():
-                out = self.nets['T'](z, m)
+                out = self.nets['T'](z, m, latent_context(z))
             self.assertEqual(out.shape, z.shape)
             self.assertTrue(torch.isfinite(out).all())
+
+    def test_photo_context_is_mean_and_population_std(self):
+        z = torch.tensor([[[[1., 2.], [3., 4.]], [[-5., -5.], [-5., -5.]]]])
+        torch.testing.assert_close(latent_context(z), torch.tensor([[2.5, -5., 1.25 ** 0.5, 0.]]))
+
+    def test_context_mapping_grows_from_one_without(self):
+        plain = Mapping(self.c, [16], 1, 1, 4, 1).eval()
+        grown = Mapping(self.c, [16], 1, 1, 4, 1, context=True).eval()
+        self.assertEqual(load_grown(grown, plain.state_dict()), ['ctx'])
+        z = torch.randn(1, self.c, 9, 7)
+        m = (torch.rand(1, 1, 9, 7) < 0.3).float()
+        with torch.no_grad():
+            torch.testing.assert_close(grown(z, m, latent_context(z)), plain(z, m), rtol=0, atol=0)
+            with self.assertRaisesRegex(ValueError, 'needs the photo context'):
+                grown(z, m)
+            torch.nn.init.normal_(grown.ctx[-1].weight, std=0.1)
+            ctx = latent_context(z)
+            self.assertFalse(torch.allclose(grown(z, m, ctx), grown(z, m, ctx * 2)), 'the context changes the output')
+        with self.assertRaises(SystemExit):  # weights with a module the net does not have are refused
+            load_grown(plain, grown.state_dict())
+        with self.assertRaises(SystemExit):  # and missing weights outside the grown modules too
+            load_grown(grown, {k: v for k, v in plain.state_dict().items() if not k.startswith('after_NL')})
 
     def test_partial_non_local_changes_only_defect_positions(self):
         nl = PartialNonLocal(16, pool=4, n_res=1).eval()

@@ -25,6 +25,8 @@ export interface LatentHeader {
   bitDepth: 8 | 16;
   exif: ExifTags;
   hadIcc: boolean;
+  /** The whole photo's latent statistics (context.ts), kept when the mapping takes them. */
+  context?: number[];
 }
 
 export const LATENT_FILE = 'latent.f32';

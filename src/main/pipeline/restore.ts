@@ -10,7 +10,9 @@ import { StudioError } from '../../shared/errors.ts';
 import { commitAll, exists, ioError, type StagedFile, stageFile } from './atomic-write.ts';
 import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
 import { changedCells, selectTiles } from './incremental.ts';
+import { latentContext, takesContext } from './context.ts';
 import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache.ts';
+import type { ModelSet } from './manifest.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
 import type { ModelSessions } from './sessions.ts';
 import { type Incremental, type LatentInput, type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
@@ -94,7 +96,8 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     imageChannels: src.channels,
     bitDepth: src.bitDepth,
     exif: src.exif,
-    hadIcc: src.hadIcc
+    hadIcc: src.hadIcc,
+    ...(takesContext(models) ? { context: Array.from(latentContext(latent, g.channels, g.latH * g.latW)) } : {})
   };
   src = pixels = null; // the decoded photo is not needed past the encoder: a 24 MP scan's pixels can go before decode
   const needMaskPng = options.maskOutPath || options.cacheDir;
@@ -135,7 +138,7 @@ export async function mapAndWrite(
     mapInc = { run: map.run, fresh: map.fresh, base: extra.previous.mapped };
     decodeInc = { run: decode.run, fresh: decode.fresh, base: extra.previous.pixels };
   }
-  const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g, mapInc));
+  const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g, photoContext(ctx.sessions.models, header), mapInc));
   if (extra.cacheDir) await writeMapped(extra.cacheDir, mapped);
   const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth, decodeInc));
   if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
@@ -160,6 +163,15 @@ export async function mapAndWrite(
     scratchesUsed: cover > 0,
     maskCoverage: cover
   };
+}
+
+/** The header's context, checked against what the mapping takes. */
+function photoContext(models: ModelSet, header: LatentHeader): Float32Array | null {
+  if (!takesContext(models)) return null;
+  if (!header.context || header.context.length !== 2 * header.channels || !header.context.every(Number.isFinite)) {
+    throw new StudioError('conflict', 'the latent cache has no photo context for this model; run a full restore');
+  }
+  return Float32Array.from(header.context);
 }
 
 /** The cached mask of a restore, for the mask editor to start from. */

@@ -37,6 +37,8 @@ export interface Tensor32 {
 
 /** Input names per stage, from the stage contract in DESIGN.md. */
 const INPUTS: Record<StageName, string[]> = { detect: ['image'], encode: ['image'], map: ['latent', 'mask'], decode: ['latent'] };
+/** Inputs a model may add to the contract; when its graph has one, the caller must feed it. */
+const OPTIONAL_INPUTS: Partial<Record<StageName, string[]>> = { map: ['context'] };
 
 export class ModelSessions {
   private readonly sessions = new Map<StageName, Promise<ort.InferenceSession>>();
@@ -123,7 +125,12 @@ async function createSession(path: string, provider: Provider, threads: number):
 
 async function runSession(session: ort.InferenceSession, stage: StageName, feeds: Record<string, Tensor32>): Promise<Tensor32> {
   const inputs: Record<string, ort.Tensor> = {};
-  for (const name of INPUTS[stage]) {
+  const optional = (OPTIONAL_INPUTS[stage] ?? []).filter((name) => session.inputNames.includes(name));
+  const unknown = session.inputNames.filter((name) => !INPUTS[stage].includes(name) && !optional.includes(name));
+  if (unknown.length) {
+    throw new StudioError('model', `model for stage "${stage}" has inputs [${session.inputNames.join(', ')}]; "${unknown[0]}" is not in the stage contract`);
+  }
+  for (const name of [...INPUTS[stage], ...optional]) {
     if (!session.inputNames.includes(name)) {
       throw new StudioError('model', `model for stage "${stage}" has inputs [${session.inputNames.join(', ')}], expected "${name}"`);
     }

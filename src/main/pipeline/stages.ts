@@ -130,7 +130,14 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
  * Works in place: the blender only flushes rows above the current row of tiles, which no later tile
  * reads, so the input latent is overwritten with the mapped one and no second latent is allocated.
  */
-export async function mapFull(ctx: StageContext, latent: LatentInput, mask: Float32Array, g: Geometry, inc?: Incremental<Float32Array>): Promise<Float32Array> {
+export async function mapFull(
+  ctx: StageContext,
+  latent: LatentInput,
+  mask: Float32Array,
+  g: Geometry,
+  context: Float32Array | null,
+  inc?: Incremental<Float32Array>
+): Promise<Float32Array> {
   if (!inc && !(latent instanceof Float32Array)) throw new StudioError('internal', 'a full map needs the latent in memory');
   const out = inc?.base ?? (latent as Float32Array);
   const plane = g.latH * g.latW;
@@ -159,7 +166,11 @@ export async function mapFull(ctx: StageContext, latent: LatentInput, mask: Floa
         else readSync(latent.fd, new Uint8Array(tileLatent.buffer, (c * th + y) * tw * 4, tw * 4), 0, tw * 4, from * 4);
       }
     for (let y = 0; y < th; y++) tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
-    const res = await ctx.sessions.run('map', { latent: { data: tileLatent, dims: [1, g.channels, th, tw] }, mask: { data: tileMask, dims: [1, 1, th, tw] } });
+    const res = await ctx.sessions.run('map', {
+      latent: { data: tileLatent, dims: [1, g.channels, th, tw] },
+      mask: { data: tileMask, dims: [1, 1, th, tw] },
+      ...(context ? { context: { data: context, dims: [1, context.length] } } : {})
+    });
     checkDims('map', res.dims, [1, g.channels, th, tw]);
     blender.add(res.data, y0, x0, th, tw, g.planY.weights[iy]!, g.planX.weights[ix]!);
   }, inc?.run);
