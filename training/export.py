@@ -45,7 +45,7 @@ from torch import nn
 from .config import STAGE_ORDER, load_config
 from .nets import latent_context
 from .nets.blocks import count_macs_per_pixel
-from .stages.models import build_models
+from .stages.models import build_models, latent_channels
 
 OPSET = 17
 INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector']
@@ -73,7 +73,7 @@ class Detect(nn.Module):
 
 def stage_specs(cfg):
     """name → (net key, input names, output names, manifest input shapes, output shapes, spatial multiple, grey)."""
-    c = cfg['model']['vae']['latent']
+    c = latent_channels(cfg)
     mult = 2 ** cfg['model']['detect']['depth']
     map_in, map_shapes = ['latent', 'mask'], {'latent': ['N', c, 'h', 'w'], 'mask': ['N', 1, 'h', 'w']}
     if cfg['model']['map'].get('context'):
@@ -95,7 +95,7 @@ def stage_specs(cfg):
 def example_inputs(stage, cfg, seed=0, batch=2):
     """Seeded random inputs of awkward (non-square, non-power-of-two) sizes that respect the stage's multiple."""
     g = torch.Generator().manual_seed(1000 + seed * 10 + STAGE_ORDER_EXPORT.index(stage))
-    c = cfg['model']['vae']['latent']
+    c = latent_channels(cfg)
     mult = 2 ** cfg['model']['detect']['depth']
     if stage == 'detect':
         return (torch.rand(batch, 1, 5 * mult, 3 * mult, generator=g) * 2 - 1,)
@@ -187,7 +187,7 @@ def read_logs(dirs):
 def macs(nets, cfg):
     """Multiply-accumulates per image pixel, per stage (the detector counted at full resolution, an upper bound;
     the mapping's attention products counted for one tile of the manifest's size)."""
-    c = cfg['model']['vae']['latent']
+    c = latent_channels(cfg)
     out = {
         'detect': count_macs_per_pixel(nets['detector'], torch.zeros(1, 1, 64, 64)),
         'encode': count_macs_per_pixel(nets['E_A'], torch.zeros(1, 3, 64, 64)),
@@ -372,7 +372,7 @@ def main(argv=None):
         manifest = {
             'format': 1,
             'modelId': model_id,
-            'latentChannels': cfg['model']['vae']['latent'],
+            'latentChannels': latent_channels(cfg),
             'stages': stages,
             'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate']},
             'tiling': {'tile': e['tile'], 'overlap': e['overlap']},

@@ -54,7 +54,7 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     assert.equal(v.modelId, 'tiny-random-fixture');
     assert.match(v.modelSha256, /^[0-9a-f]{64}$/);
     assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v.id);
-    assert.deepEqual((await readdir(join(dir, v.latentPath!))).sort(), ['latent.f32', 'latent.json', 'mapped.f32', 'mask.png', 'restored.png']);
+    assert.deepEqual((await readdir(join(dir, v.latentPath!))).sort(), ['latent.f16', 'latent.json', 'mapped.f16', 'mask.png', 'restored.png']);
     assert.equal((await sharp(join(dir, v.outputPath)).metadata()).width, 96);
     assert.ok(events.some((e) => e.state === 'running' && e.stage === 'decode' && e.percent > 0));
     assert.equal(events.at(-1)!.state, 'done');

@@ -144,6 +144,9 @@ test('a mapping-only re-run runs map + decode only and equals a full run with th
     return true;
   });
   await assert.rejects(readFile(join(tmp.dir, 'no-context.png')), { code: 'ENOENT' });
+  // A float32 cache (format 1, before latents were kept as half floats) is refused in words too.
+  await writeFile(join(cacheDir, 'latent.json'), JSON.stringify({ ...header, format: 1 }));
+  await assert.rejects(rerunMapping(sessions, cacheDir, edited, { outPath: join(tmp.dir, 'format-1.png') }), /written by an older Heirloom; run a full restore/);
 });
 
 test('scratches: on saves the detected mask at full resolution; the output is never overwritten without asking', async () => {

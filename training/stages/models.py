@@ -1,22 +1,38 @@
 """Builds every network of an experiment from its config."""
+from torch import nn
+
+from ..nets.vae import BAND
 from ..nets import Encoder, Generator, LatentD, Mapping, MultiScalePatchD, ScratchUNet
+
+
+def latent_channels(cfg: dict) -> int:
+    """Channels of the latent the stages exchange: the learned code, plus the detail band when on."""
+    v = cfg['model']['vae']
+    return v['latent'] + (BAND if v.get('detail') else 0)
 
 
 def build_models(cfg: dict) -> dict:
     v, m, d = cfg['model']['vae'], cfg['model']['map'], cfg['model']['detect']
-    return {
-        'E_A': Encoder(v['width'], v['latent'], v['n_res']),
-        'G_A': Generator(v['width'], v['latent'], v['n_res']),
-        'E_B': Encoder(v['width'], v['latent'], v['n_res']),
-        'G_B': Generator(v['width'], v['latent'], v['n_res']),
-        'T': Mapping(v['latent'], m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'],
+    c, det = latent_channels(cfg), bool(v.get('detail'))
+    nets = {
+        'E_A': Encoder(v['width'], v['latent'], v['n_res'], detail=det),
+        'G_A': Generator(v['width'], v['latent'], v['n_res'], detail=det),
+        'E_B': Encoder(v['width'], v['latent'], v['n_res'], detail=det),
+        'G_B': Generator(v['width'], v['latent'], v['n_res'], detail=det),
+        'T': Mapping(c, m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'],
                      m.get('context', False)),
         'detector': ScratchUNet(d['width'], d['depth']),
         'D_A': MultiScalePatchD(3, 32, 3, 2),
         'D_B': MultiScalePatchD(3, 32, 3, 2),
-        'D_lat': LatentD(v['latent'], 64),
+        'D_lat': LatentD(c, 64),
         'D_map': MultiScalePatchD(3, 32, 3, 2),
     }
+    if det:  # with the detail band the whole chain starts as the identity: restoring begins from the photo
+        last = nets['T'].after_NL[-1]
+        last = last[-1] if isinstance(last, nn.Sequential) else last
+        nn.init.zeros_(last.weight)
+        nn.init.zeros_(last.bias)
+    return nets
 
 
 # modules a net may have gained since older weights were saved (each starts as the identity): `--init`

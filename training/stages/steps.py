@@ -9,7 +9,10 @@ from ..nets import latent_context
 
 
 def _noisy(z, cfg):
-    return z + cfg['loss']['latent_noise'] * torch.randn_like(z)
+    noise = cfg['loss']['latent_noise'] * torch.randn_like(z)
+    if cfg['model']['vae'].get('detail'):  # the detail band is the photo itself: only the learned code is sampled
+        noise[:, cfg['model']['vae']['latent']:] = 0
+    return z + noise
 
 
 def _kl(z):

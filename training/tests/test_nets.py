@@ -67,6 +67,22 @@ class NetsTest(unittest.TestCase):
         with self.assertRaises(SystemExit):  # and missing weights outside the grown modules too
             load_grown(grown, {k: v for k, v in plain.state_dict().items() if not k.startswith('after_NL')})
 
+    def test_detail_band_starts_as_the_identity(self):
+        cfg = load_config(TINY)
+        cfg['model']['vae']['detail'] = True
+        nets = {k: v.eval() for k, v in build_models(cfg).items()}
+        x = torch.rand(2, 3, 44, 36) * 2 - 1
+        m = (torch.rand(2, 1, 11, 9) < 0.3).float()
+        with torch.no_grad():
+            z = nets['E_A'](x)
+            self.assertEqual(z.shape[1], cfg['model']['vae']['latent'] + 48)
+            torch.testing.assert_close(z[:, -48:], torch.nn.functional.pixel_unshuffle(x, 4), rtol=0, atol=0)
+            torch.testing.assert_close(nets['G_B'](nets['T'](z, m, latent_context(z))), x, rtol=0, atol=0)
+        # the learned parts are there to train: one step moves the output off the identity
+        loss = (nets['G_B'](nets['T'](z, m, latent_context(z))) - x.flip(-1)).abs().mean()
+        loss.backward()
+        self.assertGreater(sum(p.grad.abs().sum().item() for p in nets['G_B'].parameters() if p.grad is not None), 0)
+
     def test_partial_non_local_changes_only_defect_positions(self):
         nl = PartialNonLocal(16, pool=4, n_res=1).eval()
         x = torch.randn(1, 16, 11, 9)

@@ -8,6 +8,7 @@
  * reads it from the latent cache's header instead of the whole latent.
  */
 import { StudioError } from '../../shared/errors.ts';
+import { HALF_TO_FLOAT } from './half.ts';
 import type { ModelSet } from './manifest.ts';
 
 /** Whether the model set's mapping stage takes the photo context. */
@@ -15,18 +16,18 @@ export function takesContext(models: ModelSet): boolean {
   return 'context' in models.manifest.stages.map.inputs;
 }
 
-/** latent: [C][plane] float32 → [mean_0 … mean_{C-1}, std_0 … std_{C-1}], summed in float64. */
-export function latentContext(latent: Float32Array, channels: number, plane: number): Float32Array {
+/** latent: [C][plane] half floats → [mean_0 … mean_{C-1}, std_0 … std_{C-1}], summed in float64. */
+export function latentContext(latent: Uint16Array, channels: number, plane: number): Float32Array {
   if (plane <= 0 || latent.length < channels * plane) throw new StudioError('internal', 'latent smaller than its geometry');
   const out = new Float32Array(2 * channels);
   for (let c = 0; c < channels; c++) {
     const values = latent.subarray(c * plane, (c + 1) * plane);
     let sum = 0;
-    for (let i = 0; i < plane; i++) sum += values[i]!;
+    for (let i = 0; i < plane; i++) sum += HALF_TO_FLOAT[values[i]!]!;
     const mean = sum / plane;
     let sq = 0;
     for (let i = 0; i < plane; i++) {
-      const d = values[i]! - mean;
+      const d = HALF_TO_FLOAT[values[i]!]! - mean;
       sq += d * d;
     }
     out[c] = mean;

@@ -1,6 +1,6 @@
 /**
  * The latent cache of one restore: the encoder's full-image latent (raw
- * little-endian float32, [C][h][w]), the mask it was mapped with (PNG) and a
+ * little-endian IEEE half floats, [C][h][w]; see half.ts), the mask it was mapped with (PNG) and a
  * JSON header with what a mapping-only re-run needs to write the same output
  * again (size, bit depth, grey or colour, carried EXIF). The header is written
  * last, so a directory without one is an unfinished cache and is ignored.
@@ -12,7 +12,8 @@ import type { ExifTags } from '../export/metadata.ts';
 
 /** What `latent.json` holds. */
 export interface LatentHeader {
-  format: 1;
+  /** 2: half-float latents (format 1 held float32 and is refused: run a full restore). */
+  format: 2;
   modelId: string;
   /** sha256 of the encoder that made the latent: a different encoder makes the cache stale. */
   encodeSha256: string;
@@ -29,11 +30,11 @@ export interface LatentHeader {
   context?: number[];
 }
 
-export const LATENT_FILE = 'latent.f32';
+export const LATENT_FILE = 'latent.f16';
 export const HEADER_FILE = 'latent.json';
 export const MASK_FILE = 'mask.png';
 /** The mapped latent (after map, before decode): lets a re-run keep the parent's values outside the edited tiles. */
-export const MAPPED_FILE = 'mapped.f32';
+export const MAPPED_FILE = 'mapped.f16';
 
 async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
@@ -42,9 +43,9 @@ async function writeAtomically(path: string, data: Uint8Array | string): Promise
 }
 
 /** Writes a cache; `latent` may instead name an existing cache whose latent is shared (hard link, copy as fallback). */
-export async function writeLatentCache(dir: string, header: LatentHeader, latent: Float32Array | { shareFrom: string }, maskPng: Buffer): Promise<void> {
+export async function writeLatentCache(dir: string, header: LatentHeader, latent: Uint16Array | { shareFrom: string }, maskPng: Buffer): Promise<void> {
   await mkdir(dir, { recursive: true });
-  if (latent instanceof Float32Array) await writeAtomically(join(dir, LATENT_FILE), new Uint8Array(latent.buffer, latent.byteOffset, latent.byteLength));
+  if (latent instanceof Uint16Array) await writeAtomically(join(dir, LATENT_FILE), new Uint8Array(latent.buffer, latent.byteOffset, latent.byteLength));
   else {
     const from = join(latent.shareFrom, LATENT_FILE);
     const to = join(dir, LATENT_FILE);
@@ -66,7 +67,8 @@ export async function peekLatentHeader(dir: string): Promise<LatentHeader> {
   } catch {
     throw new StudioError('not-found', `no latent cache in ${dir}: restore the photo fully first`);
   }
-  if (header.format !== 1) throw new StudioError('model', `latent cache ${dir} has unknown format ${String(header.format)}`);
+  if ((header.format as number) === 1) throw new StudioError('conflict', `latent cache ${dir} was written by an older Heirloom; run a full restore`);
+  if (header.format !== 2) throw new StudioError('model', `latent cache ${dir} has unknown format ${String(header.format)}`);
   return header;
 }
 
@@ -79,18 +81,18 @@ export async function readLatentHeader(dir: string, encodeSha256: string): Promi
   return header;
 }
 
-export async function readLatentCache(dir: string, encodeSha256: string): Promise<{ header: LatentHeader; latent: Float32Array }> {
+export async function readLatentCache(dir: string, encodeSha256: string): Promise<{ header: LatentHeader; latent: Uint16Array }> {
   const header = await readLatentHeader(dir, encodeSha256);
-  return { header, latent: await readFloats(join(dir, LATENT_FILE), header.channels * header.latH * header.latW) };
+  return { header, latent: await readHalves(join(dir, LATENT_FILE), header.channels * header.latH * header.latW) };
 }
 
-/** Reads `count` float32 values straight into a new array: no second copy of a buffer that can be hundreds of MB. */
-export async function readFloats(path: string, count: number): Promise<Float32Array> {
-  const out = new Float32Array(count);
+/** Reads `count` half floats straight into a new array: no second copy of a buffer that can be hundreds of MB. */
+export async function readHalves(path: string, count: number): Promise<Uint16Array> {
+  const out = new Uint16Array(count);
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
-    if (size !== count * 4) throw new StudioError('corrupt-file', `cache file ${path} is damaged (${size} bytes, expected ${count * 4})`);
+    if (size !== count * 2) throw new StudioError('corrupt-file', `cache file ${path} is damaged (${size} bytes, expected ${count * 2})`);
     const bytes = new Uint8Array(out.buffer);
     for (let at = 0; at < bytes.length; ) {
       const { bytesRead } = await file.read(bytes, at, Math.min(bytes.length - at, 1 << 30), at);
@@ -103,6 +105,6 @@ export async function readFloats(path: string, count: number): Promise<Float32Ar
   return out;
 }
 
-export async function writeMapped(dir: string, mapped: Float32Array): Promise<void> {
+export async function writeMapped(dir: string, mapped: Uint16Array): Promise<void> {
   await writeAtomically(join(dir, MAPPED_FILE), new Uint8Array(mapped.buffer, mapped.byteOffset, mapped.byteLength));
 }

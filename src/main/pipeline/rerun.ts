@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { exists } from './atomic-write.ts';
 import { encodeMaskPng, readMask } from './image-io.ts';
-import { LATENT_FILE, type LatentHeader, MAPPED_FILE, MASK_FILE, readFloats, readLatentCache, readLatentHeader, writeLatentCache } from './latent-cache.ts';
+import { LATENT_FILE, type LatentHeader, MAPPED_FILE, MASK_FILE, readHalves, readLatentCache, readLatentHeader, writeLatentCache } from './latent-cache.ts';
 import { latentMask } from './mask.ts';
 import { mapAndWrite, type PreviousRun, refuseExisting, type RestoreOptions, type RestoreResult } from './restore.ts';
 import type { ModelSessions } from './sessions.ts';
@@ -44,15 +44,15 @@ export async function rerunMapping(sessions: ModelSessions, cacheDir: string, ma
   // A partial run reads only the tiles it maps from the cache file: one latent fewer in memory.
   const latent = previous ? { fd: openSync(join(cacheDir, LATENT_FILE), 'r') } : (await readLatentCache(cacheDir, header.encodeSha256)).latent;
   try {
-    const expected = header.channels * header.latH * header.latW * 4;
-    if (!(latent instanceof Float32Array) && fstatSync(latent.fd).size !== expected) {
+    const expected = header.channels * header.latH * header.latW * 2;
+    if (!(latent instanceof Uint16Array) && fstatSync(latent.fd).size !== expected) {
       throw new StudioError('corrupt-file', `latent cache ${cacheDir} is damaged (expected ${expected} bytes); run a full restore`);
     }
     if (options.newCacheDir) await writeLatentCache(options.newCacheDir, header, { shareFrom: cacheDir }, maskPng);
     const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, { cacheDir: options.newCacheDir, previous });
     return { ...result, cacheDir: options.newCacheDir ?? null, seconds };
   } finally {
-    if (!(latent instanceof Float32Array)) closeSync(latent.fd);
+    if (!(latent instanceof Uint16Array)) closeSync(latent.fd);
   }
 }
 
@@ -69,7 +69,7 @@ async function loadPrevious(sessions: ModelSessions, cacheDir: string, header: L
     const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const oldMask = await readMask(maskPath, header.width, header.height);
     const latMask = latentMask(oldMask, header.width, header.height, header.latH, header.latW, sessions.models.manifest.detect.dilate);
-    const mapped = await readFloats(mappedPath, header.channels * header.latH * header.latW);
+    const mapped = await readHalves(mappedPath, header.channels * header.latH * header.latW);
     return { mapped, latMask, pixels };
   } catch {
     return null; // a damaged parent only costs speed: the re-run recomputes everything

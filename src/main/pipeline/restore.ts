@@ -85,7 +85,7 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
   let pixels: typeof src | null = src;
   const latent = await timed(ctx, 'encode', () => encodeFull(ctx, pixels!, g));
   const header: LatentHeader = {
-    format: 1,
+    format: 2,
     modelId: models.manifest.modelId,
     encodeSha256: models.manifest.stages.encode.sha256,
     channels: g.channels,
@@ -109,7 +109,7 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
 
 /** What a re-run keeps from its parent version: outside the tiles an edit touches, its values stand. */
 export interface PreviousRun {
-  mapped: Float32Array;
+  mapped: Uint16Array;
   latMask: Float32Array;
   pixels: Uint8Array | Uint16Array;
 }
@@ -130,7 +130,7 @@ export async function mapAndWrite(
   }
   const cover = coverage(mask);
   const latMask = latentMask(mask, header.width, header.height, g.latH, g.latW, ctx.sessions.models.manifest.detect.dilate);
-  let mapInc: Incremental<Float32Array> | undefined;
+  let mapInc: Incremental<Uint16Array> | undefined;
   let decodeInc: Incremental<Uint8Array | Uint16Array> | undefined;
   if (extra.previous) {
     const map = selectTiles(g, changedCells(extra.previous.latMask, latMask));

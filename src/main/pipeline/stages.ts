@@ -7,6 +7,7 @@
  */
 import { readSync } from 'node:fs';
 import { StudioError } from '../../shared/errors.ts';
+import { packHalf, toHalf, unpackHalf } from './half.ts';
 import type { ModelSet, StageName } from './manifest.ts';
 import type { ModelSessions } from './sessions.ts';
 import { type AxisPlan, ceilTo, planAxis, reflect, scalePlan, StripBlender } from './tiling.ts';
@@ -96,12 +97,12 @@ export interface PixelSource {
   data: Uint8Array | Uint16Array;
 }
 
-/** Encodes the whole photo into a full-image latent [C][latH][latW]. */
-export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometry): Promise<Float32Array> {
-  const latent = new Float32Array(g.channels * g.latH * g.latW);
+/** Encodes the whole photo into a full-image latent [C][latH][latW] of half floats (half.ts). */
+export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometry): Promise<Uint16Array> {
+  const latent = new Uint16Array(g.channels * g.latH * g.latW);
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
-    for (let c = 0; c < g.channels; c++) latent.set(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), c * plane + y0 * g.latW);
+    for (let c = 0; c < g.channels; c++) packHalf(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), latent, c * plane + y0 * g.latW);
   });
   const scale = 2 / (src.bitDepth === 16 ? 65535 : 255);
   const size = g.planY.size * 4;
@@ -136,25 +137,26 @@ export async function mapFull(
   mask: Float32Array,
   g: Geometry,
   context: Float32Array | null,
-  inc?: Incremental<Float32Array>
-): Promise<Float32Array> {
-  if (!inc && !(latent instanceof Float32Array)) throw new StudioError('internal', 'a full map needs the latent in memory');
-  const out = inc?.base ?? (latent as Float32Array);
+  inc?: Incremental<Uint16Array>
+): Promise<Uint16Array> {
+  if (!inc && !(latent instanceof Uint16Array)) throw new StudioError('internal', 'a full map needs the latent in memory');
+  const out = inc?.base ?? (latent as Uint16Array);
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
     if (!inc) {
-      for (let c = 0; c < g.channels; c++) out.set(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), c * plane + y0 * g.latW);
+      for (let c = 0; c < g.channels; c++) packHalf(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), out, c * plane + y0 * g.latW);
       return;
     }
     for (let r = 0; r < rows; r++)
       for (let x = 0; x < g.latW; x++) {
         if (!inc.fresh[(y0 + r) * g.latW + x]) continue;
-        for (let c = 0; c < g.channels; c++) out[c * plane + (y0 + r) * g.latW + x] = data[(c * rows + r) * g.latW + x]!;
+        for (let c = 0; c < g.channels; c++) out[c * plane + (y0 + r) * g.latW + x] = toHalf(data[(c * rows + r) * g.latW + x]!);
       }
   });
   const th = g.planY.size;
   const tw = g.planX.size;
   const tileLatent = new Float32Array(g.channels * th * tw);
+  const rowHalves = new Uint16Array(tw);
   const tileMask = new Float32Array(th * tw);
   await eachTile(ctx, 'map', g.planY, g.planX, async (iy, ix) => {
     const y0 = g.planY.starts[iy]!;
@@ -162,8 +164,11 @@ export async function mapFull(
     for (let c = 0; c < g.channels; c++)
       for (let y = 0; y < th; y++) {
         const from = c * plane + (y0 + y) * g.latW + x0;
-        if (latent instanceof Float32Array) tileLatent.set(latent.subarray(from, from + tw), (c * th + y) * tw);
-        else readSync(latent.fd, new Uint8Array(tileLatent.buffer, (c * th + y) * tw * 4, tw * 4), 0, tw * 4, from * 4);
+        if (latent instanceof Uint16Array) unpackHalf(latent, from, tw, tileLatent, (c * th + y) * tw);
+        else {
+          readSync(latent.fd, new Uint8Array(rowHalves.buffer), 0, tw * 2, from * 2);
+          unpackHalf(rowHalves, 0, tw, tileLatent, (c * th + y) * tw);
+        }
       }
     for (let y = 0; y < th; y++) tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
     const res = await ctx.sessions.run('map', {
@@ -179,7 +184,7 @@ export async function mapFull(
 }
 
 /** The latent of a map run: in memory, or (partial re-runs) read tile by tile from the cache file. */
-export type LatentInput = Float32Array | { fd: number };
+export type LatentInput = Uint16Array | { fd: number };
 
 /** A partial run: only `run` tiles execute, only `fresh` latent cells take new values, the rest keep `base`. */
 export interface Incremental<T> {
@@ -197,7 +202,7 @@ export interface DecodedImage {
 /** Decodes the latent into final output pixels without holding a full-size float image. */
 export async function decodeFull(
   ctx: StageContext,
-  latent: Float32Array,
+  latent: Uint16Array,
   g: Geometry,
   channels: 1 | 3,
   bitDepth: 8 | 16,
@@ -230,7 +235,7 @@ export async function decodeFull(
     const y0 = g.planY.starts[iy]!;
     const x0 = g.planX.starts[ix]!;
     for (let c = 0; c < g.channels; c++)
-      for (let y = 0; y < th; y++) tile.set(latent.subarray(c * plane + (y0 + y) * g.latW + x0, c * plane + (y0 + y) * g.latW + x0 + tw), (c * th + y) * tw);
+      for (let y = 0; y < th; y++) unpackHalf(latent, c * plane + (y0 + y) * g.latW + x0, tw, tile, (c * th + y) * tw);
     const res = await ctx.sessions.run('decode', { latent: { data: tile, dims: [1, g.channels, th, tw] } });
     checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
     blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
