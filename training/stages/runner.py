@@ -1,6 +1,8 @@
 """The training loop shared by every stage: optimisers, progress line,
 checkpoints every few minutes and on SIGINT/SIGTERM, exact resume."""
+import atexit
 import contextlib
+import multiprocessing
 import os
 import random
 import signal
@@ -62,6 +64,15 @@ def _ignore_stop_signals(_worker_id):
     # trainer before its stop checkpoint. Workers ignore the signal; the trainer stops, saves and takes them down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@atexit.register
+def _kill_leftover_workers():
+    # Because workers ignore SIGTERM, multiprocessing's own exit handler (terminate = SIGTERM, then join) would wait
+    # for them forever when the trainer dies of an error with a loader still open: the process hung instead of
+    # exiting. atexit runs handlers last-registered first, so this one runs before it.
+    for proc in multiprocessing.active_children():
+        proc.kill()
 
 
 def _loader(ds, start, count, batch, workers):

@@ -145,6 +145,33 @@ class ProcessGroupSignalTest(TrainRunCase):
         ck = torch.load(os.path.join(run_dir, 'ckpt', 'latest.pt'), map_location='cpu', weights_only=False)
         self.assertGreaterEqual(ck['state']['step'], 4)
 
+    def test_an_error_with_loader_workers_running_exits_instead_of_hanging(self):
+        """Workers ignore SIGTERM (above), which made multiprocessing's exit handler wait for them forever."""
+        with open(TINY) as f:
+            cfg = json.load(f)
+        cfg['train']['workers'] = 1
+        path = os.path.join(self.tmp.name, 'crash.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        script = ('import sys\n'
+                  'from training import train\n'
+                  'from training.stages import steps\n'
+                  'def broken(*a, **k):\n'
+                  '    raise RuntimeError("a bug in a training step")\n'
+                  'steps.STEPS["vae_a"] = broken\n'
+                  'sys.exit(train.main(sys.argv[1:]))\n')
+        proc = subprocess.Popen([sys.executable, '-c', script, '--config', path, '--data-root', self.data,
+                                 '--run-dir', os.path.join(self.tmp.name, 'crash'), '--threads', '1'], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        try:
+            log = proc.communicate(timeout=60)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            self.fail('the trainer hung after an error')
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('a bug in a training step', log)
+
+
 class FineTuneFromShippedTest(TrainRunCase):
     """Going on from exported ONNX stages: recover the weights, then a joint stage narrowed to T with no E_B
     term (the shipped set carries no E_B) changes T and nothing else."""
