@@ -1,0 +1,61 @@
+"""training.validate on generated photos: a model that starts as the identity (detail band) scores
+exactly the input; one told to do something else scores differently; a file without a config is refused."""
+import contextlib
+import io
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+import torch
+
+from training.config import load_config
+from training.stages import build_models
+from training.tests.helpers import TINY, write_dataset
+from training.validate import main as validate_main
+
+
+class ValidateTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='heirloom-validate-')
+        write_dataset(os.path.join(cls.tmp, 'gen'), n_clean=3, n_old=0, size=(64, 56))
+        os.makedirs(os.path.join(cls.tmp, 'benchmarks'))
+        shutil.move(os.path.join(cls.tmp, 'gen', 'clean'), os.path.join(cls.tmp, 'benchmarks', 'SetG'))
+        cfg = load_config(TINY)
+        cfg['model']['vae']['detail'] = True
+        nets = build_models(cfg)
+        cls.identity = os.path.join(cls.tmp, 'identity.pt')
+        torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B')}, 'config': cfg}, cls.identity)
+        torch.nn.init.normal_(nets['G_B'].decoder[-1].weight, std=0.05)
+        cls.changed = os.path.join(cls.tmp, 'changed.pt')
+        torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B')}, 'config': cfg}, cls.changed)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def run_validate(self, *weights):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            validate_main([*weights, '--data-root', self.tmp, '--sets', 'SetG'])
+        return out.getvalue()
+
+    def test_scores_are_measured_per_weight_file(self):
+        text = self.run_validate(self.identity, self.changed)
+        found = dict(re.findall(r'^(.+?): ([\d.]+) dB', text, re.M))
+        inp = re.search(r'input ([\d.]+) dB', text).group(1)
+        self.assertIn('3 images of SetG', text)
+        self.assertEqual(found[self.identity], inp, 'the identity model restores nothing and breaks nothing')
+        self.assertNotEqual(found[self.changed], inp)
+
+    def test_a_file_without_a_config_needs_one_named(self):
+        bare = os.path.join(self.tmp, 'bare.pt')
+        torch.save(torch.load(self.identity, weights_only=False)['nets'], bare)
+        with self.assertRaisesRegex(SystemExit, 'no config inside'):
+            self.run_validate(bare)
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -1,0 +1,94 @@
+"""Validation for choices made during training (which checkpoint, which run):
+PSNR/SSIM of weight files in PyTorch on Set14 + Set5, degraded exactly as
+`training.evaluate` degrades its sets, with the true defect mask.
+
+Set14 and Set5 are held out of training like every benchmark, and they are not
+the evaluation sets (Kodak24, McMaster, CBSD68), so choosing on them keeps the
+evaluation honest. The training photos with fresh seeds are a worse guide: a
+model that trained longer on those very photos scores higher on them.
+
+    /usr/bin/python3 -m training.validate RUN/ckpt/latest.pt[:CONFIG] [more …] [--sets Set14,Set5]
+
+A weight file without `:CONFIG` uses the config stored in it (checkpoints and
+final.pt carry theirs).
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+from . import losses as L
+from .data.images import list_images
+from .degrade import DegradeConfig, degrade
+from .evaluate import DEGRADE, image_seed, load, psnr, ssim
+from .nets import latent_context
+from .stages.models import build_models
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
+
+
+def load_nets(spec):
+    path, _, cfg_path = spec.partition(':')
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    if cfg_path:
+        with open(cfg_path) as f:
+            cfg = json.load(f)
+    elif isinstance(ck, dict) and 'config' in ck:
+        cfg = ck['config']
+    else:
+        raise SystemExit(f'{path}: no config inside; name one as {path}:CONFIG.json')
+    nets = build_models(cfg)
+    weights = ck.get('nets', ck)
+    for k in ('E_A', 'T', 'G_B'):
+        if k not in weights:
+            raise SystemExit(f'{path}: has no {k}')
+        nets[k].load_state_dict(weights[k])
+        nets[k].eval()
+    return nets, cfg
+
+
+def restore(nets, cfg, img, mask):
+    x = torch.from_numpy(img).permute(2, 0, 1)[None] * 2 - 1
+    m = L.latent_mask(torch.from_numpy(mask.astype(np.float32))[None, None], cfg['export']['dilate'])
+    with torch.no_grad():
+        z = nets['E_A'](x)
+        extra = (latent_context(z),) if cfg['model']['map'].get('context') else ()
+        out = nets['G_B'](nets['T'](z, m, *extra))
+    return ((out[0].permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog='training.validate', description=__doc__.split('\n')[0])
+    ap.add_argument('weights', nargs='+', help='weight file[:config.json]')
+    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
+    ap.add_argument('--sets', default='Set14,Set5')
+    ap.add_argument('--threads', type=int, default=1)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    items = [(s, p) for s in args.sets.split(',') for p in list_images(os.path.join(args.data_root, 'benchmarks', s))]
+    if not items:
+        raise SystemExit(f'no images in {args.sets} under {args.data_root}/benchmarks')
+    models = [(spec, *load_nets(spec)) for spec in args.weights]
+    rows = {spec: [] for spec in args.weights}
+    inputs = []
+    for s, path in items:
+        clean = np.asarray(load(path, 'RGB'), np.float32) / 255
+        h, w = clean.shape[:2]
+        clean = clean[:h // 8 * 8, :w // 8 * 8]
+        bad, mask = degrade(clean, np.random.default_rng(image_seed(s, os.path.basename(path))), DegradeConfig(**DEGRADE))
+        inputs.append((psnr(clean, bad), ssim(clean, bad)))
+        for spec, nets, cfg in models:
+            out = restore(nets, cfg, bad, mask)
+            rows[spec].append((psnr(clean, out), ssim(clean, out)))
+    print(f'{len(items)} images of {args.sets}; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    for spec in args.weights:
+        r = np.array(rows[spec])
+        print(f'{spec}: {r[:, 0].mean():.2f} dB / {r[:, 1].mean():.3f}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
