@@ -121,8 +121,12 @@ def main(argv=None):
     budgets = parse_budgets(args.time_budget)
     stop = StopFlag()
 
+    # wall time of the stage in progress, carried across --resume (the stop path used to drop it)
+    clock = {'t0': time.time(), 'before': 0.0}
+
     def save_ckpt(stage, step, optim):
         state.update(stage=stage, step=step, optim=optim)
+        state['stage_seconds'] = clock['before'] + time.time() - clock['t0'] if stage else 0.0
         atomic_save({'nets': {k: v.state_dict() for k, v in nets.items()}, 'state': state, 'rng': rng_state(),
                      'config': cfg}, ckpt_path)
 
@@ -135,7 +139,9 @@ def main(argv=None):
             start = state['step'] if state['stage'] == stage else 0
             optim = state['optim'] if state['stage'] == stage else None
             log(f'[{stage}] starting at step {start}')
+            clock.update(t0=time.time(), before=state.get('stage_seconds', 0.0) if state['stage'] == stage else 0.0)
             steps, secs = run_stage(stage, ctx, start, optim)
+            secs += clock['before']
             state['seconds'][stage] = state['seconds'].get(stage, 0) + secs
             state['steps'][stage] = steps
             if stage not in state['done']:

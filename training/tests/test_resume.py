@@ -97,10 +97,15 @@ class ResumeTest(TrainRunCase):
         self.assertEqual(code, 130)
         self.assertIn('stopped by signal 15 at vae_b step 2', log)
         self.assertFalse(os.path.exists(os.path.join(self.tmp.name, 'stopped', 'weights', 'final.pt')))
-        code, log = run(self.args('stopped', '--resume'), stop_at=4)
+        # this run's clock runs 1000 s per reading, so the wall time a stop saves is unmistakable below
+        fast = mock.Mock(wraps=time, time=mock.Mock(side_effect=lambda n=iter(range(1, 10 ** 6)): time.time() + 1000 * next(n)))
+        with mock.patch.object(train, 'time', fast):
+            code, log = run(self.args('stopped', '--resume'), stop_at=4)
         self.assertEqual(code, 130)
         self.assertIn('at vae_b step 2', log)
         self.assertIn('stopped by signal 15 at map step 2', log)
+        stopped_in_map = self.load('stopped', ('ckpt', 'latest.pt'))['state']['stage_seconds']
+        self.assertGreaterEqual(stopped_in_map, 1000)
         code, log = run(self.args('stopped', '--resume'))
         self.assertEqual(code, 0)
         self.assertIn('resumed from', log)
@@ -112,6 +117,8 @@ class ResumeTest(TrainRunCase):
         self.assertEqual(a['state']['steps'], b['state']['steps'])
         final = self.load('stopped', ('weights', 'final.pt'))
         self.assertEqual(final['training']['steps'], {'vae_a': 4, 'vae_b': 4, 'map': 4, 'joint': 3, 'detect': 4})
+        # the wall time spent before a stop counts too (it used to be dropped on resume)
+        self.assertGreater(final['training']['seconds']['map'], stopped_in_map)
 
 
 class ProcessGroupSignalTest(TrainRunCase):
