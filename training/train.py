@@ -55,7 +55,7 @@ def main(argv=None):
     ap.add_argument('--time-budget', default='')
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--workers', type=int, help='data-loading processes (overrides the config)')
-    ap.add_argument('--init', default='', help='comma list of weight files (weights/<stage>.pt) to start from; under --stage all '
+    ap.add_argument('--init', default='', help='comma list of weight files (weights/<stage>.pt, a run\'s final.pt or a checkpoint) to start from; under --stage all '
                     'their stages count as done')
     args = ap.parse_args(argv)
 
@@ -95,6 +95,8 @@ def main(argv=None):
         log(f'--resume: no checkpoint at {ckpt_path}, starting fresh')
     for path in filter(None, args.init.split(',')):
         weights = torch.load(path, map_location=dev, weights_only=False)
+        if isinstance(weights, dict) and isinstance(weights.get('nets'), dict):
+            weights = weights['nets']  # a run's final.pt or a checkpoint: go on from its networks
         for k, sd in weights.items():
             grown = load_grown(nets[k], sd)
             if grown:

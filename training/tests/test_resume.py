@@ -210,6 +210,23 @@ class FineTuneFromShippedTest(TrainRunCase):
                 self.assertTrue(torch.equal(t, tuned[net][key]), f'{net}.{key} changed')
         self.assertTrue(any(not torch.equal(t, tuned['T'][k]) for k, t in shipped['T'].items()), 'T did not train')
 
+    def test_a_finished_run_goes_on_from_its_final_pt(self):
+        """--init takes a run's final.pt as it is (networks under 'nets', with config and training record)."""
+        first = ['--config', self.config(nets=['T']), '--data-root', self.data, '--threads', '1', '--stage', 'joint']
+        code, log = run(first + ['--run-dir', os.path.join(self.tmp.name, 'one')])
+        self.assertEqual(code, 0, log)
+        final = os.path.join(self.tmp.name, 'one', 'weights', 'final.pt')
+        ck = torch.load(final, weights_only=False)
+        marked = {k: t * 1.01 for k, t in ck['nets']['E_A'].items()}  # frozen in this stage: must come back as saved
+        ck['nets']['E_A'] = marked
+        torch.save(ck, final)
+        code, log = run(first + ['--run-dir', os.path.join(self.tmp.name, 'two'), '--init', final])
+        self.assertEqual(code, 0, log)
+        self.assertIn("initialised ['E_A', 'G_B', 'T', 'detector'] from", log)
+        two = self.load('two', ('weights', 'final.pt'))['nets']
+        self.assertTrue(all(torch.equal(t, two['E_A'][k]) for k, t in marked.items()), 'E_A is the one in final.pt')
+        self.assertTrue(any(not torch.equal(t, two['T'][k]) for k, t in ck['nets']['T'].items()), 'T trained on')
+
     def test_a_stage_cannot_be_told_to_train_what_it_does_not(self):
         args = ['--config', self.config(nets=['T', 'detector']), '--data-root', self.data, '--threads', '1',
                 '--run-dir', os.path.join(self.tmp.name, 'bad'), '--stage', 'joint']
