@@ -18,9 +18,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-BAND = 48  # 4×4 pixels × 3 channels per latent cell
-
 from .blocks import ResBlock, conv
+
+BAND = 48  # 4×4 pixels × 3 channels per latent cell
 
 
 class Encoder(nn.Module):

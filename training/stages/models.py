@@ -28,8 +28,7 @@ def build_models(cfg: dict) -> dict:
         'D_map': MultiScalePatchD(3, 32, 3, 2),
     }
     if det:  # with the detail band the whole chain starts as the identity: restoring begins from the photo
-        last = nets['T'].after_NL[-1]
-        last = last[-1] if isinstance(last, nn.Sequential) else last
+        last = nets['T'].after_NL[-1]  # conv() is unpacked into after_NL, so this is the output Conv2d
         nn.init.zeros_(last.weight)
         nn.init.zeros_(last.bias)
     return nets

@@ -104,8 +104,9 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
         net.requires_grad_(name in trains or name in CRITICS[stage])
     named = [(n, p) for k in trains for n, p in nets[k].named_parameters()]
     gen_params = [p for _, p in named]
-    grown = [p for n, p in named if n.startswith(GROWN_MODULES)] if sc.get('lr_grown') else []
-    groups = [{'params': [p for n, p in named if not any(p is q for q in grown)]}]
+    is_grown = (lambda n: n.startswith(GROWN_MODULES)) if sc.get('lr_grown') else (lambda n: False)
+    groups = [{'params': [p for n, p in named if not is_grown(n)]}]
+    grown = [p for n, p in named if is_grown(n)]
     if grown:
         groups.append({'params': grown, 'lr': lr * sc['lr_grown']})
     opt_g = torch.optim.Adam(groups, lr=lr, betas=(0.5, 0.999))
