@@ -1,9 +1,12 @@
-"""Chooses the scratch detector's threshold on held-in synthetic data (clean/
-photos with seeded degradations that training never drew: a different seed),
-never on the benchmarks. Prints IoU per threshold and the best one; the chosen
-value goes into the config's `export.threshold`.
+"""Chooses the scratch detector's threshold on the validation photos (Set14 +
+Set5, held out of training and not the evaluation sets), each degraded whole
+as `training.evaluate` degrades its sets, so defects have a photo's scale and
+the masks are exact. Prints IoU per threshold (pooled over the photos) and the
+best one; the chosen value goes into the config's `export.threshold`.
 
-    /usr/bin/python3 -m training.calibrate_detector --weights DET.pt [--config CFG] [--n 96] [--crop 256]
+    /usr/bin/python3 -m training.calibrate_detector --weights DET.pt [--config CFG] [--sets Set14,Set5]
+
+The weights: a file holding {"detector": state_dict}, a run's final.pt or a checkpoint.
 """
 import argparse
 import json
@@ -13,46 +16,51 @@ import numpy as np
 import torch
 
 from .config import load_config
-from .data.datasets import PairDataset, engine_grey
-from .data.images import load_folder
-from .degrade import DegradeConfig
+from .data.datasets import engine_grey
+from .data.images import list_images
+from .degrade import DegradeConfig, degrade
+from .evaluate import DEGRADE, image_seed, load
 from .stages.models import build_models
 
-THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98]
+THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--weights', required=True, help='a file holding {"detector": state_dict} or final.pt/ckpt with nets')
+    ap.add_argument('--weights', required=True)
     ap.add_argument('--config', default='training/configs/cpu.json')
-    ap.add_argument('--data-root', default=os.path.join('..', 'shared', 'datasets'))
-    ap.add_argument('--n', type=int, default=96)
-    ap.add_argument('--crop', type=int, default=256)
-    ap.add_argument('--seed', type=int, default=90210)
+    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
+    ap.add_argument('--sets', default='Set14,Set5')
+    ap.add_argument('--threads', type=int, default=1)
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     det = build_models(cfg)['detector']
     w = torch.load(args.weights, map_location='cpu', weights_only=False)
-    w = w.get('nets', w)
-    det.load_state_dict(w['detector'])
+    det.load_state_dict(w.get('nets', w)['detector'])
     det.eval()
-    images = load_folder(os.path.join(args.data_root, cfg['data']['clean']), cfg['data']['max_side'])
-    data = PairDataset(images, args.crop, args.seed, DegradeConfig(p_structured=1.0, strength=0.5))
+    items = [(s, p) for s in args.sets.split(',') for p in list_images(os.path.join(args.data_root, 'benchmarks', s))]
+    if not items:
+        raise SystemExit(f'no images in {args.sets} under {args.data_root}/benchmarks')
     inter = np.zeros(len(THRESHOLDS))
     union = np.zeros(len(THRESHOLDS))
     with torch.no_grad():
-        for i in range(args.n):
-            x, _, m = data[i]
-            prob = torch.sigmoid(det.logits(engine_grey(x[None])))[0]
-            t = m > 0.5
+        for s, path in items:
+            clean = np.asarray(load(path, 'RGB'), np.float32) / 255
+            h, w = clean.shape[:2]
+            clean = clean[:h // det.stride * det.stride, :w // det.stride * det.stride]
+            bad, mask = degrade(clean, np.random.default_rng(image_seed(s, os.path.basename(path))), DegradeConfig(**DEGRADE))
+            x = torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1
+            prob = torch.sigmoid(det.logits(engine_grey(x)))[0, 0].numpy()
+            t = mask > 0
             for k, th in enumerate(THRESHOLDS):
                 p = prob > th
-                inter[k] += (p & t).sum().item()
-                union[k] += (p | t).sum().item()
+                inter[k] += (p & t).sum()
+                union[k] += (p | t).sum()
     iou = inter / np.maximum(union, 1)
     best = int(np.argmax(iou))
-    result = {'iou': {str(t): round(float(v), 4) for t, v in zip(THRESHOLDS, iou)}, 'best': THRESHOLDS[best], 'n': args.n}
+    result = {'iou': {str(t): round(float(v), 4) for t, v in zip(THRESHOLDS, iou)}, 'best': THRESHOLDS[best], 'images': len(items)}
     print(json.dumps(result, indent=2))
     return result
 

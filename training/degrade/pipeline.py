@@ -17,6 +17,10 @@ class DegradeConfig:
     # When set, each image draws its strength from [strength_min, strength]: real scans range from
     # barely faded to ruined, and a model trained only on heavy damage over-processes mild photos.
     strength_min: float | None = None
+    # When set, structured defects are drawn at the scale of a photo whose long side is drawn log-uniformly
+    # from [crop, canvas_max], and the crop is a window of it (see structured.py): small training crops
+    # otherwise only ever show crop-sized blotches and tears.
+    canvas_max: int | None = None
 
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
@@ -48,6 +52,16 @@ def _apply(name, img, rng):
     raise ValueError(name)
 
 
+def _window(h, w, canvas_max, rng):
+    """A virtual photo (vh, vw) around the h × w crop and the crop's offset (oy, ox) in it."""
+    side = max(h, w)
+    long = float(np.exp(rng.uniform(np.log(side), np.log(max(side, canvas_max)))))
+    short = long * rng.uniform(0.66, 1.0)
+    vh, vw = (long, short) if rng.random() < 0.5 else (short, long)
+    vh, vw = max(h, int(round(vh))), max(w, int(round(vw)))
+    return vh, vw, int(rng.integers(0, vh - h + 1)), int(rng.integers(0, vw - w + 1))
+
+
 def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | None = None):
     """clean: float32 [H, W, 3] in [0, 1] → (degraded float32 [H, W, 3] in [0, 1], mask uint8 [H, W])."""
     cfg = cfg or DegradeConfig()
@@ -66,8 +80,9 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     if rng.random() < cfg.p_structured:
         kinds = [S.scratches, S.dust, S.blotches, S.tears]
         chosen = [k for k, p in zip(kinds, [0.85, 0.5, 0.25, 0.2]) if rng.random() < p] or [S.scratches]
+        view = _window(h, w, cfg.canvas_max, rng) if cfg.canvas_max else None
         for fn in chosen:
-            fn(img, mask, rng)
+            fn(img, mask, rng, view)
         img = np.clip(img, 0, 1)
         if rng.random() < 0.3:  # the damaged print was scanned and compressed again
             img = U.jpeg(U.gaussian_noise(img, rng) if rng.random() < 0.5 else img, rng)

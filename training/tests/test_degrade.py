@@ -125,3 +125,57 @@ class StrengthRangeTest(unittest.TestCase):
         err_range = np.mean([np.abs(degrade(photo(s), np.random.default_rng(s), cfg)[0] - photo(s)).mean() for s in range(24)])
         err_full = np.mean([np.abs(degrade(photo(s), np.random.default_rng(s), full)[0] - photo(s)).mean() for s in range(24)])
         self.assertLess(err_range, err_full)
+
+
+class WindowTest(unittest.TestCase):
+    """Structured defects drawn at a virtual photo's scale onto a crop (`view`)."""
+
+    def test_a_view_of_the_whole_image_changes_nothing(self):
+        for fn in STRUCTURED:
+            clean = photo(1)
+            a, ma = clean.copy(), np.zeros(clean.shape[:2], bool)
+            b, mb = clean.copy(), np.zeros(clean.shape[:2], bool)
+            fn(a, ma, np.random.default_rng(5))
+            fn(b, mb, np.random.default_rng(5), (clean.shape[0], clean.shape[1], 0, 0))
+            np.testing.assert_array_equal(a, b)
+            np.testing.assert_array_equal(ma, mb)
+
+    def test_the_window_is_the_crop_of_the_defect_drawn_on_the_whole_photo(self):
+        # blotches take their texture from noise the size of the image, so only the others compare exactly
+        for fn in (S.scratches, S.dust, S.tears):
+            for seed in range(4):
+                big = photo(seed, 200, 260)
+                whole, mw = big.copy(), np.zeros(big.shape[:2], bool)
+                fn(whole, mw, np.random.default_rng(seed))
+                oy, ox = 37, 91
+                crop = big[oy:oy + 64, ox:ox + 80].copy()
+                mc = np.zeros(crop.shape[:2], bool)
+                fn(crop, mc, np.random.default_rng(seed), (200, 260, oy, ox))
+                # wide scratches are softened with a blur, which sees the crop's edge: tiny differences there
+                self.assertLessEqual((mc != mw[oy:oy + 64, ox:ox + 80]).sum(), 5, f'{fn.__name__} seed {seed}')
+                diff = np.abs(crop - whole[oy:oy + 64, ox:ox + 80])
+                self.assertLess(diff.max(), 0.02)
+                self.assertLessEqual((diff > 1e-5).sum(), 0.01 * diff.size)
+
+    def test_canvas_draws_photo_sized_defects_and_stays_deterministic(self):
+        def coverage(cfg, fn):
+            out = []
+            for s in range(300):
+                img, m = photo(s, 64, 64), np.zeros((64, 64), bool)
+                rng = np.random.default_rng(s)
+                view = degrade.__globals__['_window'](64, 64, cfg, rng) if cfg else None
+                fn(img, m, rng, view)
+                out.append(m.mean())
+            return np.array(out)
+        # a blotch drawn at a crop's scale never covers a fifth of it; at a photo's scale it can
+        self.assertLess(coverage(None, S.blotches).max(), 0.2)
+        self.assertGreater((coverage(512, S.blotches) > 0.2).sum(), 0)
+        cfg = DegradeConfig(p_structured=1.0, canvas_max=768)
+        a = degrade(photo(3), np.random.default_rng(3), cfg)
+        b = degrade(photo(3), np.random.default_rng(3), cfg)
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+        # without canvas_max the draws are those of before (evaluation and validation sets stay fixed)
+        plain = degrade(photo(3), np.random.default_rng(3), DegradeConfig(p_structured=1.0))
+        again = degrade(photo(3), np.random.default_rng(3), DegradeConfig(p_structured=1.0, canvas_max=None))
+        np.testing.assert_array_equal(plain[0], again[0])

@@ -1,0 +1,60 @@
+"""training.calibrate_detector on generated photos: IoU pooled over the photos' whole-image defects."""
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+from training.calibrate_detector import THRESHOLDS, main as calibrate_main
+from training.config import load_config
+from training.data.images import list_images
+from training.degrade import DegradeConfig, degrade
+from training.evaluate import DEGRADE, image_seed, load
+from training.stages import build_models
+from training.tests.helpers import TINY, write_dataset
+
+
+class CalibrateTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='heirloom-calibrate-')
+        write_dataset(os.path.join(cls.tmp, 'gen'), n_clean=3, n_old=0, size=(72, 64))
+        os.makedirs(os.path.join(cls.tmp, 'benchmarks'))
+        shutil.move(os.path.join(cls.tmp, 'gen', 'clean'), os.path.join(cls.tmp, 'benchmarks', 'SetG'))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def calibrate(self, bias):
+        det = build_models(load_config(TINY))['detector']
+        torch.nn.init.zeros_(det.out.weight)
+        torch.nn.init.constant_(det.out.bias, bias)
+        path = os.path.join(self.tmp, f'det{bias}.pt')
+        torch.save({'detector': det.state_dict()}, path)
+        with contextlib.redirect_stdout(io.StringIO()):
+            return calibrate_main(['--weights', path, '--config', TINY, '--data-root', self.tmp, '--sets', 'SetG'])
+
+    def test_iou_is_pooled_over_whole_degraded_photos(self):
+        true = total = 0
+        stride = build_models(load_config(TINY))['detector'].stride
+        for path in list_images(os.path.join(self.tmp, 'benchmarks', 'SetG')):
+            clean = np.asarray(load(path, 'RGB'), np.float32) / 255
+            clean = clean[:clean.shape[0] // stride * stride, :clean.shape[1] // stride * stride]
+            _, mask = degrade(clean, np.random.default_rng(image_seed('SetG', os.path.basename(path))), DegradeConfig(**DEGRADE))
+            true, total = true + int(mask.sum()), total + mask.size
+        self.assertGreater(true, 0)
+        everything = self.calibrate(20.0)  # a detector that marks every pixel: IoU = the defects' share
+        self.assertEqual(everything['images'], 3)
+        for t in THRESHOLDS:
+            self.assertAlmostEqual(everything['iou'][str(t)], round(true / total, 4), places=4)
+        nothing = self.calibrate(-20.0)
+        self.assertEqual(set(nothing['iou'].values()), {0.0})
+
+
+if __name__ == '__main__':
+    unittest.main()
