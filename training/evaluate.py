@@ -91,10 +91,23 @@ def ssim(ref, img):
     return float(structural_similarity(ref, img, channel_axis=-1, data_range=1.0))
 
 
+# Defects by the size of their connected piece of mask (px): a pooled IoU is dominated by the big blotches and
+# tears, so recall per size tells which kind of defect a detector misses.
+SIZE_BINS = [(0, 50, 'under50'), (50, 500, 'under500'), (500, 5000, 'under5000'), (5000, None, 'atLeast5000')]
+
+
 def mask_counts(pred, true):
     pred, true = pred.astype(bool), true.astype(bool)
-    return {'tp': int((pred & true).sum()), 'fp': int((pred & ~true).sum()), 'fn': int((~pred & true).sum()),
-            'pred': int(pred.sum()), 'true': int(true.sum()), 'pixels': int(pred.size)}
+    out = {'tp': int((pred & true).sum()), 'fp': int((pred & ~true).sum()), 'fn': int((~pred & true).sum()),
+           'pred': int(pred.sum()), 'true': int(true.sum()), 'pixels': int(pred.size), 'bySize': {}}
+    labels, n = ndimage.label(true, structure=np.ones((3, 3)))
+    if n:
+        sizes = np.bincount(labels.ravel())[1:]
+        hits = np.bincount(labels[pred & true], minlength=n + 1)[1:]
+        for lo, hi, name in SIZE_BINS:
+            sel = (sizes >= lo) & (sizes < hi if hi else True)
+            out['bySize'][name] = (int(sizes[sel].sum()), int(hits[sel].sum()))
+    return out
 
 
 def mask_scores(counts):
@@ -108,7 +121,19 @@ def mask_scores(counts):
             'precision': round(prec, 4), 'recall': round(rec, 4),
             'f1': round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
             'predictedCoverage': round(sum(c['pred'] for c in counts) / max(1, sum(c['pixels'] for c in counts)), 5),
-            'trueCoverage': round(sum(c['true'] for c in counts) / max(1, sum(c['pixels'] for c in counts)), 5)}
+            'trueCoverage': round(sum(c['true'] for c in counts) / max(1, sum(c['pixels'] for c in counts)), 5),
+            'recallBySize': _recall_by_size(counts)}
+
+
+def _recall_by_size(counts):
+    """{bin: {'pixels': true defect pixels in pieces of that size, 'recall': share of them found}}, pooled."""
+    out = {}
+    for _, _, name in SIZE_BINS:
+        px = sum(c.get('bySize', {}).get(name, (0, 0))[0] for c in counts)
+        hit = sum(c.get('bySize', {}).get(name, (0, 0))[1] for c in counts)
+        if px:
+            out[name] = {'pixels': px, 'recall': round(hit / px, 4)}
+    return out
 
 
 # ---------------------------------------------------------------- classical baseline
@@ -422,6 +447,9 @@ def print_summary(result, args):
         biou = s['baselineMask']['iou']
         print(f'{name:<10} {s["images"]:>4}  {cell("input"):>14}  {cell("baseline"):>14}  {cell("ours"):>14}  '
               f'{(iou if iou is not None else float("nan")):8.3f}  {(biou if biou is not None else float("nan")):8.3f}')
+    by_size = result['overall']['mask']['recallBySize']
+    print('mask recall by defect size (px of each connected piece): '
+          + ', '.join(f'{k} {v["recall"]:.3f} of {v["pixels"]} px' for k, v in by_size.items()))
     print(f'(PSNR dB / SSIM; LPIPS: {result["lpips"]}; FID: {result["fid"]})')
     if result['failed']:
         print(f'{len(result["failed"])} file(s) failed in the CLI: {", ".join(result["failed"])}')

@@ -31,6 +31,18 @@ class HelpersTest(unittest.TestCase):
         self.assertAlmostEqual(s['recall'], 0.5)
         self.assertAlmostEqual(s['meanIou'], 1 / 3, places=4)  # the empty/empty image has no IoU and is left out
 
+    def test_recall_is_split_by_the_size_of_each_defect(self):
+        true = np.zeros((100, 100), bool)
+        true[2, 2:12] = True                 # a 10 px scratch
+        true[40:80, 40:80] = True            # a 1600 px blotch
+        pred = np.zeros_like(true)
+        pred[2, 2:12] = True                 # the scratch found
+        pred[40:50, 40:80] = True            # a quarter of the blotch found
+        s = E.mask_scores([E.mask_counts(pred, true)])['recallBySize']
+        self.assertEqual(s['under50'], {'pixels': 10, 'recall': 1.0})
+        self.assertEqual(s['under5000'], {'pixels': 1600, 'recall': 0.25})
+        self.assertNotIn('atLeast5000', s)
+
     def test_image_seed_depends_on_set_and_name_only(self):
         self.assertEqual(E.image_seed('Kodak24', 'kodim01.png'), E.image_seed('Kodak24', 'kodim01.png'))
         self.assertNotEqual(E.image_seed('Kodak24', 'kodim01.png'), E.image_seed('McMaster', 'kodim01.png'))
