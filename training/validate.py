@@ -84,9 +84,13 @@ def main(argv=None):
             out = restore(nets, cfg, bad, mask)
             rows[spec].append((psnr(clean, out), ssim(clean, out)))
     print(f'{len(items)} images of {args.sets}; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    base = np.array([i[0] for i in inputs])
     for spec in args.weights:
         r = np.array(rows[spec])
-        print(f'{spec}: {r[:, 0].mean():.2f} dB / {r[:, 1].mean():.3f}')
+        # a mean hides a model that over-processes mild photos: count those it made worse, and the worst loss
+        worse = r[:, 0] < base - 0.05
+        print(f'{spec}: {r[:, 0].mean():.2f} dB / {r[:, 1].mean():.3f}; worse than the input (by > 0.05 dB) on {int(worse.sum())} '
+              f'of {len(r)} (worst {float((r[:, 0] - base).min()):+.2f} dB)')
     return 0
 
 

@@ -49,6 +49,8 @@ class ValidateTest(unittest.TestCase):
         self.assertIn('3 images of SetG', text)
         self.assertEqual(found[self.identity], inp, 'the identity model restores nothing and breaks nothing')
         self.assertNotEqual(found[self.changed], inp)
+        self.assertIn(f'{self.identity}: {inp} dB', text)
+        self.assertRegex(text, re.escape(self.identity) + r'.*worse than the input \(by > 0\.05 dB\) on 0 of 3')
 
     def test_a_file_without_a_config_needs_one_named(self):
         bare = os.path.join(self.tmp, 'bare.pt')
