@@ -35,3 +35,11 @@ def write_dataset(root, n_clean=6, n_old=3, size=(96, 80), seed=0):
                 img = np.clip(g + rng.normal(0, 0.04, g.shape[:2] + (1,)), 0, 1)
             Image.fromarray((img * 255 + 0.5).astype(np.uint8)).save(os.path.join(root, folder, f'{folder}-{i}.png'))
     return root
+
+
+def write_benchmark_set(root, name='SetG', n=3, size=(64, 56)):
+    """root/benchmarks/<name>/*.png, generated: a stand-in for the held-out sets that validation tools read."""
+    write_dataset(os.path.join(root, 'gen'), n_clean=n, n_old=0, size=size)
+    os.makedirs(os.path.join(root, 'benchmarks'), exist_ok=True)
+    os.rename(os.path.join(root, 'gen', 'clean'), os.path.join(root, 'benchmarks', name))
+    return os.path.join(root, 'benchmarks', name)

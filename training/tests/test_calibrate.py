@@ -15,16 +15,14 @@ from training.data.images import list_images
 from training.degrade import DegradeConfig, degrade
 from training.evaluate import DEGRADE, image_seed, load
 from training.stages import build_models
-from training.tests.helpers import TINY, write_dataset
+from training.tests.helpers import TINY, write_benchmark_set
 
 
 class CalibrateTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix='heirloom-calibrate-')
-        write_dataset(os.path.join(cls.tmp, 'gen'), n_clean=3, n_old=0, size=(72, 64))
-        os.makedirs(os.path.join(cls.tmp, 'benchmarks'))
-        shutil.move(os.path.join(cls.tmp, 'gen', 'clean'), os.path.join(cls.tmp, 'benchmarks', 'SetG'))
+        write_benchmark_set(cls.tmp, size=(72, 64))
 
     @classmethod
     def tearDownClass(cls):

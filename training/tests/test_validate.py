@@ -12,7 +12,7 @@ import torch
 
 from training.config import load_config
 from training.stages import build_models
-from training.tests.helpers import TINY, write_dataset
+from training.tests.helpers import TINY, write_benchmark_set
 from training.validate import main as validate_main
 
 
@@ -20,9 +20,7 @@ class ValidateTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix='heirloom-validate-')
-        write_dataset(os.path.join(cls.tmp, 'gen'), n_clean=3, n_old=0, size=(64, 56))
-        os.makedirs(os.path.join(cls.tmp, 'benchmarks'))
-        shutil.move(os.path.join(cls.tmp, 'gen', 'clean'), os.path.join(cls.tmp, 'benchmarks', 'SetG'))
+        write_benchmark_set(cls.tmp, size=(64, 56))
         cfg = load_config(TINY)
         cfg['model']['vae']['detail'] = True
         nets = build_models(cfg)
