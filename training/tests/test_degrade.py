@@ -9,6 +9,7 @@ import torch
 from training.data import PairDataset, engine_grey
 from training.degrade import DegradeConfig, degrade
 from training.degrade import structured as S
+from training.degrade.pipeline import _window
 from training.losses import latent_mask
 from training.tests.helpers import synthetic_photo
 
@@ -163,7 +164,7 @@ class WindowTest(unittest.TestCase):
             for s in range(300):
                 img, m = photo(s, 64, 64), np.zeros((64, 64), bool)
                 rng = np.random.default_rng(s)
-                view = degrade.__globals__['_window'](64, 64, cfg, rng) if cfg else None
+                view = _window(64, 64, cfg, rng) if cfg else None
                 fn(img, m, rng, view)
                 out.append(m.mean())
             return np.array(out)
