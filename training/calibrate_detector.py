@@ -17,13 +17,10 @@ import torch
 
 from .config import load_config
 from .data.datasets import engine_grey
-from .data.images import list_images
-from .degrade import DegradeConfig, degrade
-from .evaluate import DEGRADE, image_seed, load
 from .stages.models import build_models
+from .validate import ROOT, degraded_photo, validation_items
 
 THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
 
 def main(argv=None):
@@ -40,17 +37,12 @@ def main(argv=None):
     w = torch.load(args.weights, map_location='cpu', weights_only=False)
     det.load_state_dict(w.get('nets', w)['detector'])
     det.eval()
-    items = [(s, p) for s in args.sets.split(',') for p in list_images(os.path.join(args.data_root, 'benchmarks', s))]
-    if not items:
-        raise SystemExit(f'no images in {args.sets} under {args.data_root}/benchmarks')
+    items = validation_items(args.data_root, args.sets)
     inter = np.zeros(len(THRESHOLDS))
     union = np.zeros(len(THRESHOLDS))
     with torch.no_grad():
         for s, path in items:
-            clean = np.asarray(load(path, 'RGB'), np.float32) / 255
-            h, w = clean.shape[:2]
-            clean = clean[:h // det.stride * det.stride, :w // det.stride * det.stride]
-            bad, mask = degrade(clean, np.random.default_rng(image_seed(s, os.path.basename(path))), DegradeConfig(**DEGRADE))
+            _, bad, mask = degraded_photo(s, path, det.stride)
             x = torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1
             prob = torch.sigmoid(det.logits(engine_grey(x)))[0, 0].numpy()
             t = mask > 0

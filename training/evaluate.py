@@ -129,8 +129,8 @@ def _recall_by_size(counts):
     """{bin: {'pixels': true defect pixels in pieces of that size, 'recall': share of them found}}, pooled."""
     out = {}
     for _, _, name in SIZE_BINS:
-        px = sum(c.get('bySize', {}).get(name, (0, 0))[0] for c in counts)
-        hit = sum(c.get('bySize', {}).get(name, (0, 0))[1] for c in counts)
+        px = sum(c['bySize'].get(name, (0, 0))[0] for c in counts)
+        hit = sum(c['bySize'].get(name, (0, 0))[1] for c in counts)
         if px:
             out[name] = {'pixels': px, 'recall': round(hit / px, 4)}
     return out

@@ -60,6 +60,24 @@ def restore(nets, cfg, img, mask):
     return ((out[0].permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1)
 
 
+def validation_items(data_root, sets):
+    """[(set, path)] of the photos of the comma-separated `sets` under data_root/benchmarks."""
+    items = [(s, p) for s in sets.split(',') for p in list_images(os.path.join(data_root, 'benchmarks', s))]
+    if not items:
+        raise SystemExit(f'no images in {sets} under {data_root}/benchmarks')
+    return items
+
+
+def degraded_photo(set_name, path, multiple):
+    """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
+    as `training.evaluate` degrades its sets (same per-image seed)."""
+    clean = np.asarray(load(path, 'RGB'), np.float32) / 255
+    h, w = clean.shape[:2]
+    clean = clean[:h // multiple * multiple, :w // multiple * multiple]
+    bad, mask = degrade(clean, np.random.default_rng(image_seed(set_name, os.path.basename(path))), DegradeConfig(**DEGRADE))
+    return clean, bad, mask
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.validate', description=__doc__.split('\n')[0])
     ap.add_argument('weights', nargs='+', help='weight file[:config.json]')
@@ -68,17 +86,12 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=1)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    items = [(s, p) for s in args.sets.split(',') for p in list_images(os.path.join(args.data_root, 'benchmarks', s))]
-    if not items:
-        raise SystemExit(f'no images in {args.sets} under {args.data_root}/benchmarks')
+    items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]
     rows = {spec: [] for spec in args.weights}
     inputs = []
     for s, path in items:
-        clean = np.asarray(load(path, 'RGB'), np.float32) / 255
-        h, w = clean.shape[:2]
-        clean = clean[:h // 8 * 8, :w // 8 * 8]
-        bad, mask = degrade(clean, np.random.default_rng(image_seed(s, os.path.basename(path))), DegradeConfig(**DEGRADE))
+        clean, bad, mask = degraded_photo(s, path, 8)
         inputs.append((psnr(clean, bad), ssim(clean, bad)))
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
