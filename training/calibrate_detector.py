@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from .config import load_config
 from .data.datasets import engine_grey
@@ -42,9 +43,13 @@ def main(argv=None):
     union = np.zeros(len(THRESHOLDS))
     with torch.no_grad():
         for s, path in items:
-            _, bad, mask = degraded_photo(s, path, det.stride)
+            # the validation photos of every detector (any stride) are the same: cropped to 8 px as in validate,
+            # then mirrored up to the detector's multiple as the engine pads
+            _, bad, mask = degraded_photo(s, path, 8)
+            h, w = mask.shape
             x = torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1
-            prob = torch.sigmoid(det.logits(engine_grey(x)))[0, 0].numpy()
+            x = F.pad(x, (0, -w % det.stride, 0, -h % det.stride), mode='reflect')
+            prob = torch.sigmoid(det.logits(engine_grey(x)))[0, 0, :h, :w].numpy()
             t = mask > 0
             for k, th in enumerate(THRESHOLDS):
                 p = prob > th

@@ -8,24 +8,26 @@ DEFAULTS = {
         'vae': {'width': 64, 'latent': 64, 'n_res': 4},
         'map': {'widths': [128, 256, 512], 'n_res_before': 2, 'n_res_after': 6, 'pool': 4, 'nl_res': 3},
         'detect': {'width': 16, 'depth': 3},
+        'tone': {'width': 24},
     },
-    'data': {'clean': 'clean', 'old': 'old-photos', 'crop': 128, 'max_side': 1024},
+    'data': {'clean': 'clean', 'old': 'old-photos', 'crop': 128, 'max_side': 1024, 'photo': 192},
     'degrade': {'p_structured': 0.6, 'p_gray': 0.12, 'strength': 1.0},
     'train': {
         'batch': 16, 'lr': 2e-4, 'workers': 4, 'seed': 1, 'ckpt_every_s': 120, 'log_every': 25, 'dilate': 3,
         'stages': {
             'vae_a': {'steps': 4000}, 'vae_b': {'steps': 3000}, 'map': {'steps': 4000},
-            'joint': {'steps': 2000, 'lr_scale': 0.25}, 'detect': {'steps': 3000},
+            'joint': {'steps': 2000, 'lr_scale': 0.25}, 'tone': {'steps': 1500}, 'detect': {'steps': 3000},
         },
     },
     'loss': {
         'l1': 1.0, 'ssim': 0.5, 'kl': 0.01, 'latent_noise': 0.2, 'gan': 0.02, 'fm': 0.2, 'latent_adv': 0.05,
         'map_latent': 10.0, 'map_image': 1.0, 'joint_latent': 1.0, 'bce_pos_weight': 5.0, 'dice': 1.0,
+        'tone_l1': 0.5,
     },
     'export': {'tile': 512, 'overlap': 64, 'threshold': 0.5, 'workingLongSide': 1024, 'dilate': 3},
 }
 
-STAGE_ORDER = ['vae_a', 'vae_b', 'map', 'joint', 'detect']
+STAGE_ORDER = ['vae_a', 'vae_b', 'map', 'joint', 'tone', 'detect']
 
 
 def _merge(base, over):

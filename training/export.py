@@ -4,10 +4,15 @@ manifest.json, following the stage contract in DESIGN.md:
     /usr/bin/python3 -m training.export (--weights FILE[,FILE…] | --run-dir RUN | --random-init)
         [--config CFG] --out resources/models [--model-id ID] [--parity [DIR]]
 
-    detect.onnx  image [N,1,H,W] grey in [-1,1]   → mask_prob [N,1,H,W] in [0,1]  (H, W multiples of 2**depth)
+    detect.onnx  image [N,1,H,W] grey in [-1,1]   → mask_prob [N,1,H,W] in [0,1]  (H, W multiples of 2**(depth + context))
     encode.onnx  image [N,3,H,W] in [-1,1]        → latent [N,C,H/4,W/4]           (VAE-A encoder, no sampling)
     map.onnx     latent [N,C,h,w], mask [N,1,h,w] → latent_out [N,C,h,w]          (mask at latent scale, 1 = defect)
     decode.onnx  latent [N,C,h,w]                 → image [N,3,4h,4w] in [-1,1]    (VAE-B generator)
+    tone.onnx    thumbnail [N,3,64,64] in [-1,1]  → tone [N,15]                     (optional: the photo-tone net)
+
+With a tone stage, decode.onnx takes a second input `tone` [N,15] and applies
+that correction to its output (nets/tone.py): the engine runs tone.onnx once
+per photo on the thumbnail and feeds the same vector to every decode tile.
 
 Opset 17, dynamic batch/height/width. The mask reaches map.onnx already at
 latent scale, built by the engine exactly as training's `losses.latent_mask`
@@ -43,15 +48,18 @@ import torch
 from torch import nn
 
 from .config import STAGE_ORDER, load_config
-from .nets import latent_context
+from .nets import apply_tone, latent_context
+from .nets.tone import PARAMS as TONE_PARAMS, THUMB
 from .nets.blocks import count_macs_per_pixel
-from .stages.models import build_models, latent_channels
+from .stages.models import build_models, detect_multiple, latent_channels
 
 OPSET = 17
-INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector']
-STAGE_NET = {'detect': 'detector', 'encode': 'E_A', 'map': 'T', 'decode': 'G_B'}
+INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector', 'tone']
+OPTIONAL_NETS = {'tone'}  # weights from before the tone stage export without it
+STAGE_NET = {'detect': 'detector', 'encode': 'E_A', 'map': 'T', 'decode': 'G_B', 'tone': 'tone'}
 # which training stages leave a net trained (for a warning when a file carries an untouched one)
-TRAINED_BY = {'E_A': {'vae_a', 'joint'}, 'T': {'map', 'joint'}, 'G_B': {'vae_b', 'joint'}, 'detector': {'detect'}}
+TRAINED_BY = {'E_A': {'vae_a', 'joint'}, 'T': {'map', 'joint'}, 'G_B': {'vae_b', 'joint'}, 'detector': {'detect'},
+              'tone': {'tone'}}
 LICENCE = {
     'weights': 'MIT',
     'note': 'Heirloom\'s own weights, trained from scratch with this repository\'s code (method: Wan et al., '
@@ -71,10 +79,21 @@ class Detect(nn.Module):
         return torch.sigmoid(self.net.logits(image))
 
 
-def stage_specs(cfg):
+class DecodeTone(nn.Module):
+    """decode.onnx of a set with a tone stage: the generator, then the photo's tone correction."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, latent, tone):
+        return apply_tone(self.net(latent), tone)
+
+
+def stage_specs(cfg, tone=False):
     """name → (net key, input names, output names, manifest input shapes, output shapes, spatial multiple, grey)."""
     c = latent_channels(cfg)
-    mult = 2 ** cfg['model']['detect']['depth']
+    mult = detect_multiple(cfg)
     map_in, map_shapes = ['latent', 'mask'], {'latent': ['N', c, 'h', 'w'], 'mask': ['N', 1, 'h', 'w']}
     if cfg['model']['map'].get('context'):
         # the whole photo's latent statistics (nets.mapping.latent_context), the same for every tile
@@ -87,16 +106,18 @@ def stage_specs(cfg):
         # map and decode work on any latent size (the non-local block pools with ceil_mode): multiples in latent cells
         'map': ('T', map_in, ['latent_out'], map_shapes,
                 {'latent_out': ['N', c, 'h', 'w']}, 1, False),
-        'decode': ('G_B', ['latent'], ['image'], {'latent': ['N', c, 'h', 'w']},
+        'decode': ('G_B', ['latent', 'tone'] if tone else ['latent'], ['image'],
+                   {'latent': ['N', c, 'h', 'w'], **({'tone': ['N', TONE_PARAMS]} if tone else {})},
                    {'image': ['N', 3, '4h', '4w']}, 1, False),
+        'tone': ('tone', ['thumbnail'], ['tone'], {'thumbnail': ['N', 3, THUMB, THUMB]}, {'tone': ['N', TONE_PARAMS]}, 1, False),
     }
 
 
-def example_inputs(stage, cfg, seed=0, batch=2):
+def example_inputs(stage, cfg, seed=0, batch=2, tone=False):
     """Seeded random inputs of awkward (non-square, non-power-of-two) sizes that respect the stage's multiple."""
     g = torch.Generator().manual_seed(1000 + seed * 10 + STAGE_ORDER_EXPORT.index(stage))
     c = latent_channels(cfg)
-    mult = 2 ** cfg['model']['detect']['depth']
+    mult = detect_multiple(cfg)
     if stage == 'detect':
         return (torch.rand(batch, 1, 5 * mult, 3 * mult, generator=g) * 2 - 1,)
     if stage == 'encode':
@@ -110,11 +131,16 @@ def example_inputs(stage, cfg, seed=0, batch=2):
             return latent, mask, latent_context(torch.randn(batch, c, 23, 17, generator=g) * 1.5 + 0.3)
         return latent, mask
     if stage == 'decode':
-        return (torch.randn(batch, c, 11, 9, generator=g),)
+        latent = torch.randn(batch, c, 11, 9, generator=g)
+        # a strong correction, so parity checks the tone arithmetic and not an identity
+        return (latent, torch.randn(batch, TONE_PARAMS, generator=g) * 0.2) if tone else (latent,)
+    if stage == 'tone':
+        return (torch.rand(batch, 3, THUMB, THUMB, generator=g) * 2 - 1,)
     raise ValueError(stage)
 
 
-STAGE_ORDER_EXPORT = ['detect', 'encode', 'map', 'decode']
+# tone last: each stage's parity seed is its index here, and the older stages keep theirs
+STAGE_ORDER_EXPORT = ['detect', 'encode', 'map', 'decode', 'tone']
 
 
 def sha256_file(path):
@@ -204,8 +230,9 @@ def macs(nets, cfg):
 
 def export_onnx(module, args, path, in_names, out_names, out_shapes=None):
     axes = {n: {0: 'N', 2: 'H', 3: 'W'} for n in in_names + out_names}
-    if 'context' in axes:
-        axes['context'] = {0: 'N'}
+    for name in ('context', 'tone', 'thumbnail'):  # per photo, not spatial: only the batch varies
+        if name in axes:
+            axes[name] = {0: 'N'}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter('ignore')  # tracer warnings about shape arithmetic are expected here
         torch.onnx.export(module, args, path, input_names=in_names, output_names=out_names, opset_version=OPSET,
@@ -308,11 +335,11 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     nets = build_models(cfg)
     if not args.random_init:
-        missing = [k for k in INFERENCE_NETS if k not in state]
+        missing = [k for k in INFERENCE_NETS if k not in state and k not in OPTIONAL_NETS]
         if missing:
             raise SystemExit(f'no weights for {missing} in {", ".join(paths)}; add the file that has them '
                              '(e.g. --weights RUN/weights/final.pt,DET_RUN/weights/detect.pt)')
-        for k in INFERENCE_NETS:
+        for k in [k for k in INFERENCE_NETS if k in state]:
             try:
                 nets[k].load_state_dict(state[k])
             except RuntimeError as err:
@@ -321,8 +348,13 @@ def main(argv=None):
                 print(f'warning: {k} comes from {sources[k]["file"]}, whose record shows no stage that trains it '
                       f'({"/".join(sorted(TRAINED_BY[k]))}); pass the file that trained it if it was trained elsewhere',
                       file=sys.stderr)
+    elif 'tone' in nets:
+        # random weights through and through: a zero-initialised output layer would make the tone an identity
+        nn.init.normal_(nets['tone'].head[-1].weight, std=0.02)
     for k in INFERENCE_NETS:
         nets[k].eval()
+    with_tone = 'tone' in state or bool(args.random_init)
+    exported = [s for s in STAGE_ORDER_EXPORT if s != 'tone' or with_tone]
 
     out = os.path.abspath(args.out)
     parent = os.path.dirname(out)
@@ -339,13 +371,14 @@ def main(argv=None):
             parity_write = parity
             shutil.rmtree(parity, ignore_errors=True)
     try:
-        specs = stage_specs(cfg)
+        specs = stage_specs(cfg, with_tone)
         stages, parity_index = {}, {}
-        for stage in STAGE_ORDER_EXPORT:
+        for stage in exported:
             key, ins, outs, in_shapes, out_shapes, mult, grey = specs[stage]
-            module = Detect(nets[key]) if stage == 'detect' else nets[key]
+            module = Detect(nets[key]) if stage == 'detect' else DecodeTone(nets[key]) if stage == 'decode' and with_tone \
+                else nets[key]
             module.eval()
-            inputs = example_inputs(stage, cfg, args.seed)
+            inputs = example_inputs(stage, cfg, args.seed, tone=with_tone)
             path = os.path.join(tmp, f'{stage}.onnx')
             export_onnx(module, inputs, path, ins, outs, out_shapes)
             stages[stage] = {
@@ -358,8 +391,10 @@ def main(argv=None):
         per_stage = macs(nets, cfg)
         for stage, v in per_stage.items():
             stages[stage]['macsPerPixel'] = v
+        if with_tone:  # once per photo, whatever its size
+            stages['tone']['macsPerPhoto'] = round(count_macs_per_pixel(nets['tone'], torch.zeros(1, 3, THUMB, THUMB)) * THUMB * THUMB)
 
-        digest = hashlib.sha256(''.join(stages[s]['sha256'] for s in STAGE_ORDER_EXPORT).encode()).hexdigest()[:10]
+        digest = hashlib.sha256(''.join(stages[s]['sha256'] for s in exported).encode()).hexdigest()[:10]
         model_id = args.model_id or (f'{cfg["name"]}-random-init-{digest}' if args.random_init
                                      else f'heirloom-{cfg["name"]}-{datetime.date.today():%Y%m%d}-{digest}')
         log_dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths} |
@@ -388,7 +423,8 @@ def main(argv=None):
                 'torch': info.get('torch'),
                 'data': {'images': data, 'root': 'shared/datasets ({})'.format(
                     ', '.join(f'{k}: {cfg["data"][k]}/' for k in ('clean', 'old')))} if data else None,
-                'parameters': {k: sum(p.numel() for p in nets[k].parameters()) for k in INFERENCE_NETS},
+                'parameters': {k: sum(p.numel() for p in nets[k].parameters()) for k in INFERENCE_NETS
+                               if k != 'tone' or with_tone},
                 'exportedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                 'exportedWith': {'torch': torch.__version__, 'opset': OPSET},
             },
@@ -400,7 +436,7 @@ def main(argv=None):
             try:
                 with open(previous) as f:
                     old = json.load(f)
-                if all(old['stages'][s]['sha256'] == stages[s]['sha256'] for s in STAGE_ORDER_EXPORT):
+                if set(old['stages']) == set(stages) and all(old['stages'][s]['sha256'] == stages[s]['sha256'] for s in stages):
                     manifest['metrics'] = old.get('metrics') or {}
             except (OSError, ValueError, KeyError, TypeError):
                 pass
@@ -410,7 +446,7 @@ def main(argv=None):
         if parity is not None:
             with open(os.path.join(parity_write, 'index.json'), 'w') as f:
                 json.dump({'modelId': model_id, 'tolerance': 1e-3,
-                           'sha256': {s: stages[s]['sha256'] for s in STAGE_ORDER_EXPORT},
+                           'sha256': {s: stages[s]['sha256'] for s in exported},
                            'stages': parity_index}, f, indent=2)
         card = os.path.join(out, 'README.md')
         if os.path.isfile(card):  # the model card is written by people; a re-export must not drop it
@@ -420,7 +456,7 @@ def main(argv=None):
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     total = sum(s['bytes'] for s in stages.values())
-    sizes = ', '.join('%s.onnx %.2f MB' % (s, stages[s]['bytes'] / 1e6) for s in STAGE_ORDER_EXPORT)
+    sizes = ', '.join('%s.onnx %.2f MB' % (s, stages[s]['bytes'] / 1e6) for s in exported)
     print(f'exported {model_id} to {out}: {sizes} ({total / 1e6:.2f} MB, {manifest["macsPerPixel"]:.0f} MACs/pixel)')
     if parity is not None:
         print(f'parity fixtures in {parity}')

@@ -19,12 +19,12 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .export import Detect, STAGE_NET
+from .export import Detect, DecodeTone, STAGE_NET
 from .stages.models import build_models
 
 
 def recover(models_dir: str) -> tuple:
-    """→ ({net: state_dict} for the four inference nets, the config they were trained with)."""
+    """→ ({net: state_dict} for the inference nets of the set (the tone net when it has one), the config they were trained with)."""
     manifest_path = os.path.join(models_dir, 'manifest.json')
     try:
         with open(manifest_path) as f:
@@ -38,7 +38,8 @@ def recover(models_dir: str) -> tuple:
         key = STAGE_NET[stage]
         graph = onnx.load(os.path.join(models_dir, info['file'])).graph
         found = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-        module = Detect(nets[key]) if stage == 'detect' else nets[key]
+        module = Detect(nets[key]) if stage == 'detect' else DecodeTone(nets[key]) if stage == 'decode' and 'tone' in info['inputs'] \
+            else nets[key]
         sd = module.state_dict()
         missing = [k for k in sd if k not in found or tuple(found[k].shape) != tuple(sd[k].shape)]
         if missing:
@@ -53,7 +54,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.from_onnx', description=__doc__.split('\n')[0])
     ap.add_argument('--models', default=os.path.join(os.path.dirname(__file__), '..', 'resources', 'models'))
     ap.add_argument('--out', required=True, help='weight file for `training.train --init` / `training.export --weights`')
-    ap.add_argument('--nets', default='', help='comma list to keep (default: all four)')
+    ap.add_argument('--nets', default='', help='comma list to keep (default: all of the set)')
     args = ap.parse_args(argv)
     weights, cfg = recover(args.models)
     keep = [n for n in args.nets.split(',') if n] or list(weights)

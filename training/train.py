@@ -21,7 +21,7 @@ from .stages import build_models, run_stage
 from .stages.models import GROWN_MODULES
 from .stages.runner import Stop, StopFlag, atomic_save, rng_state, set_rng_state
 
-INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector']
+INFERENCE_NETS = ['E_A', 'T', 'G_B', 'tone', 'detector']
 
 
 def load_grown(net, sd):
@@ -156,7 +156,9 @@ def main(argv=None):
     except Stop as err:
         log(str(err))
         return 130
-    atomic_save({'nets': {k: nets[k].state_dict() for k in INFERENCE_NETS}, 'config': cfg,
+    # an untrained tone net is an identity: a run without the tone stage leaves it out
+    kept = [k for k in INFERENCE_NETS if k != 'tone' or 'tone' in state['done']]
+    atomic_save({'nets': {k: nets[k].state_dict() for k in kept}, 'config': cfg,
                  'training': {'steps': state['steps'], 'seconds': state['seconds'], 'device': str(dev),
                               'torch': torch.__version__,
                               'data': {k: len(v) for k, v in data.items()}}},

@@ -24,7 +24,7 @@ from . import losses as L
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
 from .evaluate import DEGRADE, image_seed, load, psnr, ssim
-from .nets import latent_context
+from .nets import apply_tone, latent_context, thumbnail
 from .stages.models import build_models
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -47,6 +47,11 @@ def load_nets(spec):
             raise SystemExit(f'{path}: has no {k}')
         nets[k].load_state_dict(weights[k])
         nets[k].eval()
+    if 'tone' in weights:  # optional: weights from before the tone stage have none, and restore without it
+        nets['tone'].load_state_dict(weights['tone'])
+        nets['tone'].eval()
+    else:
+        del nets['tone']
     return nets, cfg
 
 
@@ -57,6 +62,8 @@ def restore(nets, cfg, img, mask):
         z = nets['E_A'](x)
         extra = (latent_context(z),) if cfg['model']['map'].get('context') else ()
         out = nets['G_B'](nets['T'](z, m, *extra))
+        if 'tone' in nets:
+            out = apply_tone(out, nets['tone'](thumbnail(x)))
     return ((out[0].permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1)
 
 

@@ -64,6 +64,29 @@ class PairDataset(Dataset):
         return to_tensor(old), to_tensor(clean), torch.from_numpy(mask.astype(np.float32))[None]
 
 
+class PhotoDataset(Dataset):
+    """Most of a photo at a small size (short side `size`, a random size × size window, flipped at random), its
+    synthetic old version and mask: what the tone stage trains on, since a global colour fix must see the photo's
+    whole content, not a 128 px detail of it."""
+
+    def __init__(self, images, size: int, seed: int, cfg: DegradeConfig | None = None, length: int = 10 ** 9):
+        self.images, self.size, self.seed, self.cfg, self.length = images, size, seed, cfg or DegradeConfig(), length
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng([self.seed, 104729, i])
+        img = self.images[int(rng.integers(len(self.images)))]
+        h, w = img.shape[:2]
+        s = self.size / min(h, w)
+        small = np.asarray(Image.fromarray(img).resize((max(self.size, round(w * s)), max(self.size, round(h * s))),
+                                                       Image.BICUBIC))
+        clean = random_crop(small, self.size, rng)
+        old, mask = degrade(clean, rng, self.cfg)
+        return to_tensor(old), to_tensor(clean), torch.from_numpy(mask.astype(np.float32))[None]
+
+
 class RealOldDataset(Dataset):
     def __init__(self, images, crop: int, seed: int, length: int = 10 ** 9):
         self.images, self.crop, self.seed, self.length = images, crop, seed, length

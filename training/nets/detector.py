@@ -1,5 +1,14 @@
 """Scratch detection U-Net on the grayscale photo, output a per-pixel scratch
-probability. No normalisation (tile-consistent, see blocks.py)."""
+probability. No normalisation (tile-consistent, see blocks.py).
+
+Context levels (`model.detect.context`, not in the paper). Scratches and dust
+are found from their edges, but a blotch or a tear is a soft or flat patch a
+hundred pixels across: from inside it a depth-3 U-Net (receptive field ~70 px)
+sees only a bright area, and the earlier detectors found 6 % of the pieces
+over 5,000 px. `context` more halvings below the bottleneck (convolutions
+only, no global pooling, so tiles still agree) add their upsampled features
+to the bottleneck. Its last convolution starts at zero, so a detector grown
+from one without it starts as that detector."""
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -12,7 +21,7 @@ def _double(cin: int, cout: int) -> nn.Sequential:
 
 
 class ScratchUNet(nn.Module):
-    def __init__(self, width: int = 16, depth: int = 3):
+    def __init__(self, width: int = 16, depth: int = 3, context: int = 0):
         super().__init__()
         chans = [width * 2 ** i for i in range(depth + 1)]
         self.inc = _double(1, chans[0])
@@ -21,16 +30,28 @@ class ScratchUNet(nn.Module):
         self.dec = nn.ModuleList([_double(chans[i] * 2, chans[i]) for i in reversed(range(depth))])
         self.out = nn.Conv2d(chans[0], 1, 1)
         self.depth = depth
+        self.context = context
+        if context:
+            c = chans[-1]
+            layers = []
+            for _ in range(context):
+                layers += [nn.MaxPool2d(2), *_double(c, c)]
+            layers += [nn.Conv2d(c, c, 1)]
+            self.ctx = nn.Sequential(*layers)
+            nn.init.zeros_(self.ctx[-1].weight)
+            nn.init.zeros_(self.ctx[-1].bias)
 
     @property
     def stride(self) -> int:
-        return 2 ** self.depth
+        return 2 ** (self.depth + self.context)
 
     def logits(self, image: torch.Tensor) -> torch.Tensor:
         skips, h = [], self.inc(image)
         for d in self.down:
             skips.append(h)
             h = d(F.max_pool2d(h, 2))
+        if self.context:
+            h = h + F.interpolate(self.ctx(h), scale_factor=2 ** self.context, mode='bilinear', align_corners=False)
         for up, dec in zip(self.up, self.dec):
             h = dec(torch.cat([up(h), skips.pop()], 1))
         return self.out(h)

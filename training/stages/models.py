@@ -2,13 +2,19 @@
 from torch import nn
 
 from ..nets.vae import BAND
-from ..nets import Encoder, Generator, LatentD, Mapping, MultiScalePatchD, ScratchUNet
+from ..nets import Encoder, Generator, LatentD, Mapping, MultiScalePatchD, ScratchUNet, ToneNet
 
 
 def latent_channels(cfg: dict) -> int:
     """Channels of the latent the stages exchange: the learned code, plus the detail band when on."""
     v = cfg['model']['vae']
     return v['latent'] + (BAND if v.get('detail') else 0)
+
+
+def detect_multiple(cfg: dict) -> int:
+    """The detector's input sides must be multiples of this (one per halving, context levels included)."""
+    d = cfg['model']['detect']
+    return 2 ** (d['depth'] + d.get('context', 0))
 
 
 def build_models(cfg: dict) -> dict:
@@ -21,7 +27,8 @@ def build_models(cfg: dict) -> dict:
         'G_B': Generator(v['width'], v['latent'], v['n_res'], detail=det),
         'T': Mapping(c, m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'],
                      m.get('context', False)),
-        'detector': ScratchUNet(d['width'], d['depth']),
+        'detector': ScratchUNet(d['width'], d['depth'], d.get('context', 0)),
+        'tone': ToneNet(cfg['model']['tone']['width']),
         'D_A': MultiScalePatchD(3, 32, 3, 2),
         'D_B': MultiScalePatchD(3, 32, 3, 2),
         'D_lat': LatentD(c, 64),
@@ -41,6 +48,6 @@ GROWN_MODULES = ('ctx.',)
 # which networks each stage trains (the rest it uses frozen, or not at all)
 TRAINS = {
     'vae_a': ['E_A', 'G_A'], 'vae_b': ['E_B', 'G_B'], 'map': ['T'],
-    'joint': ['E_A', 'T', 'G_B'], 'detect': ['detector'],
+    'joint': ['E_A', 'T', 'G_B'], 'tone': ['tone'], 'detect': ['detector'],
 }
-CRITICS = {'vae_a': ['D_A', 'D_lat'], 'vae_b': ['D_B'], 'map': ['D_map'], 'joint': [], 'detect': []}
+CRITICS = {'vae_a': ['D_A', 'D_lat'], 'vae_b': ['D_B'], 'map': ['D_map'], 'joint': [], 'tone': [], 'detect': []}

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from ..data import PairDataset, RealOldDataset, StepSampler
+from ..data import PairDataset, PhotoDataset, RealOldDataset, StepSampler
 from ..degrade import DegradeConfig
 from .models import CRITICS, GROWN_MODULES, TRAINS
 from .steps import STEPS
@@ -122,9 +122,12 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     batch, workers, seed = tc['batch'], tc['workers'], tc['seed']
     dcfg = DegradeConfig(**cfg['degrade'])
     remaining = total - start_step
-    pairs = _loader(PairDataset(ctx['data']['clean'], cfg['data']['crop'], seed * 1000 + STAGE_SEED[stage], dcfg,
-                                clean_only=stage == 'vae_b'),
-                    start_step, remaining, batch, workers)
+    if stage == 'tone':  # a global colour fix learns from (most of) whole photos, not crops
+        ds = PhotoDataset(ctx['data']['clean'], cfg['data']['photo'], seed * 1000 + STAGE_SEED[stage], dcfg)
+    else:
+        ds = PairDataset(ctx['data']['clean'], cfg['data']['crop'], seed * 1000 + STAGE_SEED[stage], dcfg,
+                         clean_only=stage == 'vae_b')
+    pairs = _loader(ds, start_step, remaining, batch, workers)
     reals = _loader(RealOldDataset(ctx['data']['old'], cfg['data']['crop'], seed), start_step, remaining,
                     batch, max(1, workers // 4) if workers else 0) if stage == 'vae_a' else None
 
@@ -176,4 +179,4 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     return step, time.time() - t0
 
 
-STAGE_SEED = {'vae_a': 1, 'vae_b': 2, 'map': 3, 'joint': 4, 'detect': 5}
+STAGE_SEED = {'vae_a': 1, 'vae_b': 2, 'map': 3, 'joint': 4, 'detect': 5, 'tone': 6}

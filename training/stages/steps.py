@@ -1,11 +1,13 @@
 """One optimisation step of each stage: the paper's losses, minus the VGG
 perceptual term (no pretrained backbone exists here) and with SSIM added."""
+import math
+
 import torch
 import torch.nn.functional as F
 
 from .. import losses as L
 from ..data import engine_grey
-from ..nets import latent_context
+from ..nets import apply_tone, latent_context, thumbnail
 
 
 def _noisy(z, cfg):
@@ -105,4 +107,19 @@ def detect(n, batch, cfg):
     return g, None, {'iou': iou}
 
 
-STEPS = {'vae_a': vae_a, 'vae_b': vae_b, 'map': mapping, 'joint': joint, 'detect': detect}
+def tone(n, batch, cfg):
+    """The photo-tone net learns the global colour fix of the frozen chain's output: mean squared error (what
+    PSNR measures) plus an L1 term, on most of a whole photo."""
+    x, y, m = batch['x'], batch['y'], batch['m']
+    with torch.no_grad():
+        z_x = n['E_A'](x)
+        out = n['G_B'](n['T'](z_x, L.latent_mask(m, cfg['train']['dilate']), latent_context(z_x)))
+    fixed = apply_tone(out, n['tone'](thumbnail(x)))
+    g = F.mse_loss(fixed, y) + cfg['loss']['tone_l1'] * F.l1_loss(fixed, y)
+    with torch.no_grad():
+        before, after = F.mse_loss(out, y).item(), F.mse_loss(fixed, y).item()
+    # [-1, 1] images: PSNR on [0, 1] is 10·log10(4 / mse)
+    return g, None, {'db_before': 10 * math.log10(4 / max(before, 1e-10)), 'db_after': 10 * math.log10(4 / max(after, 1e-10))}
+
+
+STEPS = {'vae_a': vae_a, 'vae_b': vae_b, 'map': mapping, 'joint': joint, 'tone': tone, 'detect': detect}

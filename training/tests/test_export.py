@@ -23,7 +23,8 @@ from training.stages import build_models
 from training.tests.helpers import TINY
 
 NAMES = {'detect': (['image'], ['mask_prob']), 'encode': (['image'], ['latent']),
-         'map': (['latent', 'mask', 'context'], ['latent_out']), 'decode': (['latent'], ['image'])}  # tiny.json takes the context
+         'map': (['latent', 'mask', 'context'], ['latent_out']), 'decode': (['latent', 'tone'], ['image']),
+         'tone': (['thumbnail'], ['tone'])}  # tiny.json takes the context; a random-init set has a tone stage
 
 
 def export(*args):
@@ -56,10 +57,11 @@ class ExportTest(unittest.TestCase):
             self.assertEqual([o.name for o in model.graph.output], outs)
             for value in list(model.graph.input) + list(model.graph.output):
                 dims = value.type.tensor_type.shape.dim
-                if value.name == 'context':  # [N, 2C]: one vector per photo
-                    self.assertEqual(len(dims), 2)
-                    self.assertTrue(dims[0].dim_param)
-                    self.assertEqual(dims[1].dim_value, 2 * load_config(TINY)['model']['vae']['latent'])
+                per_photo = {'context': [2 * load_config(TINY)['model']['vae']['latent']], 'tone': [15],
+                             'thumbnail': [3, 64, 64]}
+                if value.name in per_photo:  # one per photo: only the batch axis varies
+                    self.assertTrue(dims[0].dim_param, f'{stage}.{value.name}')
+                    self.assertEqual([d.dim_value for d in dims[1:]], per_photo[value.name], f'{stage}.{value.name}')
                     continue
                 self.assertEqual(len(dims), 4)
                 for axis in (0, 2, 3):
@@ -177,7 +179,7 @@ class ExportTest(unittest.TestCase):
 
     def test_weights_recovered_from_the_onnx_files_reexport_byte_identical(self):
         weights, cfg = recover(self.out)
-        self.assertEqual(sorted(weights), ['E_A', 'G_B', 'T', 'detector'])
+        self.assertEqual(sorted(weights), ['E_A', 'G_B', 'T', 'detector', 'tone'])
         path = os.path.join(self.tmp.name, 'recovered.pt')
         torch.save(weights, path)
         out = os.path.join(self.tmp.name, 'reexported')
@@ -186,6 +188,17 @@ class ExportTest(unittest.TestCase):
             again = json.load(f)
         for stage, info in self.manifest['stages'].items():
             self.assertEqual(again['stages'][stage]['sha256'], info['sha256'], stage)
+        # weights from before the tone stage: no tone.onnx, and decode.onnx takes the latent alone
+        del weights['tone']
+        torch.save(weights, path)
+        out = os.path.join(self.tmp.name, 'no-tone')
+        self.assertEqual(export('--weights', path, '--config', TINY, '--out', out)[0], 0)
+        with open(os.path.join(out, 'manifest.json')) as f:
+            plain = json.load(f)
+        self.assertEqual(sorted(plain['stages']), ['decode', 'detect', 'encode', 'map'])
+        self.assertEqual(list(plain['stages']['decode']['inputs']), ['latent'])
+        self.assertFalse(os.path.exists(os.path.join(out, 'tone.onnx')))
+        self.assertEqual(sorted(recover(out)[0]), ['E_A', 'G_B', 'T', 'detector'])
         # a models folder whose manifest names another architecture is refused, not half-loaded
         bad = os.path.join(self.tmp.name, 'bad-models')
         shutil.copytree(self.out, bad)

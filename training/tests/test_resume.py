@@ -116,7 +116,7 @@ class ResumeTest(TrainRunCase):
         self.assert_same_nets(a['nets'], b['nets'])  # critics and frozen nets too
         self.assertEqual(a['state']['steps'], b['state']['steps'])
         final = self.load('stopped', ('weights', 'final.pt'))
-        self.assertEqual(final['training']['steps'], {'vae_a': 4, 'vae_b': 4, 'map': 4, 'joint': 3, 'detect': 4})
+        self.assertEqual(final['training']['steps'], {'vae_a': 4, 'vae_b': 4, 'map': 4, 'joint': 3, 'tone': 3, 'detect': 4})
         # the wall time spent before a stop counts too (it used to be dropped on resume)
         self.assertGreater(final['training']['seconds']['map'], stopped_in_map)
 

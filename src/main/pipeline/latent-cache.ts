@@ -28,6 +28,8 @@ export interface LatentHeader {
   hadIcc: boolean;
   /** The whole photo's latent statistics (context.ts), kept when the mapping takes them. */
   context?: number[];
+  /** The photo's tone correction (tone.ts), kept when the model set has a tone stage. */
+  tone?: number[];
 }
 
 export const LATENT_FILE = 'latent.f16';

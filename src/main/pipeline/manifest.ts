@@ -12,7 +12,10 @@ import { z } from 'zod';
 import { StudioError } from '../../shared/errors.ts';
 
 export const STAGES = ['detect', 'encode', 'map', 'decode'] as const;
+/** The pipeline's stages, as progress and timings report them. */
 export type StageName = (typeof STAGES)[number];
+/** Every model file a set may hold: the photo-tone net runs once per photo, inside the encode step (tone.ts). */
+export type ModelStage = StageName | 'tone';
 
 const shape = z.array(z.union([z.number(), z.string()]));
 const stageSchema = z.object({
@@ -29,7 +32,12 @@ const manifestSchema = z.object({
   format: z.literal(1),
   modelId: z.string().min(1),
   latentChannels: z.number().int().positive(),
-  stages: z.object({ detect: stageSchema, encode: stageSchema, map: stageSchema, decode: stageSchema }),
+  stages: z
+    .object({ detect: stageSchema, encode: stageSchema, map: stageSchema, decode: stageSchema, tone: stageSchema.optional() })
+    // the tone vector comes from tone.onnx and goes into decode.onnx: a set with only one half cannot run
+    .refine((s) => !!s.tone === ('tone' in s.decode.inputs), {
+      message: 'a tone stage and a decode stage that takes "tone" come together (one is missing)'
+    }),
   detect: z.object({
     threshold: z.number().min(0).max(1),
     workingLongSide: z.number().int().positive(),
@@ -86,8 +94,9 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /** Path of a stage file after checking it exists and matches its manifest checksum. */
-export async function verifiedStagePath(set: ModelSet, stage: StageName): Promise<string> {
+export async function verifiedStagePath(set: ModelSet, stage: ModelStage): Promise<string> {
   const spec = set.manifest.stages[stage];
+  if (!spec) throw new StudioError('model', `model set ${set.manifest.modelId} has no "${stage}" stage`);
   const path = join(set.dir, spec.file);
   try {
     await stat(path);

@@ -11,6 +11,7 @@ import { commitAll, exists, ioError, type StagedFile, stageFile } from './atomic
 import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
 import { changedCells, selectTiles } from './incremental.ts';
 import { latentContext, takesContext } from './context.ts';
+import { photoTone, takesTone, TONE_PARAMS } from './tone.ts';
 import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache.ts';
 import type { ModelSet } from './manifest.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
@@ -83,7 +84,8 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     cover = 0;
   }
   let pixels: typeof src | null = src;
-  const latent = await timed(ctx, 'encode', () => encodeFull(ctx, pixels!, g));
+  // the tone is part of encoding the photo: a few milliseconds on a thumbnail, timed and reported with the encoder
+  const [latent, tone] = await timed(ctx, 'encode', async () => [await encodeFull(ctx, pixels!, g), takesTone(models) ? await photoTone(ctx, pixels!) : null] as const);
   const header: LatentHeader = {
     format: 2,
     modelId: models.manifest.modelId,
@@ -97,7 +99,8 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     bitDepth: src.bitDepth,
     exif: src.exif,
     hadIcc: src.hadIcc,
-    ...(takesContext(models) ? { context: Array.from(latentContext(latent, g.channels, g.latH * g.latW)) } : {})
+    ...(takesContext(models) ? { context: Array.from(latentContext(latent, g.channels, g.latH * g.latW)) } : {}),
+    ...(tone ? { tone: Array.from(tone) } : {})
   };
   src = pixels = null; // the decoded photo is not needed past the encoder: a 24 MP scan's pixels can go before decode
   const needMaskPng = options.maskOutPath || options.cacheDir;
@@ -140,7 +143,8 @@ export async function mapAndWrite(
   }
   const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g, photoContext(ctx.sessions.models, header), mapInc));
   if (extra.cacheDir) await writeMapped(extra.cacheDir, mapped);
-  const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth, decodeInc));
+  const tone = photoToneOf(ctx.sessions.models, header);
+  const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth, tone, decodeInc));
   if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
   const staged: StagedFile[] = [];
   try {
@@ -172,6 +176,15 @@ function photoContext(models: ModelSet, header: LatentHeader): Float32Array | nu
     throw new StudioError('conflict', 'the latent cache has no photo context for this model; run a full restore');
   }
   return Float32Array.from(header.context);
+}
+
+/** The header's tone, checked against what decode takes. */
+function photoToneOf(models: ModelSet, header: LatentHeader): Float32Array | null {
+  if (!takesTone(models)) return null;
+  if (!header.tone || header.tone.length !== TONE_PARAMS || !header.tone.every(Number.isFinite)) {
+    throw new StudioError('conflict', 'the latent cache has no photo tone for this model; run a full restore');
+  }
+  return Float32Array.from(header.tone);
 }
 
 /** The cached mask of a restore, for the mask editor to start from. */

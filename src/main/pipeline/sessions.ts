@@ -8,7 +8,7 @@ import ort from 'onnxruntime-node';
 // Provider load failures are reported by us in words; onnxruntime's own log would repeat them as C++ traces.
 ort.env.logLevel = 'fatal';
 import { StudioError } from '../../shared/errors.ts';
-import { type ModelSet, type StageName, verifiedStagePath } from './manifest.ts';
+import { type ModelSet, type ModelStage, verifiedStagePath } from './manifest.ts';
 import {
   type Provider,
   type ProviderChoice,
@@ -36,12 +36,18 @@ export interface Tensor32 {
 }
 
 /** Input names per stage, from the stage contract in DESIGN.md. */
-const INPUTS: Record<StageName, string[]> = { detect: ['image'], encode: ['image'], map: ['latent', 'mask'], decode: ['latent'] };
+const INPUTS: Record<ModelStage, string[]> = {
+  detect: ['image'],
+  encode: ['image'],
+  map: ['latent', 'mask'],
+  decode: ['latent'],
+  tone: ['thumbnail']
+};
 /** Inputs a model may add to the contract; when its graph has one, the caller must feed it. */
-const OPTIONAL_INPUTS: Partial<Record<StageName, string[]>> = { map: ['context'] };
+const OPTIONAL_INPUTS: Partial<Record<ModelStage, string[]>> = { map: ['context'], decode: ['tone'] };
 
 export class ModelSessions {
-  private readonly sessions = new Map<StageName, Promise<ort.InferenceSession>>();
+  private readonly sessions = new Map<ModelStage, Promise<ort.InferenceSession>>();
   private released = false;
 
   private constructor(
@@ -90,7 +96,7 @@ export class ModelSessions {
   }
 
   /** Runs one stage; feeds are named by the stage contract and checked against the model's inputs. */
-  async run(stage: StageName, feeds: Record<string, Tensor32>): Promise<Tensor32> {
+  async run(stage: ModelStage, feeds: Record<string, Tensor32>): Promise<Tensor32> {
     if (this.released) throw new StudioError('internal', 'model sessions were released');
     let pending = this.sessions.get(stage);
     if (!pending) {
@@ -123,7 +129,7 @@ async function createSession(path: string, provider: Provider, threads: number):
   });
 }
 
-async function runSession(session: ort.InferenceSession, stage: StageName, feeds: Record<string, Tensor32>): Promise<Tensor32> {
+async function runSession(session: ort.InferenceSession, stage: ModelStage, feeds: Record<string, Tensor32>): Promise<Tensor32> {
   const inputs: Record<string, ort.Tensor> = {};
   const optional = (OPTIONAL_INPUTS[stage] ?? []).filter((name) => session.inputNames.includes(name));
   const unknown = session.inputNames.filter((name) => !INPUTS[stage].includes(name) && !optional.includes(name));

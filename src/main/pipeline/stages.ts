@@ -206,6 +206,7 @@ export async function decodeFull(
   g: Geometry,
   channels: 1 | 3,
   bitDepth: 8 | 16,
+  tone: Float32Array | null,
   inc?: Incremental<Uint8Array | Uint16Array>
 ): Promise<DecodedImage> {
   const { width, height } = g;
@@ -236,7 +237,10 @@ export async function decodeFull(
     const x0 = g.planX.starts[ix]!;
     for (let c = 0; c < g.channels; c++)
       for (let y = 0; y < th; y++) unpackHalf(latent, c * plane + (y0 + y) * g.latW + x0, tw, tile, (c * th + y) * tw);
-    const res = await ctx.sessions.run('decode', { latent: { data: tile, dims: [1, g.channels, th, tw] } });
+    const res = await ctx.sessions.run('decode', {
+      latent: { data: tile, dims: [1, g.channels, th, tw] },
+      ...(tone ? { tone: { data: tone, dims: [1, tone.length] } } : {})
+    });
     checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
     blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
   }, inc?.run);
