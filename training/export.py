@@ -47,7 +47,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .config import STAGE_ORDER, load_config
+from .config import DEFAULTS, STAGE_ORDER, _merge, load_config
 from .nets import apply_tone, latent_context
 from .nets.tone import PARAMS as TONE_PARAMS, THUMB
 from .nets.blocks import count_macs_per_pixel
@@ -177,6 +177,8 @@ def load_weight_files(paths):
         for k, sd in found.items():
             nets[k] = sd
             sources[k] = {'file': os.path.basename(path), 'sha256': sha256_file(path), 'trained': bool(done & TRAINED_BY[k])}
+            if isinstance(ck.get('config'), dict):  # what this net was built as, checked against --config
+                sources[k]['model'] = _merge(DEFAULTS['model'], ck['config'].get('model') or {})
         for key in ('steps', 'seconds'):
             training[key].update(info.get(key) or {})
         for key in ('device', 'torch', 'data'):
@@ -272,8 +274,14 @@ def write_parity(folder, stage, module, inputs, in_names, out_names, seed):
     return entry
 
 
-def _same_model(a, b):
-    return a is None or b is None or a == b
+# the config sections that shape each network (the mapping's width follows the VAE's latent)
+SECTIONS = {'E_A': ('vae',), 'G_B': ('vae',), 'T': ('vae', 'map'), 'detector': ('detect',), 'tone': ('tone',)}
+
+
+def _mismatch(sources, cfg):
+    """'net: section' of every network whose weights were built with another config section than `cfg`'s."""
+    return [f'{k}: {s} {json.dumps(src["model"].get(s))} vs {json.dumps(cfg["model"].get(s))}'
+            for k, src in sources.items() if 'model' in src for s in SECTIONS[k] if src['model'].get(s) != cfg['model'].get(s)]
 
 
 def swap_into_place(tmp, out):
@@ -319,10 +327,11 @@ def main(argv=None):
 
     if args.config:
         cfg = load_config(args.config)
-        if stored_cfg is not None and not _same_model(stored_cfg.get('model'), cfg['model']):
+        # checked per network: a set merged from runs of different configs is fine when each network fits
+        bad = _mismatch(sources, cfg)
+        if bad:
             raise SystemExit(f'--config {args.config} describes other networks than the weights were trained with: '
-                             f'{json.dumps(cfg["model"])} vs {json.dumps(stored_cfg.get("model"))} '
-                             '(omit --config to use the weights\' own config)')
+                             f'{"; ".join(bad)} (omit --config to use the weights\' own config)')
     elif stored_cfg is not None:
         cfg = stored_cfg
     else:
@@ -416,7 +425,7 @@ def main(argv=None):
                 'randomInit': bool(args.random_init),
                 'config': cfg,
                 'configFile': args.config,
-                'weights': [{'net': k, **sources[k]} for k in INFERENCE_NETS if k in sources],
+                'weights': [{'net': k, **{f: v for f, v in sources[k].items() if f != 'model'}} for k in INFERENCE_NETS if k in sources],
                 'stages': {s: {'steps': steps.get(s), 'seconds': round(seconds[s], 1) if s in seconds else None}
                            for s in STAGE_ORDER if s in steps or s in seconds},
                 'device': info.get('device'),

@@ -132,7 +132,7 @@ def main(argv=None):
         atomic_save({'nets': {k: v.state_dict() for k, v in nets.items()}, 'state': state, 'rng': rng_state(),
                      'config': cfg}, ckpt_path)
 
-    ctx = {'cfg': cfg, 'nets': nets, 'device': dev, 'data': data, 'log': log, 'save_ckpt': save_ckpt,
+    ctx = {'cfg': cfg, 'nets': nets, 'device': dev, 'data': data, 'log': log, 'save_ckpt': save_ckpt, 'run_dir': run_dir,
            'stop': stop, 'budgets': budgets}
     try:
         for stage in stages:

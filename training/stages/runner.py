@@ -12,10 +12,11 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from ..data import PairDataset, PhotoDataset, RealOldDataset, StepSampler
+from ..data import PairDataset, RealOldDataset, StepSampler
 from ..degrade import DegradeConfig
 from .models import CRITICS, GROWN_MODULES, TRAINS
 from .steps import STEPS
+from .tone_bank import BankDataset, build_bank
 
 
 class Stop(Exception):
@@ -88,6 +89,7 @@ def _loader(ds, start, count, batch, workers):
 def run_stage(stage, ctx, start_step=0, optim_state=None):
     """Trains `stage` from `start_step`; returns the number of steps done.
     ctx: dict with cfg, nets, device, data (clean, old images), log, save_ckpt, stop, budget."""
+    began = time.time()  # the stage's wall time includes building the tone bank
     cfg, nets, dev = ctx['cfg'], ctx['nets'], ctx['device']
     tc = cfg['train']
     sc = tc['stages'][stage]
@@ -119,14 +121,16 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
         if opt_d and optim_state.get('d'):
             opt_d.load_state_dict(optim_state['d'])
 
-    batch, workers, seed = tc['batch'], tc['workers'], tc['seed']
+    batch, workers, seed = sc.get('batch', tc['batch']), tc['workers'], tc['seed']
     dcfg = DegradeConfig(**cfg['degrade'])
     remaining = total - start_step
-    if stage == 'tone':  # a global colour fix learns from (most of) whole photos, not crops
-        ds = PhotoDataset(ctx['data']['clean'], cfg['data']['photo'], seed * 1000 + STAGE_SEED[stage], dcfg)
+    if stage == 'tone':  # the frozen chain's output on whole photos, computed once (tone_bank.py)
+        ds = BankDataset(build_bank(ctx, seed * 1000 + STAGE_SEED[stage]), seed)
+        workers = 0  # the bank is in memory: indexing it needs no worker processes
     else:
         ds = PairDataset(ctx['data']['clean'], cfg['data']['crop'], seed * 1000 + STAGE_SEED[stage], dcfg,
                          clean_only=stage == 'vae_b')
+    names = getattr(ds, 'names', ('x', 'y', 'm'))
     pairs = _loader(ds, start_step, remaining, batch, workers)
     reals = _loader(RealOldDataset(ctx['data']['old'], cfg['data']['crop'], seed), start_step, remaining,
                     batch, max(1, workers // 4) if workers else 0) if stage == 'vae_a' else None
@@ -137,8 +141,7 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     step, t0, last_ckpt, last_log = start_step, time.time(), time.time(), time.time()
     opt_state = lambda: {'g': opt_g.state_dict(), 'd': opt_d.state_dict() if opt_d else None, 'sched': sched.state_dict()}
     while step < total:
-        x, y, m = next(pairs)
-        b = {'x': x.to(dev, non_blocking=True), 'y': y.to(dev, non_blocking=True), 'm': m.to(dev, non_blocking=True)}
+        b = {k: t.to(dev, non_blocking=True) for k, t in zip(names, next(pairs))}
         if reals is not None:
             b['r'] = next(reals).to(dev, non_blocking=True)
         with amp:
@@ -176,7 +179,7 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
             ctx['log'](f'[{stage}] time budget of {budget:.0f}s reached at step {step}/{total}')
             break
     del last_log
-    return step, time.time() - t0
+    return step, time.time() - began
 
 
 STAGE_SEED = {'vae_a': 1, 'vae_b': 2, 'map': 3, 'joint': 4, 'detect': 5, 'tone': 6}

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from .. import losses as L
 from ..data import engine_grey
-from ..nets import apply_tone, latent_context, thumbnail
+from ..nets import apply_tone, latent_context
 
 
 def _noisy(z, cfg):
@@ -108,13 +108,11 @@ def detect(n, batch, cfg):
 
 
 def tone(n, batch, cfg):
-    """The photo-tone net learns the global colour fix of the frozen chain's output: mean squared error (what
-    PSNR measures) plus an L1 term, on most of a whole photo."""
-    x, y, m = batch['x'], batch['y'], batch['m']
-    with torch.no_grad():
-        z_x = n['E_A'](x)
-        out = n['G_B'](n['T'](z_x, L.latent_mask(m, cfg['train']['dilate']), latent_context(z_x)))
-    fixed = apply_tone(out, n['tone'](thumbnail(x)))
+    """The photo-tone net learns the global colour fix of the frozen chain's output (a bank sample: the degraded
+    photo's thumbnail, the chain's output and the clean photo; tone_bank.py): mean squared error (what PSNR
+    measures) plus an L1 term."""
+    out, y = batch['out'], batch['clean']
+    fixed = apply_tone(out, n['tone'](batch['thumb']))
     g = F.mse_loss(fixed, y) + cfg['loss']['tone_l1'] * F.l1_loss(fixed, y)
     with torch.no_grad():
         before, after = F.mse_loss(out, y).item(), F.mse_loss(fixed, y).item()

@@ -227,7 +227,37 @@ class ExportTest(unittest.TestCase):
         with self.assertRaises(SystemExit) as ctx:
             export('--weights', final, '--config', TINY, '--out', out)
         self.assertIn('other networks', str(ctx.exception))
+        self.assertIn('E_A: vae', str(ctx.exception))
         self.assertFalse(os.path.exists(out))
+
+    def test_networks_from_runs_of_different_configs_merge_when_each_fits(self):
+        # the chain from a run whose detector had no context levels, the detector from a run that grew them
+        tmp = tempfile.TemporaryDirectory(prefix='heirloom-merge-')
+        self.addCleanup(tmp.cleanup)
+        plain = load_config(TINY)
+        grown = json.loads(json.dumps(plain))
+        grown['model']['detect']['context'] = 1
+        config = os.path.join(tmp.name, 'tiny-grown.json')
+        with open(config, 'w') as f:
+            json.dump(grown, f)
+        nets = build_models(plain)
+        chain = os.path.join(tmp.name, 'chain-final.pt')
+        torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B', 'detector')}, 'config': plain,
+                    'training': {'steps': {'joint': 1}}}, chain)
+        det = os.path.join(tmp.name, 'detect.pt')
+        torch.save({'detector': build_models(grown)['detector'].state_dict()}, det)
+        out = os.path.join(tmp.name, 'merged')
+        self.assertEqual(export('--weights', f'{chain},{det}', '--config', config, '--out', out)[0], 0)
+        with open(os.path.join(out, 'manifest.json')) as f:
+            m = json.load(f)
+        self.assertEqual(m['stages']['detect']['spatialMultiple'], 2 ** (grown['model']['detect']['depth'] + 1))
+        self.assertEqual({w['net']: w['file'] for w in m['training']['weights']},
+                         {'E_A': 'chain-final.pt', 'T': 'chain-final.pt', 'G_B': 'chain-final.pt', 'detector': 'detect.pt'})
+        self.assertNotIn('tone', m['stages'])  # neither file has a trained tone net
+        # the chain file's own detector does not fit the grown config: without the detector file, refused
+        with self.assertRaises(SystemExit) as ctx:
+            export('--weights', chain, '--config', config, '--out', os.path.join(tmp.name, 'refused2'))
+        self.assertIn('detector: detect', str(ctx.exception))
 
 
 if __name__ == '__main__':
