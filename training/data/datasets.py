@@ -67,10 +67,17 @@ class PairDataset(Dataset):
 class PhotoDataset(Dataset):
     """Most of a photo at a small size (short side `size`, a random size × size window, flipped at random), its
     synthetic old version and mask: what the tone stage trains on, since a global colour fix must see the photo's
-    whole content, not a 128 px detail of it."""
+    whole content, not a 128 px detail of it.
 
-    def __init__(self, images, size: int, seed: int, cfg: DegradeConfig | None = None, length: int = 10 ** 9):
+    `permute`: the share of photos whose colour channels are shuffled before degrading (the clean target
+    alike). With a few hundred training photos, a net that sees the whole photo learns which photo it is and
+    recalls its true colours, which does not carry over to new photos; shuffled channels leave it the cues that
+    do (contrast, black and white points, casts from the degradation)."""
+
+    def __init__(self, images, size: int, seed: int, cfg: DegradeConfig | None = None, length: int = 10 ** 9,
+                 permute: float = 0.0):
         self.images, self.size, self.seed, self.cfg, self.length = images, size, seed, cfg or DegradeConfig(), length
+        self.permute = permute
 
     def __len__(self):
         return self.length
@@ -83,6 +90,8 @@ class PhotoDataset(Dataset):
         small = np.asarray(Image.fromarray(img).resize((max(self.size, round(w * s)), max(self.size, round(h * s))),
                                                        Image.BICUBIC))
         clean = random_crop(small, self.size, rng)
+        if self.permute and rng.random() < self.permute:
+            clean = np.ascontiguousarray(clean[..., rng.permutation(3)])
         old, mask = degrade(clean, rng, self.cfg)
         return to_tensor(old), to_tensor(clean), torch.from_numpy(mask.astype(np.float32))[None]
 

@@ -53,7 +53,8 @@ def build_bank(ctx, seed):
     n, size = int(sc['bank']), int(sc.get('bank_chunk', 200))
     folder = os.path.join(ctx['run_dir'], 'tone-bank')
     os.makedirs(folder, exist_ok=True)
-    photos = PhotoDataset(ctx['data']['clean'], cfg['data']['photo'], seed, DegradeConfig(**cfg['degrade']))
+    photos = PhotoDataset(ctx['data']['clean'], cfg['data']['photo'], seed, DegradeConfig(**cfg['degrade']),
+                          permute=float(sc.get('permute', 0.0)))
     for k in ('E_A', 'T', 'G_B'):
         nets[k].eval()
     chunks = []

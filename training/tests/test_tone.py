@@ -60,6 +60,17 @@ class ToneTest(unittest.TestCase):
         self.assertEqual(tuple(a[0].shape), (3, 48, 48))
         self.assertEqual(tuple(a[2].shape), (1, 48, 48))
         self.assertFalse(torch.equal(ds[8][1], a[1]))
+        # with permute, some photos come with their channels shuffled, the clean target alike; without it the
+        # random draws are those of before (existing banks stay valid)
+        shuffled = PhotoDataset(images, 48, seed=5, cfg=DegradeConfig(canvas_max=200), permute=1.0)
+        plain = PhotoDataset(images, 48, seed=5, cfg=DegradeConfig(canvas_max=200), permute=0.0)
+        self.assertTrue(torch.equal(plain[7][1], a[1]))
+        cleans = [shuffled[i][1] for i in range(6)]
+        self.assertTrue(any(not torch.equal(c, plain[i][1]) for i, c in enumerate(cleans)))
+        for i, c in enumerate(cleans):  # the same pixels, channels in some order
+            ref = plain[i][1]
+            self.assertTrue(any(torch.equal(c, ref[list(p)]) for p in
+                                ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))))
 
 
 class DetectorContextTest(unittest.TestCase):

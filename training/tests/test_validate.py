@@ -8,6 +8,8 @@ import shutil
 import tempfile
 import unittest
 
+import numpy as np
+
 import torch
 
 from training.config import load_config
@@ -55,6 +57,24 @@ class ValidateTest(unittest.TestCase):
         torch.save(torch.load(self.identity, weights_only=False)['nets'], bare)
         with self.assertRaisesRegex(SystemExit, 'no config inside'):
             self.run_validate(bare)
+
+
+class LooksGreyTest(unittest.TestCase):
+    """validate restores a grey-looking photo as the engine does (image-io.ts looksGrey)."""
+
+    def test_the_engine_rule(self):
+        from training.validate import looks_grey
+        rng = np.random.default_rng(0)
+        grey = np.repeat(rng.random((20, 30, 1), np.float32), 3, -1)
+        self.assertTrue(looks_grey(grey))
+        noisy = grey.copy()
+        noisy[..., 0] += 1.5 / 255  # compression noise: under 2 levels on average
+        self.assertTrue(looks_grey(noisy))
+        spot = grey.copy()
+        spot[3, 4, 2] = np.clip(spot[3, 4, 2] + 13 / 255, 0, 1) if spot[3, 4, 2] < 0.9 else spot[3, 4, 2] - 13 / 255
+        self.assertFalse(looks_grey(spot))  # one pixel 13 levels off is colour
+        tinted = grey * np.array([1.0, 0.97, 0.9], np.float32)
+        self.assertFalse(looks_grey(tinted))
 
 
 if __name__ == '__main__':
