@@ -113,10 +113,13 @@ def main(argv=None):
     root = args.data_root
     data = {'clean': load_folder(os.path.join(root, cfg['data']['clean']), cfg['data']['max_side'])}
     log(f'data: {len(data["clean"])} clean photos from {os.path.join(root, cfg["data"]["clean"])}')
-    stages = STAGE_ORDER if args.stage == 'all' else [s for s in args.stage.split(',') if s]
+    stages = [s for s in STAGE_ORDER if s in cfg['train']['stages']] if args.stage == 'all' else [s for s in args.stage.split(',') if s]
     unknown = [s for s in stages if s not in STAGE_ORDER]
     if unknown:
         raise SystemExit(f'--stage: unknown stage(s) {unknown} (stages: {", ".join(STAGE_ORDER)})')
+    unset = [s for s in stages if s not in cfg['train']['stages']]
+    if unset:
+        raise SystemExit(f'--stage {",".join(unset)}: the config has no train.stages.{unset[0]} (steps and settings); add it')
     if 'vae_a' in stages and 'vae_a' not in state['done']:
         data['old'] = load_folder(os.path.join(root, cfg['data']['old']), cfg['data']['max_side'])
         log(f'data: {len(data["old"])} real old photos')

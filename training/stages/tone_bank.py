@@ -50,7 +50,7 @@ def build_bank(ctx, seed):
     from .runner import Stop, atomic_save  # the runner imports this module
     cfg, nets, dev = ctx['cfg'], ctx['nets'], ctx['device']
     sc = cfg['train']['stages']['tone']
-    n, size = int(sc['bank']), int(sc.get('bank_chunk', 200))
+    n, size = int(sc.get('bank', 3200)), int(sc.get('bank_chunk', 200))
     folder = os.path.join(ctx['run_dir'], 'tone-bank')
     os.makedirs(folder, exist_ok=True)
     photos = PhotoDataset(ctx['data']['clean'], cfg['data']['photo'], seed, DegradeConfig(**cfg['degrade']),

@@ -234,6 +234,22 @@ class FineTuneFromShippedTest(TrainRunCase):
             run(args)
         self.assertIn("['detector'] are not trained by joint", str(ctx.exception))
 
+    def test_the_tone_stage_runs_only_where_a_config_lists_it(self):
+        with open(self.config()) as f:
+            cfg = json.load(f)
+        del cfg['train']['stages']['tone']
+        path = os.path.join(self.tmp.name, 'no-tone.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        with self.assertRaises(SystemExit) as ctx:
+            run(['--config', path, '--data-root', self.data, '--threads', '1', '--run-dir', os.path.join(self.tmp.name, 'nt'),
+                 '--stage', 'tone'])
+        self.assertIn('the config has no train.stages.tone', str(ctx.exception))
+        code, log = run(['--config', path, '--data-root', self.data, '--threads', '1', '--run-dir', os.path.join(self.tmp.name, 'all')])
+        self.assertEqual(code, 0, log)
+        self.assertNotIn('[tone]', log)
+        self.assertNotIn('tone', self.load('all', ('weights', 'final.pt'))['nets'])
+
 
 if __name__ == '__main__':
     unittest.main()
