@@ -90,6 +90,14 @@ class DecodeTone(nn.Module):
         return apply_tone(self.net(latent), tone)
 
 
+def stage_module(stage, nets, tone=False):
+    """The module a stage's ONNX file is exported from (and recovered into): the net, or its wrapper."""
+    net = nets[STAGE_NET[stage]]
+    if stage == 'detect':
+        return Detect(net)
+    return DecodeTone(net) if stage == 'decode' and tone else net
+
+
 def stage_specs(cfg, tone=False):
     """name → (net key, input names, output names, manifest input shapes, output shapes, spatial multiple, grey)."""
     c = latent_channels(cfg)
@@ -383,9 +391,8 @@ def main(argv=None):
         specs = stage_specs(cfg, with_tone)
         stages, parity_index = {}, {}
         for stage in exported:
-            key, ins, outs, in_shapes, out_shapes, mult, grey = specs[stage]
-            module = Detect(nets[key]) if stage == 'detect' else DecodeTone(nets[key]) if stage == 'decode' and with_tone \
-                else nets[key]
+            _net, ins, outs, in_shapes, out_shapes, mult, grey = specs[stage]
+            module = stage_module(stage, nets, with_tone)
             module.eval()
             inputs = example_inputs(stage, cfg, args.seed, tone=with_tone)
             path = os.path.join(tmp, f'{stage}.onnx')

@@ -19,7 +19,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .export import Detect, DecodeTone, STAGE_NET
+from .export import STAGE_NET, stage_module
 from .stages.models import build_models
 
 
@@ -38,8 +38,7 @@ def recover(models_dir: str) -> tuple:
         key = STAGE_NET[stage]
         graph = onnx.load(os.path.join(models_dir, info['file'])).graph
         found = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-        module = Detect(nets[key]) if stage == 'detect' else DecodeTone(nets[key]) if stage == 'decode' and 'tone' in info['inputs'] \
-            else nets[key]
+        module = stage_module(stage, nets, tone='tone' in info['inputs'])
         sd = module.state_dict()
         missing = [k for k in sd if k not in found or tuple(found[k].shape) != tuple(sd[k].shape)]
         if missing:

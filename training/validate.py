@@ -24,8 +24,8 @@ from . import losses as L
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
 from .evaluate import DEGRADE, image_seed, load, psnr, ssim
-from .nets import apply_tone, latent_context, thumbnail
-from .stages.models import build_models
+from .nets import apply_tone, thumbnail
+from .stages.models import build_models, restore_chain
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
@@ -71,9 +71,7 @@ def restore(nets, cfg, img, mask):
     x = torch.from_numpy(img).permute(2, 0, 1)[None] * 2 - 1
     m = L.latent_mask(torch.from_numpy(mask.astype(np.float32))[None, None], cfg['export']['dilate'])
     with torch.no_grad():
-        z = nets['E_A'](x)
-        extra = (latent_context(z),) if cfg['model']['map'].get('context') else ()
-        out = nets['G_B'](nets['T'](z, m, *extra))
+        out = restore_chain(nets, x, m)
         if 'tone' in nets:
             out = apply_tone(out, nets['tone'](thumbnail(x)))
     out = ((out[0].permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1)

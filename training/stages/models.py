@@ -2,7 +2,7 @@
 from torch import nn
 
 from ..nets.vae import BAND
-from ..nets import Encoder, Generator, LatentD, Mapping, MultiScalePatchD, ScratchUNet, ToneNet
+from ..nets import Encoder, Generator, LatentD, Mapping, MultiScalePatchD, ScratchUNet, ToneNet, latent_context
 
 
 def latent_channels(cfg: dict) -> int:
@@ -39,6 +39,13 @@ def build_models(cfg: dict) -> dict:
         nn.init.zeros_(last.weight)
         nn.init.zeros_(last.bias)
     return nets
+
+
+def restore_chain(nets: dict, x, m_lat):
+    """E_A → T → G_B on photos x [N,3,H,W] with the latent-scale mask, T given the photo context (a mapping built
+    without context ignores it): the restoration the engine runs, for validation and the tone bank."""
+    z = nets['E_A'](x)
+    return nets['G_B'](nets['T'](z, m_lat, latent_context(z)))
 
 
 # modules a net may have gained since older weights were saved (each starts as the identity): `--init`

@@ -24,7 +24,8 @@ from torch.utils.data import Dataset
 from .. import losses as L
 from ..data import PhotoDataset
 from ..degrade import DegradeConfig
-from ..nets import latent_context, thumbnail
+from ..nets import thumbnail
+from .models import restore_chain
 
 FIELDS = ('thumb', 'out', 'clean')
 
@@ -37,8 +38,7 @@ def _chunk(nets, cfg, photos, first, count, dev):
         for i in range(first, first + count, 8):
             xs, ys, ms = zip(*[photos[j] for j in range(i, min(i + 8, first + count))])
             x, y, m = torch.stack(xs).to(dev), torch.stack(ys).to(dev), torch.stack(ms).to(dev)
-            z = nets['E_A'](x)
-            out = nets['G_B'](nets['T'](z, L.latent_mask(m, cfg['train']['dilate']), latent_context(z)))
+            out = restore_chain(nets, x, L.latent_mask(m, cfg['train']['dilate']))
             parts['thumb'].append(thumbnail(x).half().cpu())
             parts['out'].append(F.avg_pool2d(out, pool).half().cpu())
             parts['clean'].append(F.avg_pool2d(y, pool).half().cpu())

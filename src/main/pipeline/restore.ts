@@ -171,20 +171,20 @@ export async function mapAndWrite(
 
 /** The header's context, checked against what the mapping takes. */
 function photoContext(models: ModelSet, header: LatentHeader): Float32Array | null {
-  if (!takesContext(models)) return null;
-  if (!header.context || header.context.length !== 2 * header.channels || !header.context.every(Number.isFinite)) {
-    throw new StudioError('conflict', 'the latent cache has no photo context for this model; run a full restore');
-  }
-  return Float32Array.from(header.context);
+  return takesContext(models) ? cachedVector(header.context, 2 * header.channels, 'photo context') : null;
 }
 
 /** The header's tone, checked against what decode takes. */
 function photoToneOf(models: ModelSet, header: LatentHeader): Float32Array | null {
-  if (!takesTone(models)) return null;
-  if (!header.tone || header.tone.length !== TONE_PARAMS || !header.tone.every(Number.isFinite)) {
-    throw new StudioError('conflict', 'the latent cache has no photo tone for this model; run a full restore');
+  return takesTone(models) ? cachedVector(header.tone, TONE_PARAMS, 'photo tone') : null;
+}
+
+/** A per-photo vector the latent cache keeps for re-runs; a cache written without it (or damaged) needs a full restore. */
+function cachedVector(values: number[] | undefined, length: number, what: string): Float32Array {
+  if (!values || values.length !== length || !values.every(Number.isFinite)) {
+    throw new StudioError('conflict', `the latent cache has no ${what} for this model; run a full restore`);
   }
-  return Float32Array.from(header.tone);
+  return Float32Array.from(values);
 }
 
 /** The cached mask of a restore, for the mask editor to start from. */
