@@ -4,6 +4,10 @@ as `training.evaluate` degrades its sets, so defects have a photo's scale and
 the masks are exact. Prints IoU per threshold (pooled over the photos) and the
 best one; the chosen value goes into the config's `export.threshold`.
 
+Then, at that threshold, the pyramid settings (detect_pyramid.py): IoU per
+short-side limit and coarse-level threshold, and the best pair, which goes into
+`export.pyramid` as {"minSide", "threshold"}.
+
     /usr/bin/python3 -m training.calibrate_detector --weights DET.pt [--config CFG] [--sets Set14,Set5]
 
 The weights: a file holding {"detector": state_dict}, a run's final.pt or a checkpoint.
@@ -18,10 +22,31 @@ import torch.nn.functional as F
 
 from .config import load_config
 from .data.datasets import engine_grey
+from .detect_pyramid import halve, levels, upsample
 from .stages.models import build_models
 from .validate import ROOT, degraded_photo, validation_items
 
 THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+PYRAMID_SIDES = [64, 128, 192, 256]
+PYRAMID_THRESHOLDS = [0.8, 0.9, 0.95]
+
+
+def level_probabilities(det, grey, min_side):
+    """[full-scale probability, then each coarser level's upsampled to full size] of one grey photo [H, W]."""
+    h, w = grey.shape
+
+    def run(g):
+        x = torch.from_numpy(np.ascontiguousarray(g))[None, None]
+        gh, gw = g.shape
+        # mirrored up to the detector's multiple, as the engine pads
+        x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
+        return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
+
+    out, level = [run(grey)], grey
+    for _ in range(levels(h, w, min_side)):
+        level = halve(level)
+        out.append(upsample(run(level), h, w))
+    return out
 
 
 def main(argv=None):
@@ -39,25 +64,38 @@ def main(argv=None):
     det.load_state_dict(w.get('nets', w)['detector'])
     det.eval()
     items = validation_items(args.data_root, args.sets)
-    inter = np.zeros(len(THRESHOLDS))
-    union = np.zeros(len(THRESHOLDS))
+    photos = []
     with torch.no_grad():
         for s, path in items:
-            # the validation photos of every detector (any stride) are the same: cropped to 8 px as in validate,
-            # then mirrored up to the detector's multiple as the engine pads
+            # the validation photos of every detector (any stride) are the same: cropped to 8 px as in validate
             _, bad, mask = degraded_photo(s, path, 8)
-            h, w = mask.shape
-            x = torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1
-            x = F.pad(x, (0, -w % det.stride, 0, -h % det.stride), mode='reflect')
-            prob = torch.sigmoid(det.logits(engine_grey(x)))[0, 0, :h, :w].numpy()
-            t = mask > 0
-            for k, th in enumerate(THRESHOLDS):
-                p = prob > th
-                inter[k] += (p & t).sum()
-                union[k] += (p | t).sum()
-    iou = inter / np.maximum(union, 1)
-    best = int(np.argmax(iou))
-    result = {'iou': {str(t): round(float(v), 4) for t, v in zip(THRESHOLDS, iou)}, 'best': THRESHOLDS[best], 'images': len(items)}
+            grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
+            photos.append((level_probabilities(det, grey, min(PYRAMID_SIDES)), mask > 0))
+
+    def iou(mask_of):
+        inter = union = 0
+        for probs, t in photos:
+            p = mask_of(probs, t.shape)
+            inter += (p & t).sum()
+            union += (p | t).sum()
+        return float(inter / max(union, 1))
+
+    single = [iou(lambda probs, _, th=th: probs[0] >= th) for th in THRESHOLDS]
+    best = THRESHOLDS[int(np.argmax(single))]
+
+    def with_pyramid(side, th):
+        def mask_of(probs, shape):
+            m = probs[0] >= best
+            for k in range(1, 1 + levels(*shape, side)):
+                m = m | (probs[k] >= th)
+            return m
+        return mask_of
+
+    grid = {(side, th): iou(with_pyramid(side, th)) for side in PYRAMID_SIDES for th in PYRAMID_THRESHOLDS}
+    side, th = max(grid, key=grid.get)
+    result = {'iou': {str(t): round(v, 4) for t, v in zip(THRESHOLDS, single)}, 'best': best, 'images': len(items),
+              'pyramid': {'iou': {f'{s}@{t}': round(v, 4) for (s, t), v in grid.items()},
+                          'best': {'minSide': side, 'threshold': th}, 'bestIou': round(grid[(side, th)], 4)}}
     print(json.dumps(result, indent=2))
     return result
 

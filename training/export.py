@@ -147,6 +147,15 @@ def example_inputs(stage, cfg, seed=0, batch=2, tone=False):
     raise ValueError(stage)
 
 
+def pyramid_spec(p):
+    """The config's export.pyramid, checked: what the engine's manifest schema accepts."""
+    if not isinstance(p, dict) or set(p) != {'minSide', 'threshold'}:
+        raise SystemExit(f'export.pyramid must be {{"minSide": int, "threshold": 0..1}}, not {p!r}')
+    if not isinstance(p['minSide'], int) or p['minSide'] < 16 or not 0 <= p['threshold'] <= 1:
+        raise SystemExit(f'export.pyramid: minSide must be an integer ≥ 16 and threshold in [0, 1], not {p!r}')
+    return {'minSide': p['minSide'], 'threshold': float(p['threshold'])}
+
+
 # tone last: each stage's parity seed is its index here, and the older stages keep theirs
 STAGE_ORDER_EXPORT = ['detect', 'encode', 'map', 'decode', 'tone']
 
@@ -345,6 +354,7 @@ def main(argv=None):
     else:
         raise SystemExit('--config is required when the weights carry no config')
 
+    pyramid = pyramid_spec(cfg['export']['pyramid']) if cfg['export'].get('pyramid') else None
     if cfg['export']['dilate'] != cfg['train']['dilate']:
         print(f'warning: export.dilate = {cfg["export"]["dilate"]} but the mapping was trained with masks dilated by '
               f'train.dilate = {cfg["train"]["dilate"]} px; the engine will build latent masks unlike training\'s',
@@ -425,7 +435,8 @@ def main(argv=None):
             'modelId': model_id,
             'latentChannels': latent_channels(cfg),
             'stages': stages,
-            'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate']},
+            'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate'],
+                       **({'pyramid': pyramid} if pyramid else {})},
             'tiling': {'tile': e['tile'], 'overlap': e['overlap']},
             'macsPerPixel': round(sum(per_stage.values()), 1),
             'training': {

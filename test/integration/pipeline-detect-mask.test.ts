@@ -15,6 +15,7 @@ import { readSource } from '../../src/main/pipeline/image-io.ts';
 import { detectMask } from '../../src/main/pipeline/mask.ts';
 import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
 import { reflect } from '../../src/main/pipeline/tiling.ts';
+import { type Plane, halve, upsample } from '../../src/main/pipeline/pyramid.ts';
 import { TINY_MODELS, colourPng, copyModels, tempDir } from '../fixtures/pipeline-images.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -63,4 +64,58 @@ test('detectMask equals the detector output thresholded, pixel for pixel', async
     }
   assert.ok(set > 0.3 * width * height && set < 0.7 * width * height, `about half the pixels should be marked (${set})`);
   assert.equal(differ, 0, `${differ} mask pixels differ from the detector's thresholded output`);
+});
+
+test('with a pyramid, coarse levels add where their upsampled output reaches the pyramid threshold', async () => {
+  const [width, height] = [240, 200]; // every level fits one tile: the reference needs no blending
+  const input = join(tmp.dir, 'pyramid.png');
+  await colourPng(input, width, height);
+  const fixture = await loadModelSet(TINY_MODELS);
+  const mult = fixture.manifest.stages.detect.spatialMultiple;
+  const grey = await sharp(input).toColourspace('b-w').raw().toBuffer();
+  const session = await ort.InferenceSession.create(join(TINY_MODELS, 'detect.onnx'));
+  const run = async (level: Plane): Promise<Plane> => {
+    const [ph, pw] = [Math.max(4 * mult, Math.ceil(level.height / mult) * mult), Math.max(4 * mult, Math.ceil(level.width / mult) * mult)];
+    const data = new Float32Array(ph * pw);
+    for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) data[y * pw + x] = level.data[reflect(y, level.height) * level.width + reflect(x, level.width)]!;
+    const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!.data as Float32Array;
+    const out = new Float32Array(level.width * level.height);
+    for (let y = 0; y < level.height; y++) out.set(prob.subarray(y * pw, y * pw + level.width), y * level.width);
+    return { data: out, width: level.width, height: level.height };
+  };
+  const levels: Plane[] = [{ data: Float32Array.from(grey, (v) => (v * 2) / 255 - 1), width, height }];
+  levels.push(halve(levels[0]!), halve(halve(levels[0]!))); // 120 × 100 and 60 × 50 with minSide 50; 30 × 25 is under it
+  const probs: Float32Array[] = [];
+  for (const [k, level] of levels.entries()) probs.push(k ? upsample(await run(level), width, height).data : (await run(level)).data);
+  await session.release();
+  const median = (a: Float32Array, q: number): number => Float32Array.from(a).sort()[Math.floor(a.length * q)]!;
+  const threshold = median(probs[0]!, 0.5);
+  const pyramid = { minSide: 50, threshold: median(probs[1]!, 0.7) };
+  const dir = await copyModels(join(tmp.dir, 'pyramid-models'));
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  manifest.detect.threshold = threshold;
+  manifest.detect.pyramid = pyramid;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const models = await loadModelSet(dir);
+  const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
+  const tiles: number[] = [];
+  let mask: Uint8Array;
+  try {
+    mask = await detectMask({ sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) }, models, await readSource(input));
+  } finally {
+    await sessions.release();
+  }
+  assert.deepEqual(new Set(tiles), new Set([3]), 'progress counts the tiles of every level');
+  let differ = 0;
+  let fine = 0;
+  let added = 0;
+  for (let i = 0; i < width * height; i++) {
+    const atFull = probs[0]![i]! >= threshold;
+    const want = atFull || probs[1]![i]! >= pyramid.threshold || probs[2]![i]! >= pyramid.threshold;
+    fine += atFull ? 1 : 0;
+    added += want && !atFull ? 1 : 0;
+    differ += (want ? 1 : 0) !== mask[i] ? 1 : 0;
+  }
+  assert.ok(added > 0.02 * width * height, `the coarse levels should add pixels (${added}; full scale alone ${fine})`);
+  assert.equal(differ, 0, `${differ} mask pixels differ from the pyramid of detector outputs`);
 });

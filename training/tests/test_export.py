@@ -230,6 +230,27 @@ class ExportTest(unittest.TestCase):
         self.assertIn('E_A: vae', str(ctx.exception))
         self.assertFalse(os.path.exists(out))
 
+    def test_pyramid_detection_goes_into_the_manifest_checked(self):
+        tmp = tempfile.TemporaryDirectory(prefix='heirloom-pyramid-')
+        self.addCleanup(tmp.cleanup)
+
+        def with_pyramid(pyramid, name):
+            cfg = load_config(TINY)
+            cfg['export']['pyramid'] = pyramid
+            path = os.path.join(tmp.name, f'{name}.json')
+            with open(path, 'w') as f:
+                json.dump(cfg, f)
+            return export('--random-init', '--config', path, '--out', os.path.join(tmp.name, name))
+
+        self.assertEqual(with_pyramid({'minSide': 128, 'threshold': 0.95}, 'ok')[0], 0)
+        with open(os.path.join(tmp.name, 'ok', 'manifest.json')) as f:
+            self.assertEqual(json.load(f)['detect']['pyramid'], {'minSide': 128, 'threshold': 0.95})
+        for bad in ({'minSide': 8, 'threshold': 0.9}, {'minSide': 128, 'threshold': 1.5}, {'minSide': 128}):
+            with self.assertRaises(SystemExit) as ctx:
+                with_pyramid(bad, 'bad')
+            self.assertIn('export.pyramid', str(ctx.exception))
+            self.assertFalse(os.path.exists(os.path.join(tmp.name, 'bad')))
+
     def test_networks_from_runs_of_different_configs_merge_when_each_fits(self):
         # the chain from a run whose detector had no context levels, the detector from a run that grew them
         tmp = tempfile.TemporaryDirectory(prefix='heirloom-merge-')

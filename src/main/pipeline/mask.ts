@@ -1,20 +1,22 @@
 /**
  * Scratch masks: the detector runs on a grey copy at the manifest's working
  * resolution (scratches are wide enough to find there, and it bounds the cost
- * on a 24 MP scan); its thresholded mask is scaled back to full resolution,
+ * on a 24 MP scan), and on halved copies of it when the manifest asks for a
+ * pyramid (pyramid.ts); its thresholded mask is scaled back to full resolution,
  * which is what the user edits and what is saved. The mapping network sees it
  * at latent scale: dilated by `detect.dilate` pixels, then max-pooled ×4.
  */
 import sharp from 'sharp';
 import type { ModelSet } from './manifest.ts';
 import { type StageContext, type PixelSource, timed } from './stages.ts';
-import { ceilTo, planAxis, reflect, StripBlender } from './tiling.ts';
+import { type AxisPlan, ceilTo, planAxis, reflect, StripBlender } from './tiling.ts';
+import { type Plane, halve, pyramidLevels, upsample } from './pyramid.ts';
 import { StudioError } from '../../shared/errors.ts';
 
-/** Runs the detector; returns a full-resolution 0/1 mask. */
+/** Runs the detector (at each pyramid level the manifest asks for); returns a full-resolution 0/1 mask. */
 export async function detectMask(ctx: StageContext, models: ModelSet, src: PixelSource): Promise<Uint8Array> {
   return timed(ctx, 'detect', async () => {
-    const { threshold, workingLongSide } = models.manifest.detect;
+    const { threshold, workingLongSide, pyramid } = models.manifest.detect;
     const scale = Math.min(1, workingLongSide / Math.max(src.width, src.height));
     const ww = Math.max(1, Math.round(src.width * scale));
     const wh = Math.max(1, Math.round(src.height * scale));
@@ -25,37 +27,18 @@ export async function detectMask(ctx: StageContext, models: ModelSet, src: Pixel
       .toBuffer();
     const pixels = src.bitDepth === 16 ? new Uint16Array(grey.buffer, grey.byteOffset, grey.byteLength / 2) : new Uint8Array(grey.buffer, grey.byteOffset, grey.byteLength);
     const norm = 2 / (src.bitDepth === 16 ? 65535 : 255);
-    const mult = models.manifest.stages.detect.spatialMultiple;
-    // Tiny images still give the detector's deepest level a few cells (its reflection padding needs them).
-    const ph = Math.max(4 * mult, ceilTo(wh, mult));
-    const pw = Math.max(4 * mult, ceilTo(ww, mult));
-    const planY = planAxis(ph, models.manifest.tiling.tile, models.manifest.tiling.overlap, mult);
-    const planX = planAxis(pw, models.manifest.tiling.tile, models.manifest.tiling.overlap, mult);
+    const levels: Plane[] = [{ data: Float32Array.from(pixels, (v) => v * norm - 1), width: ww, height: wh }];
+    for (let k = pyramid ? pyramidLevels(ww, wh, pyramid.minSide) : 0; k > 0; k--) levels.push(halve(levels[levels.length - 1]!));
+    const plans = levels.map((level) => tilePlan(models, level));
+    const progress = { tile: 0, tiles: plans.reduce((n, p) => n + p.y.starts.length * p.x.starts.length, 0) };
     const working = new Uint8Array(ww * wh);
-    const blender = new StripBlender(1, pw, ph, planY.size, (y0, rows, data) => {
-      for (let r = 0; r < rows && y0 + r < wh; r++)
-        for (let x = 0; x < ww; x++) working[(y0 + r) * ww + x] = data[r * pw + x]! >= threshold ? 255 : 0;
-    });
-    const th = planY.size;
-    const tw = planX.size;
-    const input = new Float32Array(th * tw);
-    const tiles = planY.starts.length * planX.starts.length;
-    let n = 0;
-    for (let iy = 0; iy < planY.starts.length; iy++) {
-      for (let ix = 0; ix < planX.starts.length; ix++) {
-        if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
-        const y0 = planY.starts[iy]!;
-        const x0 = planX.starts[ix]!;
-        for (let y = 0; y < th; y++) {
-          const sy = reflect(y0 + y, wh);
-          for (let x = 0; x < tw; x++) input[y * tw + x] = pixels[sy * ww + reflect(x0 + x, ww)]! * norm - 1;
-        }
-        const out = await ctx.sessions.run('detect', { image: { data: input, dims: [1, 1, th, tw] } });
-        blender.add(out.data, y0, x0, th, tw, planY.weights[iy]!, planX.weights[ix]!);
-        ctx.onEvent?.({ type: 'tile', stage: 'detect', tile: ++n, tiles });
-      }
+    const fine = await probabilities(ctx, levels[0]!, plans[0]!, progress);
+    for (let i = 0; i < working.length; i++) working[i] = fine[i]! >= threshold ? 255 : 0;
+    for (let k = 1; k < levels.length; k++) {
+      const level = levels[k]!;
+      const up = upsample({ data: await probabilities(ctx, level, plans[k]!, progress), width: level.width, height: level.height }, ww, wh).data;
+      for (let i = 0; i < working.length; i++) if (up[i]! >= pyramid!.threshold) working[i] = 255;
     }
-    blender.finish();
     // sharp's raw output defaults to sRGB, which turns a 1-channel input into 3 interleaved channels:
     // ask for b-w and index by the channel count it reports, or the mask comes out as a striped, squeezed copy.
     const { data: full, info } = await sharp(working, { raw: { width: ww, height: wh, channels: 1 } })
@@ -67,6 +50,51 @@ export async function detectMask(ctx: StageContext, models: ModelSet, src: Pixel
     for (let i = 0; i < mask.length; i++) mask[i] = full[i * info.channels]! >= 128 ? 1 : 0;
     return mask;
   });
+}
+
+interface TilePlan {
+  /** The level padded to the detector's multiple. */
+  ph: number;
+  pw: number;
+  y: AxisPlan;
+  x: AxisPlan;
+}
+
+function tilePlan(models: ModelSet, level: Plane): TilePlan {
+  const mult = models.manifest.stages.detect.spatialMultiple;
+  // Tiny images still give the detector's deepest level a few cells (its reflection padding needs them).
+  const ph = Math.max(4 * mult, ceilTo(level.height, mult));
+  const pw = Math.max(4 * mult, ceilTo(level.width, mult));
+  const { tile, overlap } = models.manifest.tiling;
+  return { ph, pw, y: planAxis(ph, tile, overlap, mult), x: planAxis(pw, tile, overlap, mult) };
+}
+
+/** The detector's probabilities over one level, tile by tile (reflected at the edges), blended. */
+async function probabilities(ctx: StageContext, level: Plane, plan: TilePlan, progress: { tile: number; tiles: number }): Promise<Float32Array> {
+  const { width, height, data: pixels } = level;
+  const out = new Float32Array(width * height);
+  const blender = new StripBlender(1, plan.pw, plan.ph, plan.y.size, (y0, rows, data) => {
+    for (let r = 0; r < rows && y0 + r < height; r++) out.set(data.subarray(r * plan.pw, r * plan.pw + width), (y0 + r) * width);
+  });
+  const th = plan.y.size;
+  const tw = plan.x.size;
+  const input = new Float32Array(th * tw);
+  for (let iy = 0; iy < plan.y.starts.length; iy++) {
+    for (let ix = 0; ix < plan.x.starts.length; ix++) {
+      if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
+      const y0 = plan.y.starts[iy]!;
+      const x0 = plan.x.starts[ix]!;
+      for (let y = 0; y < th; y++) {
+        const row = reflect(y0 + y, height) * width;
+        for (let x = 0; x < tw; x++) input[y * tw + x] = pixels[row + reflect(x0 + x, width)]!;
+      }
+      const result = await ctx.sessions.run('detect', { image: { data: input, dims: [1, 1, th, tw] } });
+      blender.add(result.data, y0, x0, th, tw, plan.y.weights[iy]!, plan.x.weights[ix]!);
+      ctx.onEvent?.({ type: 'tile', stage: 'detect', tile: ++progress.tile, tiles: progress.tiles });
+    }
+  }
+  blender.finish();
+  return out;
 }
 
 /** Share of pixels marked as defect. */
