@@ -7,7 +7,12 @@ the evaluation sets (Kodak24, McMaster, CBSD68), so choosing on them keeps the
 evaluation honest. The training photos with fresh seeds are a worse guide: a
 model that trained longer on those very photos scores higher on them.
 
-    /usr/bin/python3 -m training.validate RUN/ckpt/latest.pt[:CONFIG] [more …] [--sets Set14,Set5]
+    /usr/bin/python3 -m training.validate RUN/ckpt/latest.pt[:CONFIG] [more …] [--sets Set14,Set5] [--by-fault]
+
+`--by-fault` also restores each photo with one fault at a time (each
+unstructured kind at its full range, the structured defects with their true
+mask, and the clean photo itself) and prints input → output per fault: where a
+model helps, and where it damages what it should leave alone.
 
 A weight file without `:CONFIG` uses the config stored in it (checkpoints and
 final.pt carry theirs).
@@ -23,6 +28,8 @@ import torch
 from . import losses as L
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
+from .degrade import structured as S
+from .degrade.pipeline import apply_unstructured
 from .evaluate import DEGRADE, image_seed, load, psnr, ssim
 from .nets import apply_tone, thumbnail
 from .stages.models import build_models, restore_chain
@@ -86,14 +93,58 @@ def validation_items(data_root, sets):
     return items
 
 
+def clean_photo(path, multiple):
+    """The photo as float32 [H, W, 3] in [0, 1], cropped to a multiple of `multiple` px."""
+    clean = np.asarray(load(path, 'RGB'), np.float32) / 255
+    h, w = clean.shape[:2]
+    return clean[:h // multiple * multiple, :w // multiple * multiple]
+
+
 def degraded_photo(set_name, path, multiple):
     """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
     as `training.evaluate` degrades its sets (same per-image seed)."""
-    clean = np.asarray(load(path, 'RGB'), np.float32) / 255
-    h, w = clean.shape[:2]
-    clean = clean[:h // multiple * multiple, :w // multiple * multiple]
+    clean = clean_photo(path, multiple)
     bad, mask = degrade(clean, np.random.default_rng(image_seed(set_name, os.path.basename(path))), DegradeConfig(**DEGRADE))
     return clean, bad, mask
+
+
+FAULTS = ['none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured']
+
+
+def single_fault(clean, fault, rng):
+    """(photo, mask) with only `fault` applied: an unstructured kind of degrade.pipeline, 'structured'
+    (scratches, dust, blotches), or 'none'."""
+    mask = np.zeros(clean.shape[:2], bool)
+    if fault == 'none':
+        return clean.copy(), mask.astype(np.uint8)
+    if fault == 'structured':
+        img = clean.copy()
+        for draw in (S.scratches, S.dust, S.blotches):
+            draw(img, mask, rng)
+        return np.clip(img, 0, 1), mask.astype(np.uint8)
+    return np.clip(apply_unstructured(fault, clean.copy(), rng), 0, 1).astype(np.float32), mask.astype(np.uint8)
+
+
+def by_fault(items, models):
+    """{fault: (input rows, {spec: output rows})}, rows (psnr capped at 99 dB, ssim) per photo."""
+    table = {f: ([], {spec: [] for spec, _, _ in models}) for f in FAULTS}
+    for s, path in items:
+        clean = clean_photo(path, 8)
+        for k, fault in enumerate(FAULTS):
+            bad, mask = single_fault(clean, fault, np.random.default_rng([image_seed(s, os.path.basename(path)), k]))
+            # the clean photo scores infinite PSNR against itself: cap it so the means stay numbers
+            table[fault][0].append((min(psnr(clean, bad), 99.0), ssim(clean, bad)))
+            for spec, nets, cfg in models:
+                out = restore(nets, cfg, bad, mask)
+                table[fault][1][spec].append((min(psnr(clean, out), 99.0), ssim(clean, out)))
+    return table
+
+
+def print_by_fault(table):
+    for fault, (inputs, outs) in table.items():
+        i = np.mean(inputs, 0)
+        cells = '  '.join(f'{np.mean(r, 0)[0]:.2f} / {np.mean(r, 0)[1]:.3f}' for r in outs.values())
+        print(f'  {fault:<10} input {i[0]:.2f} / {i[1]:.3f}  →  {cells}')
 
 
 def main(argv=None):
@@ -102,6 +153,7 @@ def main(argv=None):
     ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
     ap.add_argument('--sets', default='Set14,Set5')
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--by-fault', action='store_true', help='also score one fault at a time')
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
@@ -122,6 +174,9 @@ def main(argv=None):
         worse = r[:, 0] < base - 0.05
         print(f'{spec}: {r[:, 0].mean():.2f} dB / {r[:, 1].mean():.3f}; worse than the input (by > 0.05 dB) on {int(worse.sum())} '
               f'of {len(r)} (worst {float((r[:, 0] - base).min()):+.2f} dB)')
+    if args.by_fault:
+        print('one fault at a time (PSNR dB / SSIM; columns: ' + ', '.join(args.weights) + ')')
+        print_by_fault(by_fault(items, models))
     return 0
 
 

@@ -21,6 +21,11 @@ class DegradeConfig:
     # from [crop, canvas_max], and the crop is a window of it (see structured.py): small training crops
     # otherwise only ever show crop-sized blotches and tears.
     canvas_max: int | None = None
+    # Share of images that get no unstructured degradation at all (no blur, noise, fading, grey …; structured
+    # defects as usual). Without any, every training input is visibly degraded, and the model learns to restore
+    # whatever it is given: it smooths and re-tones photos (or parts of them) that need nothing. 0 draws no
+    # random number, so seeds reproduce the images they always did.
+    p_clean: float = 0.0
 
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
@@ -52,6 +57,12 @@ def _apply(name, img, rng):
     raise ValueError(name)
 
 
+def apply_unstructured(name, img, rng):
+    """One unstructured fault by its name in the table above ('blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone',
+    'halftone'), at its full range: what `training.validate --by-fault` scores models on."""
+    return _apply(name, img, rng)
+
+
 def _window(h, w, canvas_max, rng):
     """A virtual photo (vh, vw) around the h × w crop and the crop's offset (oy, ox) in it."""
     side = max(h, w)
@@ -68,11 +79,12 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     img = clean.astype(np.float32, copy=True)
     h, w = img.shape[:2]
     strength = cfg.strength if cfg.strength_min is None else float(rng.uniform(cfg.strength_min, cfg.strength))
-    ops = [name for name, p in _UNSTRUCTURED if rng.random() < min(1.0, p * strength)]
-    if not ops:
+    clean = cfg.p_clean > 0 and rng.random() < cfg.p_clean
+    ops = [] if clean else [name for name, p in _UNSTRUCTURED if rng.random() < min(1.0, p * strength)]
+    if not ops and not clean:
         ops = [str(rng.choice(['blur', 'noise', 'fade']))]
     rng.shuffle(ops)
-    if rng.random() < cfg.p_gray:
+    if not clean and rng.random() < cfg.p_gray:
         img = U.grayscale(img, rng)
     for name in ops:
         img = np.clip(_apply(name, img, rng), 0, 1).astype(np.float32)

@@ -128,6 +128,31 @@ class StrengthRangeTest(unittest.TestCase):
         self.assertLess(err_range, err_full)
 
 
+    def test_p_clean_leaves_some_images_clean_outside_their_defects(self):
+        clean = photo(5)
+        kept = 0
+        for s in range(40):
+            out, mask = degrade(clean, np.random.default_rng(s), DegradeConfig(p_clean=0.5, p_structured=0.0))
+            kept += np.array_equal(out, np.clip(clean, 0, 1))
+        self.assertTrue(8 <= kept <= 32, f'about half the images should be untouched ({kept} of 40)')
+        every = [degrade(clean, np.random.default_rng(s), DegradeConfig(p_clean=1.0, p_structured=1.0)) for s in range(6)]
+        for out, mask in every:
+            self.assertGreater(mask.sum(), 0)
+            outside = mask == 0
+            # only a rescan pass (noise / JPEG over the whole print) may touch pixels outside the defects
+            self.assertLess(np.abs(out - clean)[outside].mean(), 0.03)
+
+    def test_p_clean_zero_draws_what_it_always_drew(self):
+        # fingerprints of degrade() before p_clean existed (same photo, seeds 0-5): the evaluation's and
+        # validation's seeded images must not change under a config that leaves p_clean at 0
+        before = [(11439.5568, 1081), (11649.1611, 364), (11206.3898, 19), (13440.3073, 784), (12438.1317, 1038),
+                  (9722.5061, 766)]
+        clean = photo(6)
+        for s, (total, masked) in enumerate(before):
+            out, mask = degrade(clean, np.random.default_rng(s), DegradeConfig(p_structured=1.0))
+            self.assertAlmostEqual(float(out.astype(np.float64).sum()), total, delta=0.01)
+            self.assertEqual(int(mask.sum()), masked)
+
 class WindowTest(unittest.TestCase):
     """Structured defects drawn at a virtual photo's scale onto a crop (`view`)."""
 

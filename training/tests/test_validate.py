@@ -52,6 +52,18 @@ class ValidateTest(unittest.TestCase):
         self.assertIn(f'{self.identity}: {inp} dB', text)
         self.assertRegex(text, re.escape(self.identity) + r'.*worse than the input \(by > 0\.05 dB\) on 0 of 3')
 
+    def test_by_fault_scores_each_fault_alone(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            validate_main([self.identity, self.changed, '--data-root', self.tmp, '--sets', 'SetG', '--by-fault'])
+        rows = dict(re.findall(r'^  (\w+) +input (.+)$', out.getvalue(), re.M))
+        self.assertEqual(set(rows), {'none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured'})
+        self.assertTrue(rows['none'].startswith('99.00 / 1.000  →  99.00 / 1.000'), rows['none'])  # clean stays clean
+        for fault, row in rows.items():
+            inp, ident, changed = re.findall(r'(\S+) / ([\d.]+)', row)
+            self.assertEqual(inp, ident, f'{fault}: the identity model scores exactly the input')
+            self.assertNotEqual(inp, changed, f'{fault}: a changed model scores differently')
+
     def test_a_file_without_a_config_needs_one_named(self):
         bare = os.path.join(self.tmp, 'bare.pt')
         torch.save(torch.load(self.identity, weights_only=False)['nets'], bare)
