@@ -26,7 +26,7 @@ DEFAULTS = {
         'map_latent': 10.0, 'map_image': 1.0, 'joint_latent': 1.0, 'bce_pos_weight': 5.0, 'dice': 1.0,
         'tone_l1': 0.5,
     },
-    # pyramid: {"minSide", "threshold"} adds coarser detector levels (detect_pyramid.py), chosen by
+    # pyramid: {"minSide", "threshold", "minArea"} adds coarser detector levels (detect_pyramid.py), chosen by
     # calibrate_detector; None detects at full scale only
     'export': {'tile': 512, 'overlap': 64, 'threshold': 0.5, 'workingLongSide': 1024, 'dilate': 3, 'pyramid': None},
 }

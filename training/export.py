@@ -149,11 +149,13 @@ def example_inputs(stage, cfg, seed=0, batch=2, tone=False):
 
 def pyramid_spec(p):
     """The config's export.pyramid, checked: what the engine's manifest schema accepts."""
-    if not isinstance(p, dict) or set(p) != {'minSide', 'threshold'}:
-        raise SystemExit(f'export.pyramid must be {{"minSide": int, "threshold": 0..1}}, not {p!r}')
-    if not isinstance(p['minSide'], int) or p['minSide'] < 16 or not 0 <= p['threshold'] <= 1:
-        raise SystemExit(f'export.pyramid: minSide must be an integer ≥ 16 and threshold in [0, 1], not {p!r}')
-    return {'minSide': p['minSide'], 'threshold': float(p['threshold'])}
+    if not isinstance(p, dict) or set(p) != {'minSide', 'threshold', 'minArea'}:
+        raise SystemExit(f'export.pyramid must be {{"minSide": int, "threshold": 0..1, "minArea": int}}, not {p!r}')
+    ints = all(isinstance(p[k], int) and not isinstance(p[k], bool) for k in ('minSide', 'minArea'))
+    if not ints or p['minSide'] < 16 or p['minArea'] < 0 or not 0 <= p['threshold'] <= 1:
+        raise SystemExit(f'export.pyramid: minSide must be an integer ≥ 16, minArea an integer ≥ 0 and threshold '
+                         f'in [0, 1], not {p!r}')
+    return {'minSide': p['minSide'], 'threshold': float(p['threshold']), 'minArea': p['minArea']}
 
 
 # tone last: each stage's parity seed is its index here, and the older stages keep theirs

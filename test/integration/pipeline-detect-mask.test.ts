@@ -15,7 +15,7 @@ import { readSource } from '../../src/main/pipeline/image-io.ts';
 import { detectMask } from '../../src/main/pipeline/mask.ts';
 import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
 import { reflect } from '../../src/main/pipeline/tiling.ts';
-import { type Plane, halve, upsample } from '../../src/main/pipeline/pyramid.ts';
+import { type Plane, halve, keepLargePieces, upsample } from '../../src/main/pipeline/pyramid.ts';
 import { TINY_MODELS, colourPng, copyModels, tempDir } from '../fixtures/pipeline-images.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -66,7 +66,7 @@ test('detectMask equals the detector output thresholded, pixel for pixel', async
   assert.equal(differ, 0, `${differ} mask pixels differ from the detector's thresholded output`);
 });
 
-test('with a pyramid, coarse levels add where their upsampled output reaches the pyramid threshold', async () => {
+test('with a pyramid, coarse levels add their large pieces where the upsampled output reaches the pyramid threshold', async () => {
   const [width, height] = [240, 200]; // every level fits one tile: the reference needs no blending
   const input = join(tmp.dir, 'pyramid.png');
   await colourPng(input, width, height);
@@ -90,7 +90,7 @@ test('with a pyramid, coarse levels add where their upsampled output reaches the
   await session.release();
   const median = (a: Float32Array, q: number): number => Float32Array.from(a).sort()[Math.floor(a.length * q)]!;
   const threshold = median(probs[0]!, 0.5);
-  const pyramid = { minSide: 50, threshold: median(probs[1]!, 0.7) };
+  const pyramid = { minSide: 50, threshold: median(probs[1]!, 0.7), minArea: 30 };
   const dir = await copyModels(join(tmp.dir, 'pyramid-models'));
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
   manifest.detect.threshold = threshold;
@@ -106,12 +106,17 @@ test('with a pyramid, coarse levels add where their upsampled output reaches the
     await sessions.release();
   }
   assert.deepEqual(new Set(tiles), new Set([3]), 'progress counts the tiles of every level');
+  const coarse = Uint8Array.from(probs[1]!, (p, i) => (p >= pyramid.threshold || probs[2]![i]! >= pyramid.threshold ? 1 : 0));
+  const unfiltered = coarse.reduce((n, v) => n + v, 0);
+  keepLargePieces(coarse, width, height, pyramid.minArea);
+  const dropped = unfiltered - coarse.reduce((n, v) => n + v, 0);
+  assert.ok(dropped > 0, 'some coarse pieces are under minArea: the filter is exercised');
   let differ = 0;
   let fine = 0;
   let added = 0;
   for (let i = 0; i < width * height; i++) {
     const atFull = probs[0]![i]! >= threshold;
-    const want = atFull || probs[1]![i]! >= pyramid.threshold || probs[2]![i]! >= pyramid.threshold;
+    const want = atFull || coarse[i] === 1;
     fine += atFull ? 1 : 0;
     added += want && !atFull ? 1 : 0;
     differ += (want ? 1 : 0) !== mask[i] ? 1 : 0;

@@ -1,11 +1,11 @@
 /**
  * Pyramid detection's resampling: the box halving and the bilinear upsampling
  * (half-pixel centres, edges clamped) that training/detect_pyramid.py defines
- * and tests against PyTorch, and the level count.
+ * and tests against PyTorch, the level count and the piece-size filter.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { halve, pyramidLevels, upsample } from '../../src/main/pipeline/pyramid.ts';
+import { halve, keepLargePieces, pyramidLevels, upsample } from '../../src/main/pipeline/pyramid.ts';
 
 test('halve averages 2 × 2 blocks and drops an odd last row and column', () => {
   const width = 5;
@@ -50,4 +50,16 @@ test('pyramidLevels halves while the short side stays at the limit', () => {
   assert.equal(pyramidLevels(300, 255, 128), 0);
   assert.equal(pyramidLevels(1024, 768, 128), 2);
   assert.equal(pyramidLevels(1024, 768, 64), 3);
+});
+
+test('keepLargePieces keeps 8-connected pieces of at least minArea pixels', () => {
+  const [w, h] = [8, 6];
+  const rows = ['#.......', '.#....##', '..#...##', '........', '#......#', '#.....#.'];
+  const mask = Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0));
+  const show = (m: Uint8Array): string[] => rows.map((_, y) => Array.from(m.subarray(y * w, (y + 1) * w), (v) => (v ? '#' : '.')).join(''));
+  // diagonal (3), square (4), left pair (2), right diagonal pair (2)
+  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 3)), ['#.......', '.#....##', '..#...##', '........', '........', '........']);
+  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 4)), ['........', '......##', '......##', '........', '........', '........']);
+  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 2)), rows);
+  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 0)), rows);
 });

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from training.detect_pyramid import halve, levels, pyramid_mask, upsample
+from training.detect_pyramid import halve, large_pieces, levels, pyramid_mask, upsample
 
 
 class PyramidTest(unittest.TestCase):
@@ -45,11 +45,38 @@ class PyramidTest(unittest.TestCase):
         self.assertEqual(seen, [(300, 520)])
         self.assertEqual(int(single.sum()), 300 * 260)
         seen.clear()
-        strict = pyramid_mask(probabilities, grey, 0.5, {'minSide': 100, 'threshold': 0.9})
+        strict = pyramid_mask(probabilities, grey, 0.5, {'minSide': 100, 'threshold': 0.9, 'minArea': 0})
         self.assertEqual(seen, [(300, 520), (150, 260)])  # 75 px would be under the limit
         np.testing.assert_array_equal(strict, single)
-        both = pyramid_mask(probabilities, grey, 0.5, {'minSide': 100, 'threshold': 0.8})
+        both = pyramid_mask(probabilities, grey, 0.5, {'minSide': 100, 'threshold': 0.8, 'minArea': 0})
         self.assertTrue(both.all())
+
+
+    def test_coarse_pieces_under_min_area_are_dropped(self):
+        grey = np.zeros((256, 256), np.float32)
+
+        def probabilities(g):
+            p = np.zeros(g.shape, np.float32)
+            if g.shape == grey.shape:
+                p[0, 0] = 1  # one full-scale pixel: kept whatever its size
+                return p
+            p[10:12, 10:12] = 1    # 4 cells → 7 × 7 px at full size after upsampling and the threshold
+            p[40:70, 40:70] = 1    # a big piece
+            return p
+
+        mask = pyramid_mask(probabilities, grey, 0.5, {'minSide': 128, 'threshold': 0.5, 'minArea': 100})
+        self.assertTrue(mask[0, 0])
+        self.assertFalse(mask[20:24, 20:24].any(), 'the small coarse piece goes')
+        self.assertTrue(mask[100:120, 100:120].all(), 'the big one stays')
+        loose = pyramid_mask(probabilities, grey, 0.5, {'minSide': 128, 'threshold': 0.5, 'minArea': 0})
+        self.assertTrue(loose[20:24, 20:24].all())
+
+    def test_large_pieces_counts_8_connected_pixels(self):
+        m = np.zeros((8, 8), bool)
+        m[0, 0] = m[1, 1] = m[2, 2] = True  # a diagonal: one 8-connected piece of 3
+        m[5, 5] = m[5, 7] = True            # two single pixels
+        np.testing.assert_array_equal(large_pieces(m, 3), np.eye(8, dtype=bool) & (np.arange(8) < 3)[:, None])
+        np.testing.assert_array_equal(large_pieces(m, 1), m)
 
 
 if __name__ == '__main__':

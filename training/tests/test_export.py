@@ -242,10 +242,12 @@ class ExportTest(unittest.TestCase):
                 json.dump(cfg, f)
             return export('--random-init', '--config', path, '--out', os.path.join(tmp.name, name))
 
-        self.assertEqual(with_pyramid({'minSide': 128, 'threshold': 0.95}, 'ok')[0], 0)
+        good = {'minSide': 128, 'threshold': 0.95, 'minArea': 200}
+        self.assertEqual(with_pyramid(good, 'ok')[0], 0)
         with open(os.path.join(tmp.name, 'ok', 'manifest.json')) as f:
-            self.assertEqual(json.load(f)['detect']['pyramid'], {'minSide': 128, 'threshold': 0.95})
-        for bad in ({'minSide': 8, 'threshold': 0.9}, {'minSide': 128, 'threshold': 1.5}, {'minSide': 128}):
+            self.assertEqual(json.load(f)['detect']['pyramid'], good)
+        for bad in ({**good, 'minSide': 8}, {**good, 'threshold': 1.5}, {**good, 'minArea': -1}, {**good, 'minArea': 2.5},
+                    {'minSide': 128, 'threshold': 0.9}):
             with self.assertRaises(SystemExit) as ctx:
                 with_pyramid(bad, 'bad')
             self.assertIn('export.pyramid', str(ctx.exception))

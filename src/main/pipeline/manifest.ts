@@ -42,8 +42,8 @@ const manifestSchema = z.object({
     threshold: z.number().min(0).max(1),
     workingLongSide: z.number().int().positive(),
     dilate: z.number().int().min(0),
-    /** Also detect on halved copies while their short side stays ≥ minSide (pyramid.ts); absent: full scale only. */
-    pyramid: z.object({ minSide: z.number().int().min(16), threshold: z.number().min(0).max(1) }).optional()
+    /** Also detect on halved copies while their short side stays ≥ minSide, keeping their pieces of ≥ minArea px (pyramid.ts); absent: full scale only. */
+    pyramid: z.object({ minSide: z.number().int().min(16), threshold: z.number().min(0).max(1), minArea: z.number().int().min(0) }).optional()
   }),
   tiling: z.object({ tile: z.number().int().positive(), overlap: z.number().int().min(0) }),
   macsPerPixel: z.number().optional(),

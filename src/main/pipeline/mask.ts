@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { ModelSet } from './manifest.ts';
 import { type StageContext, type PixelSource, timed } from './stages.ts';
 import { type AxisPlan, ceilTo, planAxis, reflect, StripBlender } from './tiling.ts';
-import { type Plane, halve, pyramidLevels, upsample } from './pyramid.ts';
+import { type Plane, halve, keepLargePieces, pyramidLevels, upsample } from './pyramid.ts';
 import { StudioError } from '../../shared/errors.ts';
 
 /** Runs the detector (at each pyramid level the manifest asks for); returns a full-resolution 0/1 mask. */
@@ -34,10 +34,15 @@ export async function detectMask(ctx: StageContext, models: ModelSet, src: Pixel
     const working = new Uint8Array(ww * wh);
     const fine = await probabilities(ctx, levels[0]!, plans[0]!, progress);
     for (let i = 0; i < working.length; i++) working[i] = fine[i]! >= threshold ? 255 : 0;
-    for (let k = 1; k < levels.length; k++) {
-      const level = levels[k]!;
-      const up = upsample({ data: await probabilities(ctx, level, plans[k]!, progress), width: level.width, height: level.height }, ww, wh).data;
-      for (let i = 0; i < working.length; i++) if (up[i]! >= pyramid!.threshold) working[i] = 255;
+    if (pyramid && levels.length > 1) {
+      const coarse = new Uint8Array(ww * wh);
+      for (let k = 1; k < levels.length; k++) {
+        const level = levels[k]!;
+        const up = upsample({ data: await probabilities(ctx, level, plans[k]!, progress), width: level.width, height: level.height }, ww, wh).data;
+        for (let i = 0; i < coarse.length; i++) if (up[i]! >= pyramid.threshold) coarse[i] = 1;
+      }
+      keepLargePieces(coarse, ww, wh, pyramid.minArea);
+      for (let i = 0; i < working.length; i++) if (coarse[i]) working[i] = 255;
     }
     // sharp's raw output defaults to sRGB, which turns a 1-channel input into 3 interleaved channels:
     // ask for b-w and index by the channel count it reports, or the mask comes out as a striped, squeezed copy.

@@ -3,8 +3,10 @@
  * step): the detector also runs on the working image halved, halved again …
  * while the short side stays at least `minSide`, and each coarser level's
  * probabilities, upsampled, add to the mask where they reach the pyramid's own
- * threshold. Inside a large blotch or tear the detector sees no edge at full
- * scale; at half or quarter scale the same defect is small enough to find.
+ * threshold, in pieces of at least `minArea` px. Inside a large blotch or tear
+ * the detector sees no edge at full scale; at half or quarter scale the same
+ * defect is small enough to find. (Small coarse pieces are mostly texture read
+ * as dust, and full scale finds small defects better.)
  */
 
 /** A grey image or probability map, row-major. */
@@ -79,4 +81,39 @@ export function pyramidLevels(width: number, height: number, minSide: number): n
   let n = 0;
   for (let w = width, h = height; Math.min(w >> 1, h >> 1) >= minSide; w >>= 1, h >>= 1) n++;
   return n;
+}
+
+/** Keeps the 8-connected pieces of a 0/1 mask that have at least `minArea` pixels (in place; returns it). */
+export function keepLargePieces(mask: Uint8Array, width: number, height: number, minArea: number): Uint8Array {
+  if (minArea <= 1) return mask;
+  const seen = new Uint8Array(mask.length);
+  const piece = new Int32Array(mask.length);
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    // flood fill with the piece array as the stack: every pixel of the piece is listed once
+    let n = 0;
+    let next = 0;
+    piece[n++] = start;
+    seen[start] = 1;
+    while (next < n) {
+      const i = piece[next++]!;
+      const y = (i / width) | 0;
+      const x = i - y * width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const j = yy * width + xx;
+          if (mask[j] && !seen[j]) {
+            seen[j] = 1;
+            piece[n++] = j;
+          }
+        }
+      }
+    }
+    if (n < minArea) for (let k = 0; k < n; k++) mask[piece[k]!] = 0;
+  }
+  return mask;
 }
