@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 from .config import load_config
 from .data.datasets import engine_grey
-from .detect_pyramid import halve, large_pieces, levels, upsample
+from .detect_pyramid import combine, level_probabilities
 from .stages.models import build_models
 from .validate import ROOT, degraded_photo, validation_items
 
@@ -33,22 +33,14 @@ PYRAMID_THRESHOLDS = [0.8, 0.9, 0.95]
 PYRAMID_AREAS = [0, 50, 200, 800]
 
 
-def level_probabilities(det, grey, min_side):
-    """[full-scale probability, then each coarser level's upsampled to full size] of one grey photo [H, W]."""
-    h, w = grey.shape
-
+def detector_probabilities(det):
+    """grey [H, W] → the detector's probability [H, W], mirrored up to its multiple as the engine pads."""
     def run(g):
         x = torch.from_numpy(np.ascontiguousarray(g))[None, None]
         gh, gw = g.shape
-        # mirrored up to the detector's multiple, as the engine pads
         x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
         return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
-
-    out, level = [run(grey)], grey
-    for _ in range(levels(h, w, min_side)):
-        level = halve(level)
-        out.append(upsample(run(level), h, w))
-    return out
+    return run
 
 
 def main(argv=None):
@@ -73,28 +65,19 @@ def main(argv=None):
             # the validation photos of every detector (any stride) are the same: cropped to 8 px as in validate
             _, bad, mask = degraded_photo(s, path, 8)
             grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
-            photos.append((level_probabilities(det, grey, min(PYRAMID_SIDES)), mask > 0))
+            photos.append((level_probabilities(detector_probabilities(det), grey, min(PYRAMID_SIDES)), mask > 0))
 
-    def iou(mask_of):
+    def iou(threshold, pyramid):
         inter = union = 0
         for probs, t in photos:
-            p = mask_of(probs, t.shape)
+            p = combine(probs, threshold, pyramid)
             inter += (p & t).sum()
             union += (p | t).sum()
         return float(inter / max(union, 1))
 
-    single = [iou(lambda probs, _, th=th: probs[0] >= th) for th in THRESHOLDS]
+    single = [iou(th, None) for th in THRESHOLDS]
     best = THRESHOLDS[int(np.argmax(single))]
-
-    def with_pyramid(side, th, area):
-        def mask_of(probs, shape):
-            coarse = np.zeros(shape, bool)
-            for k in range(1, 1 + levels(*shape, side)):
-                coarse |= probs[k] >= th
-            return (probs[0] >= best) | large_pieces(coarse, area)
-        return mask_of
-
-    grid = {(side, th, area): iou(with_pyramid(side, th, area))
+    grid = {(side, th, area): iou(best, {'minSide': side, 'threshold': th, 'minArea': area})
             for side in PYRAMID_SIDES for th in PYRAMID_THRESHOLDS for area in PYRAMID_AREAS}
     side, th, area = max(grid, key=grid.get)
     result = {'iou': {str(t): round(v, 4) for t, v in zip(THRESHOLDS, single)}, 'best': best, 'images': len(items),

@@ -61,17 +61,33 @@ def large_pieces(mask: np.ndarray, min_area: int) -> np.ndarray:
     return keep[labels]
 
 
+def level_probabilities(probabilities, grey: np.ndarray, min_side: int) -> list:
+    """[full-scale probability, then each coarser level's upsampled to full size] of one grey photo [H, W]:
+    `probabilities(grey) → [H, W]` runs the detector at one scale, on levels while the short side stays ≥ min_side."""
+    h, w = grey.shape
+    out, level = [probabilities(grey)], grey
+    for _ in range(levels(h, w, min_side)):
+        level = halve(level)
+        out.append(upsample(probabilities(level), h, w))
+    return out
+
+
+def combine(probs: list, threshold: float, pyramid: dict | None) -> np.ndarray:
+    """The mask from level_probabilities' list: full scale at `threshold`, plus the coarse levels the pyramid's
+    minSide allows at its own threshold, in pieces of ≥ minArea px. The list may hold more levels than that
+    (calibration computes them once for every minSide it scores)."""
+    mask = probs[0] >= threshold
+    if not pyramid:
+        return mask
+    coarse = np.zeros_like(mask)
+    for k in range(1, 1 + levels(*mask.shape, pyramid['minSide'])):
+        coarse |= probs[k] >= pyramid['threshold']
+    return mask | large_pieces(coarse, pyramid['minArea'])
+
+
 def pyramid_mask(probabilities, grey: np.ndarray, threshold: float, pyramid: dict | None) -> np.ndarray:
     """The engine's defect mask of one grey photo [H, W] in [-1, 1]. `probabilities(grey) → [H, W]` runs the
     detector at one scale; `pyramid` is the manifest's {"minSide", "threshold", "minArea"} or None (full scale
     only)."""
-    mask = probabilities(grey) >= threshold
-    if not pyramid:
-        return mask
-    h, w = grey.shape
-    level = grey
-    coarse = np.zeros_like(mask)
-    for _ in range(levels(h, w, pyramid['minSide'])):
-        level = halve(level)
-        coarse |= upsample(probabilities(level), h, w) >= pyramid['threshold']
-    return mask | large_pieces(coarse, pyramid['minArea'])
+    min_side = pyramid['minSide'] if pyramid else max(grey.shape) + 1  # None: no coarse level is computed
+    return combine(level_probabilities(probabilities, grey, min_side), threshold, pyramid)

@@ -125,6 +125,11 @@ def single_fault(clean, fault, rng):
     return np.clip(apply_unstructured(fault, clean.copy(), rng), 0, 1).astype(np.float32), mask.astype(np.uint8)
 
 
+def capped_scores(clean, img):
+    """(PSNR, SSIM), PSNR capped at 99 dB: the clean photo scores infinity against itself, and means must stay numbers."""
+    return min(psnr(clean, img), 99.0), ssim(clean, img)
+
+
 def by_fault(items, models):
     """{fault: (input rows, {spec: output rows})}, rows (psnr capped at 99 dB, ssim) per photo."""
     table = {f: ([], {spec: [] for spec, _, _ in models}) for f in FAULTS}
@@ -132,11 +137,9 @@ def by_fault(items, models):
         clean = clean_photo(path, 8)
         for k, fault in enumerate(FAULTS):
             bad, mask = single_fault(clean, fault, np.random.default_rng([image_seed(s, os.path.basename(path)), k]))
-            # the clean photo scores infinite PSNR against itself: cap it so the means stay numbers
-            table[fault][0].append((min(psnr(clean, bad), 99.0), ssim(clean, bad)))
+            table[fault][0].append(capped_scores(clean, bad))
             for spec, nets, cfg in models:
-                out = restore(nets, cfg, bad, mask)
-                table[fault][1][spec].append((min(psnr(clean, out), 99.0), ssim(clean, out)))
+                table[fault][1][spec].append(capped_scores(clean, restore(nets, cfg, bad, mask)))
     return table
 
 
