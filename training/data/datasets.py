@@ -5,7 +5,7 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset, Sampler
 
-from ..degrade import DegradeConfig, degrade
+from ..degrade import DegradeConfig, degrade, target
 
 
 def to_tensor(img: np.ndarray) -> torch.Tensor:
@@ -60,6 +60,7 @@ class PairDataset(Dataset):
         if self.clean_only:
             y = to_tensor(clean)
             return y, y, torch.zeros(1, *clean.shape[:2])
+        clean = target(clean, rng, self.cfg)
         old, mask = degrade(clean, rng, self.cfg)
         return to_tensor(old), to_tensor(clean), torch.from_numpy(mask.astype(np.float32))[None]
 

@@ -81,6 +81,16 @@ def fade(img, rng):
     return np.clip(out, 0, 1) ** rng.uniform(0.8, 1.25)
 
 
+def mute(img, rng):
+    """A plausible clean photo of a quieter palette: partial desaturation, a little less contrast about the mean,
+    a mild gamma. Not a fault: the training target itself (pipeline.target)."""
+    gray = img.mean(-1, keepdims=True)
+    out = gray + (img - gray) * rng.uniform(0.55, 1.0)
+    mean = out.mean()
+    out = mean + (out - mean) * rng.uniform(0.8, 1.0)
+    return (np.clip(out, 0, 1) ** rng.uniform(0.9, 1.1)).astype(np.float32)
+
+
 def sepia(img, rng):
     gray = img @ np.array([0.299, 0.587, 0.114], np.float32)
     tone = np.array([1.07, 0.96, 0.74], np.float32) * rng.uniform(0.95, 1.05, 3).astype(np.float32)

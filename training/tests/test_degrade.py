@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from training.data import PairDataset, engine_grey
-from training.degrade import DegradeConfig, degrade
+from training.degrade import DegradeConfig, degrade, target
 from training.degrade import structured as S
 from training.degrade.pipeline import _window
 from training.losses import latent_mask
@@ -152,6 +152,34 @@ class StrengthRangeTest(unittest.TestCase):
             out, mask = degrade(clean, np.random.default_rng(s), DegradeConfig(p_structured=1.0))
             self.assertAlmostEqual(float(out.astype(np.float64).sum()), total, delta=0.01)
             self.assertEqual(int(mask.sum()), masked)
+
+    def test_p_mute_zero_returns_the_clean_photo_and_draws_nothing(self):
+        clean = photo(2)
+        rng = np.random.default_rng(9)
+        self.assertIs(target(clean, rng, DegradeConfig()), clean)
+        self.assertEqual(rng.random(), np.random.default_rng(9).random())
+
+    def test_muted_targets_are_quieter_valid_photos_and_reproduce(self):
+        clean = photo(4, 64, 80)
+        chroma = lambda im: float((im.max(-1) - im.min(-1)).mean())
+        for s in range(5):
+            out = target(clean, np.random.default_rng(s), DegradeConfig(p_mute=1.0))
+            np.testing.assert_array_equal(out, target(clean, np.random.default_rng(s), DegradeConfig(p_mute=1.0)))
+            self.assertEqual(out.shape, clean.shape)
+            self.assertEqual(out.dtype, np.float32)
+            self.assertGreaterEqual(float(out.min()), 0.0)
+            self.assertLessEqual(float(out.max()), 1.0)
+            self.assertLess(chroma(out), chroma(clean), f'seed {s}: a muted photo is less colourful')
+            self.assertLess(float(out.std()), float(clean.std()) * 1.1, f'seed {s}: and no more contrasty')
+
+    def test_pair_dataset_degrades_and_returns_the_muted_target(self):
+        images = [(photo(i, 80, 96) * 255).astype(np.uint8) for i in range(3)]
+        plain = PairDataset(images, 32, seed=7)
+        muted = PairDataset(images, 32, seed=7, cfg=DegradeConfig(p_mute=1.0))
+        chroma = lambda t: float((t.max(0).values - t.min(0).values).mean())
+        quieter = sum(chroma(muted[i][1]) < chroma(plain[i][1]) for i in range(8))
+        self.assertEqual(quieter, 8, 'every target of a p_mute 1 dataset is muted')
+
 
 class WindowTest(unittest.TestCase):
     """Structured defects drawn at a virtual photo's scale onto a crop (`view`)."""
