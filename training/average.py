@@ -1,0 +1,69 @@
+"""Averages the weights of several snapshots of the same networks: the tail of
+one run (what stochastic weight averaging keeps) or the ends of runs fine-tuned
+from the same weights (a "model soup"). The nets have no normalisation layers,
+so a plain mean of every parameter is the whole job: no statistics to refit.
+
+    /usr/bin/python3 -m training.average --weights A.pt,B.pt[,…] --out AVG.pt [--nets E_A,T,G_B]
+
+Each file is a checkpoint, a run's final.pt or a {net: state_dict} file. The
+nets named are averaged; every other net of the first file is copied from it
+(the detector, usually), so the output exports and validates like any final.pt.
+Refused, naming the file and key, when the files disagree on a key or a shape:
+averaging different architectures would give a net that is nobody's.
+"""
+import argparse
+
+import torch
+
+AVERAGED = ['E_A', 'T', 'G_B']
+
+
+def _nets(path: str) -> dict:
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    nets = ck.get('nets', ck) if isinstance(ck, dict) else None
+    if not isinstance(nets, dict) or not nets:
+        raise SystemExit(f'{path}: holds no networks')
+    return nets
+
+
+def average(paths: list, names: list) -> dict:
+    """{net: state_dict}: the mean over `paths` for each of `names`, the first file's own for its other nets."""
+    if len(paths) < 2:
+        raise SystemExit('averaging needs at least two weight files')
+    loaded = [_nets(p) for p in paths]
+    out = {k: v for k, v in loaded[0].items() if k not in names}
+    for name in names:
+        states = []
+        for path, nets in zip(paths, loaded):
+            if name not in nets:
+                raise SystemExit(f'{path}: has no {name}')
+            states.append(nets[name])
+        first = states[0]
+        for path, state in zip(paths[1:], states[1:]):
+            if state.keys() != first.keys():
+                raise SystemExit(f'{path}: {name} has other parameters than {paths[0]}')
+            for key, value in state.items():
+                if value.shape != first[key].shape:
+                    raise SystemExit(f'{path}: {name}.{key} is {tuple(value.shape)}, {paths[0]} has {tuple(first[key].shape)}')
+        out[name] = {key: torch.stack([s[key].double() for s in states]).mean(0).to(first[key].dtype) for key in first}
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--weights', required=True, help='comma-separated weight files')
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--nets', default=','.join(AVERAGED))
+    args = ap.parse_args(argv)
+    paths = [p for p in args.weights.split(',') if p]
+    nets = average(paths, [n for n in args.nets.split(',') if n])
+    ck = torch.load(paths[0], map_location='cpu', weights_only=False)
+    saved = {'nets': nets}
+    if isinstance(ck, dict) and 'config' in ck:  # validate and export read the config from the file when it has one
+        saved['config'] = ck['config']
+    torch.save(saved, args.out)
+    print(f'averaged {args.nets} over {len(paths)} files → {args.out}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,68 @@
+"""Weight averaging (training.average): the mean of each averaged net's parameters, the first file's other nets,
+and a clear refusal for files that do not hold the same architecture."""
+import os
+import tempfile
+import unittest
+
+import torch
+
+from training.average import average, main
+from training.config import load_config
+from training.stages.models import build_models
+from training.tests.helpers import TINY
+
+
+def _save(path, seed, cfg=None, **over):
+    torch.manual_seed(seed)
+    nets = {k: v.state_dict() for k, v in build_models(cfg or load_config(TINY)).items() if k in ('E_A', 'T', 'G_B', 'detector')}
+    nets.update(over)
+    torch.save({'nets': nets, 'config': cfg or load_config(TINY)}, path)
+    return nets
+
+
+class AverageTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.path = lambda name: os.path.join(self.dir.name, name)
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def test_averaged_nets_are_the_mean_and_other_nets_come_from_the_first_file(self):
+        a, b, c = (_save(self.path(f'{n}.pt'), s) for n, s in (('a', 1), ('b', 2), ('c', 3)))
+        out = average([self.path('a.pt'), self.path('b.pt'), self.path('c.pt')], ['E_A', 'T', 'G_B'])
+        for net in ('E_A', 'T', 'G_B'):
+            for key, value in out[net].items():
+                expected = (a[net][key].double() + b[net][key].double() + c[net][key].double()) / 3
+                self.assertTrue(torch.allclose(value.double(), expected, atol=1e-7), f'{net}.{key}')
+                self.assertEqual(value.dtype, a[net][key].dtype)
+        for key, value in out['detector'].items():
+            self.assertTrue(torch.equal(value, a['detector'][key]))
+        self.assertFalse(torch.equal(out['T'][next(iter(a['T']))], a['T'][next(iter(a['T']))]))
+
+    def test_the_output_file_keeps_the_config_and_loads_into_the_nets(self):
+        _save(self.path('a.pt'), 1)
+        _save(self.path('b.pt'), 2)
+        main(['--weights', f"{self.path('a.pt')},{self.path('b.pt')}", '--out', self.path('avg.pt')])
+        saved = torch.load(self.path('avg.pt'), weights_only=False)
+        self.assertEqual(saved['config'], load_config(TINY))
+        nets = build_models(saved['config'])
+        for k in ('E_A', 'T', 'G_B', 'detector'):
+            nets[k].load_state_dict(saved['nets'][k])
+
+    def test_other_architectures_and_single_files_are_refused(self):
+        _save(self.path('a.pt'), 1)
+        wider = load_config(TINY)
+        wider['model']['vae']['width'] = wider['model']['vae']['width'] * 2
+        _save(self.path('wide.pt'), 2, wider)
+        with self.assertRaisesRegex(SystemExit, r'wide\.pt: E_A\..* is \('):
+            average([self.path('a.pt'), self.path('wide.pt')], ['E_A'])
+        with self.assertRaisesRegex(SystemExit, 'at least two'):
+            average([self.path('a.pt')], ['E_A'])
+        torch.save({'nets': {'E_A': {}}}, self.path('partial.pt'))
+        with self.assertRaisesRegex(SystemExit, 'partial.pt: has no T'):
+            average([self.path('a.pt'), self.path('partial.pt')], ['T'])
+
+
+if __name__ == '__main__':
+    unittest.main()
