@@ -25,6 +25,7 @@ DEFAULTS = {
         'l1': 1.0, 'ssim': 0.5, 'kl': 0.01, 'latent_noise': 0.2, 'gan': 0.02, 'fm': 0.2, 'latent_adv': 0.05,
         'map_latent': 10.0, 'map_image': 1.0, 'joint_latent': 1.0, 'bce_pos_weight': 5.0, 'dice': 1.0,
         'tone_l1': 0.5,
+        'mse': 0.0,  # the joint stage's MSE weight, on images in [-1, 1] (losses.image_loss)
     },
     # pyramid: {"minSide", "threshold", "minArea"} adds coarser detector levels (detect_pyramid.py), chosen by
     # calibrate_detector; None detects at full scale only

@@ -86,7 +86,7 @@ def joint(n, batch, cfg):
     z_x = n['E_A'](x)
     z = n['T'](z_x, L.latent_mask(m, cfg['train']['dilate']), latent_context(z_x))
     out = n['G_B'](z)
-    g = L.image_loss(out, y, lw['l1'], lw['ssim'])
+    g = L.image_loss(out, y, lw['l1'], lw['ssim'], lw['mse'])
     # joint_latent 0 fine-tunes without E_B: the way to go on from shipped ONNX stages, which carry no E_B
     if lw['joint_latent'] > 0:
         with torch.no_grad():

@@ -129,5 +129,18 @@ class NetsTest(unittest.TestCase):
         self.assertGreater(count_macs_per_pixel(ScratchUNet(4, 2), torch.zeros(1, 1, 16, 16)), 0)
 
 
+
+class ImageLossTest(unittest.TestCase):
+    def test_mse_weight_adds_its_share_and_zero_adds_nothing(self):
+        from training import losses as L
+        g = torch.Generator().manual_seed(0)
+        pred, target = torch.rand(2, 3, 24, 24, generator=g) * 2 - 1, torch.rand(2, 3, 24, 24, generator=g) * 2 - 1
+        base = L.image_loss(pred, target, 1.0, 0.5)
+        self.assertTrue(torch.equal(L.image_loss(pred, target, 1.0, 0.5, 0.0), base))
+        mse = float(((pred - target) ** 2).mean())
+        self.assertAlmostEqual(float(L.image_loss(pred, target, 1.0, 0.5, 5.0)), float(base) + 5 * mse, places=5)
+        self.assertAlmostEqual(float(L.image_loss(pred, target, 0.0, 0.0, 1.0)), mse, places=6)
+
+
 if __name__ == '__main__':
     unittest.main()
