@@ -4,10 +4,13 @@ as `training.evaluate` degrades its sets, so defects have a photo's scale and
 the masks are exact. Prints IoU per threshold (pooled over the photos) and the
 best one; the chosen value goes into the config's `export.threshold`.
 
-Then, at that threshold, the pyramid settings (detect_pyramid.py): IoU per
-short-side limit, coarse-level threshold and smallest coarse piece, and the
-best of them, which goes into `export.pyramid` as {"minSide", "threshold",
-"minArea"}.
+Then the pyramid settings (detect_pyramid.py) together with the full-scale
+threshold: IoU for every full-scale threshold × short-side limit × coarse-level
+threshold × smallest coarse piece, and the best of them; its full-scale
+threshold goes into `export.threshold` and the rest into `export.pyramid` as
+{"minSide", "threshold", "minArea"}. (Choosing the full-scale threshold alone
+first, then the pyramid at it, missed better pairs: once coarse levels find
+the large defects, the full scale can afford to be stricter.)
 
     /usr/bin/python3 -m training.calibrate_detector --weights DET.pt [--config CFG] [--sets Set14,Set5,Set12]
 
@@ -23,7 +26,7 @@ import torch.nn.functional as F
 
 from .config import load_config
 from .data.datasets import engine_grey
-from .detect_pyramid import combine, level_probabilities
+from .detect_pyramid import coarse_pieces, level_probabilities
 from .stages.models import build_models
 from .validate import ROOT, degraded_photo, validation_items
 
@@ -41,6 +44,24 @@ def detector_probabilities(det):
         x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
         return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
     return run
+
+
+def iou_grid(photos, thresholds, pyramids):
+    """IoU pooled over `photos` ([(level_probabilities list, true mask)]): per full-scale threshold alone [T], and per
+    (threshold, pyramid) [T, P], each the mask `detect_pyramid.combine` makes. Photo by photo, so only one photo's
+    masks are held at a time; a pyramid's coarse pieces are computed once for all thresholds."""
+    single = np.zeros((len(thresholds), 2))
+    joint = np.zeros((len(thresholds), len(pyramids), 2))
+    for probs, truth in photos:
+        fulls = [probs[0] >= t for t in thresholds]
+        for i, full in enumerate(fulls):
+            single[i] += (full & truth).sum(), (full | truth).sum()
+        for j, pyramid in enumerate(pyramids):
+            coarse = coarse_pieces(probs, pyramid)
+            for i, full in enumerate(fulls):
+                mask = full | coarse
+                joint[i, j] += (mask & truth).sum(), (mask | truth).sum()
+    return single[:, 0] / np.maximum(single[:, 1], 1), joint[..., 0] / np.maximum(joint[..., 1], 1)
 
 
 def main(argv=None):
@@ -67,22 +88,15 @@ def main(argv=None):
             grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
             photos.append((level_probabilities(detector_probabilities(det), grey, min(PYRAMID_SIDES)), mask > 0))
 
-    def iou(threshold, pyramid):
-        inter = union = 0
-        for probs, t in photos:
-            p = combine(probs, threshold, pyramid)
-            inter += (p & t).sum()
-            union += (p | t).sum()
-        return float(inter / max(union, 1))
-
-    single = [iou(th, None) for th in THRESHOLDS]
-    best = THRESHOLDS[int(np.argmax(single))]
-    grid = {(side, th, area): iou(best, {'minSide': side, 'threshold': th, 'minArea': area})
-            for side in PYRAMID_SIDES for th in PYRAMID_THRESHOLDS for area in PYRAMID_AREAS}
-    side, th, area = max(grid, key=grid.get)
-    result = {'iou': {str(t): round(v, 4) for t, v in zip(THRESHOLDS, single)}, 'best': best, 'images': len(items),
-              'pyramid': {'iou': {f'{s}@{t}+{a}': round(v, 4) for (s, t, a), v in grid.items()},
-                          'best': {'minSide': side, 'threshold': th, 'minArea': area}, 'bestIou': round(grid[(side, th, area)], 4)}}
+    pyramids = [{'minSide': side, 'threshold': th, 'minArea': area}
+                for side in PYRAMID_SIDES for th in PYRAMID_THRESHOLDS for area in PYRAMID_AREAS]
+    single_iou, joint_iou = iou_grid(photos, THRESHOLDS, pyramids)
+    best = THRESHOLDS[int(np.argmax(single_iou))]
+    i, j = np.unravel_index(int(np.argmax(joint_iou)), joint_iou.shape)
+    result = {'iou': {str(t): round(float(v), 4) for t, v in zip(THRESHOLDS, single_iou)}, 'best': best, 'images': len(items),
+              'pyramid': {'iou': {f"{t}|{p['minSide']}@{p['threshold']}+{p['minArea']}": round(float(joint_iou[a, b]), 4)
+                                  for a, t in enumerate(THRESHOLDS) for b, p in enumerate(pyramids)},
+                          'threshold': THRESHOLDS[i], 'best': pyramids[j], 'bestIou': round(float(joint_iou[i, j]), 4)}}
     print(json.dumps(result, indent=2))
     return result
 

@@ -77,12 +77,17 @@ def combine(probs: list, threshold: float, pyramid: dict | None) -> np.ndarray:
     minSide allows at its own threshold, in pieces of ≥ minArea px. The list may hold more levels than that
     (calibration computes them once for every minSide it scores)."""
     mask = probs[0] >= threshold
-    if not pyramid:
-        return mask
-    coarse = np.zeros_like(mask)
-    for k in range(1, 1 + levels(*mask.shape, pyramid['minSide'])):
+    return mask | coarse_pieces(probs, pyramid) if pyramid else mask
+
+
+def coarse_pieces(probs: list, pyramid: dict) -> np.ndarray:
+    """What the coarse levels add to the full-scale mask: their marks at the pyramid's threshold, on the levels its
+    minSide allows, in pieces of ≥ minArea px. It does not depend on the full-scale threshold, so calibration
+    computes it once for all of them."""
+    coarse = np.zeros(probs[0].shape, bool)
+    for k in range(1, 1 + levels(*probs[0].shape, pyramid['minSide'])):
         coarse |= probs[k] >= pyramid['threshold']
-    return mask | large_pieces(coarse, pyramid['minArea'])
+    return large_pieces(coarse, pyramid['minArea'])
 
 
 def pyramid_mask(probabilities, grey: np.ndarray, threshold: float, pyramid: dict | None) -> np.ndarray:

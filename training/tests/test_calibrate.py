@@ -10,10 +10,11 @@ import unittest
 import numpy as np
 import torch
 
-from training.calibrate_detector import THRESHOLDS, main as calibrate_main
+from training.calibrate_detector import THRESHOLDS, iou_grid, main as calibrate_main
 from training.config import load_config
 from training.data.images import list_images
 from training.degrade import DegradeConfig, degrade
+from training.detect_pyramid import combine, levels
 from training.evaluate import DEGRADE, image_seed, load
 from training.stages import build_models
 from training.tests.helpers import TINY, write_benchmark_set
@@ -62,6 +63,29 @@ class CalibrateTest(unittest.TestCase):
         deep = self.calibrate(20.0, context=2)
         for t in THRESHOLDS:
             self.assertAlmostEqual(deep['iou'][str(t)], round(true / total, 4), places=4)
+
+
+class IouGridTest(unittest.TestCase):
+    def test_every_cell_is_the_pooled_iou_of_the_mask_combine_makes(self):
+        rng = np.random.default_rng(4)
+        photos = []
+        for h, w in ((64, 80), (96, 70), (40, 40)):
+            n = 1 + levels(h, w, 16)
+            probs = [rng.random((h, w)).astype(np.float32) ** 2 for _ in range(n)]
+            photos.append((probs, rng.random((h, w)) < 0.2))
+        thresholds = [0.3, 0.6]
+        pyramids = [{'minSide': 16, 'threshold': 0.7, 'minArea': 0}, {'minSide': 32, 'threshold': 0.5, 'minArea': 20}]
+        single, joint = iou_grid(photos, thresholds, pyramids)
+        self.assertEqual(joint.shape, (2, 2))
+
+        def pooled(threshold, pyramid):
+            masks = [(combine(p, threshold, pyramid), t) for p, t in photos]
+            return sum((m & t).sum() for m, t in masks) / sum((m | t).sum() for m, t in masks)
+        for i, t in enumerate(thresholds):
+            self.assertAlmostEqual(single[i], pooled(t, None), places=12)
+            for j, p in enumerate(pyramids):
+                self.assertAlmostEqual(joint[i, j], pooled(t, p), places=12)
+        self.assertNotAlmostEqual(joint[0, 0], joint[1, 1], places=3)
 
 
 if __name__ == '__main__':
