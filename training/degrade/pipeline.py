@@ -33,6 +33,9 @@ class DegradeConfig:
     # most photos wanting *less* contrast than the chain gives. Muted targets teach it that a muted photo may
     # simply be muted. Applied by the datasets (`target`), since it changes the target too; 0 draws nothing.
     p_mute: float = 0.0
+    # Probabilities of scratches, dust, blotches and tears on an image with structured defects. Each is one draw
+    # whatever its value, so other values keep every other draw of a seed where it was.
+    p_kinds: tuple = (0.85, 0.5, 0.25, 0.2)
 
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
@@ -106,7 +109,7 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     mask = np.zeros((h, w), bool)
     if rng.random() < cfg.p_structured:
         kinds = [S.scratches, S.dust, S.blotches, S.tears]
-        chosen = [k for k, p in zip(kinds, [0.85, 0.5, 0.25, 0.2]) if rng.random() < p] or [S.scratches]
+        chosen = [k for k, p in zip(kinds, cfg.p_kinds) if rng.random() < p] or [S.scratches]
         view = _window(h, w, cfg.canvas_max, rng) if cfg.canvas_max else None
         for fn in chosen:
             fn(img, mask, rng, view)

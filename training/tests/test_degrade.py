@@ -181,6 +181,21 @@ class StrengthRangeTest(unittest.TestCase):
         self.assertEqual(quieter, 8, 'every target of a p_mute 1 dataset is muted')
 
 
+    def test_p_kinds_chooses_the_structured_defects_drawn(self):
+        from unittest import mock
+        import training.degrade.pipeline as P
+        drawn = []
+        fakes = {n: (lambda n: lambda img, mask, rng, view=None: drawn.append(n))(n)
+                 for n in ('scratches', 'dust', 'blotches', 'tears')}
+        with mock.patch.multiple(P.S, **fakes):
+            for kinds, expected in (((0, 0, 1, 0), {'blotches'}), ((0, 0, 0, 0), {'scratches'}), ((0, 1, 0, 1), {'dust', 'tears'})):
+                drawn.clear()
+                for seed in range(5):
+                    degrade(photo(seed), np.random.default_rng(seed), DegradeConfig(p_structured=1.0, p_kinds=kinds))
+                self.assertEqual(set(drawn), expected, kinds)
+                self.assertEqual(len(drawn), 5 * len(expected))
+
+
 class WindowTest(unittest.TestCase):
     """Structured defects drawn at a virtual photo's scale onto a crop (`view`)."""
 
