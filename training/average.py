@@ -6,14 +6,18 @@ so a plain mean of every parameter is the whole job: no statistics to refit.
     /usr/bin/python3 -m training.average --weights A.pt,B.pt[,…] --out AVG.pt [--nets E_A,T,G_B]
 
 Each file is a checkpoint, a run's final.pt or a {net: state_dict} file. The
-nets named are averaged; every other net of the first file is copied from it
-(the detector, usually), so the output exports and validates like any final.pt.
+output holds the nets named and nothing else: a checkpoint also carries the
+nets its run did not train (as loaded, or freshly initialised), and copying
+those along would let an export that merges files left to right take them for
+trained ones. Export merges the averaged file with the others it needs.
 Refused, naming the file and key, when the files disagree on a key or a shape:
 averaging different architectures would give a net that is nobody's.
 """
 import argparse
 
 import torch
+
+from .export import checkpoint_record, sha256_file
 
 AVERAGED = ['E_A', 'T', 'G_B']
 
@@ -26,12 +30,26 @@ def _nets(path: str) -> dict:
     return nets
 
 
+def record(paths: list) -> dict:
+    """What the averaged file says of its training, as export reads it: the steps and seconds of every stage the
+    files went through (a stage's steps: the most any file ran, its seconds: all of them together) and the files."""
+    steps, seconds = {}, {}
+    for path in paths:
+        ck = torch.load(path, map_location='cpu', weights_only=False)
+        info = ck.get('training') or (checkpoint_record(ck['state']) if isinstance(ck.get('state'), dict) else {})
+        for stage, n in (info.get('steps') or {}).items():
+            steps[stage] = max(steps.get(stage, 0), n)
+        for stage, t in (info.get('seconds') or {}).items():
+            seconds[stage] = seconds.get(stage, 0) + t
+    return {'steps': steps, 'seconds': seconds, 'averagedFrom': [{'file': p, 'sha256': sha256_file(p)} for p in paths]}
+
+
 def average(paths: list, names: list) -> dict:
-    """{net: state_dict}: the mean over `paths` for each of `names`, the first file's own for its other nets."""
+    """{net: state_dict}: the mean over `paths` for each of `names`, and no other net."""
     if len(paths) < 2:
         raise SystemExit('averaging needs at least two weight files')
     loaded = [_nets(p) for p in paths]
-    out = {k: v for k, v in loaded[0].items() if k not in names}
+    out = {}
     for name in names:
         states = []
         for path, nets in zip(paths, loaded):
@@ -58,7 +76,7 @@ def main(argv=None):
     paths = [p for p in args.weights.split(',') if p]
     nets = average(paths, [n for n in args.nets.split(',') if n])
     ck = torch.load(paths[0], map_location='cpu', weights_only=False)
-    saved = {'nets': nets}
+    saved = {'nets': nets, 'training': record(paths)}
     if isinstance(ck, dict) and 'config' in ck:  # validate and export read the config from the file when it has one
         saved['config'] = ck['config']
     torch.save(saved, args.out)

@@ -170,6 +170,15 @@ def sha256_file(path):
     return h.hexdigest()
 
 
+def checkpoint_record(state: dict) -> dict:
+    """Steps and seconds per stage of a training checkpoint's state: the finished stages and the one in progress."""
+    steps, seconds = dict(state.get('steps') or {}), dict(state.get('seconds') or {})
+    if state.get('stage') and state.get('step'):
+        steps[state['stage']] = state['step']
+        seconds[state['stage']] = round(state.get('stage_seconds', 0.0), 1)
+    return {'steps': steps, 'seconds': seconds}
+
+
 def load_weight_files(paths):
     """Merges weight files left to right → (state dicts per net, provenance, training info, config or None)."""
     nets, sources, training, config = {}, {}, {'steps': {}, 'seconds': {}}, None
@@ -182,7 +191,7 @@ def load_weight_files(paths):
             config = ck.get('config', config)
             info = ck.get('training') or {}
             if not info and isinstance(ck.get('state'), dict):  # ckpt/latest.pt
-                info = {'steps': ck['state'].get('steps', {}), 'seconds': ck['state'].get('seconds', {})}
+                info = checkpoint_record(ck['state'])
         else:  # weights/<stage>.pt
             found = {k: v for k, v in ck.items() if k in INFERENCE_NETS}
             stage = os.path.splitext(os.path.basename(path))[0]
@@ -196,6 +205,8 @@ def load_weight_files(paths):
         for k, sd in found.items():
             nets[k] = sd
             sources[k] = {'file': os.path.basename(path), 'sha256': sha256_file(path), 'trained': bool(done & TRAINED_BY[k])}
+            if info.get('averagedFrom'):  # training.average: the mean of these files' weights
+                sources[k]['averagedFrom'] = [{'file': a['file'], 'sha256': a['sha256']} for a in info['averagedFrom']]
             if isinstance(ck.get('config'), dict):  # what this net was built as, checked against --config
                 sources[k]['model'] = _merge(DEFAULTS['model'], ck['config'].get('model') or {})
         for key in ('steps', 'seconds'):

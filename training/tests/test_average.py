@@ -28,7 +28,7 @@ class AverageTest(unittest.TestCase):
     def tearDown(self):
         self.dir.cleanup()
 
-    def test_averaged_nets_are_the_mean_and_other_nets_come_from_the_first_file(self):
+    def test_averaged_nets_are_the_mean_and_no_other_net_is_kept(self):
         a, b, c = (_save(self.path(f'{n}.pt'), s) for n, s in (('a', 1), ('b', 2), ('c', 3)))
         out = average([self.path('a.pt'), self.path('b.pt'), self.path('c.pt')], ['E_A', 'T', 'G_B'])
         for net in ('E_A', 'T', 'G_B'):
@@ -36,8 +36,7 @@ class AverageTest(unittest.TestCase):
                 expected = (a[net][key].double() + b[net][key].double() + c[net][key].double()) / 3
                 self.assertTrue(torch.allclose(value.double(), expected, atol=1e-7), f'{net}.{key}')
                 self.assertEqual(value.dtype, a[net][key].dtype)
-        for key, value in out['detector'].items():
-            self.assertTrue(torch.equal(value, a['detector'][key]))
+        self.assertEqual(set(out), {'E_A', 'T', 'G_B'}, 'a checkpoint\'s untrained nets must not ride along into an export')
         self.assertFalse(torch.equal(out['T'][next(iter(a['T']))], a['T'][next(iter(a['T']))]))
 
     def test_the_output_file_keeps_the_config_and_loads_into_the_nets(self):
@@ -47,8 +46,24 @@ class AverageTest(unittest.TestCase):
         saved = torch.load(self.path('avg.pt'), weights_only=False)
         self.assertEqual(saved['config'], load_config(TINY))
         nets = build_models(saved['config'])
-        for k in ('E_A', 'T', 'G_B', 'detector'):
+        for k in ('E_A', 'T', 'G_B'):
             nets[k].load_state_dict(saved['nets'][k])
+        self.assertNotIn('detector', saved['nets'])
+        self.assertEqual([a['file'] for a in saved['training']['averagedFrom']], [self.path('a.pt'), self.path('b.pt')])
+
+    def test_the_record_adds_up_finished_and_running_stages(self):
+        from training.export import checkpoint_record
+        state = {'done': ['joint'], 'steps': {'joint': 900}, 'seconds': {'joint': 1288.0}, 'stage': 'detect', 'step': 2783,
+                 'stage_seconds': 2962.54}
+        self.assertEqual(checkpoint_record(state), {'steps': {'joint': 900, 'detect': 2783},
+                                                    'seconds': {'joint': 1288.0, 'detect': 2962.5}})
+        torch.save({'nets': {'detector': {}}, 'state': state}, self.path('ck1.pt'))
+        torch.save({'nets': {'detector': {}}, 'state': dict(state, step=2787, stage_seconds=2963.2)}, self.path('ck2.pt'))
+        from training.average import record
+        rec = record([self.path('ck1.pt'), self.path('ck2.pt')])
+        self.assertEqual(rec['steps'], {'joint': 900, 'detect': 2787})
+        self.assertAlmostEqual(rec['seconds']['detect'], 2962.5 + 2963.2)
+        self.assertEqual(len(rec['averagedFrom'][0]['sha256']), 64)
 
     def test_other_architectures_and_single_files_are_refused(self):
         _save(self.path('a.pt'), 1)
