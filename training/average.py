@@ -22,33 +22,38 @@ from .export import checkpoint_record, sha256_file
 AVERAGED = ['E_A', 'T', 'G_B']
 
 
-def _nets(path: str) -> dict:
-    ck = torch.load(path, map_location='cpu', weights_only=False)
+def load(paths: list) -> list:
+    """[(path, checkpoint)], each file read once: averaging, its record and its config all come from these."""
+    return [(path, torch.load(path, map_location='cpu', weights_only=False)) for path in paths]
+
+
+def _nets(path: str, ck) -> dict:
     nets = ck.get('nets', ck) if isinstance(ck, dict) else None
     if not isinstance(nets, dict) or not nets:
         raise SystemExit(f'{path}: holds no networks')
     return nets
 
 
-def record(paths: list) -> dict:
+def record(checkpoints: list) -> dict:
     """What the averaged file says of its training, as export reads it: the steps and seconds of every stage the
     files went through (a stage's steps: the most any file ran, its seconds: all of them together) and the files."""
     steps, seconds = {}, {}
-    for path in paths:
-        ck = torch.load(path, map_location='cpu', weights_only=False)
+    for _, ck in checkpoints:
         info = ck.get('training') or (checkpoint_record(ck['state']) if isinstance(ck.get('state'), dict) else {})
         for stage, n in (info.get('steps') or {}).items():
             steps[stage] = max(steps.get(stage, 0), n)
         for stage, t in (info.get('seconds') or {}).items():
             seconds[stage] = seconds.get(stage, 0) + t
-    return {'steps': steps, 'seconds': seconds, 'averagedFrom': [{'file': p, 'sha256': sha256_file(p)} for p in paths]}
+    return {'steps': steps, 'seconds': seconds,
+            'averagedFrom': [{'file': path, 'sha256': sha256_file(path)} for path, _ in checkpoints]}
 
 
-def average(paths: list, names: list) -> dict:
-    """{net: state_dict}: the mean over `paths` for each of `names`, and no other net."""
-    if len(paths) < 2:
+def average(checkpoints: list, names: list) -> dict:
+    """{net: state_dict}: the mean over `checkpoints` (from `load`) for each of `names`, and no other net."""
+    if len(checkpoints) < 2:
         raise SystemExit('averaging needs at least two weight files')
-    loaded = [_nets(p) for p in paths]
+    paths = [path for path, _ in checkpoints]
+    loaded = [_nets(path, ck) for path, ck in checkpoints]
     out = {}
     for name in names:
         states = []
@@ -73,14 +78,13 @@ def main(argv=None):
     ap.add_argument('--out', required=True)
     ap.add_argument('--nets', default=','.join(AVERAGED))
     args = ap.parse_args(argv)
-    paths = [p for p in args.weights.split(',') if p]
-    nets = average(paths, [n for n in args.nets.split(',') if n])
-    ck = torch.load(paths[0], map_location='cpu', weights_only=False)
-    saved = {'nets': nets, 'training': record(paths)}
-    if isinstance(ck, dict) and 'config' in ck:  # validate and export read the config from the file when it has one
-        saved['config'] = ck['config']
+    checkpoints = load([p for p in args.weights.split(',') if p])
+    saved = {'nets': average(checkpoints, [n for n in args.nets.split(',') if n]), 'training': record(checkpoints)}
+    first = checkpoints[0][1]
+    if isinstance(first, dict) and 'config' in first:  # validate and export read the config from the file when it has one
+        saved['config'] = first['config']
     torch.save(saved, args.out)
-    print(f'averaged {args.nets} over {len(paths)} files → {args.out}')
+    print(f'averaged {args.nets} over {len(checkpoints)} files → {args.out}')
 
 
 if __name__ == '__main__':

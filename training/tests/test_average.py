@@ -6,7 +6,7 @@ import unittest
 
 import torch
 
-from training.average import average, main
+from training.average import average, load, main
 from training.config import load_config
 from training.stages.models import build_models
 from training.tests.helpers import TINY
@@ -30,7 +30,7 @@ class AverageTest(unittest.TestCase):
 
     def test_averaged_nets_are_the_mean_and_no_other_net_is_kept(self):
         a, b, c = (_save(self.path(f'{n}.pt'), s) for n, s in (('a', 1), ('b', 2), ('c', 3)))
-        out = average([self.path('a.pt'), self.path('b.pt'), self.path('c.pt')], ['E_A', 'T', 'G_B'])
+        out = average(load([self.path('a.pt'), self.path('b.pt'), self.path('c.pt')]), ['E_A', 'T', 'G_B'])
         for net in ('E_A', 'T', 'G_B'):
             for key, value in out[net].items():
                 expected = (a[net][key].double() + b[net][key].double() + c[net][key].double()) / 3
@@ -60,7 +60,7 @@ class AverageTest(unittest.TestCase):
         torch.save({'nets': {'detector': {}}, 'state': state}, self.path('ck1.pt'))
         torch.save({'nets': {'detector': {}}, 'state': dict(state, step=2787, stage_seconds=2963.2)}, self.path('ck2.pt'))
         from training.average import record
-        rec = record([self.path('ck1.pt'), self.path('ck2.pt')])
+        rec = record(load([self.path('ck1.pt'), self.path('ck2.pt')]))
         self.assertEqual(rec['steps'], {'joint': 900, 'detect': 2787})
         self.assertAlmostEqual(rec['seconds']['detect'], 2962.5 + 2963.2)
         self.assertEqual(len(rec['averagedFrom'][0]['sha256']), 64)
@@ -71,12 +71,12 @@ class AverageTest(unittest.TestCase):
         wider['model']['vae']['width'] = wider['model']['vae']['width'] * 2
         _save(self.path('wide.pt'), 2, wider)
         with self.assertRaisesRegex(SystemExit, r'wide\.pt: E_A\..* is \('):
-            average([self.path('a.pt'), self.path('wide.pt')], ['E_A'])
+            average(load([self.path('a.pt'), self.path('wide.pt')]), ['E_A'])
         with self.assertRaisesRegex(SystemExit, 'at least two'):
-            average([self.path('a.pt')], ['E_A'])
+            average(load([self.path('a.pt')]), ['E_A'])
         torch.save({'nets': {'E_A': {}}}, self.path('partial.pt'))
         with self.assertRaisesRegex(SystemExit, 'partial.pt: has no T'):
-            average([self.path('a.pt'), self.path('partial.pt')], ['T'])
+            average(load([self.path('a.pt'), self.path('partial.pt')]), ['T'])
 
 
 if __name__ == '__main__':
