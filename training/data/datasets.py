@@ -93,6 +93,7 @@ class PhotoDataset(Dataset):
         clean = random_crop(small, self.size, rng)
         if self.permute and rng.random() < self.permute:
             clean = np.ascontiguousarray(clean[..., rng.permutation(3)])
+        clean = target(clean, rng, self.cfg)
         old, mask = degrade(clean, rng, self.cfg)
         return to_tensor(old), to_tensor(clean), torch.from_numpy(mask.astype(np.float32))[None]
 
