@@ -36,13 +36,32 @@ PYRAMID_THRESHOLDS = [0.8, 0.9, 0.95]
 PYRAMID_AREAS = [0, 50, 200, 800]
 
 
-def detector_probabilities(det):
-    """grey [H, W] → the detector's probability [H, W], mirrored up to its multiple as the engine pads."""
-    def run(g):
+# the engine's mirror views (mask.ts VIEWS): (upside down, left to right), the photo itself first
+VIEWS = [(False, False), (False, True), (True, False), (True, True)]
+
+
+def _flip(a, rows, cols):
+    return a[::-1 if rows else 1, ::-1 if cols else 1]
+
+
+def detector_probabilities(det, mirrors=1):
+    """grey [H, W] → the detector's probability [H, W], mirrored up to its multiple as the engine pads, averaged
+    over the first `mirrors` views (the manifest's `detect.mirrors`) as the engine averages them."""
+    if mirrors not in (1, 2, 4):
+        raise SystemExit(f'export.mirrors must be 1, 2 or 4, not {mirrors!r}')
+
+    def once(g):
         x = torch.from_numpy(np.ascontiguousarray(g))[None, None]
         gh, gw = g.shape
         x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
         return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
+
+    def run(g):
+        total = None
+        for rows, cols in VIEWS[:mirrors]:
+            p = _flip(once(_flip(g, rows, cols)), rows, cols)
+            total = p.copy() if total is None else total + p
+        return total / np.float32(mirrors) if mirrors > 1 else total
     return run
 
 
@@ -72,8 +91,10 @@ def main(argv=None):
     # Set12 is grey, which the detector sees anyway (it runs on the engine's grey): 29 photos, not 18
     ap.add_argument('--sets', default='Set14,Set5,Set12')
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--mirrors', type=int, help="mirror views to average (1, 2 or 4; default: the config's export.mirrors)")
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
+    mirrors = args.mirrors or cfg['export']['mirrors']
     torch.set_num_threads(args.threads)
     det = build_models(cfg)['detector']
     w = torch.load(args.weights, map_location='cpu', weights_only=False)
@@ -86,14 +107,14 @@ def main(argv=None):
             # the validation photos of every detector (any stride) are the same: cropped to 8 px as in validate
             _, bad, mask = degraded_photo(s, path, 8)
             grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
-            photos.append((level_probabilities(detector_probabilities(det), grey, min(PYRAMID_SIDES)), mask > 0))
+            photos.append((level_probabilities(detector_probabilities(det, mirrors), grey, min(PYRAMID_SIDES)), mask > 0))
 
     pyramids = [{'minSide': side, 'threshold': th, 'minArea': area}
                 for side in PYRAMID_SIDES for th in PYRAMID_THRESHOLDS for area in PYRAMID_AREAS]
     single_iou, joint_iou = iou_grid(photos, THRESHOLDS, pyramids)
     best = THRESHOLDS[int(np.argmax(single_iou))]
     i, j = np.unravel_index(int(np.argmax(joint_iou)), joint_iou.shape)
-    result = {'iou': {str(t): round(float(v), 4) for t, v in zip(THRESHOLDS, single_iou)}, 'best': best, 'images': len(items),
+    result = {'mirrors': mirrors, 'iou': {str(t): round(float(v), 4) for t, v in zip(THRESHOLDS, single_iou)}, 'best': best, 'images': len(items),
               'pyramid': {'iou': {f"{t}|{p['minSide']}@{p['threshold']}+{p['minArea']}": round(float(joint_iou[a, b]), 4)
                                   for a, t in enumerate(THRESHOLDS) for b, p in enumerate(pyramids)},
                           'threshold': THRESHOLDS[i], 'best': pyramids[j], 'bestIou': round(float(joint_iou[i, j]), 4)}}

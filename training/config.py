@@ -14,6 +14,9 @@ DEFAULTS = {
     'degrade': {'p_structured': 0.6, 'p_gray': 0.12, 'strength': 1.0},
     'train': {
         'batch': 16, 'lr': 2e-4, 'workers': 4, 'seed': 1, 'ckpt_every_s': 120, 'log_every': 25, 'dilate': 3,
+        # the share of joint-stage images whose mapping gets the frozen detector's mask instead of the true one
+        # (steps.detected_mask), so the chain learns what users get: false marks on intact detail, missed defects
+        'detected_masks': 0.0,
         'stages': {
             'vae_a': {'steps': 4000}, 'vae_b': {'steps': 3000}, 'map': {'steps': 4000},
             'joint': {'steps': 2000, 'lr_scale': 0.25}, 'detect': {'steps': 3000},
@@ -28,8 +31,10 @@ DEFAULTS = {
         'mse': 0.0,  # the joint stage's MSE weight, on images in [-1, 1] (losses.image_loss)
     },
     # pyramid: {"minSide", "threshold", "minArea"} adds coarser detector levels (detect_pyramid.py), chosen by
-    # calibrate_detector; None detects at full scale only
-    'export': {'tile': 512, 'overlap': 64, 'threshold': 0.5, 'workingLongSide': 1024, 'dilate': 3, 'pyramid': None},
+    # calibrate_detector; None detects at full scale only. mirrors: the detector's output averaged over 1, 2 or 4
+    # mirror views (calibrate_detector.VIEWS)
+    'export': {'tile': 512, 'overlap': 64, 'threshold': 0.5, 'workingLongSide': 1024, 'dilate': 3, 'pyramid': None,
+               'mirrors': 1},
 }
 
 STAGE_ORDER = ['vae_a', 'vae_b', 'map', 'joint', 'tone', 'detect']

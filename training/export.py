@@ -368,6 +368,9 @@ def main(argv=None):
         raise SystemExit('--config is required when the weights carry no config')
 
     pyramid = pyramid_spec(cfg['export']['pyramid']) if cfg['export'].get('pyramid') else None
+    mirrors = cfg['export'].get('mirrors', 1)
+    if mirrors not in (1, 2, 4):
+        raise SystemExit(f'export.mirrors must be 1, 2 or 4 (mirror views the engine averages), not {mirrors!r}')
     if cfg['export']['dilate'] != cfg['train']['dilate']:
         print(f'warning: export.dilate = {cfg["export"]["dilate"]} but the mapping was trained with masks dilated by '
               f'train.dilate = {cfg["train"]["dilate"]} px; the engine will build latent masks unlike training\'s',
@@ -449,7 +452,7 @@ def main(argv=None):
             'latentChannels': latent_channels(cfg),
             'stages': stages,
             'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate'],
-                       **({'pyramid': pyramid} if pyramid else {})},
+                       **({'pyramid': pyramid} if pyramid else {}), **({'mirrors': mirrors} if mirrors > 1 else {})},
             'tiling': {'tile': e['tile'], 'overlap': e['overlap']},
             'macsPerPixel': round(sum(per_stage.values()), 1),
             'training': {

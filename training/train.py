@@ -84,11 +84,13 @@ def main(argv=None):
     torch.manual_seed(cfg['train']['seed'])
     nets = {k: v.to(dev) for k, v in build_models(cfg).items()}
     state = {'done': [], 'stage': None, 'step': 0, 'optim': None, 'seconds': {}, 'steps': {}}
+    loaded = set()  # networks holding trained weights (resumed or --init), not their initialisation
     if args.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location=dev, weights_only=False)
         for k, sd in ck['nets'].items():
             nets[k].load_state_dict(sd)
         state = ck['state']
+        loaded |= set(ck['nets'])
         set_rng_state(ck['rng'])
         log(f'resumed from {ckpt_path}: done={state["done"]} at {state["stage"]} step {state["step"]}')
     elif args.resume:
@@ -106,6 +108,7 @@ def main(argv=None):
         # is trained (fine-tuned from these weights) all the same
         if stage_name in STAGE_ORDER and stage_name not in state['done'] and args.stage == 'all':
             state['done'].append(stage_name)
+        loaded |= set(weights)
         log(f'initialised {sorted(weights)} from {path}')
     with open(os.path.join(run_dir, 'config.json'), 'w') as f:
         json.dump(cfg, f, indent=2)
@@ -120,6 +123,9 @@ def main(argv=None):
     unset = [s for s in stages if s not in cfg['train']['stages']]
     if unset:
         raise SystemExit(f'--stage {",".join(unset)}: the config has no train.stages.{unset[0]} (steps and settings); add it')
+    if 'joint' in stages and cfg['train']['detected_masks'] > 0 and 'detector' not in loaded:
+        # the detect stage runs after joint, so without --init the joint stage would train on a random detector's masks
+        raise SystemExit('train.detected_masks needs a trained detector: pass its weights with --init (e.g. weights/detect.pt)')
     if 'vae_a' in stages and 'vae_a' not in state['done']:
         data['old'] = load_folder(os.path.join(root, cfg['data']['old']), cfg['data']['max_side'])
         log(f'data: {len(data["old"])} real old photos')

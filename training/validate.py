@@ -8,6 +8,12 @@ evaluation honest. The training photos with fresh seeds are a worse guide: a
 model that trained longer on those very photos scores higher on them.
 
     /usr/bin/python3 -m training.validate RUN/ckpt/latest.pt[:CONFIG] [more …] [--sets Set14,Set5] [--by-fault]
+        [--detector DET.pt:CONFIG]
+
+`--detector` restores with the mask the engine would detect (that detector at
+its config's `export` threshold, pyramid and mirrors, and the engine's rule that a mask
+under 0.05 % of the photo counts as none) instead of the true one: what users
+get, false marks and misses included.
 
 `--by-fault` also restores each photo with one fault at a time (each
 unstructured kind at its full range, the structured defects with their true
@@ -26,6 +32,7 @@ import numpy as np
 import torch
 
 from . import losses as L
+from .config import load_config
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
 from .degrade import structured as S
@@ -60,6 +67,36 @@ def load_nets(spec):
     else:
         del nets['tone']
     return nets, cfg
+
+
+AUTO_MIN_COVERAGE = 0.0005  # restore.ts: a detected mask under this share of the photo is dropped in 'auto' mode
+
+
+def engine_mask(detector, bad):
+    """The defect mask the engine detects on a degraded photo [H, W, 3] in [0, 1]; `detector` is (net, cfg)."""
+    from .calibrate_detector import detector_probabilities  # it imports this module
+    from .data.datasets import engine_grey
+    from .detect_pyramid import pyramid_mask
+    det, cfg = detector
+    grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
+    with torch.no_grad():
+        mask = pyramid_mask(detector_probabilities(det, cfg['export'].get('mirrors', 1)), grey, cfg['export']['threshold'], cfg['export']['pyramid'])
+    return (mask if mask.mean() >= AUTO_MIN_COVERAGE else np.zeros_like(mask)).astype(np.uint8)
+
+
+def load_detector(spec):
+    """(detector net, config) from 'weights.pt[:config.json]' (the config's `export` settings are the engine's)."""
+    path, _, cfg_path = spec.partition(':')
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    cfg = load_config(cfg_path) if cfg_path else ck.get('config') if isinstance(ck, dict) else None
+    if cfg is None:
+        raise SystemExit(f'{path}: no config inside; name one as {path}:CONFIG.json')
+    weights = ck.get('nets', ck)
+    if 'detector' not in weights:
+        raise SystemExit(f'{path}: has no detector')
+    det = build_models(cfg)['detector']
+    det.load_state_dict(weights['detector'])
+    return det.eval(), cfg
 
 
 def looks_grey(img):
@@ -157,19 +194,23 @@ def main(argv=None):
     ap.add_argument('--sets', default='Set14,Set5')
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--by-fault', action='store_true', help='also score one fault at a time')
+    ap.add_argument('--detector', help='weights[:config]: restore with the mask this detector finds, not the true one')
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]
+    detector = load_detector(args.detector) if args.detector else None
     rows = {spec: [] for spec in args.weights}
     inputs = []
     for s, path in items:
         clean, bad, mask = degraded_photo(s, path, 8)
+        if detector:
+            mask = engine_mask(detector, bad)
         inputs.append((psnr(clean, bad), ssim(clean, bad)))
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
             rows[spec].append((psnr(clean, out), ssim(clean, out)))
-    print(f'{len(items)} images of {args.sets}; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    print(f'{len(items)} images of {args.sets}' + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
     base = np.array([i[0] for i in inputs])
     for spec in args.weights:
         r = np.array(rows[spec])

@@ -124,3 +124,61 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
   assert.ok(added > 0.02 * width * height, `the coarse levels should add pixels (${added}; full scale alone ${fine})`);
   assert.equal(differ, 0, `${differ} mask pixels differ from the pyramid of detector outputs`);
 });
+
+test('with detect.mirrors the mask thresholds the mean of the detector over the photo and its mirror images', async () => {
+  const [width, height] = [150, 110]; // one tile at full scale, no pyramid: the views are the only difference
+  const input = join(tmp.dir, 'mirrors.png');
+  await colourPng(input, width, height);
+  const fixture = await loadModelSet(TINY_MODELS);
+  const mult = fixture.manifest.stages.detect.spatialMultiple;
+  const grey = await sharp(input).toColourspace('b-w').raw().toBuffer();
+  const session = await ort.InferenceSession.create(join(TINY_MODELS, 'detect.onnx'));
+  // the detector on one view (flipped as asked), mirrored up to its multiple at the view's right and bottom, flipped back
+  const view = async (rows: boolean, cols: boolean): Promise<Float32Array> => {
+    const [ph, pw] = [Math.ceil(height / mult) * mult, Math.ceil(width / mult) * mult];
+    const data = new Float32Array(ph * pw);
+    const at = (y: number, x: number): number => grey[(rows ? height - 1 - y : y) * width + (cols ? width - 1 - x : x)]!;
+    for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) data[y * pw + x] = (at(reflect(y, height), reflect(x, width)) * 2) / 255 - 1;
+    const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!.data as Float32Array;
+    const out = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[y * width + x] = prob[(rows ? height - 1 - y : y) * pw + (cols ? width - 1 - x : x)]!;
+    return out;
+  };
+  const views = [await view(false, false), await view(false, true), await view(true, false), await view(true, true)];
+  await session.release();
+  for (const mirrors of [2, 4] as const) {
+    const mean = new Float32Array(width * height);
+    for (let i = 0; i < mean.length; i++) {
+      let sum = 0;
+      for (let v = 0; v < mirrors; v++) sum += views[v]![i]!;
+      mean[i] = sum / mirrors;
+    }
+    const threshold = Float32Array.from(mean).sort()[mean.length >> 1]!;
+    const dir = await copyModels(join(tmp.dir, `mirrors-${mirrors}`));
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.detect.threshold = threshold;
+    manifest.detect.mirrors = mirrors;
+    delete manifest.detect.pyramid;
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const models = await loadModelSet(dir);
+    const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
+    const tiles: number[] = [];
+    let mask: Uint8Array;
+    try {
+      mask = await detectMask({ sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) }, models, await readSource(input));
+    } finally {
+      await sessions.release();
+    }
+    assert.deepEqual(tiles, Array.from({ length: mirrors }, () => mirrors), 'progress counts one tile per view');
+    let differ = 0;
+    let unlike = 0; // pixels where the photo's view alone would decide otherwise: the mirrors must matter
+    // float sums in another order may straddle the threshold by an ulp: allow pixels within 1e-6 of it
+    for (let i = 0; i < mean.length; i++) {
+      const want = mean[i]! >= threshold ? 1 : 0;
+      if (Math.abs(mean[i]! - threshold) > 1e-6) differ += want !== mask[i] ? 1 : 0;
+      unlike += want !== (views[0]![i]! >= threshold ? 1 : 0) ? 1 : 0;
+    }
+    assert.ok(unlike > 0.01 * mean.length, `${mirrors} views: the mirror images should change the mask (${unlike} px)`);
+    assert.equal(differ, 0, `${mirrors} views: ${differ} mask pixels differ from the thresholded mean of the views`);
+  }
+});

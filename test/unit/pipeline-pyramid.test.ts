@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { halve, keepLargePieces, pyramidLevels, upsample } from '../../src/main/pipeline/pyramid.ts';
+import { halve, keepLargePieces, mirror, pyramidLevels, upsample } from '../../src/main/pipeline/pyramid.ts';
 
 test('halve averages 2 × 2 blocks and drops an odd last row and column', () => {
   const width = 5;
@@ -15,6 +15,18 @@ test('halve averages 2 × 2 blocks and drops an odd last row and column', () => 
   assert.deepEqual([half.width, half.height], [2, 1]);
   // blocks {0,1,5,6} and {2,3,7,8}
   assert.deepEqual(Array.from(half.data), [3, 5]);
+});
+
+test('mirror flips rows and/or columns and undoes itself', () => {
+  const plane = { data: Float32Array.from([1, 2, 3, 4, 5, 6]), width: 3, height: 2 };
+  assert.deepEqual(Array.from(mirror(plane, false, false).data), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(Array.from(mirror(plane, false, true).data), [3, 2, 1, 6, 5, 4]);
+  assert.deepEqual(Array.from(mirror(plane, true, false).data), [4, 5, 6, 1, 2, 3]);
+  assert.deepEqual(Array.from(mirror(plane, true, true).data), [6, 5, 4, 3, 2, 1]);
+  for (const [rows, cols] of [[false, true], [true, false], [true, true]] as const) {
+    assert.deepEqual(Array.from(mirror(mirror(plane, rows, cols), rows, cols).data), Array.from(plane.data));
+  }
+  assert.notEqual(mirror(plane, false, false).data, plane.data, 'a copy: the caller may keep using its plane');
 });
 
 test('upsample by 2 puts pixel centres at a quarter and three quarters, clamped at the edges', () => {

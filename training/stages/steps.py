@@ -77,12 +77,29 @@ def mapping(n, batch, cfg):
     return g, critic, logs
 
 
+def detected_mask(n, x, m, cfg):
+    """The mask the mapping trains with: for a `train.detected_masks` share of the images, the frozen detector's
+    full-scale mask at the export threshold (what the engine hands the mapping, less the pyramid's coarse
+    pieces), for the rest the true one. The true mask alone taught the chain that a mark always means a defect,
+    so a false mark on a necklace or a window frame wiped intact detail; and that an unmarked defect is not its
+    business."""
+    share = cfg['train']['detected_masks']
+    if share <= 0:
+        return m
+    with torch.no_grad():
+        prob = torch.sigmoid(n['detector'].logits(engine_grey(x)))
+        found = (prob >= cfg['export']['threshold']).to(m.dtype)
+        pick = torch.rand(m.shape[0], 1, 1, 1, device=m.device) < share
+        return torch.where(pick, found, m)
+
+
 def joint(n, batch, cfg):
     """Short end-to-end fine-tune of E_A → T → G_B on image losses, after the
     staged training (not in the paper: it recovers the PSNR the frozen
     bottlenecks lose; the latent term keeps T's output in G_B's domain)."""
     lw = cfg['loss']
-    x, y, m = batch['x'], batch['y'], batch['m']
+    x, y = batch['x'], batch['y']
+    m = detected_mask(n, x, batch['m'], cfg)
     z_x = n['E_A'](x)
     z = n['T'](z_x, L.latent_mask(m, cfg['train']['dilate']), latent_context(z_x))
     out = n['G_B'](z)

@@ -253,6 +253,28 @@ class ExportTest(unittest.TestCase):
             self.assertIn('export.pyramid', str(ctx.exception))
             self.assertFalse(os.path.exists(os.path.join(tmp.name, 'bad')))
 
+    def test_detector_mirrors_go_into_the_manifest_checked(self):
+        tmp = tempfile.TemporaryDirectory(prefix='heirloom-mirrors-')
+        self.addCleanup(tmp.cleanup)
+
+        def with_mirrors(mirrors, name):
+            cfg = load_config(TINY)
+            cfg['export']['mirrors'] = mirrors
+            path = os.path.join(tmp.name, f'{name}.json')
+            with open(path, 'w') as f:
+                json.dump(cfg, f)
+            return export('--random-init', '--config', path, '--out', os.path.join(tmp.name, name))
+
+        for mirrors, written in ((2, 2), (4, 4), (1, None)):
+            self.assertEqual(with_mirrors(mirrors, f'm{mirrors}')[0], 0)
+            with open(os.path.join(tmp.name, f'm{mirrors}', 'manifest.json')) as f:
+                self.assertEqual(json.load(f)['detect'].get('mirrors'), written)  # 1 is the engine's default: left out
+        for bad in (3, 0, 'two'):
+            with self.assertRaises(SystemExit) as ctx:
+                with_mirrors(bad, 'bad')
+            self.assertIn('export.mirrors', str(ctx.exception))
+            self.assertFalse(os.path.exists(os.path.join(tmp.name, 'bad')))
+
     def test_networks_from_runs_of_different_configs_merge_when_each_fits(self):
         # the chain from a run whose detector had no context levels, the detector from a run that grew them
         tmp = tempfile.TemporaryDirectory(prefix='heirloom-merge-')

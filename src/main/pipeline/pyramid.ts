@@ -16,6 +16,19 @@ export interface Plane {
   height: number;
 }
 
+/** The plane flipped upside down (`rows`) and/or left to right (`cols`); its own inverse. */
+export function mirror(src: Plane, rows: boolean, cols: boolean): Plane {
+  const { width, height } = src;
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const from = (rows ? height - 1 - y : y) * width;
+    const to = y * width;
+    if (!cols) data.set(src.data.subarray(from, from + width), to);
+    else for (let x = 0; x < width; x++) data[to + x] = src.data[from + width - 1 - x]!;
+  }
+  return { data, width, height };
+}
+
 /** Each pixel the mean of its 2 × 2 block; an odd last row or column is dropped. */
 export function halve(src: Plane): Plane {
   const width = src.width >> 1;
