@@ -218,6 +218,10 @@ def main(argv=None):
         worse = r[:, 0] < base - 0.05
         print(f'{spec}: {r[:, 0].mean():.2f} dB / {r[:, 1].mean():.3f}; worse than the input (by > 0.05 dB) on {int(worse.sum())} '
               f'of {len(r)} (worst {float((r[:, 0] - base).min()):+.2f} dB)')
+        names = [s for s, _ in items]
+        if len(set(names)) > 1:  # sets differ in palette (Set12 is grey): a change can win on one and lose on another
+            per_set = [(n, r[[i for i, m in enumerate(names) if m == n]].mean(0)) for n in dict.fromkeys(names)]
+            print('  ' + ', '.join(f'{n} {v[0]:.2f} / {v[1]:.3f}' for n, v in per_set))
     if args.by_fault:
         print('one fault at a time (PSNR dB / SSIM; columns: ' + ', '.join(args.weights) + ')')
         print_by_fault(by_fault(items, models))

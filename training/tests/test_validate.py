@@ -64,6 +64,17 @@ class ValidateTest(unittest.TestCase):
             self.assertEqual(inp, ident, f'{fault}: the identity model scores exactly the input')
             self.assertNotEqual(inp, changed, f'{fault}: a changed model scores differently')
 
+    def test_several_sets_are_also_scored_set_by_set(self):
+        write_benchmark_set(self.tmp, name='SetH', n=2, size=(48, 40))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            validate_main([self.changed, '--data-root', self.tmp, '--sets', 'SetG,SetH'])
+        text = out.getvalue()
+        overall = float(re.search(re.escape(self.changed) + r': ([\d.]+) dB', text).group(1))
+        per_set = {k: float(v) for k, v in re.findall(r'(Set[GH]) ([\d.]+) /', text)}
+        self.assertEqual(set(per_set), {'SetG', 'SetH'})
+        self.assertAlmostEqual((3 * per_set['SetG'] + 2 * per_set['SetH']) / 5, overall, delta=0.011)  # rounded to 0.01
+
     def test_a_file_without_a_config_needs_one_named(self):
         bare = os.path.join(self.tmp, 'bare.pt')
         torch.save(torch.load(self.identity, weights_only=False)['nets'], bare)
