@@ -24,7 +24,6 @@ A weight file without `:CONFIG` uses the config stored in it (checkpoints and
 final.pt carry theirs).
 """
 import argparse
-import json
 import os
 import sys
 
@@ -47,9 +46,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 def load_nets(spec):
     path, _, cfg_path = spec.partition(':')
     ck = torch.load(path, map_location='cpu', weights_only=False)
-    if cfg_path:
-        with open(cfg_path) as f:
-            cfg = json.load(f)
+    if cfg_path:  # merged over the defaults, as training loads it (a config file names only what it changes)
+        cfg = load_config(cfg_path)
     elif isinstance(ck, dict) and 'config' in ck:
         cfg = ck['config']
     else:

@@ -2,6 +2,7 @@
 exactly the input; one told to do something else scores differently; a file without a config is refused."""
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -80,6 +81,16 @@ class ValidateTest(unittest.TestCase):
         torch.save(torch.load(self.identity, weights_only=False)['nets'], bare)
         with self.assertRaisesRegex(SystemExit, 'no config inside'):
             self.run_validate(bare)
+        # a named config file is merged over the defaults, as training reads it (it held only the keys it changes,
+        # and restoring looked up export.dilate in it)
+        partial = os.path.join(self.tmp, 'partial.json')
+        with open(TINY) as f:
+            raw = json.load(f)  # the tiny config's own keys only: no export.dilate, for one
+        raw['model']['vae']['detail'] = True
+        with open(partial, 'w') as f:
+            json.dump(raw, f)
+        text = self.run_validate(f'{bare}:{partial}')
+        self.assertEqual(re.search(r': ([\d.]+) dB', text).group(1), re.search(r'input ([\d.]+) dB', text).group(1))
 
 
 class LooksGreyTest(unittest.TestCase):
