@@ -80,9 +80,9 @@ def mapping(n, batch, cfg):
 def detected_mask(n, x, m, cfg):
     """The mask the mapping trains with: for a `train.detected_masks` share of the images, the frozen detector's
     full-scale mask at the export threshold (what the engine hands the mapping, less the pyramid's coarse
-    pieces), for the rest the true one. The true mask alone taught the chain that a mark always means a defect,
-    so a false mark on a necklace or a window frame wiped intact detail; and that an unmarked defect is not its
-    business."""
+    pieces), for the rest the true one. Trained on true masks alone, the chain takes every mark for a defect (a
+    false mark on a necklace or a window frame wipes intact detail) and leaves unmarked defects alone; this lets
+    it meet the detector's errors in training (what it measured: training README, "Masks as users get them")."""
     share = cfg['train']['detected_masks']
     if share <= 0:
         return m
