@@ -66,8 +66,12 @@ def main(argv=None):
     os.makedirs(os.path.join(run_dir, 'ckpt'), exist_ok=True)
     os.makedirs(os.path.join(run_dir, 'weights'), exist_ok=True)
     ckpt_path = os.path.join(run_dir, 'ckpt', 'latest.pt')
-    log_file = open(os.path.join(run_dir, 'log.txt'), 'a')
+    with open(os.path.join(run_dir, 'log.txt'), 'a') as log_file:  # closed however the run ends (a refusal too)
+        return train(args, cfg, run_dir, ckpt_path, log_file)
 
+
+def train(args, cfg, run_dir, ckpt_path, log_file):
+    """The run itself, logging to `log_file`; main() parses the arguments and owns the file."""
     def log(msg):
         line = f'{time.strftime("%H:%M:%S")} {msg}'
         print(line, flush=True)

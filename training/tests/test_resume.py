@@ -12,7 +12,6 @@ import sys
 import tempfile
 import time
 import unittest
-import warnings
 from unittest import mock
 
 import torch
@@ -52,7 +51,6 @@ def run(args, stop_at=None):
     SelfStop.at = stop_at
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        warnings.simplefilter('ignore', ResourceWarning)  # train.main leaves its log file to the garbage collector
         with mock.patch.object(train, 'StopFlag', SelfStop), contextlib.redirect_stdout(io.StringIO()) as out:
             code = train.main(args)
     finally:
