@@ -22,47 +22,14 @@ import os
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from .config import load_config
-from .data.datasets import engine_grey
-from .detect_pyramid import coarse_pieces, level_probabilities
-from .stages.models import build_models
-from .validate import ROOT, degraded_photo, validation_items
+from .detect_pyramid import coarse_pieces, detector_probabilities, level_probabilities, photo_grey
+from .validate import ROOT, degraded_photo, load_detector, validation_items
 
 THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 PYRAMID_SIDES = [64, 128, 192, 256]
 PYRAMID_THRESHOLDS = [0.8, 0.9, 0.95]
 PYRAMID_AREAS = [0, 50, 200, 800]
-
-
-# the engine's mirror views (mask.ts VIEWS): (upside down, left to right), the photo itself first
-VIEWS = [(False, False), (False, True), (True, False), (True, True)]
-
-
-def _flip(a, rows, cols):
-    return a[::-1 if rows else 1, ::-1 if cols else 1]
-
-
-def detector_probabilities(det, mirrors=1):
-    """grey [H, W] → the detector's probability [H, W], mirrored up to its multiple as the engine pads, averaged
-    over the first `mirrors` views (the manifest's `detect.mirrors`) as the engine averages them."""
-    if mirrors not in (1, 2, 4):
-        raise SystemExit(f'export.mirrors must be 1, 2 or 4, not {mirrors!r}')
-
-    def once(g):
-        x = torch.from_numpy(np.ascontiguousarray(g))[None, None]
-        gh, gw = g.shape
-        x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
-        return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
-
-    def run(g):
-        total = None
-        for rows, cols in VIEWS[:mirrors]:
-            p = _flip(once(_flip(g, rows, cols)), rows, cols)
-            total = p.copy() if total is None else total + p
-        return total / np.float32(mirrors) if mirrors > 1 else total
-    return run
 
 
 def iou_grid(photos, thresholds, pyramids):
@@ -93,20 +60,16 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--mirrors', type=int, help="mirror views to average (1, 2 or 4; default: the config's export.mirrors)")
     args = ap.parse_args(argv)
-    cfg = load_config(args.config)
-    mirrors = args.mirrors or cfg['export']['mirrors']
     torch.set_num_threads(args.threads)
-    det = build_models(cfg)['detector']
-    w = torch.load(args.weights, map_location='cpu', weights_only=False)
-    det.load_state_dict(w.get('nets', w)['detector'])
-    det.eval()
+    det, cfg = load_detector(args.weights, args.config)
+    mirrors = args.mirrors or cfg['export']['mirrors']
     items = validation_items(args.data_root, args.sets)
     photos = []
     with torch.no_grad():
         for s, path in items:
             # the validation photos of every detector (any stride) are the same: cropped to 8 px as in validate
             _, bad, mask = degraded_photo(s, path, 8)
-            grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
+            grey = photo_grey(bad)
             photos.append((level_probabilities(detector_probabilities(det, mirrors), grey, min(PYRAMID_SIDES)), mask > 0))
 
     pyramids = [{'minSide': side, 'threshold': th, 'minArea': area}

@@ -32,7 +32,7 @@ DEFAULTS = {
     },
     # pyramid: {"minSide", "threshold", "minArea"} adds coarser detector levels (detect_pyramid.py), chosen by
     # calibrate_detector; None detects at full scale only. mirrors: the detector's output averaged over 1, 2 or 4
-    # mirror views (calibrate_detector.VIEWS)
+    # mirror views (detect_pyramid.VIEWS)
     'export': {'tile': 512, 'overlap': 64, 'threshold': 0.5, 'workingLongSide': 1024, 'dilate': 3, 'pyramid': None,
                'mirrors': 1},
 }

@@ -14,9 +14,15 @@ be what they are there for: their small pieces are mostly texture read as dust.
 
 This is the reference the engine (src/main/pipeline/pyramid.ts) follows step
 for step: 2 × 2 box means with odd edges dropped, bilinear upsampling with
-half-pixel centres (PyTorch's align_corners=False), `>=` thresholds."""
+half-pixel centres (PyTorch's align_corners=False), `>=` thresholds; and for
+the manifest's `detect.mirrors`, the mean of the detector over the photo and
+its mirror images, each output flipped back (`detector_probabilities`)."""
 import numpy as np
+import torch
+import torch.nn.functional as F
 from scipy import ndimage
+
+from .data.datasets import engine_grey
 
 
 def halve(grey: np.ndarray) -> np.ndarray:
@@ -96,3 +102,42 @@ def pyramid_mask(probabilities, grey: np.ndarray, threshold: float, pyramid: dic
     only)."""
     min_side = pyramid['minSide'] if pyramid else max(grey.shape) + 1  # None: no coarse level is computed
     return combine(level_probabilities(probabilities, grey, min_side), threshold, pyramid)
+
+
+# the engine's mirror views (mask.ts VIEWS): (upside down, left to right), the photo itself first
+VIEWS = [(False, False), (False, True), (True, False), (True, True)]
+
+
+def _flip(a, rows, cols):
+    return a[::-1 if rows else 1, ::-1 if cols else 1]
+
+
+def check_mirrors(mirrors):
+    """`export.mirrors` as the engine's manifest schema accepts it (1, 2 or 4 views), or a SystemExit naming it."""
+    if mirrors not in (1, 2, 4):
+        raise SystemExit(f'export.mirrors must be 1, 2 or 4 (mirror views the engine averages), not {mirrors!r}')
+
+
+def photo_grey(photo):
+    """A photo [H, W, 3] in [0, 1] → the grey [H, W] in [-1, 1] the engine hands the detector."""
+    return engine_grey(torch.from_numpy(photo).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
+
+
+def detector_probabilities(det, mirrors=1):
+    """grey [H, W] → the detector's probability [H, W], mirrored up to its multiple as the engine pads, averaged
+    over the first `mirrors` views (the manifest's `detect.mirrors`) as the engine averages them."""
+    check_mirrors(mirrors)
+
+    def once(g):
+        x = torch.from_numpy(np.ascontiguousarray(g))[None, None]
+        gh, gw = g.shape
+        x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
+        return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
+
+    def run(g):
+        total = None
+        for rows, cols in VIEWS[:mirrors]:
+            p = _flip(once(_flip(g, rows, cols)), rows, cols)
+            total = p.copy() if total is None else total + p
+        return total / np.float32(mirrors) if mirrors > 1 else total
+    return run

@@ -51,6 +51,7 @@ from .config import DEFAULTS, STAGE_ORDER, _merge, load_config
 from .nets import apply_tone, latent_context
 from .nets.tone import PARAMS as TONE_PARAMS, THUMB
 from .nets.blocks import count_macs_per_pixel
+from .detect_pyramid import check_mirrors
 from .stages.models import build_models, detect_multiple, latent_channels
 
 OPSET = 17
@@ -369,8 +370,7 @@ def main(argv=None):
 
     pyramid = pyramid_spec(cfg['export']['pyramid']) if cfg['export'].get('pyramid') else None
     mirrors = cfg['export'].get('mirrors', 1)
-    if mirrors not in (1, 2, 4):
-        raise SystemExit(f'export.mirrors must be 1, 2 or 4 (mirror views the engine averages), not {mirrors!r}')
+    check_mirrors(mirrors)
     if cfg['export']['dilate'] != cfg['train']['dilate']:
         print(f'warning: export.dilate = {cfg["export"]["dilate"]} but the mapping was trained with masks dilated by '
               f'train.dilate = {cfg["train"]["dilate"]} px; the engine will build latent masks unlike training\'s',

@@ -33,6 +33,7 @@ import torch
 from . import losses as L
 from .config import load_config
 from .data.images import list_images
+from .detect_pyramid import detector_probabilities, photo_grey, pyramid_mask
 from .degrade import DegradeConfig, degrade
 from .degrade import structured as S
 from .degrade.pipeline import apply_unstructured
@@ -43,17 +44,23 @@ from .stages.models import build_models, restore_chain
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
 
-def load_nets(spec):
-    path, _, cfg_path = spec.partition(':')
+def load_weights(path, cfg_path=''):
+    """({net: state_dict}, config) of a weight file; the config named, merged over the defaults as training reads
+    it (a config file names only what it changes), else the one stored in the file."""
     ck = torch.load(path, map_location='cpu', weights_only=False)
-    if cfg_path:  # merged over the defaults, as training loads it (a config file names only what it changes)
+    if cfg_path:
         cfg = load_config(cfg_path)
     elif isinstance(ck, dict) and 'config' in ck:
         cfg = ck['config']
     else:
         raise SystemExit(f'{path}: no config inside; name one as {path}:CONFIG.json')
+    return ck.get('nets', ck), cfg
+
+
+def load_nets(spec):
+    path, _, cfg_path = spec.partition(':')
+    weights, cfg = load_weights(path, cfg_path)
     nets = build_models(cfg)
-    weights = ck.get('nets', ck)
     for k in ('E_A', 'T', 'G_B'):
         if k not in weights:
             raise SystemExit(f'{path}: has no {k}')
@@ -72,24 +79,16 @@ AUTO_MIN_COVERAGE = 0.0005  # restore.ts: a detected mask under this share of th
 
 def engine_mask(detector, bad):
     """The defect mask the engine detects on a degraded photo [H, W, 3] in [0, 1]; `detector` is (net, cfg)."""
-    from .calibrate_detector import detector_probabilities  # it imports this module
-    from .data.datasets import engine_grey
-    from .detect_pyramid import pyramid_mask
     det, cfg = detector
-    grey = engine_grey(torch.from_numpy(bad).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
     with torch.no_grad():
-        mask = pyramid_mask(detector_probabilities(det, cfg['export'].get('mirrors', 1)), grey, cfg['export']['threshold'], cfg['export']['pyramid'])
+        mask = pyramid_mask(detector_probabilities(det, cfg['export'].get('mirrors', 1)), photo_grey(bad),
+                            cfg['export']['threshold'], cfg['export']['pyramid'])
     return (mask if mask.mean() >= AUTO_MIN_COVERAGE else np.zeros_like(mask)).astype(np.uint8)
 
 
-def load_detector(spec):
-    """(detector net, config) from 'weights.pt[:config.json]' (the config's `export` settings are the engine's)."""
-    path, _, cfg_path = spec.partition(':')
-    ck = torch.load(path, map_location='cpu', weights_only=False)
-    cfg = load_config(cfg_path) if cfg_path else ck.get('config') if isinstance(ck, dict) else None
-    if cfg is None:
-        raise SystemExit(f'{path}: no config inside; name one as {path}:CONFIG.json')
-    weights = ck.get('nets', ck)
+def load_detector(path, cfg_path=''):
+    """(detector net, config) of a weight file (the config's `export` settings are the engine's; see load_weights)."""
+    weights, cfg = load_weights(path, cfg_path)
     if 'detector' not in weights:
         raise SystemExit(f'{path}: has no detector')
     det = build_models(cfg)['detector']
@@ -197,7 +196,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]
-    detector = load_detector(args.detector) if args.detector else None
+    detector = load_detector(*args.detector.split(':', 1)) if args.detector else None
     rows = {spec: [] for spec in args.weights}
     inputs = []
     for s, path in items:

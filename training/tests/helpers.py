@@ -5,6 +5,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+from training.config import load_config
+from training.stages import build_models
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TINY = os.path.join(ROOT, 'training', 'configs', 'tiny.json')
 
@@ -43,3 +46,25 @@ def write_benchmark_set(root, name='SetG', n=3, size=(64, 56)):
     os.makedirs(os.path.join(root, 'benchmarks'), exist_ok=True)
     os.rename(os.path.join(root, 'gen', 'clean'), os.path.join(root, 'benchmarks', name))
     return os.path.join(root, 'benchmarks', name)
+
+
+def tiny_chain():
+    """(config, nets) of the tiny architecture with the detail band, at initialisation: E_A → T → G_B is the
+    identity until a test changes a net."""
+    cfg = load_config(TINY)
+    cfg['model']['vae']['detail'] = True
+    return cfg, build_models(cfg)
+
+
+def save_chain(path, nets, cfg):
+    """The chain's three nets and config in a file training.validate reads."""
+    torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B')}, 'config': cfg}, path)
+    return path
+
+
+def constant_detector(cfg, bias):
+    """A detector of cfg's architecture whose output is sigmoid(bias) everywhere: +20 marks every pixel, -20 none."""
+    det = build_models(cfg)['detector']
+    torch.nn.init.zeros_(det.out.weight)
+    torch.nn.init.constant_(det.out.bias, bias)
+    return det

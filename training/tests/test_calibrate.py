@@ -16,8 +16,7 @@ from training.data.images import list_images
 from training.degrade import DegradeConfig, degrade
 from training.detect_pyramid import combine, levels
 from training.evaluate import DEGRADE, image_seed, load
-from training.stages import build_models
-from training.tests.helpers import TINY, write_benchmark_set
+from training.tests.helpers import TINY, constant_detector, write_benchmark_set
 
 
 class CalibrateTest(unittest.TestCase):
@@ -36,9 +35,7 @@ class CalibrateTest(unittest.TestCase):
         config = os.path.join(self.tmp, f'tiny-context{context}.json')
         with open(config, 'w') as f:
             json.dump(cfg, f)
-        det = build_models(cfg)['detector']
-        torch.nn.init.zeros_(det.out.weight)
-        torch.nn.init.constant_(det.out.bias, bias)
+        det = constant_detector(cfg, bias)
         path = os.path.join(self.tmp, f'det{bias}.pt')
         torch.save({'detector': det.state_dict()}, path)
         with contextlib.redirect_stdout(io.StringIO()):

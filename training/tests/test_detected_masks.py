@@ -2,6 +2,7 @@
 (`export.mirrors`), and the joint stage's share of detected masks (`train.detected_masks`)."""
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -11,12 +12,12 @@ import unittest
 import numpy as np
 import torch
 
-from training.calibrate_detector import detector_probabilities
 from training.config import load_config
 from training.data import engine_grey
+from training.detect_pyramid import detector_probabilities
 from training.stages import build_models
 from training.stages.steps import detected_mask
-from training.tests.helpers import TINY, write_benchmark_set, write_dataset
+from training.tests.helpers import TINY, constant_detector, save_chain, tiny_chain, write_benchmark_set, write_dataset
 from training.train import main as train_main
 from training.validate import engine_mask, main as validate_main
 
@@ -97,7 +98,6 @@ class TrainGuardTest(unittest.TestCase):
         cfg = load_config(TINY)
         cfg['train']['detected_masks'] = 0.5
         with open(cfg_path, 'w') as f:
-            import json
             json.dump(cfg, f)
         with contextlib.redirect_stdout(io.StringIO()), self.assertRaisesRegex(SystemExit, 'needs a trained detector'):
             train_main(['--config', cfg_path, '--stage', 'joint', '--data-root', tmp, '--run-dir', os.path.join(tmp, 'run')])
@@ -108,20 +108,15 @@ class ValidateDetectedTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix='heirloom-validate-det-')
         write_benchmark_set(cls.tmp, size=(64, 56))
-        cfg = load_config(TINY)
-        cfg['model']['vae']['detail'] = True
-        nets = build_models(cfg)
+        cfg, nets = tiny_chain()
         torch.nn.init.normal_(nets['G_B'].decoder[-1].weight, std=0.05)
         with torch.no_grad():  # off its identity initialisation, so the mask changes what the mapping does
             for p in nets['T'].parameters():
                 p.add_(0.05 * torch.randn_like(p))
-        cls.chain = os.path.join(cls.tmp, 'chain.pt')
-        torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B')}, 'config': cfg}, cls.chain)
+        cls.chain = save_chain(os.path.join(cls.tmp, 'chain.pt'), nets, cfg)
         cls.dets = {}
         for name, bias in (('all', 20.0), ('none', -20.0)):
-            det = build_models(cfg)['detector']
-            torch.nn.init.zeros_(det.out.weight)
-            torch.nn.init.constant_(det.out.bias, bias)
+            det = constant_detector(cfg, bias)
             cls.dets[name] = os.path.join(cls.tmp, f'det-{name}.pt')
             torch.save({'nets': {'detector': det.state_dict()}, 'config': cfg}, cls.dets[name])
 

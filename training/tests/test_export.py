@@ -230,17 +230,21 @@ class ExportTest(unittest.TestCase):
         self.assertIn('E_A: vae', str(ctx.exception))
         self.assertFalse(os.path.exists(out))
 
+    def export_with(self, tmp, name, key, value):
+        """A random-init export of the tiny config with export[key] = value, into tmp/name."""
+        cfg = load_config(TINY)
+        cfg['export'][key] = value
+        path = os.path.join(tmp, f'{name}.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        return export('--random-init', '--config', path, '--out', os.path.join(tmp, name))
+
     def test_pyramid_detection_goes_into_the_manifest_checked(self):
         tmp = tempfile.TemporaryDirectory(prefix='heirloom-pyramid-')
         self.addCleanup(tmp.cleanup)
 
         def with_pyramid(pyramid, name):
-            cfg = load_config(TINY)
-            cfg['export']['pyramid'] = pyramid
-            path = os.path.join(tmp.name, f'{name}.json')
-            with open(path, 'w') as f:
-                json.dump(cfg, f)
-            return export('--random-init', '--config', path, '--out', os.path.join(tmp.name, name))
+            return self.export_with(tmp.name, name, 'pyramid', pyramid)
 
         good = {'minSide': 128, 'threshold': 0.95, 'minArea': 200}
         self.assertEqual(with_pyramid(good, 'ok')[0], 0)
@@ -258,12 +262,7 @@ class ExportTest(unittest.TestCase):
         self.addCleanup(tmp.cleanup)
 
         def with_mirrors(mirrors, name):
-            cfg = load_config(TINY)
-            cfg['export']['mirrors'] = mirrors
-            path = os.path.join(tmp.name, f'{name}.json')
-            with open(path, 'w') as f:
-                json.dump(cfg, f)
-            return export('--random-init', '--config', path, '--out', os.path.join(tmp.name, name))
+            return self.export_with(tmp.name, name, 'mirrors', mirrors)
 
         for mirrors, written in ((2, 2), (4, 4), (1, None)):
             self.assertEqual(with_mirrors(mirrors, f'm{mirrors}')[0], 0)

@@ -13,9 +13,7 @@ import numpy as np
 
 import torch
 
-from training.config import load_config
-from training.stages import build_models
-from training.tests.helpers import TINY, write_benchmark_set
+from training.tests.helpers import TINY, save_chain, tiny_chain, write_benchmark_set
 from training.validate import main as validate_main
 
 
@@ -24,14 +22,10 @@ class ValidateTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix='heirloom-validate-')
         write_benchmark_set(cls.tmp, size=(64, 56))
-        cfg = load_config(TINY)
-        cfg['model']['vae']['detail'] = True
-        nets = build_models(cfg)
-        cls.identity = os.path.join(cls.tmp, 'identity.pt')
-        torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B')}, 'config': cfg}, cls.identity)
+        cfg, nets = tiny_chain()
+        cls.identity = save_chain(os.path.join(cls.tmp, 'identity.pt'), nets, cfg)
         torch.nn.init.normal_(nets['G_B'].decoder[-1].weight, std=0.05)
-        cls.changed = os.path.join(cls.tmp, 'changed.pt')
-        torch.save({'nets': {k: nets[k].state_dict() for k in ('E_A', 'T', 'G_B')}, 'config': cfg}, cls.changed)
+        cls.changed = save_chain(os.path.join(cls.tmp, 'changed.pt'), nets, cfg)
 
     @classmethod
     def tearDownClass(cls):
