@@ -24,6 +24,23 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
+/** detectMask on `input` with a copy of the tiny models whose manifest `detect` settings `edit` changed: the mask and the tile counts progress reported. */
+async function detectWith(name: string, input: string, edit: (detect: Record<string, unknown>) => void): Promise<{ mask: Uint8Array; tiles: number[] }> {
+  const dir = await copyModels(join(tmp.dir, name));
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  edit(manifest.detect);
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const models = await loadModelSet(dir);
+  const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
+  const tiles: number[] = [];
+  try {
+    const mask = await detectMask({ sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) }, models, await readSource(input));
+    return { mask, tiles };
+  } finally {
+    await sessions.release();
+  }
+}
+
 test('detectMask equals the detector output thresholded, pixel for pixel', async () => {
   const [width, height] = [150, 110]; // one tile, below workingLongSide: no resampling anywhere
   const input = join(tmp.dir, 'photo.png');
@@ -42,18 +59,9 @@ test('detectMask equals the detector output thresholded, pixel for pixel', async
   const inside: number[] = [];
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) inside.push(prob[y * pw + x]!);
   const threshold = inside.sort((a, b) => a - b)[inside.length >> 1]!;
-  const dir = await copyModels(tmp.dir);
-  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  manifest.detect.threshold = threshold;
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  const models = await loadModelSet(dir);
-  const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
-  let mask: Uint8Array;
-  try {
-    mask = await detectMask({ sessions }, models, await readSource(input));
-  } finally {
-    await sessions.release();
-  }
+  const { mask } = await detectWith('plain', input, (detect) => {
+    detect.threshold = threshold;
+  });
   let set = 0;
   let differ = 0;
   for (let y = 0; y < height; y++)
@@ -91,20 +99,10 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
   const median = (a: Float32Array, q: number): number => Float32Array.from(a).sort()[Math.floor(a.length * q)]!;
   const threshold = median(probs[0]!, 0.5);
   const pyramid = { minSide: 50, threshold: median(probs[1]!, 0.7), minArea: 30 };
-  const dir = await copyModels(join(tmp.dir, 'pyramid-models'));
-  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  manifest.detect.threshold = threshold;
-  manifest.detect.pyramid = pyramid;
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  const models = await loadModelSet(dir);
-  const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
-  const tiles: number[] = [];
-  let mask: Uint8Array;
-  try {
-    mask = await detectMask({ sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) }, models, await readSource(input));
-  } finally {
-    await sessions.release();
-  }
+  const { mask, tiles } = await detectWith('pyramid-models', input, (detect) => {
+    detect.threshold = threshold;
+    detect.pyramid = pyramid;
+  });
   assert.deepEqual(new Set(tiles), new Set([3]), 'progress counts the tiles of every level');
   const coarse = Uint8Array.from(probs[1]!, (p, i) => (p >= pyramid.threshold || probs[2]![i]! >= pyramid.threshold ? 1 : 0));
   const unfiltered = coarse.reduce((n, v) => n + v, 0);
@@ -154,21 +152,11 @@ test('with detect.mirrors the mask thresholds the mean of the detector over the 
       mean[i] = sum / mirrors;
     }
     const threshold = Float32Array.from(mean).sort()[mean.length >> 1]!;
-    const dir = await copyModels(join(tmp.dir, `mirrors-${mirrors}`));
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-    manifest.detect.threshold = threshold;
-    manifest.detect.mirrors = mirrors;
-    delete manifest.detect.pyramid;
-    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
-    const models = await loadModelSet(dir);
-    const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
-    const tiles: number[] = [];
-    let mask: Uint8Array;
-    try {
-      mask = await detectMask({ sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) }, models, await readSource(input));
-    } finally {
-      await sessions.release();
-    }
+    const { mask, tiles } = await detectWith(`mirrors-${mirrors}`, input, (detect) => {
+      detect.threshold = threshold;
+      detect.mirrors = mirrors;
+      delete detect.pyramid;
+    });
     assert.deepEqual(tiles, Array.from({ length: mirrors }, () => mirrors), 'progress counts one tile per view');
     let differ = 0;
     let unlike = 0; // pixels where the photo's view alone would decide otherwise: the mirrors must matter
