@@ -1,0 +1,86 @@
+"""training.widen: the widened mapping computes what the narrow one did, and its new channels can learn."""
+import json
+import os
+import tempfile
+import unittest
+
+import torch
+
+from training import widen
+from training.nets import latent_context
+from training.stages import build_models
+from training.validate import load_nets
+
+from .helpers import save_chain, tiny_chain
+
+
+def _perturbed(net, seed):
+    """Random non-zero weights everywhere (the identity initialisation would hide misplaced rows)."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * 0.2)
+    return net
+
+
+def _inputs(cfg, seed=1):
+    g = torch.Generator().manual_seed(seed)
+    c = build_models(cfg)['T'].latent
+    z = torch.randn(2, c, 12, 10, generator=g)
+    mask = (torch.rand(2, 1, 12, 10, generator=g) < 0.3).float()
+    return z, mask, latent_context(z)
+
+
+class WidenTest(unittest.TestCase):
+    def setUp(self):
+        self.cfg, nets = tiny_chain()
+        self.old = _perturbed(nets['T'], 0).eval()
+        self.wide_cfg = json.loads(json.dumps(self.cfg))
+        self.wide_cfg['model']['map']['widths'] = [24]
+
+    def widened(self):
+        wide = build_models(self.wide_cfg)['T']
+        wide.load_state_dict(widen.widen_mapping(self.old.state_dict(), self.old, wide))
+        return wide.eval()
+
+    def test_same_function(self):
+        wide = self.widened()
+        self.assertEqual(wide.top, 24)
+        z, mask, ctx = _inputs(self.cfg)
+        with torch.no_grad():
+            a, b = self.old(z, mask, ctx), wide(z, mask, ctx)
+        self.assertGreater(float((a - z).abs().max()), 0.1)  # the old net does something to compare
+        # equal up to float32 rounding: the wider convolutions sum extra zero terms in another order
+        self.assertLess(float((a - b).abs().max()), 1e-6 * float(a.abs().max()))
+
+    def test_new_channels_learn(self):
+        wide = self.widened().train()
+        z, mask, ctx = _inputs(self.cfg, 2)
+        wide(z, mask, ctx).pow(2).mean().backward()
+        last = wide.after_NL[-1].weight.grad  # reads the hidden channels: the new ones' columns start at zero
+        self.assertGreater(float(last[:, 16:].abs().max()), 0)
+
+    def test_cli_writes_init_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            nets = {'E_A': build_models(self.cfg)['E_A'], 'T': self.old, 'G_B': build_models(self.cfg)['G_B']}
+            src = save_chain(os.path.join(d, 'narrow.pt'), nets, self.cfg)
+            cfg_path = os.path.join(d, 'wide.json')
+            with open(cfg_path, 'w') as f:
+                json.dump(self.wide_cfg, f)
+            out = os.path.join(d, 'wide.pt')
+            widen.main(['--weights', src, '--config', cfg_path, '--out', out])
+            wide_nets, _ = load_nets(f'{out}:{cfg_path}')
+            self.assertEqual(wide_nets['T'].top, 24)
+            for k in ('E_A', 'G_B'):  # carried along unchanged
+                for name, t in nets[k].state_dict().items():
+                    self.assertTrue(torch.equal(t, wide_nets[k].state_dict()[name]))
+
+    def test_refuses_other_changes(self):
+        other = json.loads(json.dumps(self.wide_cfg))
+        other['model']['map']['n_res_after'] += 1
+        with self.assertRaisesRegex(SystemExit, 'more than the mapping'):
+            widen._check_same_but_widths(self.cfg['model'], other['model'])
+
+
+if __name__ == '__main__':
+    unittest.main()

@@ -1,0 +1,113 @@
+"""Widens the mapping T of a weight file to the width of another config, so
+that the wider net computes exactly what the narrower one did and training
+goes on from there instead of from scratch.
+
+Why: the CPU-sized mapping (width 64) stopped improving on validation after
+about nine hours of fine-tuning; more steps at that width bought noise. A
+wider T trained from zero would need those hours again, so it is grown from
+the trained one ("Net2Net"-style, function-preserving):
+
+- every weight's old block is copied into the top-left corner of the new one;
+- the new *input* columns (reading the new channels) are zero, so nothing the
+  old net computed changes;
+- the new *output* rows keep the wide net's fresh initialisation, so the new
+  channels carry signal and their zero columns get gradients from the first
+  step (all-zero new channels would never start learning);
+- in the partial non-local block the query and key rows of the new inner
+  channels are zero, and the old query rows are scaled by sqrt(new/old inner),
+  so the attention logits (scaled by inner**-0.5) are unchanged;
+- the photo-context FiLM's output rows are laid out per width (four groups of
+  `top`, then two of `latent`): the old rows move to their new places and the
+  new channels get gain 0 and shift 0, the identity.
+
+    /usr/bin/python3 -m training.widen --weights RUN/weights/final.pt --config WIDE.json --out WIDE-INIT.pt
+
+The output is a {net: state_dict} file with every net of the input, T
+widened; `training.train --init` starts from it. Refused when the configs
+differ in anything but the mapping's widths.
+"""
+import argparse
+import math
+
+import torch
+
+from .config import load_config
+from .nets.mapping import Mapping
+from .stages.models import build_models
+from .validate import load_weights
+
+
+def _inner(width: int) -> int:
+    return max(width // 2, 8)  # PartialNonLocal's default
+
+
+def _grow(old: torch.Tensor, fresh: torch.Tensor, zero_new_rows: bool = False) -> torch.Tensor:
+    """`fresh` with `old` in its leading corner and zeros in the columns (dim 1) beyond old's."""
+    out = fresh.detach().clone()
+    if out.dim() > 1:
+        out[:, old.shape[1]:] = 0
+    if zero_new_rows:
+        out[old.shape[0]:] = 0
+    out[tuple(slice(0, n) for n in old.shape)] = old
+    return out
+
+
+def _film_rows(old: torch.Tensor, new_len: int, top: int, new_top: int, latent: int) -> torch.Tensor:
+    """The context head's output rows ([4 × top gains/shifts, 2 × latent]) moved to the wider layout, zeros
+    (the identity) for the new channels."""
+    out = old.new_zeros((new_len,) + old.shape[1:])
+    for g in range(4):
+        out[g * new_top:g * new_top + top] = old[g * top:(g + 1) * top]
+    out[4 * new_top:] = old[4 * top:4 * top + 2 * latent]
+    return out
+
+
+def widen_mapping(old_sd: dict, old: Mapping, wide: Mapping) -> dict:
+    """State dict for `wide` computing what `old` (holding `old_sd`) computes."""
+    if (old.latent, len(old.after_NL), len(old.before_NL)) != (wide.latent, len(wide.after_NL), len(wide.before_NL)):
+        raise SystemExit('widen: the mappings differ in more than their widths')
+    q = math.sqrt(_inner(wide.top) / _inner(old.top))
+    out = {}
+    for name, fresh in wide.state_dict().items():
+        o = old_sd[name]
+        if o.dim() != fresh.dim():
+            raise SystemExit(f'widen: {name} has {o.dim()} dimensions in the old mapping and {fresh.dim()} in the new')
+        if name.startswith('ctx.2.'):
+            out[name] = _film_rows(o, fresh.shape[0], old.top, wide.top, old.latent)
+        elif name.startswith(('NL.theta.', 'NL.phi.')):
+            out[name] = _grow(o * (q if name.startswith('NL.theta.') else 1.0), fresh, zero_new_rows=True)
+        else:
+            out[name] = _grow(o, fresh)
+    return out
+
+
+def _check_same_but_widths(a: dict, b: dict):
+    a, b = dict(a), dict(b)
+    a['map'], b['map'] = {k: v for k, v in a['map'].items() if k != 'widths'}, {k: v for k, v in b['map'].items() if k != 'widths'}
+    if a != b:
+        raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog='training.widen', description=__doc__.split('\n')[0])
+    ap.add_argument('--weights', required=True, help='weight file[:config] holding T (and the nets to carry along)')
+    ap.add_argument('--config', required=True, help='the config of the wider mapping')
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--seed', type=int, default=0, help='seeds the new channels\' initialisation')
+    args = ap.parse_args(argv)
+    path, _, cfg_path = args.weights.partition(':')
+    weights, old_cfg = load_weights(path, cfg_path)
+    new_cfg = load_config(args.config)
+    _check_same_but_widths(old_cfg['model'], new_cfg['model'])
+    if 'T' not in weights:
+        raise SystemExit(f'{path}: has no T')
+    torch.manual_seed(args.seed)
+    old_T, wide_T = build_models(old_cfg)['T'], build_models(new_cfg)['T']
+    out = dict(weights)
+    out['T'] = widen_mapping(weights['T'], old_T, wide_T)
+    torch.save(out, args.out)
+    print(f'{args.out}: T widened {old_T.top} → {wide_T.top} channels; carried along {", ".join(k for k in out if k != "T")}')
+
+
+if __name__ == '__main__':
+    main()
