@@ -37,10 +37,6 @@ from .stages.models import build_models
 from .validate import load_weights
 
 
-def _inner(width: int) -> int:
-    return max(width // 2, 8)  # PartialNonLocal's default
-
-
 def _grow(old: torch.Tensor, fresh: torch.Tensor, zero_new_rows: bool = False) -> torch.Tensor:
     """`fresh` with `old` in its leading corner and zeros in the columns (dim 1) beyond old's."""
     out = fresh.detach().clone()
@@ -66,7 +62,7 @@ def widen_mapping(old_sd: dict, old: Mapping, wide: Mapping) -> dict:
     """State dict for `wide` computing what `old` (holding `old_sd`) computes."""
     if (old.latent, len(old.after_NL), len(old.before_NL)) != (wide.latent, len(wide.after_NL), len(wide.before_NL)):
         raise SystemExit('widen: the mappings differ in more than their widths')
-    q = math.sqrt(_inner(wide.top) / _inner(old.top))
+    q = math.sqrt(wide.NL.theta.out_channels / old.NL.theta.out_channels)  # the non-local block's inner widths
     out = {}
     for name, fresh in wide.state_dict().items():
         o = old_sd[name]
