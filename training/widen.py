@@ -2,9 +2,10 @@
 that the wider net computes exactly what the narrower one did and training
 goes on from there instead of from scratch.
 
-Why: the CPU-sized mapping (width 64) stopped improving on validation after
-about nine hours of fine-tuning; more steps at that width bought noise. A
-wider T trained from zero would need those hours again, so it is grown from
+Why: fine-tuning the CPU-sized mapping (width 64) on the same data has moved
+validation within noise for several CPU hours; only changing what it is taught
+still helped. A wider T trained from zero would need every hour it has had
+again, so it is grown from
 the trained one ("Net2Net"-style, function-preserving):
 
 - every weight's old block is copied into the top-left corner of the new one;

@@ -23,18 +23,17 @@ def _perturbed(net, seed):
     return net
 
 
-def _inputs(cfg, seed=1):
+def _inputs(channels, seed=1):
     g = torch.Generator().manual_seed(seed)
-    c = build_models(cfg)['T'].latent
-    z = torch.randn(2, c, 12, 10, generator=g)
+    z = torch.randn(2, channels, 12, 10, generator=g)
     mask = (torch.rand(2, 1, 12, 10, generator=g) < 0.3).float()
     return z, mask, latent_context(z)
 
 
 class WidenTest(unittest.TestCase):
     def setUp(self):
-        self.cfg, nets = tiny_chain()
-        self.old = _perturbed(nets['T'], 0).eval()
+        self.cfg, self.nets = tiny_chain()
+        self.old = _perturbed(self.nets['T'], 0).eval()
         self.wide_cfg = json.loads(json.dumps(self.cfg))
         self.wide_cfg['model']['map']['widths'] = [24]
 
@@ -46,7 +45,7 @@ class WidenTest(unittest.TestCase):
     def test_same_function(self):
         wide = self.widened()
         self.assertEqual(wide.top, 24)
-        z, mask, ctx = _inputs(self.cfg)
+        z, mask, ctx = _inputs(self.old.latent)
         with torch.no_grad():
             a, b = self.old(z, mask, ctx), wide(z, mask, ctx)
         self.assertGreater(float((a - z).abs().max()), 0.1)  # the old net does something to compare
@@ -55,15 +54,14 @@ class WidenTest(unittest.TestCase):
 
     def test_new_channels_learn(self):
         wide = self.widened().train()
-        z, mask, ctx = _inputs(self.cfg, 2)
+        z, mask, ctx = _inputs(self.old.latent, 2)
         wide(z, mask, ctx).pow(2).mean().backward()
         last = wide.after_NL[-1].weight.grad  # reads the hidden channels: the new ones' columns start at zero
         self.assertGreater(float(last[:, 16:].abs().max()), 0)
 
     def test_cli_writes_init_file(self):
         with tempfile.TemporaryDirectory() as d:
-            nets = {'E_A': build_models(self.cfg)['E_A'], 'T': self.old, 'G_B': build_models(self.cfg)['G_B']}
-            src = save_chain(os.path.join(d, 'narrow.pt'), nets, self.cfg)
+            src = save_chain(os.path.join(d, 'narrow.pt'), self.nets, self.cfg)
             cfg_path = os.path.join(d, 'wide.json')
             with open(cfg_path, 'w') as f:
                 json.dump(self.wide_cfg, f)
@@ -72,7 +70,7 @@ class WidenTest(unittest.TestCase):
             wide_nets, _ = load_nets(f'{out}:{cfg_path}')
             self.assertEqual(wide_nets['T'].top, 24)
             for k in ('E_A', 'G_B'):  # carried along unchanged
-                for name, t in nets[k].state_dict().items():
+                for name, t in self.nets[k].state_dict().items():
                     self.assertTrue(torch.equal(t, wide_nets[k].state_dict()[name]))
 
     def test_refuses_other_changes(self):
