@@ -59,6 +59,14 @@ class ValidateTest(unittest.TestCase):
             self.assertEqual(inp, ident, f'{fault}: the identity model scores exactly the input')
             self.assertNotEqual(inp, changed, f'{fault}: a changed model scores differently')
 
+    def test_muted_truths_are_scored_against_the_muted_photo(self):
+        plain, muted = self.run_validate(self.identity), self.run_validate(self.identity, '--muted')
+        self.assertIn('3 muted images of SetG', muted)
+        inp = lambda text: re.search(r'input ([\d.]+) dB', text).group(1)
+        self.assertNotEqual(inp(plain), inp(muted), 'the muted truth is degraded, not the photo itself')
+        self.assertIn(f'{self.identity}: {inp(muted)} dB', muted, 'and scored against the muted truth')
+        self.assertEqual(muted, self.run_validate(self.identity, '--muted'), 'seeded per photo')
+
     def test_several_sets_are_also_scored_set_by_set(self):
         write_benchmark_set(self.tmp, name='SetH', n=2, size=(48, 40))
         out = io.StringIO()
