@@ -20,6 +20,10 @@ unstructured kind at its full range, the structured defects with their true
 mask, and the clean photo itself) and prints input → output per fault: where a
 model helps, and where it damages what it should leave alone.
 
+Every score also comes as the PSNR after the per-channel gain and offset that
+best fit the truth (`colour_fixed`): the gap between the two is the error in
+global tone, which better detail cannot remove.
+
 A weight file without `:CONFIG` uses the config stored in it (checkpoints and
 final.pt carry theirs).
 """
@@ -165,13 +169,27 @@ def single_fault(clean, fault, rng):
     return np.clip(apply_unstructured(fault, clean.copy(), rng), 0, 1).astype(np.float32), mask.astype(np.uint8)
 
 
+def colour_fixed(img, clean):
+    """`img` after the per-channel gain and offset that bring it closest to `clean` (least squares): what a global
+    colour fix that knew the truth would make of it. Its PSNR minus the plain one is the part of the error that is
+    global tone, the part no amount of detail work can remove."""
+    flat, truth = img.reshape(-1, 3).astype(np.float64), clean.reshape(-1, 3).astype(np.float64)
+    out = np.empty_like(flat)
+    for c in range(3):
+        a = np.stack([flat[:, c], np.ones(len(flat))], 1)
+        (gain, offset), *_ = np.linalg.lstsq(a, truth[:, c], rcond=None)
+        out[:, c] = flat[:, c] * gain + offset
+    return np.clip(out, 0, 1).reshape(img.shape).astype(np.float32)
+
+
 def capped_scores(clean, img):
-    """(PSNR, SSIM), PSNR capped at 99 dB: the clean photo scores infinity against itself, and means must stay numbers."""
-    return min(psnr(clean, img), 99.0), ssim(clean, img)
+    """(PSNR, SSIM, PSNR after colour_fixed), PSNRs capped at 99 dB: the clean photo scores infinity against itself,
+    and means must stay numbers."""
+    return min(psnr(clean, img), 99.0), ssim(clean, img), min(psnr(clean, colour_fixed(img, clean)), 99.0)
 
 
 def by_fault(items, models):
-    """{fault: (input rows, {spec: output rows})}, rows (psnr capped at 99 dB, ssim) per photo."""
+    """{fault: (input rows, {spec: output rows})}, rows (psnr, ssim, colour-fixed psnr; capped_scores) per photo."""
     table = {f: ([], {spec: [] for spec, _, _ in models}) for f in FAULTS}
     for s, path in items:
         clean = clean_photo(path, 8)
@@ -184,10 +202,9 @@ def by_fault(items, models):
 
 
 def print_by_fault(table):
+    cell = lambda rows: '{0:.2f} / {1:.3f} [fixed {2:.2f}]'.format(*np.mean(rows, 0))
     for fault, (inputs, outs) in table.items():
-        i = np.mean(inputs, 0)
-        cells = '  '.join(f'{np.mean(r, 0)[0]:.2f} / {np.mean(r, 0)[1]:.3f}' for r in outs.values())
-        print(f'  {fault:<10} input {i[0]:.2f} / {i[1]:.3f}  →  {cells}')
+        print(f'  {fault:<10} input {cell(inputs)}  →  ' + '  '.join(cell(r) for r in outs.values()))
 
 
 def main(argv=None):
@@ -216,7 +233,7 @@ def main(argv=None):
         inputs.append((psnr(clean, bad), ssim(clean, bad)))
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
-            rows[spec].append((psnr(clean, out), ssim(clean, out)))
+            rows[spec].append((psnr(clean, out), ssim(clean, out), psnr(clean, colour_fixed(out, clean))))
     print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
     base = np.array([i[0] for i in inputs])
     for spec in args.weights:
@@ -224,13 +241,15 @@ def main(argv=None):
         # a mean hides a model that over-processes mild photos: count those it made worse, and the worst loss
         worse = r[:, 0] < base - 0.05
         print(f'{spec}: {r[:, 0].mean():.2f} dB / {r[:, 1].mean():.3f}; worse than the input (by > 0.05 dB) on {int(worse.sum())} '
-              f'of {len(r)} (worst {float((r[:, 0] - base).min()):+.2f} dB)')
+              f'of {len(r)} (worst {float((r[:, 0] - base).min()):+.2f} dB); {r[:, 2].mean():.2f} dB with the best global '
+              'colour fix (colour_fixed)')
         names = [s for s, _ in items]
         if len(set(names)) > 1:  # sets differ in palette (Set12 is grey): a change can win on one and lose on another
-            per_set = [(n, r[[i for i, m in enumerate(names) if m == n]].mean(0)) for n in dict.fromkeys(names)]
+            per_set = [(n, r[[i for i, m in enumerate(names) if m == n], :2].mean(0)) for n in dict.fromkeys(names)]
             print('  ' + ', '.join(f'{n} {v[0]:.2f} / {v[1]:.3f}' for n, v in per_set))
     if args.by_fault:
-        print('one fault at a time (PSNR dB / SSIM; columns: ' + ', '.join(args.weights) + ')')
+        print('one fault at a time (PSNR dB / SSIM [PSNR after the per-channel gain and offset that best fit the truth]; '
+              'columns: ' + ', '.join(args.weights) + ')')
         print_by_fault(by_fault(items, models))
     return 0
 

@@ -14,7 +14,19 @@ import numpy as np
 import torch
 
 from training.tests.helpers import TINY, save_chain, tiny_chain, write_benchmark_set
-from training.validate import main as validate_main
+from training.validate import colour_fixed, main as validate_main
+
+
+class ColourFixedTest(unittest.TestCase):
+    def test_undoes_a_per_channel_gain_and_offset_and_nothing_else(self):
+        rng = np.random.default_rng(3)
+        clean = rng.uniform(0.1, 0.9, (20, 24, 3)).astype(np.float32)
+        toned = clean * np.array([0.7, 0.9, 0.6], np.float32) + np.array([0.1, 0.05, 0.2], np.float32)
+        np.testing.assert_allclose(colour_fixed(toned, clean), clean, atol=1e-5)
+        noisy = np.clip(clean + rng.normal(0, 0.05, clean.shape), 0, 1).astype(np.float32)
+        fixed = colour_fixed(noisy, clean)
+        self.assertGreater(np.abs(fixed - clean).mean(), 0.02, 'noise is not a colour cast')
+        self.assertLessEqual(((fixed - clean) ** 2).mean(), ((noisy - clean) ** 2).mean() + 1e-9, 'least squares')
 
 
 class ValidateTest(unittest.TestCase):
@@ -53,7 +65,9 @@ class ValidateTest(unittest.TestCase):
             validate_main([self.identity, self.changed, '--data-root', self.tmp, '--sets', 'SetG', '--by-fault'])
         rows = dict(re.findall(r'^  (\w+) +input (.+)$', out.getvalue(), re.M))
         self.assertEqual(set(rows), {'none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured'})
-        self.assertTrue(rows['none'].startswith('99.00 / 1.000  →  99.00 / 1.000'), rows['none'])  # clean stays clean
+        self.assertTrue(rows['none'].startswith('99.00 / 1.000 [fixed 99.00]  →  99.00 / 1.000 [fixed 99.00]'), rows['none'])
+        self.assertGreater(float(re.search(r'fixed ([\d.]+)', rows['fade']).group(1)),
+                           float(rows['fade'].split(' / ')[0]) + 3, 'fading alone is close to a per-channel gain and offset')
         for fault, row in rows.items():
             inp, ident, changed = re.findall(r'(\S+) / ([\d.]+)', row)
             self.assertEqual(inp, ident, f'{fault}: the identity model scores exactly the input')
