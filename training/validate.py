@@ -139,18 +139,19 @@ def clean_photo(path, multiple):
     return clean[:h // multiple * multiple, :w // multiple * multiple]
 
 
+MUTE_STREAM = 101  # the muted truth's random stream, apart from by_fault's (0 … len(FAULTS) - 1)
+
+
 def degraded_photo(set_name, path, multiple, muted=False):
     """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
     as `training.evaluate` degrades its sets (same per-image seed). `muted`: the ground truth is first muted
     (`unstructured.mute`, its own seed per photo), then degraded the same way."""
-    clean = clean_photo(path, multiple)
+    clean, seed = clean_photo(path, multiple), image_seed(set_name, os.path.basename(path))
     if muted:
-        clean = mute(clean, np.random.default_rng([image_seed(set_name, os.path.basename(path)), MUTE_STREAM]))
-    bad, mask = degrade(clean, np.random.default_rng(image_seed(set_name, os.path.basename(path))), DegradeConfig(**DEGRADE))
+        clean = mute(clean, np.random.default_rng([seed, MUTE_STREAM]))
+    bad, mask = degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
     return clean, bad, mask
 
-
-MUTE_STREAM = 101  # the muted truth's random stream, apart from by_fault's (0 … len(FAULTS) - 1)
 
 FAULTS = ['none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured']
 
@@ -233,7 +234,7 @@ def main(argv=None):
         inputs.append((psnr(clean, bad), ssim(clean, bad)))
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
-            rows[spec].append((psnr(clean, out), ssim(clean, out), psnr(clean, colour_fixed(out, clean))))
+            rows[spec].append(capped_scores(clean, out))
     print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
     base = np.array([i[0] for i in inputs])
     for spec in args.weights:

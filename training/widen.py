@@ -79,9 +79,8 @@ def widen_mapping(old_sd: dict, old: Mapping, wide: Mapping) -> dict:
 
 
 def _check_same_but_widths(a: dict, b: dict):
-    a, b = dict(a), dict(b)
-    a['map'], b['map'] = {k: v for k, v in a['map'].items() if k != 'widths'}, {k: v for k, v in b['map'].items() if k != 'widths'}
-    if a != b:
+    without_widths = lambda model: {**model, 'map': {k: v for k, v in model['map'].items() if k != 'widths'}}
+    if without_widths(a) != without_widths(b):
         raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths')
 
 
