@@ -1,5 +1,6 @@
 """Experiment configs: one JSON file per experiment, merged over defaults."""
 import copy
+import dataclasses
 import json
 
 DEFAULTS = {
@@ -47,6 +48,49 @@ def _merge(base, over):
     return out
 
 
+# Every key a config may set. The stages look settings up by name and a missing one falls back to its default, so a
+# misspelt key ("ssmi": 2.0) would otherwise train for hours on the default without a word.
+_STAGE_KEYS = {'steps', 'max_seconds', 'lr_scale', 'nets', 'lr_grown', 'batch', 'bank', 'bank_chunk', 'bank_pool',
+               'permute'}
+_SCHEMA = {
+    'name': None,
+    'model': {'vae': {'width', 'latent', 'n_res', 'detail'},
+              'map': {'widths', 'n_res_before', 'n_res_after', 'pool', 'nl_res', 'context'},
+              'detect': {'width', 'depth', 'context'},
+              'tone': {'width'}},
+    'data': set(DEFAULTS['data']),
+    'degrade': None,  # checked against DegradeConfig's fields in check_config
+    'loss': set(DEFAULTS['loss']),
+    'train': {**{k: None for k in DEFAULTS['train'] if k != 'stages'}, 'stages': {s: _STAGE_KEYS for s in STAGE_ORDER}},
+    'export': {**{k: None for k in DEFAULTS['export'] if k != 'pyramid'}, 'pyramid': {'minSide', 'threshold', 'minArea'}},
+}
+
+
+def _unknown(over, schema, where):
+    if not isinstance(over, dict):
+        return []
+    known = schema if isinstance(schema, (set, dict)) else set()
+    bad = [f'{where}{k}' for k in over if k not in known]
+    if isinstance(schema, dict):
+        for k, sub in schema.items():
+            if sub is not None and k in over:
+                bad += _unknown(over[k], sub, f'{where}{k}.')
+    return bad
+
+
+def check_config(over: dict, source: str = 'config') -> None:
+    """Rejects keys no stage reads, naming each, and degradation settings DegradeConfig does not have."""
+    from .degrade.pipeline import DegradeConfig  # the degradation model imports numpy and PIL: only when checking
+    bad = _unknown(over, _SCHEMA, '')
+    fields = {f.name for f in dataclasses.fields(DegradeConfig)}
+    bad += [f'degrade.{k}' for k in (over.get('degrade') or {}) if k not in fields]
+    if bad:
+        raise ValueError(f'{source}: unknown setting{"s" if len(bad) > 1 else ""} {", ".join(bad)} '
+                         '(training/config.py lists what each section takes)')
+
+
 def load_config(path: str) -> dict:
     with open(path) as f:
-        return _merge(DEFAULTS, json.load(f))
+        over = json.load(f)
+    check_config(over, path)
+    return _merge(DEFAULTS, over)

@@ -1,0 +1,59 @@
+"""training.config: every committed config loads, and a setting no stage reads is refused by name."""
+import glob
+import json
+import os
+import tempfile
+import unittest
+
+from training.config import DEFAULTS, check_config, load_config
+
+from .helpers import ROOT, TINY
+
+
+class ConfigTest(unittest.TestCase):
+    def test_committed_configs_load(self):
+        paths = sorted(glob.glob(os.path.join(ROOT, 'training', 'configs', '*.json')))
+        self.assertGreater(len(paths), 10)
+        for path in paths:
+            cfg = load_config(path)
+            self.assertIn('joint', cfg['train']['stages'], path)  # merged over the defaults
+
+    def test_values_override_defaults(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'c.json')
+            with open(path, 'w') as f:
+                json.dump({'loss': {'ssim': 2.0}, 'train': {'stages': {'joint': {'steps': 7}}}}, f)
+            cfg = load_config(path)
+        self.assertEqual(cfg['loss']['ssim'], 2.0)
+        self.assertEqual(cfg['loss']['l1'], 1.0)
+        self.assertEqual(cfg['train']['stages']['joint'], {'steps': 7, 'lr_scale': DEFAULTS['train']['stages']['joint']['lr_scale']})
+
+    def test_misspelt_settings_are_named(self):
+        cases = {
+            'loss.ssmi': {'loss': {'ssmi': 2.0}},
+            'model.map.widht': {'model': {'map': {'widht': 96}}},
+            'train.stages.jiont': {'train': {'stages': {'jiont': {'steps': 5}}}},
+            'train.stages.joint.lr_scal': {'train': {'stages': {'joint': {'lr_scal': 0.2}}}},
+            'export.pyramid.minsize': {'export': {'pyramid': {'minsize': 64}}},
+            'degrade.strenght': {'degrade': {'strenght': 0.3}},
+            'optimiser': {'optimiser': 'sgd'},
+        }
+        for name, over in cases.items():
+            with self.assertRaisesRegex(ValueError, name.replace('.', r'\.') + r'\b'):
+                check_config(over)
+
+    def test_a_loaded_file_names_itself(self):
+        with open(TINY) as f:
+            over = json.load(f)
+        over['data']['crops'] = 64
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'typo.json')
+            with open(path, 'w') as f:
+                json.dump(over, f)
+            with self.assertRaisesRegex(ValueError, 'typo.json: unknown setting data.crops'):
+                load_config(path)
+        check_config({'export': {'pyramid': None}, 'degrade': {'p_mute': 0.5, 'strength_min': 0.1}})
+
+
+if __name__ == '__main__':
+    unittest.main()
