@@ -91,6 +91,19 @@ def check_config(over: dict, source: str = 'config') -> None:
 
 def load_config(path: str) -> dict:
     with open(path) as f:
-        over = json.load(f)
+        try:
+            over = json.load(f)
+        except json.JSONDecodeError as e:
+            raise ValueError(f'{path}: not valid JSON ({e})') from None
+    if not isinstance(over, dict):
+        raise ValueError(f'{path}: a config is a JSON object of sections, not a {type(over).__name__}')
     check_config(over, path)
     return _merge(DEFAULTS, over)
+
+
+def load_config_or_exit(path: str) -> dict:
+    """load_config for the command lines: a bad config ends the command with its one-line reason, not a traceback."""
+    try:
+        return load_config(path)
+    except (OSError, ValueError) as e:
+        raise SystemExit(str(e)) from None

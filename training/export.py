@@ -47,7 +47,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .config import DEFAULTS, STAGE_ORDER, _merge, load_config
+from .config import DEFAULTS, STAGE_ORDER, _merge, load_config_or_exit
 from .nets import apply_tone, latent_context
 from .nets.tone import PARAMS as TONE_PARAMS, THUMB
 from .nets.blocks import count_macs_per_pixel
@@ -357,7 +357,7 @@ def main(argv=None):
     state, sources, info, stored_cfg = load_weight_files(paths) if paths else ({}, {}, {'steps': {}, 'seconds': {}}, None)
 
     if args.config:
-        cfg = load_config(args.config)
+        cfg = load_config_or_exit(args.config)
         # checked per network: a set merged from runs of different configs is fine when each network fits
         bad = _mismatch(sources, cfg)
         if bad:

@@ -15,7 +15,7 @@ import time
 
 import torch
 
-from .config import STAGE_ORDER, load_config
+from .config import STAGE_ORDER, load_config_or_exit
 from .data import load_folder
 from .stages import build_models, run_stage
 from .stages.models import GROWN_MODULES
@@ -59,7 +59,7 @@ def main(argv=None):
                     'their stages count as done')
     args = ap.parse_args(argv)
 
-    cfg = load_config(args.config)
+    cfg = load_config_or_exit(args.config)
     if args.workers is not None:
         cfg['train']['workers'] = args.workers
     run_dir = args.run_dir or os.path.join('runs', cfg['name'])

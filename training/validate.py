@@ -35,7 +35,7 @@ import numpy as np
 import torch
 
 from . import losses as L
-from .config import load_config
+from .config import load_config_or_exit
 from .data.images import list_images
 from .detect_pyramid import detector_probabilities, photo_grey, pyramid_mask
 from .degrade import DegradeConfig, degrade
@@ -54,7 +54,7 @@ def load_weights(path, cfg_path=''):
     it (a config file names only what it changes), else the one stored in the file."""
     ck = torch.load(path, map_location='cpu', weights_only=False)
     if cfg_path:
-        cfg = load_config(cfg_path)
+        cfg = load_config_or_exit(cfg_path)
     elif isinstance(ck, dict) and 'config' in ck:
         cfg = ck['config']
     else:

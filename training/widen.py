@@ -32,7 +32,7 @@ import math
 
 import torch
 
-from .config import load_config
+from .config import load_config_or_exit
 from .nets.mapping import Mapping
 from .stages.models import build_models
 from .validate import load_weights
@@ -93,7 +93,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     path, _, cfg_path = args.weights.partition(':')
     weights, old_cfg = load_weights(path, cfg_path)
-    new_cfg = load_config(args.config)
+    new_cfg = load_config_or_exit(args.config)
     _check_same_but_widths(old_cfg['model'], new_cfg['model'])
     if 'T' not in weights:
         raise SystemExit(f'{path}: has no T')

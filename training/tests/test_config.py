@@ -5,7 +5,7 @@ import os
 import tempfile
 import unittest
 
-from training.config import DEFAULTS, check_config, load_config
+from training.config import DEFAULTS, check_config, load_config, load_config_or_exit
 
 from .helpers import ROOT, TINY
 
@@ -53,6 +53,19 @@ class ConfigTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, 'typo.json: unknown setting data.crops'):
                 load_config(path)
         check_config({'export': {'pyramid': None}, 'degrade': {'p_mute': 0.5, 'strength_min': 0.1}})
+
+    def test_broken_files_name_themselves(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name, text, message in [('trailing.json', '{"loss": {"ssim": 1.0},}', 'trailing.json: not valid JSON'),
+                                        ('list.json', '[1, 2]', 'list.json: a config is a JSON object of sections, not a list')]:
+                path = os.path.join(d, name)
+                with open(path, 'w') as f:
+                    f.write(text)
+                with self.assertRaisesRegex(ValueError, message):
+                    load_config(path)
+                with self.assertRaises(SystemExit) as stop:  # the command lines' form: the reason, no traceback
+                    load_config_or_exit(path)
+                self.assertRegex(str(stop.exception.code), message)
 
 
 if __name__ == '__main__':
