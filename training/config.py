@@ -3,6 +3,8 @@ import copy
 import dataclasses
 import json
 
+from .degrade.pipeline import DegradeConfig
+
 DEFAULTS = {
     'name': 'default',
     'model': {
@@ -59,7 +61,7 @@ _SCHEMA = {
               'detect': {'width', 'depth', 'context'},
               'tone': {'width'}},
     'data': set(DEFAULTS['data']),
-    'degrade': None,  # checked against DegradeConfig's fields in check_config
+    'degrade': {f.name for f in dataclasses.fields(DegradeConfig)},
     'loss': set(DEFAULTS['loss']),
     'train': {**{k: None for k in DEFAULTS['train'] if k != 'stages'}, 'stages': {s: _STAGE_KEYS for s in STAGE_ORDER}},
     'export': {**{k: None for k in DEFAULTS['export'] if k != 'pyramid'}, 'pyramid': {'minSide', 'threshold', 'minArea'}},
@@ -69,8 +71,7 @@ _SCHEMA = {
 def _unknown(over, schema, where):
     if not isinstance(over, dict):
         return []
-    known = schema if isinstance(schema, (set, dict)) else set()
-    bad = [f'{where}{k}' for k in over if k not in known]
+    bad = [f'{where}{k}' for k in over if k not in schema]
     if isinstance(schema, dict):
         for k, sub in schema.items():
             if sub is not None and k in over:
@@ -79,11 +80,8 @@ def _unknown(over, schema, where):
 
 
 def check_config(over: dict, source: str = 'config') -> None:
-    """Rejects keys no stage reads, naming each, and degradation settings DegradeConfig does not have."""
-    from .degrade.pipeline import DegradeConfig  # the degradation model imports numpy and PIL: only when checking
+    """Rejects keys no stage reads (degradation settings: DegradeConfig's fields), naming each."""
     bad = _unknown(over, _SCHEMA, '')
-    fields = {f.name for f in dataclasses.fields(DegradeConfig)}
-    bad += [f'degrade.{k}' for k in (over.get('degrade') or {}) if k not in fields]
     if bad:
         raise ValueError(f'{source}: unknown setting{"s" if len(bad) > 1 else ""} {", ".join(bad)} '
                          '(training/config.py lists what each section takes)')
