@@ -31,6 +31,13 @@
    `manifest.json` under `metrics` (the ONNX files and their checksums are
    not touched).
 
+`--foreign` degrades the same photos with `training.foreign` instead, a second
+degradation model written apart from the training one and never trained on
+(same kinds of damage, other forms, inputs of the same difficulty), and
+writes `bench-results/eval-foreign.json`, leaving the manifest alone: the
+target is scored on a degradation model we do not see, and this is our
+stand-in for it. It reports a model, it never chooses one.
+
 LPIPS and FID need pretrained backbones that cannot be downloaded here.
 LPIPS (v0.1, AlexNet) runs when the user supplies both files: the linear
 layers of the `lpips` package (`--lpips-weights alex.pth`) and torchvision's
@@ -57,6 +64,7 @@ from skimage.restoration import denoise_tv_chambolle
 
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
+from .foreign import FOREIGN_STREAM, foreign_degrade
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 SEED = 2020
@@ -304,10 +312,14 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--ep', default='cpu')
     ap.add_argument('--keep', help='keep the degraded inputs, masks and outputs in this folder')
+    ap.add_argument('--foreign', action='store_true',
+                    help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
     ap.add_argument('--no-manifest', action='store_true', help='do not store the metrics in the models\' manifest')
     ap.add_argument('--lpips-weights', help='LPIPS v0.1 linear layers (alex.pth of the lpips package)')
     ap.add_argument('--lpips-backbone', help='torchvision AlexNet ImageNet weights (alexnet-owt-7be5be79.pth)')
     args = ap.parse_args(argv)
+    if args.foreign and args.out == ap.get_default('out'):
+        args.out = os.path.join(os.path.dirname(args.out), 'eval-foreign.json')
 
     models = os.path.abspath(args.models)
     if not os.path.isfile(os.path.join(models, 'manifest.json')):
@@ -333,7 +345,11 @@ def main(argv=None):
         for set_name, path in items:
             name = os.path.basename(path)
             clean = np.asarray(load(path, 'RGB'))
-            degraded, mask = degrade(clean.astype(np.float32) / 255, np.random.default_rng(image_seed(set_name, name)), cfg)
+            seed = image_seed(set_name, name)
+            if args.foreign:
+                degraded, mask = foreign_degrade(clean.astype(np.float32) / 255, np.random.default_rng([seed, FOREIGN_STREAM]))
+            else:
+                degraded, mask = degrade(clean.astype(np.float32) / 255, np.random.default_rng(seed), cfg)
             stem = f'{set_name}__{os.path.splitext(name)[0]}'
             Image.fromarray(quantise(degraded)).save(os.path.join(in_dir, stem + '.png'))
             Image.fromarray(mask * 255).save(os.path.join(work, stem + '.true-mask.png'))
@@ -402,7 +418,8 @@ def main(argv=None):
                        'sha256': {k: v['sha256'] for k, v in manifest['stages'].items()}},
             'engine': {'cli': 'heirloom restore --scratches auto --save-mask', 'provider': cli.get('provider', {}).get('label'),
                        'threads': args.threads, 'seconds': round(cli_seconds, 1)},
-            'degradation': {'module': 'training.degrade', 'seed': f'{SEED} + crc32("<set>/<file>")', **DEGRADE},
+            'degradation': ({'module': 'training.foreign', 'seed': f'[{SEED} + crc32("<set>/<file>"), {FOREIGN_STREAM}]'}
+                            if args.foreign else {'module': 'training.degrade', 'seed': f'{SEED} + crc32("<set>/<file>")', **DEGRADE}),
             'baseline': 'top-hat defect detection (5×5, > 0.4), 5×5 median fill, TV denoising (weight 0.03)',
             'limit': args.limit or None,
             'sets': per_set,
@@ -419,7 +436,7 @@ def main(argv=None):
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=2)
             f.write('\n')
-        if not args.limit and not args.no_manifest:
+        if not args.limit and not args.no_manifest and not args.foreign:
             update_manifest(models, {
                 'measuredAt': result['generatedAt'], 'by': 'training.evaluate', 'benchmark': '+'.join(per_set),
                 'degradation': result['degradation'], 'images': overall['images'],
@@ -436,7 +453,8 @@ def main(argv=None):
 
 
 def print_summary(result, args):
-    print(f'\nmodels {result["models"]["modelId"]} — degradation strength {DEGRADE["strength"]}, structured on all, seed {SEED}')
+    print(f'\nmodels {result["models"]["modelId"]} — ' + ('foreign degradation (training.foreign)' if args.foreign else
+          f'degradation strength {DEGRADE["strength"]}, structured on all') + f', seed {SEED}')
     head = f'{"set":<10} {"n":>4}  {"input":>14}  {"baseline":>14}  {"ours":>14}  {"mask IoU":>8}  {"base IoU":>8}'
     print(head)
     print('-' * len(head))

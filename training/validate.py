@@ -8,7 +8,7 @@ evaluation honest. The training photos with fresh seeds are a worse guide: a
 model that trained longer on those very photos scores higher on them.
 
     /usr/bin/python3 -m training.validate RUN/ckpt/latest.pt[:CONFIG] [more …] [--sets Set14,Set5] [--by-fault] [--muted]
-        [--detector DET.pt:CONFIG]
+        [--foreign] [--detector DET.pt:CONFIG]
 
 `--detector` restores with the mask the engine would detect (that detector at
 its config's `export` threshold, pyramid and mirrors, and the engine's rule that a mask
@@ -19,6 +19,11 @@ get, false marks and misses included.
 unstructured kind at its full range, the structured defects with their true
 mask, and the clean photo itself) and prints input → output per fault: where a
 model helps, and where it damages what it should leave alone.
+
+`--foreign` degrades with `training.foreign` instead: the same kinds of damage
+drawn by a second, independent model that nothing trains on, at the same
+difficulty. The target is scored on a degradation model we do not see; this
+shows how much of a model's gain survives a change of the faults' form.
 
 Every score also comes as the PSNR after the per-channel gain and offset that
 best fit the truth (`colour_fixed`): the gap between the two is the error in
@@ -43,6 +48,7 @@ from .degrade import structured as S
 from .degrade.pipeline import apply_unstructured
 from .degrade.unstructured import mute
 from .evaluate import DEGRADE, image_seed, load, psnr, ssim
+from .foreign import FOREIGN_STREAM, foreign_degrade
 from .nets import apply_tone, thumbnail
 from .stages.models import build_models, restore_chain
 
@@ -142,14 +148,18 @@ def clean_photo(path, multiple):
 MUTE_STREAM = 101  # the muted truth's random stream, apart from by_fault's (0 … len(FAULTS) - 1)
 
 
-def degraded_photo(set_name, path, multiple, muted=False):
+def degraded_photo(set_name, path, multiple, muted=False, foreign=False):
     """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
     as `training.evaluate` degrades its sets (same per-image seed). `muted`: the ground truth is first muted
-    (`unstructured.mute`, its own seed per photo), then degraded the same way."""
+    (`unstructured.mute`, its own seed per photo), then degraded the same way. `foreign`: degraded by
+    `training.foreign` instead, from its own seed per photo."""
     clean, seed = clean_photo(path, multiple), image_seed(set_name, os.path.basename(path))
     if muted:
         clean = mute(clean, np.random.default_rng([seed, MUTE_STREAM]))
-    bad, mask = degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
+    if foreign:
+        bad, mask = foreign_degrade(clean, np.random.default_rng([seed, FOREIGN_STREAM]))
+    else:
+        bad, mask = degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
     return clean, bad, mask
 
 
@@ -219,6 +229,7 @@ def main(argv=None):
     # and a model that takes every quiet photo for a faded one scores well on Set14 + Set5 and loses on quieter sets
     # (the tone net of 2026-11-30): muted truths show that on the validation photos themselves.
     ap.add_argument('--muted', action='store_true', help='mute each ground truth (unstructured.mute) before degrading it')
+    ap.add_argument('--foreign', action='store_true', help='degrade with the independent model (training.foreign)')
     ap.add_argument('--detector', help='weights[:config]: restore with the mask this detector finds, not the true one')
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -228,14 +239,14 @@ def main(argv=None):
     rows = {spec: [] for spec in args.weights}
     inputs = []
     for s, path in items:
-        clean, bad, mask = degraded_photo(s, path, 8, args.muted)
+        clean, bad, mask = degraded_photo(s, path, 8, args.muted, args.foreign)
         if detector:
             mask = engine_mask(detector, bad)
         inputs.append((psnr(clean, bad), ssim(clean, bad)))
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
             rows[spec].append(capped_scores(clean, out))
-    print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (' (foreign damage)' if args.foreign else '') + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
     base = np.array([i[0] for i in inputs])
     for spec in args.weights:
         r = np.array(rows[spec])

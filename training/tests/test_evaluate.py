@@ -115,6 +115,20 @@ class EndToEndTest(unittest.TestCase):
             self.assertEqual(metrics['images'], 3)
             self.assertEqual(metrics['ours'], result['overall']['ours'])
 
+            foreign_out = os.path.join(tmp, 'eval-foreign.json')
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                code = E.main(['--models', models, '--data-root', os.path.join(tmp, 'data'), '--sets', 'SetA,SetB', '--foreign',
+                               '--out', foreign_out, '--sheet', sheet, '--old-photos', '0', '--threads', '1'])
+            self.assertEqual(code, 0)
+            self.assertIn('foreign degradation', printed.getvalue())
+            with open(foreign_out) as f:
+                foreign = json.load(f)
+            self.assertEqual(foreign['degradation']['module'], 'training.foreign')
+            self.assertEqual(foreign['overall']['images'], 3)
+            self.assertNotEqual(foreign['overall']['input'], result['overall']['input'], 'the same photos, damaged otherwise')
+            with open(os.path.join(models, 'manifest.json')) as f:
+                self.assertEqual(json.load(f)['metrics'], metrics, 'a foreign run reports; it never replaces the metrics')
+
 
 if __name__ == '__main__':
     unittest.main()

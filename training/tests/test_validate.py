@@ -81,6 +81,14 @@ class ValidateTest(unittest.TestCase):
         self.assertIn(f'{self.identity}: {inp(muted)} dB', muted, 'and scored against the muted truth')
         self.assertEqual(muted, self.run_validate(self.identity, '--muted'), 'seeded per photo')
 
+    def test_foreign_damage_is_its_own_seeded_degradation(self):
+        plain, foreign = self.run_validate(self.identity), self.run_validate(self.identity, '--foreign')
+        self.assertIn('3 images of SetG (foreign damage)', foreign)
+        inp = lambda text: re.search(r'input ([\d.]+) dB', text).group(1)
+        self.assertNotEqual(inp(plain), inp(foreign))
+        self.assertIn(f'{self.identity}: {inp(foreign)} dB', foreign, 'the identity model scores the foreign input')
+        self.assertEqual(foreign, self.run_validate(self.identity, '--foreign'), 'seeded per photo')
+
     def test_several_sets_are_also_scored_set_by_set(self):
         write_benchmark_set(self.tmp, name='SetH', n=2, size=(48, 40))
         out = io.StringIO()
