@@ -12,9 +12,8 @@ import { exists } from './atomic-write.ts';
 import { encodeMaskPng, readMask } from './image-io.ts';
 import { LATENT_FILE, type LatentHeader, MAPPED_FILE, MASK_FILE, readHalves, readLatentCache, readLatentHeader, writeLatentCache } from './latent-cache.ts';
 import { latentMask } from './mask.ts';
-import { mapAndWrite, type PreviousRun, refuseExisting, type RestoreOptions, type RestoreResult } from './restore.ts';
+import { mapAndWrite, type PreviousRun, refuseExisting, type RestoreOptions, type RestoreResult, stageContext } from './restore.ts';
 import type { ModelSessions } from './sessions.ts';
-import type { StageContext } from './stages.ts';
 
 /** Options of a re-run. */
 export interface RerunOptions extends Omit<RestoreOptions, 'scratches' | 'maskPath' | 'cacheDir'> {
@@ -27,16 +26,7 @@ export interface RerunOptions extends Omit<RestoreOptions, 'scratches' | 'maskPa
 export async function rerunMapping(sessions: ModelSessions, cacheDir: string, maskPath: string, options: RerunOptions): Promise<RestoreResult> {
   const overwrite = options.overwrite ?? false;
   await refuseExisting([options.outPath, options.maskOutPath], overwrite);
-  const seconds: RestoreResult['seconds'] = {};
-  const ctx: StageContext = {
-    sessions,
-    signal: options.signal,
-    tile: options.tile,
-    onEvent: (e) => {
-      if (e.type === 'stage' && e.phase === 'end') seconds[e.stage] = e.seconds;
-      options.onEvent?.(e);
-    }
-  };
+  const { ctx, seconds } = stageContext(sessions, options);
   const header = await readLatentHeader(cacheDir, sessions.models.manifest.stages.encode.sha256);
   const mask = await readMask(maskPath, header.width, header.height);
   const maskPng = await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height);

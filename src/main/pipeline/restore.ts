@@ -57,9 +57,11 @@ export async function refuseExisting(paths: (string | null | undefined)[], overw
   for (const p of paths) if (p && (await exists(p))) throw ioError(p, Object.assign(new Error('exists'), { code: 'EEXIST' }));
 }
 
-export async function restoreFile(sessions: ModelSessions, inputPath: string, options: RestoreOptions): Promise<RestoreResult> {
-  const overwrite = options.overwrite ?? false;
-  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
+/** A stage context that also records each stage's seconds for the result, passing events on to the caller. */
+export function stageContext(
+  sessions: ModelSessions,
+  options: Pick<RestoreOptions, 'signal' | 'tile' | 'onEvent'>
+): { ctx: StageContext; seconds: RestoreResult['seconds'] } {
   const seconds: RestoreResult['seconds'] = {};
   const ctx: StageContext = {
     sessions,
@@ -70,6 +72,13 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
       options.onEvent?.(e);
     }
   };
+  return { ctx, seconds };
+}
+
+export async function restoreFile(sessions: ModelSessions, inputPath: string, options: RestoreOptions): Promise<RestoreResult> {
+  const overwrite = options.overwrite ?? false;
+  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
+  const { ctx, seconds } = stageContext(sessions, options);
   const models = sessions.models;
   let src: Awaited<ReturnType<typeof readSource>> | null = await readSource(inputPath);
   const g = geometry(models, src.width, src.height, options.tile);

@@ -7,21 +7,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
+import type { VersionInfo } from '../../../shared/types.ts';
 
-/** A restored version as the engine records it. */
-export interface VersionInput {
-  photoId: number;
-  kind: 'restore' | 'rerun';
-  parentVersionId: number | null;
-  modelId: string;
-  modelSha256: string;
-  options: Record<string, unknown>;
-  /** Paths relative to the library folder. */
-  maskPath: string | null;
-  outputPath: string;
-  latentPath: string | null;
-  stats: Record<string, unknown>;
-}
+/** A restored version as the engine records it: the row before the database gives it an id and a time. */
+export type VersionInput = Omit<VersionInfo, 'id' | 'createdAt'>;
 
 /** A `versions` row, paths relative to the library folder. */
 export interface VersionRow extends VersionInput {
