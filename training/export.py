@@ -206,6 +206,9 @@ def load_weight_files(paths):
         for k, sd in found.items():
             nets[k] = sd
             sources[k] = {'file': os.path.basename(path), 'sha256': sha256_file(path), 'trained': bool(done & TRAINED_BY[k])}
+            recovered = info.get('recoveredFrom')
+            if recovered and k in recovered.get('weights', {}):  # training.from_onnx: the set's own record of this net
+                sources[k]['recoveredFrom'] = {'modelId': recovered.get('modelId'), **recovered['weights'][k]}
             if info.get('averagedFrom'):  # training.average: the mean of these files' weights
                 sources[k]['averagedFrom'] = [{'file': a['file'], 'sha256': a['sha256']} for a in info['averagedFrom']]
             if isinstance(ck.get('config'), dict):  # what this net was built as, checked against --config

@@ -19,7 +19,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .export import STAGE_NET, stage_module
+from .export import STAGE_NET, TRAINED_BY, stage_module
 from .stages.models import build_models
 
 
@@ -49,21 +49,38 @@ def recover(models_dir: str) -> tuple:
     return out, cfg
 
 
+def recovered_file(models_dir: str, keep=None) -> dict:
+    """What `--out` holds: the nets (all of the set, or those in `keep`) in a run's final.pt layout, with the config
+    and a training record taken from the set's manifest, so an export of these weights says they are trained, by
+    which stages, for how long, and which set they came from (not "untrained weights of unknown origin")."""
+    weights, cfg = recover(models_dir)
+    keep = keep or list(weights)
+    unknown = [n for n in keep if n not in weights]
+    if unknown:
+        raise SystemExit(f'--nets: unknown {unknown} (have {sorted(weights)})')
+    with open(os.path.join(models_dir, 'manifest.json')) as f:
+        manifest = json.load(f)
+    record = manifest['training']
+    # only the stages that trained a net kept: a detector alone does not bring the mapping's training time along
+    stages = {s: v for s, v in (record.get('stages') or {}).items() if any(s in TRAINED_BY[k] for k in keep)}
+    sources = {w['net']: {k: v for k, v in w.items() if k != 'net'} for w in record.get('weights') or []}
+    return {'nets': {k: weights[k] for k in keep}, 'config': cfg, 'training': {
+        'steps': {s: v['steps'] for s, v in stages.items() if 'steps' in v},
+        'seconds': {s: v['seconds'] for s, v in stages.items() if 'seconds' in v},
+        'recoveredFrom': {'modelId': manifest.get('modelId'), 'weights': {k: sources[k] for k in keep if k in sources}}}}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.from_onnx', description=__doc__.split('\n')[0])
     ap.add_argument('--models', default=os.path.join(os.path.dirname(__file__), '..', 'resources', 'models'))
     ap.add_argument('--out', required=True, help='weight file for `training.train --init` / `training.export --weights`')
     ap.add_argument('--nets', default='', help='comma list to keep (default: all of the set)')
     args = ap.parse_args(argv)
-    weights, cfg = recover(args.models)
-    keep = [n for n in args.nets.split(',') if n] or list(weights)
-    unknown = [n for n in keep if n not in weights]
-    if unknown:
-        raise SystemExit(f'--nets: unknown {unknown} (have {sorted(weights)})')
+    out = recovered_file(args.models, [n for n in args.nets.split(',') if n])
     tmp = args.out + '.tmp'
-    torch.save({k: weights[k] for k in keep}, tmp)
+    torch.save(out, tmp)
     os.replace(tmp, args.out)
-    print(f'wrote {sorted(keep)} ({cfg["name"]} architecture) to {args.out}')
+    print(f'wrote {sorted(out["nets"])} ({out["config"]["name"]} architecture, {out["training"]["recoveredFrom"]["modelId"]}) to {args.out}')
     return 0
 
 

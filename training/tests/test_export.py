@@ -18,7 +18,7 @@ import torch
 
 from training.config import load_config
 from training.export import main as export_main
-from training.from_onnx import recover
+from training.from_onnx import recover, recovered_file
 from training.stages import build_models
 from training.tests.helpers import TINY
 
@@ -209,6 +209,39 @@ class ExportTest(unittest.TestCase):
         with self.assertRaises(SystemExit) as ctx:
             recover(bad)
         self.assertIn('missing or of another shape', str(ctx.exception))
+
+    def test_weights_recovered_from_a_set_export_with_that_sets_record(self):
+        """Going on from a shipped set whose checkpoints are gone: the recovered nets count as trained, by the stages
+        and for the time the set's manifest records, and each names the set it came from."""
+        trained = os.path.join(self.tmp.name, 'trained-set')
+        shutil.copytree(self.out, trained)
+        manifest = json.loads(json.dumps(self.manifest))
+        manifest['modelId'] = 'heirloom-test-set'
+        manifest['training']['stages'] = {'joint': {'steps': 30, 'seconds': 4.5}, 'detect': {'steps': 20, 'seconds': 2.0}}
+        manifest['training']['weights'] = [{'net': n, 'file': f'{n}.pt', 'sha256': 'ab' * 32, 'trained': True}
+                                           for n in ('E_A', 'T', 'G_B', 'detector')]
+        with open(os.path.join(trained, 'manifest.json'), 'w') as f:
+            json.dump(manifest, f)
+        with self.assertRaises(SystemExit) as ctx:
+            recovered_file(trained, ['E_A', 'nope'])
+        self.assertIn("unknown ['nope']", str(ctx.exception))
+        alone = recovered_file(trained, ['detector'])['training']
+        self.assertEqual((alone['steps'], alone['seconds']), ({'detect': 20}, {'detect': 2.0}), 'only the stages of the nets kept')
+        path = os.path.join(self.tmp.name, 'recovered-with-record.pt')
+        torch.save(recovered_file(trained, ['E_A', 'T', 'G_B', 'detector']), path)
+        out = os.path.join(self.tmp.name, 'from-recovered')
+        code, err = export('--weights', path, '--config', TINY, '--out', out)
+        self.assertEqual(code, 0)
+        self.assertNotIn('warning', err, 'no net of a trained set is reported as untrained')
+        with open(os.path.join(out, 'manifest.json')) as f:
+            again = json.load(f)
+        self.assertEqual(again['training']['stages'], manifest['training']['stages'])
+        for w in again['training']['weights']:
+            self.assertTrue(w['trained'], w['net'])
+            self.assertEqual(w['recoveredFrom'], {'modelId': 'heirloom-test-set', 'file': f'{w["net"]}.pt',
+                                                  'sha256': 'ab' * 32, 'trained': True})
+        for stage in ('encode', 'map', 'detect'):  # (decode differs: the set had a tone input, the nets kept have none)
+            self.assertEqual(again['stages'][stage]['sha256'], self.manifest['stages'][stage]['sha256'], stage)
 
     def test_refusals(self):
         cfg = load_config(TINY)
