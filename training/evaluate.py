@@ -215,6 +215,15 @@ def image_seed(set_name, file_name):
     return [SEED, zlib.crc32(f'{set_name}/{file_name}'.encode())]
 
 
+def benchmark_damage(clean, seed, foreign=False):
+    """(degraded, mask) of a benchmark photo (float32 [H, W, 3] in [0, 1]) from its seed (`image_seed`): the
+    evaluation's damage (`training.degrade` at DEGRADE), or with `foreign` `training.foreign`'s, drawn from its own
+    stream of the same seed. Validation damages its photos through this too, so both score the same damage."""
+    if foreign:
+        return foreign_degrade(clean, np.random.default_rng([seed, FOREIGN_STREAM]))
+    return degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
+
+
 def benchmark_items(data_root, sets, limit):
     items = []
     for s in sets:
@@ -339,17 +348,12 @@ def main(argv=None):
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
     try:
-        cfg = DegradeConfig(**DEGRADE)
         items = benchmark_items(args.data_root, [s for s in args.sets.split(',') if s], args.limit)
         cases = []
         for set_name, path in items:
             name = os.path.basename(path)
             clean = np.asarray(load(path, 'RGB'))
-            seed = image_seed(set_name, name)
-            if args.foreign:
-                degraded, mask = foreign_degrade(clean.astype(np.float32) / 255, np.random.default_rng([seed, FOREIGN_STREAM]))
-            else:
-                degraded, mask = degrade(clean.astype(np.float32) / 255, np.random.default_rng(seed), cfg)
+            degraded, mask = benchmark_damage(clean.astype(np.float32) / 255, image_seed(set_name, name), args.foreign)
             stem = f'{set_name}__{os.path.splitext(name)[0]}'
             Image.fromarray(quantise(degraded)).save(os.path.join(in_dir, stem + '.png'))
             Image.fromarray(mask * 255).save(os.path.join(work, stem + '.true-mask.png'))

@@ -6,7 +6,8 @@ own validation and evaluation degrade with the very code the chain trained on
 (`training.degrade`), so they measure how well the chain undoes *our* faults
 and say nothing about faults of the same kinds drawn differently. This module
 draws the paper's kinds of damage again with other forms and ranges, written
-apart from `training.degrade` and never imported by it or by any stage:
+apart from `training.degrade` (it borrows only its 8-bit rounding) and never
+imported by it or by any stage:
 
 - tone: per-channel gamma, gain and lift (a colour cast that is not a blend
   towards a fixed tint), and a radial vignette;
@@ -26,14 +27,12 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
+from .degrade.unstructured import to_uint8
+
 # a photo's foreign damage draws from default_rng([its evaluation seed, FOREIGN_STREAM])
 FOREIGN_STREAM = 202
 UNSTRUCTURED = ('tone', 'blur', 'resample', 'noise', 'jpeg')
 P_OPS = {'tone': 0.65, 'blur': 0.5, 'resample': 0.35, 'noise': 0.7, 'jpeg': 0.5}
-
-
-def _u8(img):
-    return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
 
 
 def tone(img, rng):
@@ -66,7 +65,7 @@ def blur(img, rng):
 def resample(img, rng):
     h, w = img.shape[:2]
     f = rng.uniform(1.5, 3.0)
-    small = Image.fromarray(_u8(img)).resize((max(8, round(w / f)), max(8, round(h / f))), Image.BOX)
+    small = Image.fromarray(to_uint8(img)).resize((max(8, round(w / f)), max(8, round(h / f))), Image.BOX)
     up = small.resize((w, h), Image.BILINEAR if rng.random() < 0.5 else Image.LANCZOS)
     return np.asarray(up, np.float64) / 255
 
@@ -83,7 +82,7 @@ def noise(img, rng):
 def jpeg(img, rng):
     for _ in range(2 if rng.random() < 0.3 else 1):
         buf = io.BytesIO()
-        Image.fromarray(_u8(img)).save(buf, 'JPEG', quality=int(rng.integers(30, 75)), subsampling=2)
+        Image.fromarray(to_uint8(img)).save(buf, 'JPEG', quality=int(rng.integers(30, 75)), subsampling=2)
         img = np.asarray(Image.open(buf).convert('RGB'), np.float64) / 255
     return img
 

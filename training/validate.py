@@ -43,12 +43,10 @@ from . import losses as L
 from .config import load_config_or_exit
 from .data.images import list_images
 from .detect_pyramid import detector_probabilities, photo_grey, pyramid_mask
-from .degrade import DegradeConfig, degrade
 from .degrade import structured as S
 from .degrade.pipeline import apply_unstructured
 from .degrade.unstructured import mute
-from .evaluate import DEGRADE, image_seed, load, psnr, ssim
-from .foreign import FOREIGN_STREAM, foreign_degrade
+from .evaluate import benchmark_damage, image_seed, load, psnr, ssim
 from .nets import apply_tone, thumbnail
 from .stages.models import build_models, restore_chain
 
@@ -156,11 +154,7 @@ def degraded_photo(set_name, path, multiple, muted=False, foreign=False):
     clean, seed = clean_photo(path, multiple), image_seed(set_name, os.path.basename(path))
     if muted:
         clean = mute(clean, np.random.default_rng([seed, MUTE_STREAM]))
-    if foreign:
-        bad, mask = foreign_degrade(clean, np.random.default_rng([seed, FOREIGN_STREAM]))
-    else:
-        bad, mask = degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
-    return clean, bad, mask
+    return (clean, *benchmark_damage(clean, seed, foreign))
 
 
 FAULTS = ['none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured']
