@@ -7,6 +7,7 @@ import numpy as np
 
 from . import structured as S
 from . import unstructured as U
+from . import wear as W
 
 
 @dataclass
@@ -35,13 +36,19 @@ class DegradeConfig:
     p_mute: float = 0.0
     # Probabilities of scratches, dust, blotches and tears on an image with structured defects. Each is one draw
     # whatever its value, so other values keep every other draw of a seed where it was.
+    # Entries past the fourth draw `wear.KINDS` in order (scratch textures, cracks, hairs, spots, flakes).
     p_kinds: tuple = (0.85, 0.5, 0.25, 0.2)
+    # METHOD.md's ranges where ours were narrower: Gaussian noise to sigma 50/255 (not 28), JPEG quality to 95
+    # (not 85), and colour jitter (per-channel gain, brightness, saturation, a hue turn) as one more fault. False
+    # draws exactly what it always drew, so the evaluation's and validation's photos stay the same.
+    wide: bool = False
 
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
 _NOISES = [(U.gaussian_noise, 0.5), (U.film_grain, 0.35), (U.speckle, 0.15)]
 _UNSTRUCTURED = [('blur', 0.7), ('noise', 0.7), ('lowres', 0.45), ('jpeg', 0.5),
                  ('fade', 0.6), ('tone', 0.45), ('halftone', 0.06)]
+_WIDE = _UNSTRUCTURED + [('jitter', 0.4)]
 
 
 def _pick(table, rng):
@@ -49,21 +56,24 @@ def _pick(table, rng):
     return fns[int(rng.choice(len(fns), p=np.array(p) / sum(p)))]
 
 
-def _apply(name, img, rng):
+def _apply(name, img, rng, wide=False):
     if name == 'blur':
         return _pick(_BLURS, rng)(img, rng)
     if name == 'noise':
-        return _pick(_NOISES, rng)(img, rng)
+        fn = _pick(_NOISES, rng)
+        return U.gaussian_noise(img, rng, 50) if wide and fn is U.gaussian_noise else fn(img, rng)
     if name == 'lowres':
         return U.low_resolution(img, rng)
     if name == 'jpeg':
-        return U.jpeg(img, rng)
+        return U.jpeg(img, rng, 96 if wide else 85)
     if name == 'fade':
         return U.fade(img, rng)
     if name == 'tone':
         return U.sepia(img, rng) if rng.random() < 0.6 else U.yellowing(img, rng)
     if name == 'halftone':
         return U.halftone(img, rng)
+    if name == 'jitter':
+        return U.jitter(img, rng)
     raise ValueError(name)
 
 
@@ -98,17 +108,20 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     h, w = img.shape[:2]
     strength = cfg.strength if cfg.strength_min is None else float(rng.uniform(cfg.strength_min, cfg.strength))
     clean = cfg.p_clean > 0 and rng.random() < cfg.p_clean
-    ops = [] if clean else [name for name, p in _UNSTRUCTURED if rng.random() < min(1.0, p * strength)]
+    table = _WIDE if cfg.wide else _UNSTRUCTURED
+    ops = [] if clean else [name for name, p in table if rng.random() < min(1.0, p * strength)]
     if not ops and not clean:
         ops = [str(rng.choice(['blur', 'noise', 'fade']))]
     rng.shuffle(ops)
     if not clean and rng.random() < cfg.p_gray:
         img = U.grayscale(img, rng)
     for name in ops:
-        img = np.clip(_apply(name, img, rng), 0, 1).astype(np.float32)
+        img = np.clip(_apply(name, img, rng, cfg.wide), 0, 1).astype(np.float32)
     mask = np.zeros((h, w), bool)
     if rng.random() < cfg.p_structured:
-        kinds = [S.scratches, S.dust, S.blotches, S.tears]
+        kinds = [S.scratches, S.dust, S.blotches, S.tears] + W.KINDS
+        if len(cfg.p_kinds) > len(kinds):
+            raise ValueError(f'degrade.p_kinds has {len(cfg.p_kinds)} entries; there are {len(kinds)} kinds of defect')
         chosen = [k for k, p in zip(kinds, cfg.p_kinds) if rng.random() < p] or [S.scratches]
         view = _window(h, w, cfg.canvas_max, rng) if cfg.canvas_max else None
         for fn in chosen:

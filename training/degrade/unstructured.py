@@ -31,8 +31,8 @@ def defocus_blur(img, rng):
     return np.stack([ndimage.convolve(img[..., i], k, mode='reflect') for i in range(3)], -1)
 
 
-def gaussian_noise(img, rng):
-    sigma = rng.uniform(3, 28) / 255
+def gaussian_noise(img, rng, top=28):
+    sigma = rng.uniform(3, top) / 255
     if rng.random() < 0.5:  # monochrome noise, as on a scanned print
         n = rng.normal(0, sigma, img.shape[:2] + (1,))
     else:
@@ -55,8 +55,8 @@ def speckle(img, rng):
     return img + img * rng.normal(0, sigma, img.shape[:2] + (1,)).astype(np.float32)
 
 
-def jpeg(img, rng):
-    q = int(rng.integers(30, 85))
+def jpeg(img, rng, top=85):
+    q = int(rng.integers(30, top))
     buf = io.BytesIO()
     Image.fromarray(to_uint8(img)).save(buf, 'JPEG', quality=q)
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB'), np.float32) / 255
@@ -79,6 +79,20 @@ def fade(img, rng):
     gray = out.mean(-1, keepdims=True)
     out = gray + (out - gray) * sat
     return np.clip(out, 0, 1) ** rng.uniform(0.8, 1.25)
+
+
+def jitter(img, rng):
+    """Colour jitter: per-channel gain (a cast no tint blend makes), brightness, saturation, a small hue turn."""
+    out = img * rng.uniform(0.85, 1.15, 3).astype(np.float32) + rng.uniform(-0.08, 0.08)
+    gray = out.mean(-1, keepdims=True)
+    chroma = (out - gray) * rng.uniform(0.6, 1.3)
+    return gray + chroma @ hue_turn(rng.uniform(-0.3, 0.3)).T
+
+
+def hue_turn(angle):
+    """The rotation by `angle` (radians) about the grey axis (1, 1, 1): Rodrigues' formula."""
+    k = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], np.float32) / np.sqrt(3)
+    return np.eye(3, dtype=np.float32) + np.sin(angle) * k + (1 - np.cos(angle)) * (k @ k)
 
 
 def mute(img, rng):

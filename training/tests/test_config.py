@@ -42,6 +42,11 @@ class ConfigTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, name.replace('.', r'\.') + r'\b'):
                 check_config(over)
 
+    def test_too_many_kinds_of_defect_are_named(self):
+        with self.assertRaisesRegex(ValueError, r'cfg.json: degrade.p_kinds takes 1 to 9 probabilities .* not 10'):
+            check_config({'degrade': {'p_kinds': [0.5] * 10}}, 'cfg.json')
+        check_config({'degrade': {'p_kinds': [0.5] * 9, 'wide': True}})
+
     def test_a_loaded_file_names_itself(self):
         with open(TINY) as f:
             over = json.load(f)
