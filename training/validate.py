@@ -231,16 +231,22 @@ def main(argv=None):
     models = [(spec, *load_nets(spec)) for spec in args.weights]
     detector = load_detector(*args.detector.split(':', 1)) if args.detector else None
     rows = {spec: [] for spec in args.weights}
-    inputs = []
+    inputs, overlap = [], np.zeros(3)  # pooled detected ∧ true, detected, true pixels
     for s, path in items:
         clean, bad, mask = degraded_photo(s, path, 8, args.muted, args.foreign)
         if detector:
-            mask = engine_mask(detector, bad)
+            found, true = engine_mask(detector, bad).astype(bool), mask.astype(bool)
+            overlap += ((found & true).sum(), found.sum(), true.sum())
+            mask = found.astype(np.uint8)
         inputs.append((psnr(clean, bad), ssim(clean, bad)))
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
             rows[spec].append(capped_scores(clean, out))
     print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (' (foreign damage)' if args.foreign else '') + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    if detector:
+        both, found, true = overlap
+        print(f'detected masks: IoU {both / max(1, found + true - both):.3f}, precision {both / max(1, found):.3f}, '
+              f'recall {both / max(1, true):.3f} (pixels pooled over the photos)')
     base = np.array([i[0] for i in inputs])
     for spec in args.weights:
         r = np.array(rows[spec])

@@ -138,6 +138,13 @@ class ValidateDetectedTest(unittest.TestCase):
         none_text, none_db = self.validate('--detector', self.dets['none'])
         self.assertIn('masks detected by ' + self.dets['all'], all_text)
         self.assertEqual(len({true_db, all_db, none_db}), 3, 'marking everything, nothing or the defects restores differently')
+        iou, precision, recall = map(float, re.search(r'IoU ([\d.]+), precision ([\d.]+), recall ([\d.]+)', all_text).groups())
+        self.assertEqual(recall, 1.0, 'a mask of every pixel finds every defect')
+        self.assertGreater(precision, 0.0)
+        self.assertLess(precision, 0.5, 'defects are a small share of a photo')
+        self.assertEqual(iou, precision, 'with every pixel marked, the union is the photo and the overlap the defects')
+        self.assertIn('IoU 0.000, precision 0.000, recall 0.000', none_text)
+        self.assertNotIn('IoU', true_text)
 
     def test_engine_mask_drops_a_mask_under_the_auto_coverage(self):
         from training.validate import load_detector
