@@ -127,22 +127,30 @@ def hairs(img, mask, rng, view=None):
     _blend(img, mask, alpha, rng.uniform(0.0, 0.15) if rng.random() < 0.8 else rng.uniform(0.85, 1.0))
 
 
+def _polygons(h, w, polygons):
+    """Fills the polygons (lists of (x, y)) into one alpha layer in [0, 1]."""
+    layer = Image.new('L', (w, h), 0)
+    d = ImageDraw.Draw(layer)
+    for pts in polygons:
+        d.polygon(pts, fill=255)
+    return np.asarray(layer, np.float32) / 255
+
+
 def spots(img, mask, rng, view=None):
     """Foxing and mould: scattered soft, irregular brownish or dark spots, translucent over the picture."""
     h, w = mask.shape
     vh, vw, oy, ox = _view(mask, view)
     side = max(vh, vw)
-    layer = Image.new('L', (w, h), 0)
-    d = ImageDraw.Draw(layer)
     cy, cx, spread = rng.uniform(0, vh), rng.uniform(0, vw), rng.uniform(0.05, 0.5) * side
+    outlines = []
     for _ in range(int(rng.integers(3, 25))):
         r = rng.uniform(1.5, 3 + 0.008 * side)
         y, x = rng.normal(cy, spread) - oy, rng.normal(cx, spread) - ox
         k = int(rng.integers(6, 11))
         a = np.sort(rng.uniform(0, 2 * np.pi, k))
         rr = r * rng.uniform(0.6, 1.2, k)
-        d.polygon([(x + q * np.cos(t), y + q * np.sin(t)) for q, t in zip(rr, a)], fill=255)
-    alpha = np.clip(ndimage.gaussian_filter(np.asarray(layer, np.float32) / 255, 0.8) * 1.4, 0, 1)
+        outlines.append([(x + q * np.cos(t), y + q * np.sin(t)) for q, t in zip(rr, a)])
+    alpha = np.clip(ndimage.gaussian_filter(_polygons(h, w, outlines), 0.8) * 1.4, 0, 1)
     colour = np.array([0.5, 0.33, 0.16], np.float32) * rng.uniform(0.5, 1.3) if rng.random() < 0.6 \
         else np.full(3, rng.uniform(0.05, 0.3), np.float32)
     _blend(img, mask, alpha * rng.uniform(0.45, 0.85), np.clip(colour, 0, 1))
@@ -152,19 +160,17 @@ def flakes(img, mask, rng, view=None):
     """Flaked-off emulsion: near-white patches with ragged edges and a few chips around them."""
     h, w = mask.shape
     vh, vw, oy, ox = _view(mask, view)
-    side = max(vh, vw)
-    layer = Image.new('L', (w, h), 0)
-    d = ImageDraw.Draw(layer)
     cy, cx = rng.uniform(0, vh), rng.uniform(0, vw)
-    r = rng.uniform(3, 0.04 * side + 4)
+    r = rng.uniform(3, 0.04 * max(vh, vw) + 4)
+    outlines = []
     for i in range(int(rng.integers(1, 8))):
         y, x = (cy, cx) if i == 0 else (cy + rng.normal(0, 1.5 * r), cx + rng.normal(0, 1.5 * r))
         q = r if i == 0 else r * rng.uniform(0.1, 0.35)
         k = int(rng.integers(12, 28))
         a = np.sort(rng.uniform(0, 2 * np.pi, k))
         rr = q * np.clip(1 + np.cumsum(rng.normal(0, 0.15, k)) * 0.5, 0.3, 1.6)
-        d.polygon([(x - ox + p * np.cos(t), y - oy + p * np.sin(t)) for p, t in zip(rr, a)], fill=255)
-    alpha = np.asarray(layer, np.float32) / 255 * rng.uniform(0.85, 1.0)
+        outlines.append([(x - ox + p * np.cos(t), y - oy + p * np.sin(t)) for p, t in zip(rr, a)])
+    alpha = _polygons(h, w, outlines) * rng.uniform(0.85, 1.0)
     _blend(img, mask, alpha, np.full(3, rng.uniform(0.88, 1.0), np.float32) * rng.uniform(0.97, 1.0, 3))
 
 
