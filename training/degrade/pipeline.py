@@ -43,6 +43,17 @@ class DegradeConfig:
     # draws exactly what it always drew, so the evaluation's and validation's photos stay the same.
     wide: bool = False
 
+    def __post_init__(self):
+        n = len(structured_kinds())
+        if not 1 <= len(self.p_kinds) <= n:
+            raise ValueError(f'degrade.p_kinds takes 1 to {n} probabilities (scratches, dust, blotches, tears, then '
+                             f'degrade/wear.py\'s kinds), not {len(self.p_kinds)}')
+
+
+def structured_kinds():
+    """The structured defects `p_kinds` draws, in its order (looked up on each call, so tests can stand in for one)."""
+    return [S.scratches, S.dust, S.blotches, S.tears] + W.KINDS
+
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
 _NOISES = [(U.gaussian_noise, 0.5), (U.film_grain, 0.35), (U.speckle, 0.15)]
@@ -119,10 +130,7 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
         img = np.clip(_apply(name, img, rng, cfg.wide), 0, 1).astype(np.float32)
     mask = np.zeros((h, w), bool)
     if rng.random() < cfg.p_structured:
-        kinds = [S.scratches, S.dust, S.blotches, S.tears] + W.KINDS
-        if len(cfg.p_kinds) > len(kinds):
-            raise ValueError(f'degrade.p_kinds has {len(cfg.p_kinds)} entries; there are {len(kinds)} kinds of defect')
-        chosen = [k for k, p in zip(kinds, cfg.p_kinds) if rng.random() < p] or [S.scratches]
+        chosen = [k for k, p in zip(structured_kinds(), cfg.p_kinds) if rng.random() < p] or [S.scratches]
         view = _window(h, w, cfg.canvas_max, rng) if cfg.canvas_max else None
         for fn in chosen:
             fn(img, mask, rng, view)
