@@ -36,7 +36,10 @@ degradation model written apart from the training one and never trained on
 (same kinds of damage, other forms, inputs of the same difficulty), and
 writes `bench-results/eval-foreign.json`, leaving the manifest alone: the
 target is scored on a degradation model we do not see, and this is our
-stand-in for it. It reports a model, it never chooses one.
+stand-in for it. It reports a model, it never chooses one. `--released` does
+the same with the reference implementation's recipe (`degrade.released`:
+METHOD.md's released settings, then white painted scratches) and writes
+`bench-results/eval-released.json`.
 
 LPIPS and FID need pretrained backbones that cannot be downloaded here.
 LPIPS (v0.1, AlexNet) runs when the user supplies both files: the linear
@@ -64,6 +67,7 @@ from skimage.restoration import denoise_tv_chambolle
 
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
+from .degrade.released import released_damage
 from .foreign import FOREIGN_STREAM, foreign_degrade
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -71,6 +75,7 @@ SEED = 2020
 DEGRADE = {'strength': 0.3, 'p_structured': 1.0, 'p_gray': 0.12}
 SETS = ['Kodak24', 'McMaster', 'CBSD68']
 OLD_PHOTOS = 8
+RELEASED_STREAM = 303  # a photo's released-recipe damage draws from default_rng([its seed, this])
 
 
 # ---------------------------------------------------------------- metrics
@@ -215,12 +220,15 @@ def image_seed(set_name, file_name):
     return [SEED, zlib.crc32(f'{set_name}/{file_name}'.encode())]
 
 
-def benchmark_damage(clean, seed, foreign=False):
+def benchmark_damage(clean, seed, foreign=False, released=False):
     """(degraded, mask) of a benchmark photo (float32 [H, W, 3] in [0, 1]) from its seed (`image_seed`): the
-    evaluation's damage (`training.degrade` at DEGRADE), or with `foreign` `training.foreign`'s, drawn from its own
-    stream of the same seed. Validation damages its photos through this too, so both score the same damage."""
+    evaluation's damage (`training.degrade` at DEGRADE), or with `foreign` `training.foreign`'s, or with `released`
+    the reference code's recipe (`degrade.released.released_damage`), each drawn from its own stream of the same
+    seed. Validation damages its photos through this too, so both score the same damage."""
     if foreign:
         return foreign_degrade(clean, np.random.default_rng([seed, FOREIGN_STREAM]))
+    if released:
+        return released_damage(clean, np.random.default_rng([seed, RELEASED_STREAM]))
     return degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
 
 
@@ -323,12 +331,16 @@ def main(argv=None):
     ap.add_argument('--keep', help='keep the degraded inputs, masks and outputs in this folder')
     ap.add_argument('--foreign', action='store_true',
                     help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
+    ap.add_argument('--released', action='store_true',
+                    help="degrade with the reference code's recipe (degrade.released) instead; writes eval-released.json, not the manifest")
     ap.add_argument('--no-manifest', action='store_true', help='do not store the metrics in the models\' manifest')
     ap.add_argument('--lpips-weights', help='LPIPS v0.1 linear layers (alex.pth of the lpips package)')
     ap.add_argument('--lpips-backbone', help='torchvision AlexNet ImageNet weights (alexnet-owt-7be5be79.pth)')
     args = ap.parse_args(argv)
-    if args.foreign and args.out == ap.get_default('out'):
-        args.out = os.path.join(os.path.dirname(args.out), 'eval-foreign.json')
+    if args.foreign and args.released:
+        ap.error('--foreign and --released are two different damages: give one')
+    if (args.foreign or args.released) and args.out == ap.get_default('out'):
+        args.out = os.path.join(os.path.dirname(args.out), 'eval-foreign.json' if args.foreign else 'eval-released.json')
 
     models = os.path.abspath(args.models)
     if not os.path.isfile(os.path.join(models, 'manifest.json')):
@@ -353,7 +365,7 @@ def main(argv=None):
         for set_name, path in items:
             name = os.path.basename(path)
             clean = np.asarray(load(path, 'RGB'))
-            degraded, mask = benchmark_damage(clean.astype(np.float32) / 255, image_seed(set_name, name), args.foreign)
+            degraded, mask = benchmark_damage(clean.astype(np.float32) / 255, image_seed(set_name, name), args.foreign, args.released)
             stem = f'{set_name}__{os.path.splitext(name)[0]}'
             Image.fromarray(quantise(degraded)).save(os.path.join(in_dir, stem + '.png'))
             Image.fromarray(mask * 255).save(os.path.join(work, stem + '.true-mask.png'))
@@ -422,8 +434,7 @@ def main(argv=None):
                        'sha256': {k: v['sha256'] for k, v in manifest['stages'].items()}},
             'engine': {'cli': 'heirloom restore --scratches auto --save-mask', 'provider': cli.get('provider', {}).get('label'),
                        'threads': args.threads, 'seconds': round(cli_seconds, 1)},
-            'degradation': ({'module': 'training.foreign', 'seed': f'[{SEED} + crc32("<set>/<file>"), {FOREIGN_STREAM}]'}
-                            if args.foreign else {'module': 'training.degrade', 'seed': f'{SEED} + crc32("<set>/<file>")', **DEGRADE}),
+            'degradation': damage_record(args),
             'baseline': 'top-hat defect detection (5×5, > 0.4), 5×5 median fill, TV denoising (weight 0.03)',
             'limit': args.limit or None,
             'sets': per_set,
@@ -440,7 +451,7 @@ def main(argv=None):
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=2)
             f.write('\n')
-        if not args.limit and not args.no_manifest and not args.foreign:
+        if not args.limit and not args.no_manifest and not args.foreign and not args.released:
             update_manifest(models, {
                 'measuredAt': result['generatedAt'], 'by': 'training.evaluate', 'benchmark': '+'.join(per_set),
                 'degradation': result['degradation'], 'images': overall['images'],
@@ -456,9 +467,19 @@ def main(argv=None):
             shutil.rmtree(work, ignore_errors=True)
 
 
+def damage_record(args):
+    """How the photos were damaged, for the JSON: the module and its seeds."""
+    if args.foreign:
+        return {'module': 'training.foreign', 'seed': f'[{SEED} + crc32("<set>/<file>"), {FOREIGN_STREAM}]'}
+    if args.released:
+        return {'module': 'training.degrade.released', 'seed': f'[{SEED} + crc32("<set>/<file>"), {RELEASED_STREAM}]'}
+    return {'module': 'training.degrade', 'seed': f'{SEED} + crc32("<set>/<file>")', **DEGRADE}
+
+
 def print_summary(result, args):
-    print(f'\nmodels {result["models"]["modelId"]} — ' + ('foreign degradation (training.foreign)' if args.foreign else
-          f'degradation strength {DEGRADE["strength"]}, structured on all') + f', seed {SEED}')
+    what = ('foreign degradation (training.foreign)' if args.foreign else "the released code's degradation (training.degrade.released)"
+            if args.released else f'degradation strength {DEGRADE["strength"]}, structured on all')
+    print(f'\nmodels {result["models"]["modelId"]} — {what}, seed {SEED}')
     head = f'{"set":<10} {"n":>4}  {"input":>14}  {"baseline":>14}  {"ours":>14}  {"mask IoU":>8}  {"base IoU":>8}'
     print(head)
     print('-' * len(head))

@@ -20,6 +20,10 @@ unstructured kind at its full range, the structured defects with their true
 mask, and the clean photo itself) and prints input → output per fault: where a
 model helps, and where it damages what it should leave alone.
 
+`--released` degrades with the reference implementation's recipe instead (METHOD.md: blur, noise with salt and
+pepper, mild resampling and JPEG, each with probability 0.7; then white painted scratches; `degrade.released`).
+A chain trained with `degrade.released` has seen those faults, so for it this is not an independent check.
+
 `--foreign` degrades with `training.foreign` instead: the same kinds of damage
 drawn by a second, independent model that nothing trains on, at the same
 difficulty. The target is scored on a degradation model we do not see; this
@@ -146,15 +150,16 @@ def clean_photo(path, multiple):
 MUTE_STREAM = 101  # the muted truth's random stream, apart from by_fault's (0 … len(FAULTS) - 1)
 
 
-def degraded_photo(set_name, path, multiple, muted=False, foreign=False):
+def degraded_photo(set_name, path, multiple, muted=False, foreign=False, released=False):
     """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
     as `training.evaluate` degrades its sets (same per-image seed). `muted`: the ground truth is first muted
     (`unstructured.mute`, its own seed per photo), then degraded the same way. `foreign`: degraded by
-    `training.foreign` instead, from its own seed per photo."""
+    `training.foreign` instead, from its own seed per photo; `released`: by the reference code's recipe
+    (`degrade.released.released_damage`), likewise."""
     clean, seed = clean_photo(path, multiple), image_seed(set_name, os.path.basename(path))
     if muted:
         clean = mute(clean, np.random.default_rng([seed, MUTE_STREAM]))
-    return (clean, *benchmark_damage(clean, seed, foreign))
+    return (clean, *benchmark_damage(clean, seed, foreign, released))
 
 
 FAULTS = ['none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured']
@@ -224,8 +229,12 @@ def main(argv=None):
     # (the tone net of 2026-11-30): muted truths show that on the validation photos themselves.
     ap.add_argument('--muted', action='store_true', help='mute each ground truth (unstructured.mute) before degrading it')
     ap.add_argument('--foreign', action='store_true', help='degrade with the independent model (training.foreign)')
+    ap.add_argument('--released', action='store_true',
+                    help="degrade with the reference code's recipe and white painted scratches (degrade.released)")
     ap.add_argument('--detector', help='weights[:config]: restore with the mask this detector finds, not the true one')
     args = ap.parse_args(argv)
+    if args.foreign and args.released:
+        ap.error('--foreign and --released are two different damages: give one')
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]
@@ -233,7 +242,7 @@ def main(argv=None):
     rows = {spec: [] for spec in args.weights}
     inputs, overlap = [], np.zeros(3)  # pooled detected ∧ true, detected, true pixels
     for s, path in items:
-        clean, bad, mask = degraded_photo(s, path, 8, args.muted, args.foreign)
+        clean, bad, mask = degraded_photo(s, path, 8, args.muted, args.foreign, args.released)
         if detector:
             found, true = engine_mask(detector, bad).astype(bool), mask.astype(bool)
             overlap += ((found & true).sum(), found.sum(), true.sum())
@@ -242,7 +251,7 @@ def main(argv=None):
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
             rows[spec].append(capped_scores(clean, out))
-    print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (' (foreign damage)' if args.foreign else '') + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (' (foreign damage)' if args.foreign else '') + (" (the released code's damage)" if args.released else '') + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
     if detector:
         both, found, true = overlap
         print(f'detected masks: IoU {both / max(1, found + true - both):.3f}, precision {both / max(1, found):.3f}, '

@@ -8,6 +8,7 @@ import numpy as np
 from . import structured as S
 from . import unstructured as U
 from . import wear as W
+from .released import released_faults
 
 
 @dataclass
@@ -42,12 +43,18 @@ class DegradeConfig:
     # (not 85), and colour jitter (per-channel gain, brightness, saturation, a hue turn) as one more fault. False
     # draws exactly what it always drew, so the evaluation's and validation's photos stay the same.
     wide: bool = False
+    # Share of photos whose unstructured faults come from the reference implementation's recipe (released.py:
+    # milder resampling and JPEG, salt and pepper) instead of the table below; grey conversion and structured
+    # defects as usual. 0 draws no random number, so seeds reproduce the images they always did.
+    released: float = 0.0
 
     def __post_init__(self):
         n = len(structured_kinds())
         if not 1 <= len(self.p_kinds) <= n:
             raise ValueError(f'degrade.p_kinds takes 1 to {n} probabilities (scratches, dust, blotches, tears, then '
                              f'degrade/wear.py\'s kinds), not {len(self.p_kinds)}')
+        if not 0 <= self.released <= 1:
+            raise ValueError(f'degrade.released is a share of photos, from 0 to 1, not {self.released}')
 
 
 def structured_kinds():
@@ -119,13 +126,16 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     h, w = img.shape[:2]
     strength = cfg.strength if cfg.strength_min is None else float(rng.uniform(cfg.strength_min, cfg.strength))
     clean = cfg.p_clean > 0 and rng.random() < cfg.p_clean
+    recipe = not clean and cfg.released > 0 and rng.random() < cfg.released
     table = _WIDE if cfg.wide else _UNSTRUCTURED
-    ops = [] if clean else [name for name, p in table if rng.random() < min(1.0, p * strength)]
-    if not ops and not clean:
+    ops = [] if clean or recipe else [name for name, p in table if rng.random() < min(1.0, p * strength)]
+    if not ops and not clean and not recipe:
         ops = [str(rng.choice(['blur', 'noise', 'fade']))]
     rng.shuffle(ops)
     if not clean and rng.random() < cfg.p_gray:
         img = U.grayscale(img, rng)
+    if recipe:
+        img = released_faults(img, rng)
     for name in ops:
         img = np.clip(_apply(name, img, rng, cfg.wide), 0, 1).astype(np.float32)
     mask = np.zeros((h, w), bool)

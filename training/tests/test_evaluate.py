@@ -129,6 +129,20 @@ class EndToEndTest(unittest.TestCase):
             with open(os.path.join(models, 'manifest.json')) as f:
                 self.assertEqual(json.load(f)['metrics'], metrics, 'a foreign run reports; it never replaces the metrics')
 
+            released_out = os.path.join(tmp, 'eval-released.json')
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                code = E.main(['--models', models, '--data-root', os.path.join(tmp, 'data'), '--sets', 'SetA,SetB', '--released',
+                               '--out', released_out, '--sheet', sheet, '--old-photos', '0', '--threads', '1'])
+            self.assertEqual(code, 0)
+            self.assertIn("the released code's degradation", printed.getvalue())
+            with open(released_out) as f:
+                released = json.load(f)
+            self.assertEqual(released['degradation']['module'], 'training.degrade.released')
+            self.assertNotEqual(released['overall']['input'], foreign['overall']['input'])
+            self.assertGreater(released['overall']['mask']['trueCoverage'], 0, 'painted scratches come with their mask')
+            with open(os.path.join(models, 'manifest.json')) as f:
+                self.assertEqual(json.load(f)['metrics'], metrics, 'a released-recipe run reports; it never replaces the metrics')
+
 
 if __name__ == '__main__':
     unittest.main()

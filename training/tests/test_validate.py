@@ -89,6 +89,16 @@ class ValidateTest(unittest.TestCase):
         self.assertIn(f'{self.identity}: {inp(foreign)} dB', foreign, 'the identity model scores the foreign input')
         self.assertEqual(foreign, self.run_validate(self.identity, '--foreign'), 'seeded per photo')
 
+    def test_released_damage_is_its_own_seeded_degradation(self):
+        plain, released = self.run_validate(self.identity), self.run_validate(self.identity, '--released')
+        self.assertIn("3 images of SetG (the released code's damage)", released)
+        inp = lambda text: re.search(r'input ([\d.]+) dB', text).group(1)
+        self.assertNotEqual(inp(plain), inp(released))
+        self.assertIn(f'{self.identity}: {inp(released)} dB', released, 'the identity model scores the damaged input')
+        self.assertEqual(released, self.run_validate(self.identity, '--released'), 'seeded per photo')
+        with self.assertRaises(SystemExit):
+            self.run_validate(self.identity, '--released', '--foreign')
+
     def test_several_sets_are_also_scored_set_by_set(self):
         write_benchmark_set(self.tmp, name='SetH', n=2, size=(48, 40))
         out = io.StringIO()
