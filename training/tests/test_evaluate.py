@@ -115,34 +115,27 @@ class EndToEndTest(unittest.TestCase):
             self.assertEqual(metrics['images'], 3)
             self.assertEqual(metrics['ours'], result['overall']['ours'])
 
-            foreign_out = os.path.join(tmp, 'eval-foreign.json')
-            with contextlib.redirect_stdout(io.StringIO()) as printed:
-                code = E.main(['--models', models, '--data-root', os.path.join(tmp, 'data'), '--sets', 'SetA,SetB', '--foreign',
-                               '--out', foreign_out, '--sheet', sheet, '--old-photos', '0', '--threads', '1'])
-            self.assertEqual(code, 0)
-            self.assertIn('foreign degradation', printed.getvalue())
-            with open(foreign_out) as f:
-                foreign = json.load(f)
-            self.assertEqual(foreign['degradation']['module'], 'training.foreign')
-            self.assertEqual(foreign['overall']['images'], 3)
-            self.assertNotEqual(foreign['overall']['input'], result['overall']['input'], 'the same photos, damaged otherwise')
-            with open(os.path.join(models, 'manifest.json')) as f:
-                self.assertEqual(json.load(f)['metrics'], metrics, 'a foreign run reports; it never replaces the metrics')
+            def other_damage(flag, printed_name, module):
+                """Runs the evaluation under another damage model: its JSON, which never replaces the metrics."""
+                out = os.path.join(tmp, f'eval-{flag}.json')
+                with contextlib.redirect_stdout(io.StringIO()) as printed:
+                    code = E.main(['--models', models, '--data-root', os.path.join(tmp, 'data'), '--sets', 'SetA,SetB', f'--{flag}',
+                                   '--out', out, '--sheet', sheet, '--old-photos', '0', '--threads', '1'])
+                self.assertEqual(code, 0)
+                self.assertIn(printed_name, printed.getvalue())
+                with open(out) as f:
+                    other = json.load(f)
+                self.assertEqual(other['degradation']['module'], module)
+                self.assertEqual(other['overall']['images'], 3)
+                self.assertNotEqual(other['overall']['input'], result['overall']['input'], 'the same photos, damaged otherwise')
+                with open(os.path.join(models, 'manifest.json')) as f:
+                    self.assertEqual(json.load(f)['metrics'], metrics, f'a --{flag} run reports; it never replaces the metrics')
+                return other
 
-            released_out = os.path.join(tmp, 'eval-released.json')
-            with contextlib.redirect_stdout(io.StringIO()) as printed:
-                code = E.main(['--models', models, '--data-root', os.path.join(tmp, 'data'), '--sets', 'SetA,SetB', '--released',
-                               '--out', released_out, '--sheet', sheet, '--old-photos', '0', '--threads', '1'])
-            self.assertEqual(code, 0)
-            self.assertIn("the released code's degradation", printed.getvalue())
-            with open(released_out) as f:
-                released = json.load(f)
-            self.assertEqual(released['degradation']['module'], 'training.degrade.released')
+            foreign = other_damage('foreign', 'foreign degradation', 'training.foreign')
+            released = other_damage('released', "the released code's degradation", 'training.degrade.released')
             self.assertNotEqual(released['overall']['input'], foreign['overall']['input'])
             self.assertGreater(released['overall']['mask']['trueCoverage'], 0, 'painted scratches come with their mask')
-            with open(os.path.join(models, 'manifest.json')) as f:
-                self.assertEqual(json.load(f)['metrics'], metrics, 'a released-recipe run reports; it never replaces the metrics')
-
 
 if __name__ == '__main__':
     unittest.main()
