@@ -33,6 +33,15 @@ class ReleasedRecipeTest(unittest.TestCase):
                 self.assertFalse(mask.any())
         self.assertEqual(len(calls), 6)
 
+    def test_with_released_colour_only_our_colour_faults_join_the_recipe(self):
+        drawn = []
+        real = P._apply
+        with mock.patch.object(P, '_apply', lambda name, img, rng, wide=False: drawn.append(name) or real(name, img, rng, wide)):
+            for seed in range(30):
+                degrade(photo(seed), np.random.default_rng(seed), DegradeConfig(released=1.0, released_colour=True, p_structured=0))
+        self.assertTrue(drawn)
+        self.assertLessEqual(set(drawn), {'fade', 'tone'})
+
     def test_a_share_outside_zero_to_one_is_refused(self):
         with self.assertRaisesRegex(ValueError, 'degrade.released is a share of photos, from 0 to 1, not 1.5'):
             DegradeConfig(released=1.5)
