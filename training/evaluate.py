@@ -220,14 +220,19 @@ def image_seed(set_name, file_name):
     return [SEED, zlib.crc32(f'{set_name}/{file_name}'.encode())]
 
 
-def benchmark_damage(clean, seed, foreign=False, released=False):
+def damage_of(args):
+    """Which damage a command line asks for: 'foreign', 'released' or 'ours' (the flags exclude each other)."""
+    return 'foreign' if args.foreign else 'released' if args.released else 'ours'
+
+
+def benchmark_damage(clean, seed, damage='ours'):
     """(degraded, mask) of a benchmark photo (float32 [H, W, 3] in [0, 1]) from its seed (`image_seed`): the
-    evaluation's damage (`training.degrade` at DEGRADE), or with `foreign` `training.foreign`'s, or with `released`
+    evaluation's damage (`training.degrade` at DEGRADE), or with 'foreign' `training.foreign`'s, or with 'released'
     the reference code's recipe (`degrade.released.released_damage`), each drawn from its own stream of the same
     seed. Validation damages its photos through this too, so both score the same damage."""
-    if foreign:
+    if damage == 'foreign':
         return foreign_degrade(clean, np.random.default_rng([seed, FOREIGN_STREAM]))
-    if released:
+    if damage == 'released':
         return released_damage(clean, np.random.default_rng([seed, RELEASED_STREAM]))
     return degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
 
@@ -329,18 +334,18 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--ep', default='cpu')
     ap.add_argument('--keep', help='keep the degraded inputs, masks and outputs in this folder')
-    ap.add_argument('--foreign', action='store_true',
-                    help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
-    ap.add_argument('--released', action='store_true',
+    other = ap.add_mutually_exclusive_group()
+    other.add_argument('--foreign', action='store_true',
+                       help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
+    other.add_argument('--released', action='store_true',
                     help="degrade with the reference code's recipe (degrade.released) instead; writes eval-released.json, not the manifest")
     ap.add_argument('--no-manifest', action='store_true', help='do not store the metrics in the models\' manifest')
     ap.add_argument('--lpips-weights', help='LPIPS v0.1 linear layers (alex.pth of the lpips package)')
     ap.add_argument('--lpips-backbone', help='torchvision AlexNet ImageNet weights (alexnet-owt-7be5be79.pth)')
     args = ap.parse_args(argv)
-    if args.foreign and args.released:
-        ap.error('--foreign and --released are two different damages: give one')
-    if (args.foreign or args.released) and args.out == ap.get_default('out'):
-        args.out = os.path.join(os.path.dirname(args.out), 'eval-foreign.json' if args.foreign else 'eval-released.json')
+    damage = damage_of(args)
+    if damage != 'ours' and args.out == ap.get_default('out'):
+        args.out = os.path.join(os.path.dirname(args.out), f'eval-{damage}.json')
 
     models = os.path.abspath(args.models)
     if not os.path.isfile(os.path.join(models, 'manifest.json')):
@@ -365,7 +370,7 @@ def main(argv=None):
         for set_name, path in items:
             name = os.path.basename(path)
             clean = np.asarray(load(path, 'RGB'))
-            degraded, mask = benchmark_damage(clean.astype(np.float32) / 255, image_seed(set_name, name), args.foreign, args.released)
+            degraded, mask = benchmark_damage(clean.astype(np.float32) / 255, image_seed(set_name, name), damage)
             stem = f'{set_name}__{os.path.splitext(name)[0]}'
             Image.fromarray(quantise(degraded)).save(os.path.join(in_dir, stem + '.png'))
             Image.fromarray(mask * 255).save(os.path.join(work, stem + '.true-mask.png'))
@@ -434,7 +439,7 @@ def main(argv=None):
                        'sha256': {k: v['sha256'] for k, v in manifest['stages'].items()}},
             'engine': {'cli': 'heirloom restore --scratches auto --save-mask', 'provider': cli.get('provider', {}).get('label'),
                        'threads': args.threads, 'seconds': round(cli_seconds, 1)},
-            'degradation': damage_record(args),
+            'degradation': damage_record(damage),
             'baseline': 'top-hat defect detection (5×5, > 0.4), 5×5 median fill, TV denoising (weight 0.03)',
             'limit': args.limit or None,
             'sets': per_set,
@@ -451,7 +456,7 @@ def main(argv=None):
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=2)
             f.write('\n')
-        if not args.limit and not args.no_manifest and not args.foreign and not args.released:
+        if not args.limit and not args.no_manifest and damage == 'ours':
             update_manifest(models, {
                 'measuredAt': result['generatedAt'], 'by': 'training.evaluate', 'benchmark': '+'.join(per_set),
                 'degradation': result['degradation'], 'images': overall['images'],
@@ -467,18 +472,19 @@ def main(argv=None):
             shutil.rmtree(work, ignore_errors=True)
 
 
-def damage_record(args):
+def damage_record(damage):
     """How the photos were damaged, for the JSON: the module and its seeds."""
-    if args.foreign:
+    if damage == 'foreign':
         return {'module': 'training.foreign', 'seed': f'[{SEED} + crc32("<set>/<file>"), {FOREIGN_STREAM}]'}
-    if args.released:
+    if damage == 'released':
         return {'module': 'training.degrade.released', 'seed': f'[{SEED} + crc32("<set>/<file>"), {RELEASED_STREAM}]'}
     return {'module': 'training.degrade', 'seed': f'{SEED} + crc32("<set>/<file>")', **DEGRADE}
 
 
 def print_summary(result, args):
-    what = ('foreign degradation (training.foreign)' if args.foreign else "the released code's degradation (training.degrade.released)"
-            if args.released else f'degradation strength {DEGRADE["strength"]}, structured on all')
+    what = {'foreign': 'foreign degradation (training.foreign)',
+            'released': "the released code's degradation (training.degrade.released)"}.get(
+        damage_of(args), f'degradation strength {DEGRADE["strength"]}, structured on all')
     print(f'\nmodels {result["models"]["modelId"]} — {what}, seed {SEED}')
     head = f'{"set":<10} {"n":>4}  {"input":>14}  {"baseline":>14}  {"ours":>14}  {"mask IoU":>8}  {"base IoU":>8}'
     print(head)

@@ -8,7 +8,7 @@ evaluation honest. The training photos with fresh seeds are a worse guide: a
 model that trained longer on those very photos scores higher on them.
 
     /usr/bin/python3 -m training.validate RUN/ckpt/latest.pt[:CONFIG] [more …] [--sets Set14,Set5] [--by-fault] [--muted]
-        [--foreign] [--detector DET.pt:CONFIG]
+        [--foreign | --released] [--detector DET.pt:CONFIG]
 
 `--detector` restores with the mask the engine would detect (that detector at
 its config's `export` threshold, pyramid and mirrors, and the engine's rule that a mask
@@ -50,7 +50,7 @@ from .detect_pyramid import detector_probabilities, photo_grey, pyramid_mask
 from .degrade import structured as S
 from .degrade.pipeline import apply_unstructured
 from .degrade.unstructured import mute
-from .evaluate import benchmark_damage, image_seed, load, psnr, ssim
+from .evaluate import benchmark_damage, damage_of, image_seed, load, psnr, ssim
 from .nets import apply_tone, thumbnail
 from .stages.models import build_models, restore_chain
 
@@ -150,16 +150,16 @@ def clean_photo(path, multiple):
 MUTE_STREAM = 101  # the muted truth's random stream, apart from by_fault's (0 … len(FAULTS) - 1)
 
 
-def degraded_photo(set_name, path, multiple, muted=False, foreign=False, released=False):
+def degraded_photo(set_name, path, multiple, muted=False, damage='ours'):
     """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
     as `training.evaluate` degrades its sets (same per-image seed). `muted`: the ground truth is first muted
-    (`unstructured.mute`, its own seed per photo), then degraded the same way. `foreign`: degraded by
-    `training.foreign` instead, from its own seed per photo; `released`: by the reference code's recipe
+    (`unstructured.mute`, its own seed per photo), then degraded the same way. `damage` 'foreign': degraded by
+    `training.foreign` instead, from its own seed per photo; 'released': by the reference code's recipe
     (`degrade.released.released_damage`), likewise."""
     clean, seed = clean_photo(path, multiple), image_seed(set_name, os.path.basename(path))
     if muted:
         clean = mute(clean, np.random.default_rng([seed, MUTE_STREAM]))
-    return (clean, *benchmark_damage(clean, seed, foreign, released))
+    return (clean, *benchmark_damage(clean, seed, damage))
 
 
 FAULTS = ['none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured']
@@ -228,13 +228,12 @@ def main(argv=None):
     # and a model that takes every quiet photo for a faded one scores well on Set14 + Set5 and loses on quieter sets
     # (the tone net of 2026-11-30): muted truths show that on the validation photos themselves.
     ap.add_argument('--muted', action='store_true', help='mute each ground truth (unstructured.mute) before degrading it')
-    ap.add_argument('--foreign', action='store_true', help='degrade with the independent model (training.foreign)')
-    ap.add_argument('--released', action='store_true',
+    other = ap.add_mutually_exclusive_group()
+    other.add_argument('--foreign', action='store_true', help='degrade with the independent model (training.foreign)')
+    other.add_argument('--released', action='store_true',
                     help="degrade with the reference code's recipe and white painted scratches (degrade.released)")
     ap.add_argument('--detector', help='weights[:config]: restore with the mask this detector finds, not the true one')
     args = ap.parse_args(argv)
-    if args.foreign and args.released:
-        ap.error('--foreign and --released are two different damages: give one')
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]
@@ -242,7 +241,7 @@ def main(argv=None):
     rows = {spec: [] for spec in args.weights}
     inputs, overlap = [], np.zeros(3)  # pooled detected ∧ true, detected, true pixels
     for s, path in items:
-        clean, bad, mask = degraded_photo(s, path, 8, args.muted, args.foreign, args.released)
+        clean, bad, mask = degraded_photo(s, path, 8, args.muted, damage_of(args))
         if detector:
             found, true = engine_mask(detector, bad).astype(bool), mask.astype(bool)
             overlap += ((found & true).sum(), found.sum(), true.sum())

@@ -132,10 +132,10 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
     clean = cfg.p_clean > 0 and rng.random() < cfg.p_clean
     recipe = not clean and cfg.released > 0 and rng.random() < cfg.released
     table = _WIDE if cfg.wide else _UNSTRUCTURED
-    if recipe:
-        ops = [name for name, p in table if name in _COLOUR and rng.random() < min(1.0, p * strength)] if cfg.released_colour else []
-    else:
-        ops = [] if clean else [name for name, p in table if rng.random() < min(1.0, p * strength)]
+    if clean or (recipe and not cfg.released_colour):
+        ops = []
+    else:  # the recipe brings its own faults, and of ours at most the colour ones
+        ops = [name for name, p in table if (not recipe or name in _COLOUR) and rng.random() < min(1.0, p * strength)]
     if not ops and not clean and not recipe:
         ops = [str(rng.choice(['blur', 'noise', 'fade']))]
     rng.shuffle(ops)

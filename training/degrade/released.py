@@ -9,13 +9,11 @@ The released recipe is milder and different in form: each of four faults with pr
 a Gaussian kernel of 3, 5 or 7 taps (sigma 1-5), one of Gaussian or speckle noise (sigma 5-50/255) or salt and
 pepper (up to 1 % of pixels), a bicubic downscale to 0.5-1.0 of the size brought back with nearest or bilinear
 resampling, and JPEG at quality 40-100."""
-import io
-
 import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from .unstructured import to_uint8
+from .unstructured import grayscale, jpeg as _jpeg, to_uint8
 
 P_OP = 0.7
 
@@ -51,9 +49,7 @@ def low_resolution(img, rng):
 
 
 def jpeg(img, rng):
-    buf = io.BytesIO()
-    Image.fromarray(to_uint8(img)).save(buf, 'JPEG', quality=int(rng.integers(40, 101)))
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB'), np.float32) / 255
+    return _jpeg(img, rng, top=101, bottom=40)
 
 
 OPS = (blur, noise, low_resolution, jpeg)
@@ -93,6 +89,6 @@ def released_damage(clean, rng):
     one photo in ten grey, then white painted scratches. → (degraded float32 [H, W, 3], mask uint8 [H, W])."""
     img = released_faults(clean.astype(np.float32, copy=True), rng)
     if rng.random() < 0.1:
-        img = np.repeat((img @ np.array([0.299, 0.587, 0.114], np.float32))[..., None], 3, -1)
+        img = grayscale(img, rng)
     mask = painted_scratches(img, rng)
     return img, mask

@@ -55,8 +55,8 @@ def speckle(img, rng):
     return img + img * rng.normal(0, sigma, img.shape[:2] + (1,)).astype(np.float32)
 
 
-def jpeg(img, rng, top=85):
-    q = int(rng.integers(30, top))
+def jpeg(img, rng, top=85, bottom=30):
+    q = int(rng.integers(bottom, top))
     buf = io.BytesIO()
     Image.fromarray(to_uint8(img)).save(buf, 'JPEG', quality=q)
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB'), np.float32) / 255
