@@ -19,12 +19,12 @@ def detect_multiple(cfg: dict) -> int:
 
 def build_models(cfg: dict) -> dict:
     v, m, d = cfg['model']['vae'], cfg['model']['map'], cfg['model']['detect']
-    c, det = latent_channels(cfg), bool(v.get('detail'))
+    c, det, ref = latent_channels(cfg), bool(v.get('detail')), v.get('refine', 0)
     nets = {
         'E_A': Encoder(v['width'], v['latent'], v['n_res'], detail=det),
         'G_A': Generator(v['width'], v['latent'], v['n_res'], detail=det),
         'E_B': Encoder(v['width'], v['latent'], v['n_res'], detail=det),
-        'G_B': Generator(v['width'], v['latent'], v['n_res'], detail=det),
+        'G_B': Generator(v['width'], v['latent'], v['n_res'], detail=det, refine=ref),
         'T': Mapping(c, m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'],
                      m.get('context', False)),
         'detector': ScratchUNet(d['width'], d['depth'], d.get('context', 0)),
@@ -50,7 +50,7 @@ def restore_chain(nets: dict, x, m_lat):
 
 # modules a net may have gained since older weights were saved (each starts as the identity): `--init`
 # accepts weights without them, and a stage's `lr_grown` gives them their own learning-rate multiple
-GROWN_MODULES = ('ctx.',)
+GROWN_MODULES = ('ctx.', 'refine.')
 
 # which networks each stage trains (the rest it uses frozen, or not at all)
 TRAINS = {

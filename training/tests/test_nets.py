@@ -83,6 +83,25 @@ class NetsTest(unittest.TestCase):
         loss.backward()
         self.assertGreater(sum(p.grad.abs().sum().item() for p in nets['G_B'].parameters() if p.grad is not None), 0)
 
+    def test_refinement_head_grows_without_changing_the_output(self):
+        plain = Generator(8, 8, 1, detail=True).eval()
+        torch.nn.init.normal_(plain.decoder[-1].weight, std=0.05)  # a trained generator: its correction is not zero
+        grown = Generator(8, 8, 1, detail=True, refine=4).eval()
+        self.assertEqual(load_grown(grown, plain.state_dict()), ['refine'])
+        z = torch.randn(2, 8 + 48, 5, 7)
+        with torch.no_grad():
+            torch.testing.assert_close(grown(z), plain(z), rtol=0, atol=0)
+            self.assertEqual(tuple(grown(z).shape), (2, 3, 20, 28))
+        loss = (grown(z) - 0.3).abs().mean()
+        loss.backward()
+        self.assertGreater(grown.refine[-1].weight.grad.abs().sum().item(), 0, 'the zero conv gets gradients')
+        with self.assertRaisesRegex(ValueError, 'needs model.vae.detail'):
+            Generator(8, 8, 1, detail=False, refine=4)
+        cfg = load_config(TINY)
+        cfg['model']['vae'].update(detail=True, refine=4)
+        self.assertIsNotNone(build_models(cfg)['G_B'].refine)
+        self.assertIsNone(build_models(cfg)['G_A'].refine, 'only the restoring generator has the head')
+
     def test_partial_non_local_changes_only_defect_positions(self):
         nl = PartialNonLocal(16, pool=4, n_res=1).eval()
         x = torch.randn(1, 16, 11, 9)
