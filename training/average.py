@@ -11,13 +11,19 @@ nets its run did not train (as loaded, or freshly initialised), and copying
 those along would let an export that merges files left to right take them for
 trained ones. Export merges the averaged file with the others it needs.
 Refused, naming the file and key, when the files disagree on a key or a shape:
-averaging different architectures would give a net that is nobody's.
+averaging different architectures would give a net that is nobody's. The one
+exception is a grown module (`stages.models.GROWN_MODULES`, e.g. decoder B's
+refinement head) that some files lack: such a file computes what the module
+computes at its identity initialisation, where its output layer is zero, so it
+counts with a zero output layer and the inner layers of the files that have
+the module (averaging a head with its absence halves what the head adds).
 """
 import argparse
 
 import torch
 
 from .export import checkpoint_record, sha256_file
+from .stages.models import GROWN_MODULES
 
 AVERAGED = ['E_A', 'T', 'G_B']
 
@@ -61,6 +67,7 @@ def average(checkpoints: list, names: list) -> dict:
             if name not in nets:
                 raise SystemExit(f'{path}: has no {name}')
             states.append(nets[name])
+        states = _at_identity(states)
         first = states[0]
         for path, state in zip(paths[1:], states[1:]):
             if state.keys() != first.keys():
@@ -72,6 +79,27 @@ def average(checkpoints: list, names: list) -> dict:
     return out
 
 
+def _output_layer(keys: list) -> str:
+    """'refine.7' of ['refine.1.weight', …, 'refine.7.bias']: the grown module's last layer, the one that starts at
+    zero (what makes the module the identity)."""
+    layers = {k.rsplit('.', 1)[0] for k in keys}
+    return max(layers, key=lambda name: [int(p) if p.isdigit() else -1 for p in name.split('.')])
+
+
+def _at_identity(states: list) -> list:
+    """The states with the grown modules some of them lack filled in as the identity: inner layers the mean of the
+    states that have them, the output layer zero."""
+    every = set().union(*(s.keys() for s in states))
+    missing = {k for k in every if not all(k in s for s in states)}
+    if not missing or not all(k.startswith(GROWN_MODULES) for k in missing):
+        return states  # nothing to fill, or not a grown module: the shape checks refuse it by name
+    holders = [s for s in states if missing <= s.keys()]
+    out_layer = {_output_layer([k for k in missing if k.startswith(m)]) for m in {k.split('.', 1)[0] + '.' for k in missing}}
+    fill = {k: torch.zeros_like(holders[0][k]) if k.rsplit('.', 1)[0] in out_layer
+            else torch.stack([h[k].double() for h in holders]).mean(0).to(holders[0][k].dtype) for k in missing}
+    return [s if missing <= s.keys() else {**s, **{k: fill[k] for k in missing}} for s in states]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--weights', required=True, help='comma-separated weight files')
@@ -80,9 +108,12 @@ def main(argv=None):
     args = ap.parse_args(argv)
     checkpoints = load([p for p in args.weights.split(',') if p])
     saved = {'nets': average(checkpoints, [n for n in args.nets.split(',') if n]), 'training': record(checkpoints)}
-    first = checkpoints[0][1]
-    if isinstance(first, dict) and 'config' in first:  # validate and export read the config from the file when it has one
-        saved['config'] = first['config']
+    # validate and export read the config from the file when it has one: that of the first file holding every
+    # averaged parameter (with a grown module, the config that builds it)
+    full = [ck for _, ck in checkpoints if isinstance(ck, dict) and all(
+        saved['nets'][n].keys() <= _nets('', ck).get(n, {}).keys() for n in saved['nets'])]
+    if full and 'config' in full[0]:
+        saved['config'] = full[0]['config']
     torch.save(saved, args.out)
     print(f'averaged {args.nets} over {len(checkpoints)} files → {args.out}')
 

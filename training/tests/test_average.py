@@ -79,5 +79,30 @@ class AverageTest(unittest.TestCase):
             average(load([self.path('a.pt'), self.path('partial.pt')]), ['T'])
 
 
+    def test_a_grown_module_averages_with_its_absence_as_the_identity(self):
+        plain_cfg, head_cfg = load_config(TINY), load_config(TINY)
+        for c in (plain_cfg, head_cfg):
+            c['model']['vae']['detail'] = True
+        head_cfg['model']['vae']['refine'] = 4
+        plain = _save(self.path('plain.pt'), 1, plain_cfg)
+        head = _save(self.path('head.pt'), 2, head_cfg)
+        torch.nn.init.normal_(head['G_B']['refine.7.weight'], std=0.1)  # a trained head adds something
+        torch.save({'nets': head, 'config': head_cfg}, self.path('head.pt'))
+        main(['--weights', f"{self.path('plain.pt')},{self.path('head.pt')}", '--out', self.path('avg.pt')])
+        saved = torch.load(self.path('avg.pt'), weights_only=False)
+        self.assertEqual(saved['config'], head_cfg, 'the config that builds the head')
+        g = saved['nets']['G_B']
+        self.assertTrue(torch.equal(g['refine.1.weight'], head['G_B']['refine.1.weight']), 'inner layers: the holder\'s')
+        self.assertTrue(torch.allclose(g['refine.7.weight'], head['G_B']['refine.7.weight'] / 2), 'output: half')
+        key = 'decoder.0.weight'
+        self.assertTrue(torch.allclose(g[key], (plain['G_B'][key] + head['G_B'][key]) / 2))
+        nets = build_models(saved['config'])
+        nets['G_B'].load_state_dict(g)
+        # a module the nets were never grown with is no excuse to average different architectures
+        head['G_B']['decoder.0.extra'] = torch.zeros(1)
+        torch.save({'nets': head}, self.path('odd.pt'))
+        with self.assertRaisesRegex(SystemExit, 'odd.pt: G_B has other parameters'):
+            average(load([self.path('plain.pt'), self.path('odd.pt')]), ['G_B'])
+
 if __name__ == '__main__':
     unittest.main()
