@@ -338,7 +338,7 @@ def main(argv=None):
     other.add_argument('--foreign', action='store_true',
                        help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
     other.add_argument('--released', action='store_true',
-                    help="degrade with the reference code's recipe (degrade.released) instead; writes eval-released.json, not the manifest")
+                       help="degrade with the reference code's recipe (degrade.released) instead; writes eval-released.json, not the manifest")
     ap.add_argument('--no-manifest', action='store_true', help='do not store the metrics in the models\' manifest')
     ap.add_argument('--lpips-weights', help='LPIPS v0.1 linear layers (alex.pth of the lpips package)')
     ap.add_argument('--lpips-backbone', help='torchvision AlexNet ImageNet weights (alexnet-owt-7be5be79.pth)')

@@ -78,8 +78,8 @@ class Generator(nn.Module):
         if not self.detail:
             return torch.tanh(self.decoder(latent))
         band = F.pixel_shuffle(latent[:, -BAND:], 4)
-        if self.refine is None:
-            return torch.clamp(band + self.decoder(latent), -1.0, 1.0)
         feat = self.decoder[:-2](latent)  # the last conv is unpacked as (pad, conv): features before both
         out = band + self.decoder[-1](self.decoder[-2](feat))
-        return torch.clamp(out + self.refine(torch.cat([out, feat], 1)), -1.0, 1.0)
+        if self.refine is not None:
+            out = out + self.refine(torch.cat([out, feat], 1))
+        return torch.clamp(out, -1.0, 1.0)
