@@ -56,7 +56,7 @@ _STAGE_KEYS = {'steps', 'max_seconds', 'lr_scale', 'nets', 'lr_grown', 'batch', 
                'permute'}
 _SCHEMA = {
     'name': None,
-    'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine'},
+    'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine', 'refine_depth'},
               'map': {'widths', 'n_res_before', 'n_res_after', 'pool', 'nl_res', 'context'},
               'detect': {'width', 'depth', 'context'},
               'tone': {'width'}},

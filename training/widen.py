@@ -1,6 +1,7 @@
-"""Widens the mapping T of a weight file to the width of another config, so
-that the wider net computes exactly what the narrower one did and training
-goes on from there instead of from scratch.
+"""Widens the mapping T of a weight file to the width of another config, or
+grows decoder B's refinement head wider or deeper, so that the grown net
+computes exactly what the smaller one did and training goes on from there
+instead of from scratch.
 
 Why: fine-tuning the CPU-sized mapping (width 64) on the same data has moved
 validation within noise for several CPU hours; only changing what it is taught
@@ -19,18 +20,25 @@ the trained one ("Net2Net"-style, function-preserving):
   so the attention logits (scaled by inner**-0.5) are unchanged;
 - the photo-context FiLM's output rows are laid out per width (four groups of
   `top`, then two of `latent`): the old rows move to their new places and the
-  new channels get gain 0 and shift 0, the identity.
+  new channels get gain 0 and shift 0, the identity;
+- a deeper refinement head gets its new hidden layers just before its output
+  conv, each an identity kernel (the centre tap 1 from a channel to itself):
+  they follow a ReLU, so they pass their input through exactly (why a head of
+  16 channels trained with the chain may want more: its gain was still rising
+  when its runs ended).
 
     /usr/bin/python3 -m training.widen --weights RUN/weights/final.pt --config WIDE.json --out WIDE-INIT.pt
 
-The output is a {net: state_dict} file with every net of the input, T
-widened; `training.train --init` starts from it. Refused when the configs
-differ in anything but the mapping's widths.
+The output is a {net: state_dict} file with every net of the input, T and/or
+G_B grown; `training.train --init` starts from it. Refused when the configs
+differ in anything but the mapping's widths and the head's size, or when the
+new one is smaller.
 """
 import argparse
 import math
 
 import torch
+from torch import nn
 
 from .config import load_config_or_exit
 from .nets.mapping import Mapping
@@ -78,10 +86,44 @@ def widen_mapping(old_sd: dict, old: Mapping, wide: Mapping) -> dict:
     return out
 
 
+def _head_convs(gen) -> list:
+    """The refinement head's convs by their index in `refine`, input layer first."""
+    return [n for n, m in gen.refine.named_children() if isinstance(m, nn.Conv2d)]
+
+
+def grow_head(old_sd: dict, old, new) -> dict:
+    """State dict for the generator `new`, whose refinement head is at least as wide and deep as that of `old`
+    (holding `old_sd`), computing what `old` computes."""
+    if old.refine is None or new.refine is None:
+        raise SystemExit('widen: both configs need a refinement head (`--init` grows one onto a set without)')
+    oc, nc = _head_convs(old), _head_convs(new)
+    o_w, n_w = old.refine[int(oc[0])].out_channels, new.refine[int(nc[0])].out_channels
+    if len(nc) < len(oc) or n_w < o_w:
+        raise SystemExit(f'widen: the new head ({n_w} channels, {len(nc) - 1} hidden layers) is smaller than the old '
+                         f'({o_w}, {len(oc) - 1})')
+    fresh = new.state_dict()
+    out = {k: v for k, v in old_sd.items() if not k.startswith('refine.')}
+    for o, n in list(zip(oc[:-1], nc)) + [(oc[-1], nc[-1])]:
+        for p in ('weight', 'bias'):
+            out[f'refine.{n}.{p}'] = _grow(old_sd[f'refine.{o}.{p}'], fresh[f'refine.{n}.{p}'])
+    for n in nc[len(oc) - 1:-1]:
+        w = torch.zeros_like(fresh[f'refine.{n}.weight'])
+        k = w.shape[-1] // 2
+        w[range(n_w), range(n_w), k, k] = 1.0
+        out[f'refine.{n}.weight'], out[f'refine.{n}.bias'] = w, torch.zeros_like(fresh[f'refine.{n}.bias'])
+    if out.keys() != fresh.keys():
+        raise SystemExit(f'widen: G_B\'s weights do not match its config ({sorted(out.keys() ^ fresh.keys())[:3]})')
+    return out
+
+
+_GROWABLE = {'map': ('widths',), 'vae': ('refine', 'refine_depth')}
+
+
 def _check_same_but_widths(a: dict, b: dict):
-    without_widths = lambda model: {**model, 'map': {k: v for k, v in model['map'].items() if k != 'widths'}}
-    if without_widths(a) != without_widths(b):
-        raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths')
+    def fixed(model):
+        return {sec: {k: v for k, v in vals.items() if k not in _GROWABLE.get(sec, ())} for sec, vals in model.items()}
+    if fixed(a) != fixed(b):
+        raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths and the head\'s size')
 
 
 def main(argv=None):
@@ -95,14 +137,26 @@ def main(argv=None):
     weights, old_cfg = load_weights(path, cfg_path)
     new_cfg = load_config_or_exit(args.config)
     _check_same_but_widths(old_cfg['model'], new_cfg['model'])
-    if 'T' not in weights:
-        raise SystemExit(f'{path}: has no T')
     torch.manual_seed(args.seed)
-    old_T, wide_T = build_models(old_cfg)['T'], build_models(new_cfg)['T']
-    out = dict(weights)
-    out['T'] = widen_mapping(weights['T'], old_T, wide_T)
+    old, new = build_models(old_cfg), build_models(new_cfg)
+    out, done = dict(weights), []
+    if old_cfg['model']['map']['widths'] != new_cfg['model']['map']['widths']:
+        if 'T' not in weights:
+            raise SystemExit(f'{path}: has no T')
+        out['T'] = widen_mapping(weights['T'], old['T'], new['T'])
+        done.append(f'T widened {old["T"].top} → {new["T"].top} channels')
+    head = lambda v: (v.get('refine', 0), v.get('refine_depth', 2))
+    if head(old_cfg['model']['vae']) != head(new_cfg['model']['vae']):
+        if 'G_B' not in weights:
+            raise SystemExit(f'{path}: has no G_B')
+        out['G_B'] = grow_head(weights['G_B'], old['G_B'], new['G_B'])
+        done.append('G_B\'s head {}×{} → {}×{} (channels × hidden layers)'.format(
+            *head(old_cfg['model']['vae']), *head(new_cfg['model']['vae'])))
+    if not done:
+        raise SystemExit('widen: the two configs describe the same networks: nothing to grow')
     torch.save(out, args.out)
-    print(f'{args.out}: T widened {old_T.top} → {wide_T.top} channels; carried along {", ".join(k for k in out if k != "T")}')
+    grown = [d.split(' ', 1)[0].rstrip("'s") for d in done]
+    print(f'{args.out}: {"; ".join(done)}; carried along {", ".join(k for k in out if k not in grown)}')
 
 
 if __name__ == '__main__':

@@ -20,9 +20,11 @@ generator makes is drawn from 4×-downsampled features spread back up by two
 transposed convs, so at full resolution it has no view of the pixels it
 corrects: blur, low resolution and JPEG were barely undone (one fault at a
 time, 27.4 → 27.9 dB for blur) while a clean photo lost 1.3 dB to its
-smoothing. The head is three 3×3 convs at full resolution over the decoded
-photo and the generator's last features, added to the output; its last conv
-starts at zero, so a set trained without it goes on exactly where it was."""
+smoothing. The head is `refine_depth` (default 2) hidden 3×3 convs of
+`refine` channels at full resolution over the decoded photo and the
+generator's last features, and a 3×3 conv back to RGB added to the output;
+its last conv starts at zero, so a set trained without it goes on exactly
+where it was (`training.widen` grows a trained head wider or deeper)."""
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -50,7 +52,7 @@ class Encoder(nn.Module):
 
 class Generator(nn.Module):
     def __init__(self, width: int = 64, latent: int = 64, n_res: int = 4, out_ch: int = 3, detail: bool = False,
-                 refine: int = 0):
+                 refine: int = 0, refine_depth: int = 2):
         super().__init__()
         if refine and not detail:
             raise ValueError('model.vae.refine needs model.vae.detail: the head corrects the band-based output')
@@ -65,12 +67,13 @@ class Generator(nn.Module):
         if detail:  # the learned part starts silent: decode(encode(x)) == x
             nn.init.zeros_(self.decoder[-1].weight)
             nn.init.zeros_(self.decoder[-1].bias)
+        if refine and refine_depth < 1:
+            raise ValueError(f'model.vae.refine_depth is the head\'s hidden layers, at least 1 (got {refine_depth})')
         self.refine = None
         if refine:
-            self.refine = nn.Sequential(
-                *conv(out_ch + width, refine, 3), nn.ReLU(inplace=True),
-                *conv(refine, refine, 3), nn.ReLU(inplace=True),
-                *conv(refine, out_ch, 3))
+            hidden = [layer for i in range(refine_depth)
+                      for layer in (*conv(out_ch + width if i == 0 else refine, refine, 3), nn.ReLU(inplace=True))]
+            self.refine = nn.Sequential(*hidden, *conv(refine, out_ch, 3))
             nn.init.zeros_(self.refine[-1].weight)
             nn.init.zeros_(self.refine[-1].bias)
 

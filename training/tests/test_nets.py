@@ -97,6 +97,10 @@ class NetsTest(unittest.TestCase):
         self.assertGreater(grown.refine[-1].weight.grad.abs().sum().item(), 0, 'the zero conv gets gradients')
         with self.assertRaisesRegex(ValueError, 'needs model.vae.detail'):
             Generator(8, 8, 1, detail=False, refine=4)
+        with self.assertRaisesRegex(ValueError, 'at least 1'):
+            Generator(8, 8, 1, detail=True, refine=4, refine_depth=0)
+        deep = Generator(8, 8, 1, detail=True, refine=4, refine_depth=3)
+        self.assertEqual(sum(isinstance(m, torch.nn.Conv2d) for m in deep.refine), 4)
         cfg = load_config(TINY)
         cfg['model']['vae'].update(detail=True, refine=4)
         self.assertIsNotNone(build_models(cfg)['G_B'].refine)

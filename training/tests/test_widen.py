@@ -80,5 +80,54 @@ class WidenTest(unittest.TestCase):
             widen._check_same_but_widths(self.cfg['model'], other['model'])
 
 
+class GrowHeadTest(unittest.TestCase):
+    """A trained refinement head grown wider and deeper decodes exactly as before, and its new parts learn."""
+
+    def setUp(self):
+        self.cfg, _ = tiny_chain()
+        self.cfg['model']['vae'].update(detail=True, refine=4)
+        self.old = _perturbed(build_models(self.cfg)['G_B'], 3).eval()
+        self.big_cfg = json.loads(json.dumps(self.cfg))
+        self.big_cfg['model']['vae'].update(refine=6, refine_depth=4)
+
+    def grown(self, cfg=None):
+        torch.manual_seed(0)
+        big = build_models(cfg or self.big_cfg)['G_B']
+        big.load_state_dict(widen.grow_head(self.old.state_dict(), self.old, big))
+        return big.eval()
+
+    def test_same_function(self):
+        big = self.grown()
+        self.assertEqual(len(widen._head_convs(big)), 5)
+        z = torch.randn(2, self.cfg['model']['vae']['latent'] + 48, 6, 5, generator=torch.Generator().manual_seed(4))
+        with torch.no_grad():
+            a, b = self.old(z), big(z)
+            head = self.old.refine(torch.cat([torch.zeros_like(a), torch.zeros(2, self.old.decoder[-1].in_channels,
+                                                                               24, 20)], 1))
+        self.assertGreater(float(head.abs().max()), 0.01)  # the old head adds something to keep
+        self.assertLess(float((a - b).abs().max()), 1e-5)
+
+    def test_new_parts_learn(self):
+        big = self.grown().train()
+        z = torch.randn(2, self.cfg['model']['vae']['latent'] + 48, 6, 5)
+        (big(z) - 0.2).pow(2).mean().backward()
+        convs = [big.refine[int(n)] for n in widen._head_convs(big)]
+        self.assertGreater(float(convs[-1].weight.grad[:, 4:].abs().max()), 0, 'the new channels\' zero columns')
+        self.assertGreater(float(convs[2].weight.grad.abs().max()), 0, 'an identity layer')
+
+    def test_refuses_a_smaller_head(self):
+        small = json.loads(json.dumps(self.cfg))
+        small['model']['vae']['refine'] = 2
+        with self.assertRaisesRegex(SystemExit, 'smaller than the old'):
+            self.grown(small)
+
+    def test_configs_may_differ_in_the_head(self):
+        widen._check_same_but_widths(self.cfg['model'], self.big_cfg['model'])
+        other = json.loads(json.dumps(self.big_cfg))
+        other['model']['vae']['n_res'] += 1
+        with self.assertRaisesRegex(SystemExit, 'more than'):
+            widen._check_same_but_widths(self.cfg['model'], other['model'])
+
+
 if __name__ == '__main__':
     unittest.main()
