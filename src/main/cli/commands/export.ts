@@ -4,40 +4,28 @@
  * writes to it. Progress goes to stderr, the result to stdout.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { StudioError } from '../../../shared/errors.ts';
 import { exportAlbum } from '../../export/export-album.ts';
 import { albumByName } from '../../export/source.ts';
+import { oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'export an album (originals, restored or both) to a folder or a .zip, with a manifest';
 export const usage =
   'export --library DIR --album NAME --out PATH [--what originals|restored|both] [--format jpeg|png|tiff16|original] [--quality N] [--zip] [--manifest json|csv] [--json]';
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new StudioError('invalid-input', `--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      library: { type: 'string' },
-      album: { type: 'string' },
-      out: { type: 'string' },
-      what: { type: 'string' },
-      format: { type: 'string' },
-      quality: { type: 'string' },
-      zip: { type: 'boolean', default: false },
-      manifest: { type: 'string' },
-      json: { type: 'boolean', default: false }
-    },
-    allowPositionals: true,
-    strict: true
+  const values = parseFlags(argv, {
+    library: { type: 'string' },
+    album: { type: 'string' },
+    out: { type: 'string' },
+    what: { type: 'string' },
+    format: { type: 'string' },
+    quality: { type: 'string' },
+    zip: { type: 'boolean', default: false },
+    manifest: { type: 'string' },
+    json: { type: 'boolean', default: false }
   });
-  if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
   const libraryDir = libraryDirOption(values.library);
   if (!values.album) throw new StudioError('invalid-input', '--album NAME is required');
   if (!values.out) throw new StudioError('invalid-input', '--out PATH is required');

@@ -2,30 +2,23 @@
  * `heirloom list --library DIR [--album NAME] [--search TEXT] [--tag TAG] [--json]`:
  * the library's photos (all of them, paged internally). Read-only.
  */
-import { parseArgs } from 'node:util';
-import { StudioError } from '../../../shared/errors.ts';
 import type { PhotoSummary } from '../../../shared/types.ts';
 import { albumByName } from '../../export/source.ts';
 import { listPhotos } from '../../library/queries/photos.ts';
+import { parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'list the photos of a library (optionally one album, a tag or a search)';
 export const usage = 'list --library DIR [--album NAME] [--tag TAG] [--search TEXT] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      library: { type: 'string' },
-      album: { type: 'string' },
-      tag: { type: 'string' },
-      search: { type: 'string' },
-      json: { type: 'boolean', default: false }
-    },
-    allowPositionals: true,
-    strict: true
+  const values = parseFlags(argv, {
+    library: { type: 'string' },
+    album: { type: 'string' },
+    tag: { type: 'string' },
+    search: { type: 'string' },
+    json: { type: 'boolean', default: false }
   });
-  if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
   const db = openExistingLibraryReadOnly(libraryDirOption(values.library));
   try {
     const albumId = values.album !== undefined ? albumByName(db, values.album).id : undefined;

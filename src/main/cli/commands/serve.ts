@@ -4,12 +4,13 @@
  * token, and runs until SIGINT/SIGTERM. The renderer must be built first.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../../shared/errors.ts';
 import type { EventName, StudioEvents } from '../../../shared/contract.ts';
 import { startBridge } from '../../bridge/server.ts';
 import type { Bridge, BridgeServices } from '../../bridge/types.ts';
+import { parseFlags } from '../flags.ts';
+import { libraryDirOption } from '../library-option.ts';
 
 export const summary = 'browser mode: serve the studio on 127.0.0.1 with a random token (run `npm run build` first)';
 export const usage = 'serve --library DIR [--port N] [--host 127.0.0.1] [--renderer DIR]';
@@ -17,23 +18,15 @@ export const usage = 'serve --library DIR [--port N] [--host 127.0.0.1] [--rende
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      library: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      renderer: { type: 'string' }
-    },
-    allowPositionals: true,
-    strict: true
+  const values = parseFlags(argv, {
+    library: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    renderer: { type: 'string' }
   });
-  if (positionals.length > 0) throw new StudioError('invalid-input', `unexpected argument "${positionals[0]}"`);
-  const library = values.library ?? process.env.HEIRLOOM_LIBRARY;
-  if (!library) throw new StudioError('invalid-input', '--library DIR is required (or set HEIRLOOM_LIBRARY)');
+  const libraryDir = libraryDirOption(values.library);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StudioError('invalid-input', `--port must be 0-65535 (got "${values.port}")`);
-  const libraryDir = resolve(library);
 
   // Loaded here, not at the top, so `heirloom --help` never pays for the services.
   const services = await import('../../services/index.ts');
