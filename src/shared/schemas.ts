@@ -1,5 +1,6 @@
 /** zod schemas for every payload that crosses into main. */
 import { z } from 'zod';
+import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS } from './types.ts';
 
 export const photoId = z.number().int().positive();
 export const albumId = z.number().int().positive();
@@ -51,14 +52,14 @@ export const exportRequest = z.object({
   /** Chosen by the caller so it can cancel and match progress events before the call returns. */
   exportId: exportId.optional(),
   albumId: albumId,
-  what: z.enum(['originals', 'restored', 'both']).default('originals'),
-  format: z.enum(['jpeg', 'png', 'tiff16', 'original']).default('jpeg'),
+  what: z.enum(EXPORT_WHATS).default('originals'),
+  format: z.enum(EXPORT_FORMATS).default('jpeg'),
   quality: z.number().int().min(1).max(100).default(92),
   destination: z.object({
     kind: z.enum(['folder', 'zip']),
     path: absolutePath
   }),
-  manifest: z.enum(['json', 'csv']).default('json')
+  manifest: z.enum(EXPORT_MANIFEST_FORMATS).default('json')
 });
 export type ExportRequestInput = z.input<typeof exportRequest>;
 export type ExportRequest = z.output<typeof exportRequest>;

@@ -80,10 +80,14 @@ export interface LibraryChange {
 export type MediaKind = 'thumb' | 'original' | 'version' | 'mask';
 
 /** Album export (issue 4, item 5). */
-export type ExportWhat = 'originals' | 'restored' | 'both';
+// Listed once as values: the IPC schemas, the CLI and the dialogs offer exactly these.
+export const EXPORT_WHATS = ['originals', 'restored', 'both'] as const;
 /** `original` copies the source bytes untouched; `tiff16` is a 16-bit-per-channel TIFF. */
-export type ExportFormat = 'jpeg' | 'png' | 'tiff16' | 'original';
-export type ExportManifestFormat = 'json' | 'csv';
+export const EXPORT_FORMATS = ['jpeg', 'png', 'tiff16', 'original'] as const;
+export const EXPORT_MANIFEST_FORMATS = ['json', 'csv'] as const;
+export type ExportWhat = (typeof EXPORT_WHATS)[number];
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type ExportManifestFormat = (typeof EXPORT_MANIFEST_FORMATS)[number];
 
 export interface ExportProgress {
   exportId: string;

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { StudioError } from '../../../shared/errors.ts';
+import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS } from '../../../shared/types.ts';
 import { exportAlbum } from '../../export/export-album.ts';
 import { albumByName } from '../../export/source.ts';
 import { oneOf, parseFlags } from '../flags.ts';
@@ -45,11 +46,11 @@ export async function run(argv: string[]): Promise<number> {
       libraryDir,
       {
         albumId: album.id,
-        what: oneOf('what', values.what, ['originals', 'restored', 'both'] as const, 'originals'),
-        format: oneOf('format', values.format, ['jpeg', 'png', 'tiff16', 'original'] as const, 'jpeg'),
+        what: oneOf('what', values.what, EXPORT_WHATS, 'originals'),
+        format: oneOf('format', values.format, EXPORT_FORMATS, 'jpeg'),
         quality,
         destination: { kind: values.zip ? 'zip' : 'folder', path: resolve(values.out) },
-        manifest: oneOf('manifest', values.manifest, ['json', 'csv'] as const, 'json')
+        manifest: oneOf('manifest', values.manifest, EXPORT_MANIFEST_FORMATS, 'json')
       },
       (p) => {
         if (p.stage === 'writing' && process.stderr.isTTY) process.stderr.write(`\r[${p.done + 1}/${p.total}] ${p.current ?? ''}\x1b[K`);
