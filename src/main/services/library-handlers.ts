@@ -67,6 +67,11 @@ function throttle(ms: number, fn: () => void): { poke(): void; flush(): void } {
 export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers {
   const { db, libraryDir, emit } = deps;
   const changed = (scope: 'photos' | 'albums' | 'tags'): void => emit('library:changed', { scope });
+  // An album edit's result passes through once the change is announced (a failed edit throws before: no event).
+  const albumsChanged = <T>(result: T): T => {
+    changed('albums');
+    return result;
+  };
 
   async function runImport(paths: string[], albumId: number | undefined): Promise<ChannelResult<'import:paths'>> {
     const importId = randomUUID();
@@ -138,33 +143,22 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       return albums.listAlbums(db);
     },
     async 'albums:create'(name) {
-      const a = albums.createAlbum(db, name);
-      changed('albums');
-      return a;
+      return albumsChanged(albums.createAlbum(db, name));
     },
     async 'albums:rename'(id, name) {
-      const a = albums.renameAlbum(db, id, name);
-      changed('albums');
-      return a;
+      return albumsChanged(albums.renameAlbum(db, id, name));
     },
     async 'albums:delete'(id) {
-      albums.deleteAlbum(db, id);
-      changed('albums');
+      albumsChanged(albums.deleteAlbum(db, id));
     },
     async 'albums:add'(id, ids) {
-      const a = albums.addToAlbum(db, id, ids);
-      changed('albums');
-      return a;
+      return albumsChanged(albums.addToAlbum(db, id, ids));
     },
     async 'albums:remove'(id, ids) {
-      const a = albums.removeFromAlbum(db, id, ids);
-      changed('albums');
-      return a;
+      return albumsChanged(albums.removeFromAlbum(db, id, ids));
     },
     async 'albums:reorder'(id, ids) {
-      const a = albums.reorderAlbum(db, id, ids);
-      changed('albums');
-      return a;
+      return albumsChanged(albums.reorderAlbum(db, id, ids));
     },
     async 'import:paths'(request) {
       return runImport(request.paths, request.albumId);
