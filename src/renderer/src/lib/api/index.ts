@@ -25,8 +25,5 @@ function pick(): StudioApi {
 
 export const studio: StudioApi = pick();
 export { ApiError } from './browser-client.ts';
-
 /** A readable message from anything thrown by an API call. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorMessage } from '../managers/attempt.ts';

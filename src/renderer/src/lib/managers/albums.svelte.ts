@@ -1,6 +1,7 @@
 /** Album list and the album operations of the sidebar. */
 import type { Album } from '../../../../shared/types.ts';
-import { studio, errorMessage } from '../api/index.ts';
+import { studio } from '../api/index.ts';
+import { attempt } from './attempt.ts';
 
 export class AlbumsManager {
   albums = $state<Album[]>([]);
@@ -60,14 +61,7 @@ export class AlbumsManager {
     return id === null ? undefined : this.albums.find((a) => a.id === id);
   }
 
-  async #run<T>(work: () => Promise<T>): Promise<T | null> {
-    try {
-      const value = await work();
-      this.error = null;
-      return value;
-    } catch (err) {
-      this.error = errorMessage(err);
-      return null;
-    }
+  #run<T>(work: () => Promise<T>): Promise<T | null> {
+    return attempt((e) => (this.error = e), work);
   }
 }

@@ -1,6 +1,7 @@
 /** The open photo: its full record, tags and caption edits. */
 import type { PhotoDetail, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
+import { attempt } from './attempt.ts';
 
 export class DetailManager {
   photoId = $state<number | null>(null);
@@ -73,14 +74,6 @@ export class DetailManager {
   }
 
   async #save(work: () => Promise<void>): Promise<void> {
-    this.saving = true;
-    try {
-      await work();
-      this.error = null;
-    } catch (err) {
-      this.error = errorMessage(err);
-    } finally {
-      this.saving = false;
-    }
+    await attempt((e) => (this.error = e), work, (on) => (this.saving = on));
   }
 }

@@ -4,7 +4,8 @@
  * Jobs are persisted in main, so a reload or restart shows the same queue.
  */
 import type { JobEvent, JobInfo } from '../../../../shared/types.ts';
-import { studio, errorMessage } from '../api/index.ts';
+import { studio } from '../api/index.ts';
+import { attempt } from './attempt.ts';
 
 export type ScratchMode = 'auto' | 'on' | 'off';
 
@@ -61,11 +62,6 @@ export class JobsManager {
   }
 
   async #run(work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-      this.error = null;
-    } catch (err) {
-      this.error = errorMessage(err);
-    }
+    await attempt((e) => (this.error = e), work);
   }
 }

@@ -4,7 +4,8 @@
  * profile's localStorage), and the library's size.
  */
 import type { EngineInfo, ExportFormat, LibraryStats } from '../../../../shared/types.ts';
-import { studio, errorMessage } from '../api/index.ts';
+import { studio } from '../api/index.ts';
+import { attempt } from './attempt.ts';
 
 export type Provider = EngineInfo['requested'];
 const KEY = 'heirloom.settings';
@@ -59,14 +60,6 @@ export class SettingsManager {
   }
 
   async #run(work: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    try {
-      await work();
-      this.error = null;
-    } catch (err) {
-      this.error = errorMessage(err);
-    } finally {
-      this.busy = false;
-    }
+    await attempt((e) => (this.error = e), work, (on) => (this.busy = on));
   }
 }
