@@ -23,9 +23,10 @@ the trained one ("Net2Net"-style, function-preserving):
   new channels get gain 0 and shift 0, the identity;
 - a deeper refinement head gets its new hidden layers just before its output
   conv, each an identity kernel (the centre tap 1 from a channel to itself):
-  they follow a ReLU, so they pass their input through exactly (why a head of
-  16 channels trained with the chain may want more: its gain was still rising
-  when its runs ended).
+  they follow a ReLU, so they pass their input through exactly.
+
+(The head was grown because its gain was still rising when its first runs
+ended; wider and deeper heads then tied with it: see the model card.)
 
     /usr/bin/python3 -m training.widen --weights RUN/weights/final.pt --config WIDE.json --out WIDE-INIT.pt
 
@@ -119,7 +120,7 @@ def grow_head(old_sd: dict, old, new) -> dict:
 _GROWABLE = {'map': ('widths',), 'vae': ('refine', 'refine_depth')}
 
 
-def _check_same_but_widths(a: dict, b: dict):
+def _check_only_sizes_differ(a: dict, b: dict):
     def fixed(model):
         return {sec: {k: v for k, v in vals.items() if k not in _GROWABLE.get(sec, ())} for sec, vals in model.items()}
     if fixed(a) != fixed(b):
@@ -136,15 +137,16 @@ def main(argv=None):
     path, _, cfg_path = args.weights.partition(':')
     weights, old_cfg = load_weights(path, cfg_path)
     new_cfg = load_config_or_exit(args.config)
-    _check_same_but_widths(old_cfg['model'], new_cfg['model'])
+    _check_only_sizes_differ(old_cfg['model'], new_cfg['model'])
     torch.manual_seed(args.seed)
     old, new = build_models(old_cfg), build_models(new_cfg)
-    out, done = dict(weights), []
+    out, done, grown = dict(weights), [], []
     if old_cfg['model']['map']['widths'] != new_cfg['model']['map']['widths']:
         if 'T' not in weights:
             raise SystemExit(f'{path}: has no T')
         out['T'] = widen_mapping(weights['T'], old['T'], new['T'])
         done.append(f'T widened {old["T"].top} → {new["T"].top} channels')
+        grown.append('T')
     head = lambda v: (v.get('refine', 0), v.get('refine_depth', 2))
     if head(old_cfg['model']['vae']) != head(new_cfg['model']['vae']):
         if 'G_B' not in weights:
@@ -152,10 +154,10 @@ def main(argv=None):
         out['G_B'] = grow_head(weights['G_B'], old['G_B'], new['G_B'])
         done.append('G_B\'s head {}×{} → {}×{} (channels × hidden layers)'.format(
             *head(old_cfg['model']['vae']), *head(new_cfg['model']['vae'])))
+        grown.append('G_B')
     if not done:
         raise SystemExit('widen: the two configs describe the same networks: nothing to grow')
     torch.save(out, args.out)
-    grown = [d.split(' ', 1)[0].rstrip("'s") for d in done]
     print(f'{args.out}: {"; ".join(done)}; carried along {", ".join(k for k in out if k not in grown)}')
 
 

@@ -77,7 +77,7 @@ class WidenTest(unittest.TestCase):
         other = json.loads(json.dumps(self.wide_cfg))
         other['model']['map']['n_res_after'] += 1
         with self.assertRaisesRegex(SystemExit, 'more than the mapping'):
-            widen._check_same_but_widths(self.cfg['model'], other['model'])
+            widen._check_only_sizes_differ(self.cfg['model'], other['model'])
 
 
 class GrowHeadTest(unittest.TestCase):
@@ -122,11 +122,11 @@ class GrowHeadTest(unittest.TestCase):
             self.grown(small)
 
     def test_configs_may_differ_in_the_head(self):
-        widen._check_same_but_widths(self.cfg['model'], self.big_cfg['model'])
+        widen._check_only_sizes_differ(self.cfg['model'], self.big_cfg['model'])
         other = json.loads(json.dumps(self.big_cfg))
         other['model']['vae']['n_res'] += 1
         with self.assertRaisesRegex(SystemExit, 'more than'):
-            widen._check_same_but_widths(self.cfg['model'], other['model'])
+            widen._check_only_sizes_differ(self.cfg['model'], other['model'])
 
 
 if __name__ == '__main__':
