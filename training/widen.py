@@ -140,25 +140,23 @@ def main(argv=None):
     _check_only_sizes_differ(old_cfg['model'], new_cfg['model'])
     torch.manual_seed(args.seed)
     old, new = build_models(old_cfg), build_models(new_cfg)
-    out, done, grown = dict(weights), [], []
+    out, grown = dict(weights), {}  # net → what was done to it
     if old_cfg['model']['map']['widths'] != new_cfg['model']['map']['widths']:
         if 'T' not in weights:
             raise SystemExit(f'{path}: has no T')
         out['T'] = widen_mapping(weights['T'], old['T'], new['T'])
-        done.append(f'T widened {old["T"].top} → {new["T"].top} channels')
-        grown.append('T')
+        grown['T'] = f'T widened {old["T"].top} → {new["T"].top} channels'
     head = lambda v: (v.get('refine', 0), v.get('refine_depth', 2))
     if head(old_cfg['model']['vae']) != head(new_cfg['model']['vae']):
         if 'G_B' not in weights:
             raise SystemExit(f'{path}: has no G_B')
         out['G_B'] = grow_head(weights['G_B'], old['G_B'], new['G_B'])
-        done.append('G_B\'s head {}×{} → {}×{} (channels × hidden layers)'.format(
-            *head(old_cfg['model']['vae']), *head(new_cfg['model']['vae'])))
-        grown.append('G_B')
-    if not done:
+        grown['G_B'] = 'G_B\'s head {}×{} → {}×{} (channels × hidden layers)'.format(
+            *head(old_cfg['model']['vae']), *head(new_cfg['model']['vae']))
+    if not grown:
         raise SystemExit('widen: the two configs describe the same networks: nothing to grow')
     torch.save(out, args.out)
-    print(f'{args.out}: {"; ".join(done)}; carried along {", ".join(k for k in out if k not in grown)}')
+    print(f'{args.out}: {"; ".join(grown.values())}; carried along {", ".join(k for k in out if k not in grown)}')
 
 
 if __name__ == '__main__':

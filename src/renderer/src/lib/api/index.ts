@@ -25,5 +25,4 @@ function pick(): StudioApi {
 
 export const studio: StudioApi = pick();
 export { ApiError } from './browser-client.ts';
-/** A readable message from anything thrown by an API call. */
-export { errorMessage } from '../managers/attempt.ts';
+export { errorMessage } from './error-message.ts';

@@ -1,13 +1,11 @@
+import { errorMessage } from '../api/error-message.ts';
+
 /**
  * One call to main on a manager's behalf: a failure becomes the manager's
  * error message instead of an unhandled rejection, a success clears the last
  * one, and an optional busy flag is up for exactly the call's length (also
  * when it fails), so a button it disables cannot stay dead.
  */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export async function attempt<T>(
   report: (error: string | null) => void,
   work: () => Promise<T>,

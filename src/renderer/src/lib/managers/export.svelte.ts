@@ -4,7 +4,8 @@
  * result. The default format comes from settings.
  */
 import type { ExportFormat, ExportManifestFormat, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
-import { studio, errorMessage } from '../api/index.ts';
+import { studio } from '../api/index.ts';
+import { attempt } from './attempt.ts';
 
 export interface ExportOptions {
   what: ExportWhat;
@@ -52,25 +53,24 @@ export class ExportManager {
     }
     const exportId = crypto.randomUUID();
     this.#exportId = exportId;
-    this.running = true;
     this.error = null;
     this.result = null;
     this.progress = null;
-    try {
-      this.result = await studio.exportAlbum({
-        exportId,
-        albumId,
-        what: o.what,
-        format: o.format,
-        quality: o.quality,
-        destination: { kind: o.kind, path: o.path.trim() },
-        manifest: o.manifest
-      });
-    } catch (err) {
-      this.error = errorMessage(err);
-    } finally {
-      this.running = false;
-    }
+    await attempt(
+      (e) => (this.error = e),
+      async () => {
+        this.result = await studio.exportAlbum({
+          exportId,
+          albumId,
+          what: o.what,
+          format: o.format,
+          quality: o.quality,
+          destination: { kind: o.kind, path: o.path.trim() },
+          manifest: o.manifest
+        });
+      },
+      (on) => (this.running = on)
+    );
   }
 
   async cancel(): Promise<void> {

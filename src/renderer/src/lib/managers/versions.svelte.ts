@@ -1,6 +1,7 @@
 /** Restored versions of the open photo: list, pick current, delete, and which one is being compared or masked. */
 import type { VersionInfo } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
+import { attempt } from './attempt.ts';
 
 export type DetailMode = { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
 
@@ -13,13 +14,13 @@ export class VersionsManager {
   async load(photoId: number): Promise<void> {
     if (this.photoId !== photoId) this.mode = { name: 'original' };
     this.photoId = photoId;
-    try {
-      const list = await studio.listVersions(photoId);
-      if (this.photoId === photoId) this.versions = list;
-      this.error = null;
-    } catch (err) {
-      this.error = errorMessage(err);
-    }
+    await attempt(
+      (e) => (this.error = e),
+      async () => {
+        const list = await studio.listVersions(photoId);
+        if (this.photoId === photoId) this.versions = list;
+      }
+    );
   }
 
   async remove(id: number): Promise<void> {
