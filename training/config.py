@@ -13,7 +13,9 @@ DEFAULTS = {
         'detect': {'width': 16, 'depth': 3},
         'tone': {'width': 24},
     },
-    'data': {'clean': 'clean', 'old': 'old-photos', 'crop': 128, 'max_side': 1024, 'photo': 192},
+    # clean_extra: more folders of clean photos (absolute, ~, or under --data-root), such as the one
+    # training.data.extra_clean builds from Debian packages
+    'data': {'clean': 'clean', 'clean_extra': [], 'old': 'old-photos', 'crop': 128, 'max_side': 1024, 'photo': 192},
     'degrade': {'p_structured': 0.6, 'p_gray': 0.12, 'strength': 1.0},
     'train': {
         'batch': 16, 'lr': 2e-4, 'workers': 4, 'seed': 1, 'ckpt_every_s': 120, 'log_every': 25, 'dilate': 3,

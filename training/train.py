@@ -44,6 +44,20 @@ def parse_budgets(text):
     return out
 
 
+def load_clean(root: str, data_cfg: dict, log) -> list:
+    """The clean photos of data.clean and of every folder in data.clean_extra."""
+    photos = []
+    for folder in [data_cfg['clean'], *data_cfg['clean_extra']]:
+        path = os.path.join(root, os.path.expanduser(folder))
+        if folder in data_cfg['clean_extra'] and not os.path.isdir(path):
+            raise SystemExit(f'data.clean_extra: {path} does not exist; build it with '
+                             f'/usr/bin/python3 -m training.data.extra_clean --out {path}')
+        found = load_folder(path, data_cfg['max_side'])
+        log(f'data: {len(found)} clean photos from {path}')
+        photos += found
+    return photos
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.train', description=__doc__.split('\n')[0])
     ap.add_argument('--config', required=True)
@@ -118,8 +132,7 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
         json.dump(cfg, f, indent=2)
 
     root = args.data_root
-    data = {'clean': load_folder(os.path.join(root, cfg['data']['clean']), cfg['data']['max_side'])}
-    log(f'data: {len(data["clean"])} clean photos from {os.path.join(root, cfg["data"]["clean"])}')
+    data = {'clean': load_clean(root, cfg['data'], log)}
     stages = [s for s in STAGE_ORDER if s in cfg['train']['stages']] if args.stage == 'all' else [s for s in args.stage.split(',') if s]
     unknown = [s for s in stages if s not in STAGE_ORDER]
     if unknown:
