@@ -1,6 +1,6 @@
 /** Restored versions of the open photo: list, pick current, delete, and which one is being compared or masked. */
 import type { VersionInfo } from '../../../../shared/types.ts';
-import { studio, errorMessage } from '../api/index.ts';
+import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
 export type DetailMode = { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
@@ -24,13 +24,16 @@ export class VersionsManager {
   }
 
   async remove(id: number): Promise<void> {
-    try {
-      await studio.deleteVersion(id);
-      if (this.mode.name !== 'original' && this.mode.versionId === id) this.mode = { name: 'original' };
-      if (this.photoId !== null) await this.load(this.photoId);
-    } catch (err) {
-      this.error = errorMessage(err);
-    }
+    const deleted = await attempt(
+      (e) => (this.error = e),
+      async () => {
+        await studio.deleteVersion(id);
+        if (this.mode.name !== 'original' && this.mode.versionId === id) this.mode = { name: 'original' };
+        return true;
+      }
+    );
+    // reloaded outside the attempt: a failed reload keeps its own message instead of being cleared by the delete's success
+    if (deleted && this.photoId !== null) await this.load(this.photoId);
   }
 
   byId(id: number): VersionInfo | undefined {
