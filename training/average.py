@@ -42,15 +42,18 @@ def _nets(path: str, ck) -> dict:
 
 def record(checkpoints: list) -> dict:
     """What the averaged file says of its training, as export reads it: the steps and seconds of every stage the
-    files went through (a stage's steps: the most any file ran, its seconds: all of them together) and the files."""
-    steps, seconds = {}, {}
+    files went through (a stage's steps: the most any file ran, its seconds: all of them together), the most photos
+    of each kind any file trained on, and the files."""
+    steps, seconds, data = {}, {}, {}
     for _, ck in checkpoints:
         info = ck.get('training') or (checkpoint_record(ck['state']) if isinstance(ck.get('state'), dict) else {})
         for stage, n in (info.get('steps') or {}).items():
             steps[stage] = max(steps.get(stage, 0), n)
         for stage, t in (info.get('seconds') or {}).items():
             seconds[stage] = seconds.get(stage, 0) + t
-    return {'steps': steps, 'seconds': seconds,
+        for kind, n in (info.get('data') or {}).items():
+            data[kind] = max(data.get(kind, 0), n)
+    return {'steps': steps, 'seconds': seconds, **({'data': data} if data else {}),
             'averagedFrom': [{'file': path, 'sha256': sha256_file(path)} for path, _ in checkpoints]}
 
 

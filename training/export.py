@@ -222,7 +222,7 @@ def load_weight_files(paths):
 
 
 _DONE = re.compile(r'\[(\w+)\] done: (\d+) steps in (\d+)s')
-_DATA = re.compile(r'data: (\d+) (clean photos|real old photos)')
+_DATA = re.compile(r'data: (\d+) (clean photos|extra clean photos|real old photos)')
 
 
 def read_logs(dirs):
@@ -240,7 +240,7 @@ def read_logs(dirs):
                         steps[m.group(1)], seconds[m.group(1)] = int(m.group(2)), float(m.group(3))
                     m = _DATA.search(line)
                     if m:
-                        data['clean' if m.group(2).startswith('clean') else 'old'] = int(m.group(1))
+                        data[{'clean photos': 'clean', 'extra clean photos': 'clean_extra'}.get(m.group(2), 'old')] = int(m.group(1))
         except OSError:
             pass
     return steps, seconds, data
@@ -468,7 +468,8 @@ def main(argv=None):
                 'device': info.get('device'),
                 'torch': info.get('torch'),
                 'data': {'images': data, 'root': 'shared/datasets ({})'.format(
-                    ', '.join(f'{k}: {cfg["data"][k]}/' for k in ('clean', 'old')))} if data else None,
+                    ', '.join(f'{k}: {cfg["data"][k]}/' for k in ('clean', 'old'))),
+                         **({'extra': cfg['data']['clean_extra']} if cfg['data']['clean_extra'] else {})} if data else None,
                 'parameters': {k: sum(p.numel() for p in nets[k].parameters()) for k in INFERENCE_NETS
                                if k != 'tone' or with_tone},
                 'exportedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),

@@ -44,18 +44,22 @@ def parse_budgets(text):
     return out
 
 
-def load_clean(root: str, data_cfg: dict, log) -> list:
-    """The clean photos of data.clean and of every folder in data.clean_extra."""
-    photos = []
+def load_clean(root: str, data_cfg: dict, log) -> tuple[list, dict]:
+    """The clean photos of data.clean and of every folder in data.clean_extra, and how many came from each
+    ({'clean': n} or {'clean': n, 'clean_extra': m}, for the model's record)."""
+    photos, counts = [], {}
     for folder in [data_cfg['clean'], *data_cfg['clean_extra']]:
+        extra = folder in data_cfg['clean_extra']
         path = os.path.join(root, os.path.expanduser(folder))
-        if folder in data_cfg['clean_extra'] and not os.path.isdir(path):
+        if extra and not os.path.isdir(path):
             raise SystemExit(f'data.clean_extra: {path} does not exist; build it with '
                              f'/usr/bin/python3 -m training.data.extra_clean --out {path}')
         found = load_folder(path, data_cfg['max_side'])
-        log(f'data: {len(found)} clean photos from {path}')
+        log(f'data: {len(found)} {"extra " if extra else ""}clean photos from {path}')
+        key = 'clean_extra' if extra else 'clean'
+        counts[key] = counts.get(key, 0) + len(found)
         photos += found
-    return photos
+    return photos, counts
 
 
 def main(argv=None):
@@ -132,7 +136,8 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
         json.dump(cfg, f, indent=2)
 
     root = args.data_root
-    data = {'clean': load_clean(root, cfg['data'], log)}
+    clean, data_counts = load_clean(root, cfg['data'], log)
+    data = {'clean': clean}
     stages = [s for s in STAGE_ORDER if s in cfg['train']['stages']] if args.stage == 'all' else [s for s in args.stage.split(',') if s]
     unknown = [s for s in stages if s not in STAGE_ORDER]
     if unknown:
@@ -187,7 +192,7 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
     atomic_save({'nets': {k: nets[k].state_dict() for k in kept}, 'config': cfg,
                  'training': {'steps': state['steps'], 'seconds': state['seconds'], 'device': str(dev),
                               'torch': torch.__version__,
-                              'data': {k: len(v) for k, v in data.items()}}},
+                              'data': {**{k: len(v) for k, v in data.items()}, **data_counts}}},
                 os.path.join(run_dir, 'weights', 'final.pt'))
     log(f'all stages done; inference weights in {os.path.join(run_dir, "weights", "final.pt")}')
     return 0

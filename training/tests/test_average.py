@@ -64,6 +64,15 @@ class AverageTest(unittest.TestCase):
         self.assertEqual(rec['steps'], {'joint': 900, 'detect': 2787})
         self.assertAlmostEqual(rec['seconds']['detect'], 2962.5 + 2963.2)
         self.assertEqual(len(rec['averagedFrom'][0]['sha256']), 64)
+        self.assertNotIn('data', rec, 'files that say nothing of their photos give no count')
+
+    def test_the_record_keeps_the_most_photos_of_each_kind(self):
+        from training.average import record
+        for name, data in (('f1.pt', {'clean': 203, 'old': 183}), ('f2.pt', {'clean': 203, 'clean_extra': 123}),
+                           ('f3.pt', None)):
+            torch.save({'nets': {}, 'training': {'steps': {'joint': 5}, **({'data': data} if data else {})}}, self.path(name))
+        rec = record(load([self.path(n) for n in ('f1.pt', 'f2.pt', 'f3.pt')]))
+        self.assertEqual(rec['data'], {'clean': 203, 'old': 183, 'clean_extra': 123})
 
     def test_other_architectures_and_single_files_are_refused(self):
         _save(self.path('a.pt'), 1)

@@ -11,6 +11,7 @@ import zlib
 import numpy as np
 from PIL import Image
 
+from training import export
 from training.data import extra_clean, qt_rcc
 from training.train import load_clean
 
@@ -187,8 +188,16 @@ class BuildTest(unittest.TestCase):
     def test_training_loads_the_extra_folder_and_names_a_missing_one(self):
         extra_clean.build(self.out, self.data_root, self.debs)
         cfg = {'clean': 'clean', 'clean_extra': [self.out], 'max_side': 1024}
-        photos = load_clean(self.data_root, cfg, lambda m: None)
+        lines = []
+        photos, counts = load_clean(self.data_root, cfg, lines.append)
         self.assertEqual(len(photos), 1 + 3)
+        self.assertEqual(counts, {'clean': 1, 'clean_extra': 3})
+        # the log lines export reads the model's record from
+        logs = os.path.join(self.tmp, 'run')
+        os.makedirs(logs)
+        with open(os.path.join(logs, 'log.txt'), 'w') as f:
+            f.write(''.join(f'10:00:00 {line}\n' for line in lines))
+        self.assertEqual(export.read_logs([logs])[2], {'clean': 1, 'clean_extra': 3})
         cfg['clean_extra'] = [os.path.join(self.tmp, 'missing')]
         with self.assertRaisesRegex(SystemExit, 'missing does not exist; build it with'):
             load_clean(self.data_root, cfg, lambda m: None)
