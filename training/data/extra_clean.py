@@ -158,9 +158,15 @@ def build(out: str, data_root: str, debs: str | None = None, sources=SOURCES) ->
                     rows.append(f'{name}.jpg\t{package}\t{version}\t{credit}')
         with open(os.path.join(tmp, 'SOURCES.tsv'), 'w', encoding='utf-8') as fh:
             fh.write('\n'.join(rows) + '\n')
+        # the old folder is moved aside, not deleted, until the new one is in place: a crash between the two
+        # steps leaves one whole folder, never none
+        previous = None
         if os.path.exists(out):
-            shutil.rmtree(out)
+            previous = tempfile.mkdtemp(prefix='.clean-extra-old-', dir=parent)
+            os.replace(out, os.path.join(previous, 'photos'))
         os.replace(tmp, out)
+        if previous:
+            shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

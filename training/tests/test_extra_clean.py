@@ -174,8 +174,13 @@ class BuildTest(unittest.TestCase):
                       'CC0-1.0; © Ann; https://example.org/fish1', rows)
         self.assertIn('palapeli_bridge.jpg\tpalapeli-data\t1.0-1\tPublic Domain; © Cal; ?', rows)
 
-    def test_a_failure_keeps_the_previous_folder_whole(self):
+    def test_a_rebuild_replaces_the_folder_and_a_failure_keeps_the_previous_one_whole(self):
         extra_clean.build(self.out, self.data_root, self.debs)
+        with open(os.path.join(self.out, 'stale.jpg'), 'wb') as f:
+            f.write(b'left from an older build')
+        extra_clean.build(self.out, self.data_root, self.debs)
+        self.assertNotIn('stale.jpg', os.listdir(self.out))
+        self.assertEqual([d for d in os.listdir(self.tmp) if d.startswith('.clean-extra-')], [])
         before = sorted(os.listdir(self.out))
 
         def broken(tree):
