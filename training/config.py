@@ -92,6 +92,10 @@ def check_config(over: dict, source: str = 'config') -> None:
             DegradeConfig(**over['degrade'])
         except ValueError as e:
             raise ValueError(f'{source}: {e}') from None
+    extra = over.get('data', {}).get('clean_extra', []) if isinstance(over.get('data'), dict) else []
+    if not isinstance(extra, list) or not all(isinstance(f, str) and f for f in extra):
+        # a bare string would be read as a list of one-letter folders
+        raise ValueError(f'{source}: data.clean_extra is a list of folder paths, not {json.dumps(extra)}')
 
 
 def load_config(path: str) -> dict:

@@ -47,6 +47,12 @@ class ConfigTest(unittest.TestCase):
             check_config({'degrade': {'p_kinds': [0.5] * 10}}, 'cfg.json')
         check_config({'degrade': {'p_kinds': [0.5] * 9, 'wide': True}})
 
+    def test_extra_clean_folders_are_a_list_of_paths(self):
+        check_config({'data': {'clean_extra': ['~/.cache/heirloom/clean-extra', '/data/more']}})
+        for bad in ('~/.cache/heirloom/clean-extra', [''], [3]):
+            with self.assertRaisesRegex(ValueError, r'cfg.json: data.clean_extra is a list of folder paths'):
+                check_config({'data': {'clean_extra': bad}}, 'cfg.json')
+
     def test_a_loaded_file_names_itself(self):
         with open(TINY) as f:
             over = json.load(f)
