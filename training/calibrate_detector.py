@@ -18,13 +18,13 @@ The weights: a file holding {"detector": state_dict}, a run's final.pt or a chec
 """
 import argparse
 import json
-import os
 
 import numpy as np
 import torch
 
 from .detect_pyramid import coarse_pieces, detector_probabilities, level_probabilities, photo_grey
-from .validate import ROOT, degraded_photo, load_detector, validation_items
+from .data.images import default_data_root
+from .validate import degraded_photo, load_detector, validation_items
 
 THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 PYRAMID_SIDES = [64, 128, 192, 256]
@@ -54,7 +54,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--weights', required=True)
     ap.add_argument('--config', default='training/configs/cpu.json')
-    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
+    ap.add_argument('--data-root', default=default_data_root())
     # Set12 is grey, which the detector sees anyway (it runs on the engine's grey): 29 photos, not 18
     ap.add_argument('--sets', default='Set14,Set5,Set12')
     ap.add_argument('--threads', type=int, default=1)

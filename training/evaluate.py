@@ -65,7 +65,7 @@ from scipy import ndimage
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from skimage.restoration import denoise_tv_chambolle
 
-from .data.images import list_images
+from .data.images import default_data_root, list_images
 from .degrade import DegradeConfig, degrade
 from .degrade.released import released_damage
 from .foreign import FOREIGN_STREAM, foreign_degrade
@@ -325,7 +325,7 @@ def update_manifest(models, metrics):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.evaluate', description=__doc__.split('\n')[0])
     ap.add_argument('--models', default=os.path.join(ROOT, 'resources', 'models'))
-    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
+    ap.add_argument('--data-root', default=default_data_root())
     ap.add_argument('--sets', default=','.join(SETS))
     ap.add_argument('--limit', type=int, default=0, help='images per set (0 = all)')
     ap.add_argument('--old-photos', type=int, default=OLD_PHOTOS, help='real old photos on the contact sheet')

@@ -17,6 +17,7 @@ import torch
 
 from .config import STAGE_ORDER, load_config_or_exit
 from .data import load_folder
+from .data.images import default_data_root
 from .stages import build_models, run_stage
 from .stages.models import GROWN_MODULES
 from .stages.runner import Stop, StopFlag, atomic_save, rng_state, set_rng_state
@@ -67,7 +68,7 @@ def main(argv=None):
     ap.add_argument('--config', required=True)
     ap.add_argument('--stage', default='all', help='all, one stage or a comma list: ' + ','.join(STAGE_ORDER))
     ap.add_argument('--resume', action='store_true')
-    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'datasets')))
+    ap.add_argument('--data-root', default=default_data_root())
     ap.add_argument('--run-dir')
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--time-budget', default='')

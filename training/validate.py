@@ -45,7 +45,7 @@ import torch
 
 from . import losses as L
 from .config import load_config_or_exit
-from .data.images import list_images
+from .data.images import default_data_root, list_images
 from .detect_pyramid import detector_probabilities, photo_grey, pyramid_mask
 from .degrade import structured as S
 from .degrade.pipeline import apply_unstructured
@@ -53,8 +53,6 @@ from .degrade.unstructured import mute
 from .evaluate import benchmark_damage, damage_of, image_seed, load, psnr, ssim
 from .nets import apply_tone, thumbnail
 from .stages.models import build_models, restore_chain
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 
 
 def load_weights(path, cfg_path=''):
@@ -220,7 +218,7 @@ def print_by_fault(table):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.validate', description=__doc__.split('\n')[0])
     ap.add_argument('weights', nargs='+', help='weight file[:config.json]')
-    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
+    ap.add_argument('--data-root', default=default_data_root())
     ap.add_argument('--sets', default='Set14,Set5')
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--by-fault', action='store_true', help='also score one fault at a time')

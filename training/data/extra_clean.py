@@ -29,10 +29,9 @@ import tempfile
 import numpy as np
 from PIL import Image
 
-from .images import list_images
+from .images import default_data_root, fit_long_side, list_images
 from .qt_rcc import read_rcc
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GCOMPRIS_RCC = 'usr/share/gcompris-qt/rcc/categorization.rcc'
 GCOMPRIS_FOLDERS = ('fishes', 'monuments', 'others', 'renewable', 'tools')  # photos; alphabets/numbers are drawings
 PALAPELI_DIR = 'usr/share/palapeli/collection'  # the backgrounds/ beside it are tiling textures
@@ -117,11 +116,7 @@ def to_clean(data: bytes) -> Image.Image:
         rgba = img.convert('RGBA')
         img = Image.new('RGB', rgba.size, 'white')
         img.paste(rgba, mask=rgba.split()[3])
-    img = img.convert('RGB')
-    if max(img.size) > MAX_SIDE:
-        s = MAX_SIDE / max(img.size)
-        img = img.resize((round(img.width * s), round(img.height * s)), Image.LANCZOS)
-    return img
+    return fit_long_side(img.convert('RGB'), MAX_SIDE)
 
 
 def build(out: str, data_root: str, debs: str | None = None, sources=SOURCES) -> list[tuple[str, str]]:
@@ -176,7 +171,7 @@ def build(out: str, data_root: str, debs: str | None = None, sources=SOURCES) ->
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='training.data.extra_clean', description=__doc__.split('\n\n')[0])
     ap.add_argument('--out', default=os.path.expanduser('~/.cache/heirloom/clean-extra'))
-    ap.add_argument('--data-root', default=os.environ.get('HEIRLOOM_DATA', os.path.join(ROOT, '..', 'shared', 'datasets')))
+    ap.add_argument('--data-root', default=default_data_root())
     ap.add_argument('--debs', help='a folder holding the .deb files (else apt-get download fetches them)')
     args = ap.parse_args(argv)
     skipped = build(args.out, args.data_root, args.debs)

@@ -6,6 +6,20 @@ import numpy as np
 from PIL import Image, ImageOps
 
 EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp'}
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def default_data_root() -> str:
+    """Where the command lines look for the data sets: $HEIRLOOM_DATA, else shared/datasets beside the repo."""
+    return os.environ.get('HEIRLOOM_DATA', os.path.join(REPO, '..', 'shared', 'datasets'))
+
+
+def fit_long_side(im: Image.Image, max_side: int) -> Image.Image:
+    """`im` scaled down (Lanczos) so its long side is at most max_side; unchanged if it already is."""
+    if max(im.size) <= max_side:
+        return im
+    s = max_side / max(im.size)
+    return im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.LANCZOS)
 
 
 def list_images(root: str) -> list[str]:
@@ -24,10 +38,7 @@ def load_folder(root: str, max_side: int = 1024, min_side: int = 64) -> list[np.
     for path in list_images(root):
         try:
             with Image.open(path) as im:
-                im = ImageOps.exif_transpose(im).convert('RGB')
-                if max(im.size) > max_side:
-                    s = max_side / max(im.size)
-                    im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.LANCZOS)
+                im = fit_long_side(ImageOps.exif_transpose(im).convert('RGB'), max_side)
                 if min(im.size) >= min_side:
                     images.append(np.asarray(im, np.uint8))
         except OSError as err:
