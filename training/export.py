@@ -222,12 +222,14 @@ def load_weight_files(paths):
 
 
 _DONE = re.compile(r'\[(\w+)\] done: (\d+) steps in (\d+)s')
-_DATA = re.compile(r'data: (\d+) (clean photos|extra clean photos|real old photos)')
+_DATA = re.compile(r'data: (\d+) (clean photos|extra clean photos|real old photos)(?: from (.*\S))?')
+_DATA_KIND = {'clean photos': 'clean', 'extra clean photos': 'clean_extra', 'real old photos': 'old'}
 
 
 def read_logs(dirs):
-    """Steps/seconds per stage and image counts from training logs (log.txt, *.log) in `dirs`."""
-    steps, seconds, data = {}, {}, {}
+    """Steps/seconds per stage and image counts from training logs (log.txt, *.log) in `dirs`. A count is kept per
+    folder, the last line of each winning (a resumed run logs its folders again), and a kind's folders summed."""
+    steps, seconds, folders = {}, {}, {}
     files = []
     for d in dirs:
         files += sorted(glob.glob(os.path.join(d, 'log.txt')) + glob.glob(os.path.join(d, '*.log')))
@@ -240,9 +242,12 @@ def read_logs(dirs):
                         steps[m.group(1)], seconds[m.group(1)] = int(m.group(2)), float(m.group(3))
                     m = _DATA.search(line)
                     if m:
-                        data[{'clean photos': 'clean', 'extra clean photos': 'clean_extra'}.get(m.group(2), 'old')] = int(m.group(1))
+                        folders[_DATA_KIND[m.group(2)], m.group(3)] = int(m.group(1))
         except OSError:
             pass
+    data = {}
+    for (kind, _), n in folders.items():
+        data[kind] = data.get(kind, 0) + n
     return steps, seconds, data
 
 

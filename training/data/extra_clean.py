@@ -50,23 +50,28 @@ def near(h: np.ndarray, hashes: list[np.ndarray]) -> bool:
     return any(int((h != o).sum()) <= NEAR for o in hashes)
 
 
-def parse_credits(text: str) -> dict[str, str]:
-    """GCompris README blocks (Copyright / Source / License / Files:) → {file: 'licence; © who; source'}."""
+def credit_line(licence: str | None, who: str | None, source: str | None) -> str | None:
+    """'licence; © who; source', or None without a licence: such a photo is not used."""
+    return f"{licence}; © {who or '?'}; {source or '?'}" if licence else None
+
+
+def parse_credits(text: str) -> dict[str, str | None]:
+    """GCompris README blocks (Copyright / Source / License / Files:) → {file: credit_line(…)}."""
     credits = {}
     for block in re.split(r'\n\s*\n', text):
         fields = dict(re.findall(r'^(Copyright|Source|License):\s*(.*)$', block, re.M))
         files = re.search(r'^Files:\s*\n?((?:.+\n?)+)', block, re.M)
         if not files:
             continue
-        credit = f"{fields.get('License', '?')}; © {fields.get('Copyright', '?')}; {fields.get('Source', '?')}"
+        credit = credit_line(fields.get('License'), fields.get('Copyright'), fields.get('Source'))
         for f in files.group(1).split():
             credits[f.strip()] = credit
     return credits
 
 
-def desktop_credit(text: str) -> str:
+def desktop_credit(text: str) -> str | None:
     f = dict(re.findall(r'^X-KDE-PluginInfo-(Author|Website|License)=(.*)$', text, re.M))
-    return f"{f.get('License', '?')}; © {f.get('Author', '?')}; {f.get('Website', '?')}"
+    return credit_line(f.get('License'), f.get('Author'), f.get('Website'))
 
 
 def gcompris_photos(tree: str):
@@ -78,13 +83,13 @@ def gcompris_photos(tree: str):
         credits = parse_credits(files.get(prefix + 'README', b'').decode('utf-8', 'replace'))
         for path in sorted(p for p in files if p.startswith(prefix) and p.endswith('.webp')):
             base = os.path.basename(path)
-            yield f'gcompris_categorization-{folder}-{base[:-5]}', files[path], credits.get(base, '?')
+            yield f'gcompris_categorization-{folder}-{base[:-5]}', files[path], credits.get(base)
 
 
 def palapeli_photos(tree: str):
     for path in sorted(glob.glob(os.path.join(tree, PALAPELI_DIR, '*.jpg'))):
         desktop = path[:-4] + '.desktop'
-        credit = '?'
+        credit = None
         if os.path.exists(desktop):
             with open(desktop, encoding='utf-8') as fh:
                 credit = desktop_credit(fh.read())
@@ -137,7 +142,7 @@ def build(out: str, data_root: str, debs: str | None = None, sources=SOURCES) ->
             for package, photos in sources.items():
                 tree, version = unpack(package, debs, work)
                 for name, data, credit in photos(tree):
-                    if credit.startswith('?'):
+                    if credit is None:
                         skipped.append((name, 'no credit or licence in the package'))
                         continue
                     img = to_clean(data)

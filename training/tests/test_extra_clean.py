@@ -93,15 +93,18 @@ class RccTest(unittest.TestCase):
 class CreditsTest(unittest.TestCase):
     def test_parses_gcompris_readme_blocks(self):
         text = ('Copyright: Ann\nSource: https://example.org/a.jpg\nLicense: CC0-1.0\nFiles:\na.webp\nb.webp\n\n'
-                'Copyright: Bob\nLicense: Public Domain\nFiles:\nc.webp\n')
+                'Copyright: Bob\nLicense: Public Domain\nFiles:\nc.webp\n\n'
+                'Copyright: Dee\nFiles:\nd.webp\n')
         credits = extra_clean.parse_credits(text)
         self.assertEqual(credits['a.webp'], 'CC0-1.0; © Ann; https://example.org/a.jpg')
         self.assertEqual(credits['b.webp'], credits['a.webp'])
         self.assertEqual(credits['c.webp'], 'Public Domain; © Bob; ?')
+        self.assertIsNone(credits['d.webp'])  # no licence: the photo is not used
 
     def test_desktop_credit(self):
         text = '[Desktop Entry]\nX-KDE-PluginInfo-Author=Cal\nX-KDE-PluginInfo-License=Public Domain\n'
         self.assertEqual(extra_clean.desktop_credit(text), 'Public Domain; © Cal; ?')
+        self.assertIsNone(extra_clean.desktop_credit('[Desktop Entry]\nX-KDE-PluginInfo-Author=Cal\n'))
 
     def test_difference_hash_finds_a_resized_copy_and_not_another_photo(self):
         a = Image.open(io.BytesIO(photo(1, (320, 240))))
@@ -203,6 +206,15 @@ class BuildTest(unittest.TestCase):
         with open(os.path.join(logs, 'log.txt'), 'w') as f:
             f.write(''.join(f'10:00:00 {line}\n' for line in lines))
         self.assertEqual(export.read_logs([logs])[2], {'clean': 1, 'clean_extra': 3})
+        # two extra folders count together; a resumed run logging the same folders again counts them once
+        second = os.path.join(self.tmp, 'second')
+        shutil.copytree(self.out, second)
+        cfg['clean_extra'] = [self.out, second]
+        lines = []
+        load_clean(self.data_root, cfg, lines.append)
+        with open(os.path.join(logs, 'log.txt'), 'w') as f:
+            f.write(''.join(f'10:00:00 {line}\n' for line in lines * 2))
+        self.assertEqual(export.read_logs([logs])[2], {'clean': 1, 'clean_extra': 6})
         cfg['clean_extra'] = [os.path.join(self.tmp, 'missing')]
         with self.assertRaisesRegex(SystemExit, 'missing does not exist; build it with'):
             load_clean(self.data_root, cfg, lambda m: None)
