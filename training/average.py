@@ -4,6 +4,10 @@ from the same weights (a "model soup"). The nets have no normalisation layers,
 so a plain mean of every parameter is the whole job: no statistics to refit.
 
     /usr/bin/python3 -m training.average --weights A.pt,B.pt[,…] --out AVG.pt [--nets E_A,T,G_B]
+    /usr/bin/python3 -m training.average --weights 'RUN/snapshots/joint-00[12]*.pt' --out TAIL.pt
+
+(a stage with `snapshot_every` N in its config keeps its trained nets every N
+steps under RUN/snapshots/<stage>-<step>.pt.)
 
 Each file is a checkpoint, a run's final.pt or a {net: state_dict} file. The
 output holds the nets named and nothing else: a checkpoint also carries the
@@ -19,6 +23,7 @@ counts with a zero output layer and the inner layers of the files that have
 the module (averaging a head with its absence halves what the head adds).
 """
 import argparse
+import glob
 
 import torch
 
@@ -103,13 +108,30 @@ def _at_identity(states: list) -> list:
     return [s if missing <= s.keys() else {**s, **{k: fill[k] for k in missing}} for s in states]
 
 
+def expand(entries: list) -> list:
+    """The files of --weights: each entry itself, or the files a pattern matches (sorted, so a run's snapshots come
+    in step order); a pattern that matches nothing is refused by name."""
+    paths = []
+    for entry in entries:
+        if glob.has_magic(entry):
+            found = sorted(glob.glob(entry))
+            if not found:
+                raise SystemExit(f'{entry}: no weight files match')
+            paths += found
+        else:
+            paths.append(entry)
+    return paths
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--weights', required=True, help='comma-separated weight files')
+    ap.add_argument('--weights', required=True,
+                    help="comma-separated weight files; an entry with * or ? stands for the files it matches, in name "
+                         "order (e.g. 'RUN/snapshots/joint-*.pt')")
     ap.add_argument('--out', required=True)
     ap.add_argument('--nets', default=','.join(AVERAGED))
     args = ap.parse_args(argv)
-    checkpoints = load([p for p in args.weights.split(',') if p])
+    checkpoints = load(expand([p for p in args.weights.split(',') if p]))
     saved = {'nets': average(checkpoints, [n for n in args.nets.split(',') if n]), 'training': record(checkpoints)}
     # validate and export read the config from the file when it has one: that of the first file holding every
     # averaged parameter (with a grown module, the config that builds it)

@@ -55,7 +55,7 @@ def _merge(base, over):
 # Every key a config may set. The stages look settings up by name and a missing one falls back to its default, so a
 # misspelt key ("ssmi": 2.0) would otherwise train for hours on the default without a word.
 _STAGE_KEYS = {'steps', 'max_seconds', 'lr_scale', 'nets', 'lr_grown', 'batch', 'bank', 'bank_chunk', 'bank_pool',
-               'permute'}
+               'permute', 'snapshot_every'}
 _SCHEMA = {
     'name': None,
     'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine', 'refine_depth'},
@@ -92,6 +92,12 @@ def check_config(over: dict, source: str = 'config') -> None:
             DegradeConfig(**over['degrade'])
         except ValueError as e:
             raise ValueError(f'{source}: {e}') from None
+    stages = over.get('train', {}).get('stages', {}) if isinstance(over.get('train'), dict) else {}
+    for name, sc in (stages.items() if isinstance(stages, dict) else []):
+        every = sc.get('snapshot_every', 0) if isinstance(sc, dict) else 0
+        if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+            raise ValueError(f'{source}: train.stages.{name}.snapshot_every is a number of steps (0 for none), '
+                             f'not {json.dumps(every)}')
     extra = over.get('data', {}).get('clean_extra', []) if isinstance(over.get('data'), dict) else []
     if not isinstance(extra, list) or not all(isinstance(f, str) and f for f in extra):
         # a bare string would be read as a list of one-letter folders

@@ -164,8 +164,24 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
         atomic_save({'nets': {k: v.state_dict() for k, v in nets.items()}, 'state': state, 'rng': rng_state(),
                      'config': cfg}, ckpt_path)
 
-    ctx = {'cfg': cfg, 'nets': nets, 'device': dev, 'data': data, 'log': log, 'save_ckpt': save_ckpt, 'run_dir': run_dir,
-           'stop': stop, 'budgets': budgets}
+    def record(stage=None, step=0):
+        """What final.pt and snapshots say of their training: steps and seconds per stage (the one in progress
+        included), the device and the photos."""
+        steps, seconds = dict(state['steps']), dict(state['seconds'])
+        if stage:
+            steps[stage], seconds[stage] = step, round(clock['before'] + time.time() - clock['t0'], 1)
+        return {'steps': steps, 'seconds': seconds, 'device': str(dev), 'torch': torch.__version__,
+                'data': {**{k: len(v) for k, v in data.items()}, **data_counts}}
+
+    def save_snapshot(stage, step, trains):
+        # the weights along a stage's last stretch, for a tail average (training.average): a run stopped by its
+        # time budget ends at most of its learning rate, where one set of weights is a noisy draw
+        os.makedirs(os.path.join(run_dir, 'snapshots'), exist_ok=True)
+        atomic_save({'nets': {k: nets[k].state_dict() for k in trains}, 'config': cfg, 'training': record(stage, step)},
+                    os.path.join(run_dir, 'snapshots', f'{stage}-{step:06d}.pt'))
+
+    ctx = {'cfg': cfg, 'nets': nets, 'device': dev, 'data': data, 'log': log, 'save_ckpt': save_ckpt,
+           'save_snapshot': save_snapshot, 'run_dir': run_dir, 'stop': stop, 'budgets': budgets}
     try:
         for stage in stages:
             if stage in state['done']:
@@ -190,10 +206,7 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
         return 130
     # an untrained tone net is an identity: a run without the tone stage leaves it out
     kept = [k for k in INFERENCE_NETS if k != 'tone' or 'tone' in state['done']]
-    atomic_save({'nets': {k: nets[k].state_dict() for k in kept}, 'config': cfg,
-                 'training': {'steps': state['steps'], 'seconds': state['seconds'], 'device': str(dev),
-                              'torch': torch.__version__,
-                              'data': {**{k: len(v) for k, v in data.items()}, **data_counts}}},
+    atomic_save({'nets': {k: nets[k].state_dict() for k in kept}, 'config': cfg, 'training': record()},
                 os.path.join(run_dir, 'weights', 'final.pt'))
     log(f'all stages done; inference weights in {os.path.join(run_dir, "weights", "final.pt")}')
     return 0

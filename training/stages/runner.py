@@ -88,7 +88,7 @@ def _loader(ds, start, count, batch, workers):
 
 def run_stage(stage, ctx, start_step=0, optim_state=None):
     """Trains `stage` from `start_step`; returns the number of steps done.
-    ctx: dict with cfg, nets, device, data (clean, old images), log, save_ckpt, stop, budget."""
+    ctx: dict with cfg, nets, device, data (clean, old images), log, save_ckpt, save_snapshot, stop, budget."""
     began = time.time()  # the stage's wall time includes building the tone bank
     cfg, nets, dev = ctx['cfg'], ctx['nets'], ctx['device']
     tc = cfg['train']
@@ -170,6 +170,8 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
             last_log = now
         stop = ctx['stop'].signal is not None
         out_of_time = budget is not None and now - t0 >= budget
+        if sc.get('snapshot_every') and step % sc['snapshot_every'] == 0:
+            ctx['save_snapshot'](stage, step, trains)
         if stop or now - last_ckpt >= tc['ckpt_every_s'] or out_of_time:
             ctx['save_ckpt'](stage, step, opt_state())
             last_ckpt = now

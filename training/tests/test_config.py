@@ -53,6 +53,12 @@ class ConfigTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, r'cfg.json: data.clean_extra is a list of folder paths'):
                 check_config({'data': {'clean_extra': bad}}, 'cfg.json')
 
+    def test_snapshot_every_is_a_number_of_steps(self):
+        check_config({'train': {'stages': {'joint': {'snapshot_every': 300}}}})
+        for bad in ('300', -1, 2.5, True):
+            with self.assertRaisesRegex(ValueError, r'cfg.json: train.stages.joint.snapshot_every is a number of steps'):
+                check_config({'train': {'stages': {'joint': {'snapshot_every': bad}}}}, 'cfg.json')
+
     def test_a_loaded_file_names_itself(self):
         with open(TINY) as f:
             over = json.load(f)

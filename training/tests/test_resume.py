@@ -17,6 +17,7 @@ from unittest import mock
 import torch
 
 from training import train
+from training.average import main as average_main
 from training.export import main as export_main
 from training.from_onnx import recover
 from training.stages.runner import StopFlag
@@ -224,6 +225,32 @@ class FineTuneFromShippedTest(TrainRunCase):
         two = self.load('two', ('weights', 'final.pt'))['nets']
         self.assertTrue(all(torch.equal(t, two['E_A'][k]) for k, t in marked.items()), 'E_A is the one in final.pt')
         self.assertTrue(any(not torch.equal(t, two['T'][k]) for k, t in ck['nets']['T'].items()), 'T trained on')
+
+    def test_snapshots_along_a_stage_average_into_its_tail(self):
+        """snapshot_every keeps the trained nets every few steps; training.average takes them by pattern."""
+        args = ['--config', self.config(nets=['T'], snapshot_every=1), '--data-root', self.data, '--threads', '1',
+                '--run-dir', os.path.join(self.tmp.name, 'snap'), '--stage', 'joint']
+        code, log = run(args)
+        self.assertEqual(code, 0, log)
+        snaps = os.path.join(self.tmp.name, 'snap', 'snapshots')
+        self.assertEqual(sorted(os.listdir(snaps)), ['joint-000001.pt', 'joint-000002.pt', 'joint-000003.pt'])
+        first, last = (self.load('snap', ('snapshots', f'joint-00000{i}.pt')) for i in (1, 3))
+        self.assertEqual(set(first['nets']), {'T'}, 'a snapshot holds what the stage trains')
+        self.assertEqual((first['training']['steps'], last['training']['steps']), ({'joint': 1}, {'joint': 3}))
+        final = self.load('snap', ('weights', 'final.pt'))['nets']['T']
+        self.assertTrue(all(torch.equal(t, final[k]) for k, t in last['nets']['T'].items()), 'the last step is the end')
+        self.assertTrue(any(not torch.equal(t, final[k]) for k, t in first['nets']['T'].items()))
+        out = os.path.join(self.tmp.name, 'tail.pt')
+        with contextlib.redirect_stdout(io.StringIO()):
+            average_main(['--weights', os.path.join(snaps, 'joint-00000[23].pt'), '--out', out, '--nets', 'T'])
+        tail = torch.load(out, weights_only=False)
+        self.assertEqual([a['file'] for a in tail['training']['averagedFrom']],
+                         [os.path.join(snaps, 'joint-000002.pt'), os.path.join(snaps, 'joint-000003.pt')])
+        mid = self.load('snap', ('snapshots', 'joint-000002.pt'))['nets']['T']
+        for k, t in tail['nets']['T'].items():
+            self.assertTrue(torch.allclose(t, (mid[k] + final[k]) / 2, atol=1e-6), k)
+        with self.assertRaisesRegex(SystemExit, 'no weight files match'):
+            average_main(['--weights', os.path.join(snaps, 'vae_a-*.pt'), '--out', out])
 
     def test_a_stage_cannot_be_told_to_train_what_it_does_not(self):
         args = ['--config', self.config(nets=['T', 'detector']), '--data-root', self.data, '--threads', '1',
