@@ -232,6 +232,10 @@ def main(argv=None):
                     help="degrade with the reference code's recipe and white painted scratches (degrade.released)")
     ap.add_argument('--detector', help='weights[:config]: restore with the mask this detector finds, not the true one')
     args = ap.parse_args(argv)
+    if args.by_fault and (args.foreign or args.released or args.muted):
+        # by_fault draws our own faults from the plain truth: beside another damage view its rows would pass for it
+        ap.error('--by-fault scores our own faults one at a time on the plain truths; run it without '
+                 '--foreign, --released and --muted')
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]

@@ -73,6 +73,13 @@ class ValidateTest(unittest.TestCase):
             self.assertEqual(inp, ident, f'{fault}: the identity model scores exactly the input')
             self.assertNotEqual(inp, changed, f'{fault}: a changed model scores differently')
 
+    def test_by_fault_is_refused_beside_another_damage_view(self):
+        for view in ('--foreign', '--released', '--muted'):
+            err = io.StringIO()
+            with self.assertRaises(SystemExit), contextlib.redirect_stderr(err):
+                validate_main([self.identity, '--data-root', self.tmp, '--sets', 'SetG', '--by-fault', view])
+            self.assertIn('--by-fault scores our own faults', err.getvalue())
+
     def test_muted_truths_are_scored_against_the_muted_photo(self):
         plain, muted = self.run_validate(self.identity), self.run_validate(self.identity, '--muted')
         self.assertIn('3 muted images of SetG', muted)
