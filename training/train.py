@@ -18,6 +18,7 @@ import torch
 from .config import STAGE_ORDER, load_config_or_exit
 from .data import load_folder
 from .data.images import default_data_root
+from .export import checkpoint_record
 from .stages import build_models, run_stage
 from .stages.models import GROWN_MODULES
 from .stages.runner import Stop, StopFlag, atomic_save, rng_state, set_rng_state
@@ -158,19 +159,20 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
     # wall time of the stage in progress, carried across --resume (the stop path used to drop it)
     clock = {'t0': time.time(), 'before': 0.0}
 
+    def stage_seconds():
+        return clock['before'] + time.time() - clock['t0']
+
     def save_ckpt(stage, step, optim):
         state.update(stage=stage, step=step, optim=optim)
-        state['stage_seconds'] = clock['before'] + time.time() - clock['t0'] if stage else 0.0
+        state['stage_seconds'] = stage_seconds() if stage else 0.0
         atomic_save({'nets': {k: v.state_dict() for k, v in nets.items()}, 'state': state, 'rng': rng_state(),
                      'config': cfg}, ckpt_path)
 
     def record(stage=None, step=0):
         """What final.pt and snapshots say of their training: steps and seconds per stage (the one in progress
-        included), the device and the photos."""
-        steps, seconds = dict(state['steps']), dict(state['seconds'])
-        if stage:
-            steps[stage], seconds[stage] = step, round(clock['before'] + time.time() - clock['t0'], 1)
-        return {'steps': steps, 'seconds': seconds, 'device': str(dev), 'torch': torch.__version__,
+        included, as a checkpoint's record counts it), the device and the photos."""
+        running = {'stage': stage, 'step': step, 'stage_seconds': stage_seconds()} if stage else {'stage': None}
+        return {**checkpoint_record({**state, **running}), 'device': str(dev), 'torch': torch.__version__,
                 'data': {**{k: len(v) for k, v in data.items()}, **data_counts}}
 
     def save_snapshot(stage, step, trains):
