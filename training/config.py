@@ -55,7 +55,7 @@ def _merge(base, over):
 # Every key a config may set. The stages look settings up by name and a missing one falls back to its default, so a
 # misspelt key ("ssmi": 2.0) would otherwise train for hours on the default without a word.
 _STAGE_KEYS = {'steps', 'max_seconds', 'lr_scale', 'nets', 'lr_grown', 'batch', 'bank', 'bank_chunk', 'bank_pool',
-               'permute', 'snapshot_every'}
+               'permute', 'snapshot_every', 'betas'}
 _SCHEMA = {
     'name': None,
     'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine', 'refine_depth'},
@@ -98,6 +98,11 @@ def check_config(over: dict, source: str = 'config') -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 0:
             raise ValueError(f'{source}: train.stages.{name}.snapshot_every is a number of steps (0 for none), '
                              f'not {json.dumps(every)}')
+        betas = sc.get('betas', [0.5, 0.999]) if isinstance(sc, dict) else [0.5, 0.999]
+        if not (isinstance(betas, list) and len(betas) == 2 and all(
+                isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
+            raise ValueError(f'{source}: train.stages.{name}.betas is Adam\'s [beta1, beta2], each from 0 up to 1, '
+                             f'not {json.dumps(betas)}')
     extra = over.get('data', {}).get('clean_extra', []) if isinstance(over.get('data'), dict) else []
     if not isinstance(extra, list) or not all(isinstance(f, str) and f for f in extra):
         # a bare string would be read as a list of one-letter folders

@@ -1,5 +1,6 @@
-"""Widens the mapping T of a weight file to the width of another config, or
-grows decoder B's refinement head wider or deeper, so that the grown net
+"""Widens the mapping T of a weight file to the width of another config,
+grows decoder B's refinement head wider or deeper, or widens the scratch
+detector's U-Net, so that the grown net
 computes exactly what the smaller one did and training goes on from there
 instead of from scratch.
 
@@ -23,7 +24,11 @@ the trained one ("Net2Net"-style, function-preserving):
   new channels get gain 0 and shift 0, the identity;
 - a deeper refinement head gets its new hidden layers just before its output
   conv, each an identity kernel (the centre tap 1 from a channel to itself):
-  they follow a ReLU, so they pass their input through exactly.
+  they follow a ReLU, so they pass their input through exactly;
+- in the detector every level's old channels keep their places, and the
+  decoder's concatenation [upsampled, skip] moves the old skip channels to
+  just after the new upsampled ones (transposed convolutions hold their
+  input channels first, so their new input rows are the zeroed ones).
 
 (The head was grown because its gain was still rising when its first runs
 ended; wider and deeper heads then tied with it: see the model card.)
@@ -117,14 +122,60 @@ def grow_head(old_sd: dict, old, new) -> dict:
     return out
 
 
-_GROWABLE = {'map': ('widths',), 'vae': ('refine', 'refine_depth')}
+def _placed(old: torch.Tensor, fresh: torch.Tensor, ins: list, outs: list, transposed: bool = False) -> torch.Tensor:
+    """`fresh` with `old`'s weights moved to the channels `ins` (old input channel → new) and `outs` (old output
+    channel → new), and zeros in every other input column, so only channels the old net had feed the outputs."""
+    out = fresh.detach().clone()
+    if out.dim() == 1:  # a bias: one value per output channel
+        out[outs] = old
+        return out
+    i_dim, o_dim = (0, 1) if transposed else (1, 0)
+    keep = torch.zeros(out.shape[i_dim], dtype=torch.bool)
+    keep[ins] = True
+    out.index_fill_(i_dim, torch.nonzero(~keep).flatten(), 0.0)
+    placed = out.index_select(o_dim, torch.tensor(outs))
+    placed.index_copy_(i_dim, torch.tensor(ins), old)
+    out.index_copy_(o_dim, torch.tensor(outs), placed)
+    return out
+
+
+def widen_detector(old_sd: dict, old, wide) -> dict:
+    """State dict for the U-Net `wide` (same depth, context and more channels per level) computing what `old`
+    (holding `old_sd`) computes. The decoder convs read [upsampled, skip] concatenated, so the old skip channels
+    move from just after the old upsampled ones to just after the new."""
+    if (old.depth, old.context) != (wide.depth, wide.context):
+        raise SystemExit('widen: the detectors differ in more than their width')
+    o_ch = [old.inc[0].out_channels * 2 ** i for i in range(old.depth + 1)]
+    n_ch = [wide.inc[0].out_channels * 2 ** i for i in range(wide.depth + 1)]
+    first = lambda level: list(range(o_ch[level]))  # a level's old channels keep their places
+    layout = {'inc.0': ([0], first(0)), 'inc.2': (first(0), first(0)), 'out': (first(0), [0])}
+    for i in range(old.depth):
+        layout[f'down.{i}.0'] = (first(i), first(i + 1))
+        layout[f'down.{i}.2'] = (first(i + 1), first(i + 1))
+    for k, i in enumerate(reversed(range(old.depth))):
+        layout[f'up.{k}'] = (first(i + 1), first(i))
+        layout[f'dec.{k}.0'] = (first(i) + [n_ch[i] + c for c in range(o_ch[i])], first(i))
+        layout[f'dec.{k}.2'] = (first(i), first(i))
+    for name, m in (old.ctx.named_children() if old.context else []):
+        if isinstance(m, nn.Conv2d):
+            layout[f'ctx.{name}'] = (first(old.depth), first(old.depth))
+    out = {}
+    for name, fresh in wide.state_dict().items():
+        module, _, _ = name.rpartition('.')
+        ins, outs = layout[module]
+        out[name] = _placed(old_sd[name], fresh, ins, outs, transposed=module.startswith('up.'))
+    return out
+
+
+_GROWABLE = {'map': ('widths',), 'vae': ('refine', 'refine_depth'), 'detect': ('width',)}
 
 
 def _check_only_sizes_differ(a: dict, b: dict):
     def fixed(model):
         return {sec: {k: v for k, v in vals.items() if k not in _GROWABLE.get(sec, ())} for sec, vals in model.items()}
     if fixed(a) != fixed(b):
-        raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths and the head\'s size')
+        raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths, the head\'s size and '
+                         'the detector\'s width')
 
 
 def main(argv=None):
@@ -153,6 +204,12 @@ def main(argv=None):
         out['G_B'] = grow_head(weights['G_B'], old['G_B'], new['G_B'])
         grown['G_B'] = 'G_B\'s head {}×{} → {}×{} (channels × hidden layers)'.format(
             *head(old_cfg['model']['vae']), *head(new_cfg['model']['vae']))
+    if old_cfg['model']['detect']['width'] != new_cfg['model']['detect']['width']:
+        if 'detector' not in weights:
+            raise SystemExit(f'{path}: has no detector')
+        out['detector'] = widen_detector(weights['detector'], old['detector'], new['detector'])
+        grown['detector'] = 'detector widened {} → {} channels'.format(
+            old_cfg['model']['detect']['width'], new_cfg['model']['detect']['width'])
     if not grown:
         raise SystemExit('widen: the two configs describe the same networks: nothing to grow')
     torch.save(out, args.out)

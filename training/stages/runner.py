@@ -111,8 +111,10 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     grown = [p for n, p in named if is_grown(n)]
     if grown:
         groups.append({'params': grown, 'lr': lr * sc['lr_grown']})
-    opt_g = torch.optim.Adam(groups, lr=lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam([p for k in CRITICS[stage] for p in nets[k].parameters()], lr=lr, betas=(0.5, 0.999)) \
+    # β1 0.5 is the paper's (GAN) setting; a stage with image losses only may want the smoother 0.9 (config `betas`)
+    betas = tuple(sc.get('betas', (0.5, 0.999)))
+    opt_g = torch.optim.Adam(groups, lr=lr, betas=betas)
+    opt_d = torch.optim.Adam([p for k in CRITICS[stage] for p in nets[k].parameters()], lr=lr, betas=betas) \
         if CRITICS[stage] else None
     sched = torch.optim.lr_scheduler.LambdaLR(opt_g, lambda s: min(1.0, 0.25 + 0.75 * (1 - s / max(total, 1)) * 1.33))
     if optim_state:

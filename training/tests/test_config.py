@@ -59,6 +59,12 @@ class ConfigTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, r'cfg.json: train.stages.joint.snapshot_every is a number of steps'):
                 check_config({'train': {'stages': {'joint': {'snapshot_every': bad}}}}, 'cfg.json')
 
+    def test_betas_are_two_numbers_below_one(self):
+        check_config({'train': {'stages': {'joint': {'betas': [0.9, 0.999]}}}})
+        for bad in ([0.9], [0.9, 1.0], [-0.1, 0.99], '0.9,0.999', [True, 0.99], [0.9, None]):
+            with self.assertRaisesRegex(ValueError, r"cfg.json: train.stages.joint.betas is Adam's \[beta1, beta2\]"):
+                check_config({'train': {'stages': {'joint': {'betas': bad}}}}, 'cfg.json')
+
     def test_a_loaded_file_names_itself(self):
         with open(TINY) as f:
             over = json.load(f)

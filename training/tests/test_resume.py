@@ -252,6 +252,21 @@ class FineTuneFromShippedTest(TrainRunCase):
         with self.assertRaisesRegex(SystemExit, 'no weight files match'):
             average_main(['--weights', os.path.join(snaps, 'vae_a-*.pt'), '--out', out])
 
+    def test_a_stage_config_sets_adams_betas(self):
+        """`betas` reaches the stage's optimiser (its checkpoint state says so); other stages keep the paper's."""
+        args = ['--config', self.config(nets=['T'], betas=[0.9, 0.99]), '--data-root', self.data, '--threads', '1',
+                '--run-dir', os.path.join(self.tmp.name, 'b'), '--stage', 'joint']
+        code, log = run(args, stop_at=2)
+        self.assertEqual(code, 130, log)
+        groups = self.load('b', ('ckpt', 'latest.pt'))['state']['optim']['g']['param_groups']
+        self.assertEqual([tuple(g['betas']) for g in groups], [(0.9, 0.99)])
+        args[1] = TINY
+        args[-3] = os.path.join(self.tmp.name, 'plain')
+        code, log = run(args, stop_at=2)
+        self.assertEqual(code, 130, log)
+        groups = self.load('plain', ('ckpt', 'latest.pt'))['state']['optim']['g']['param_groups']
+        self.assertEqual([tuple(g['betas']) for g in groups], [(0.5, 0.999)])
+
     def test_a_stage_cannot_be_told_to_train_what_it_does_not(self):
         args = ['--config', self.config(nets=['T', 'detector']), '--data-root', self.data, '--threads', '1',
                 '--run-dir', os.path.join(self.tmp.name, 'bad'), '--stage', 'joint']

@@ -7,7 +7,7 @@ import unittest
 import torch
 
 from training import widen
-from training.nets import latent_context
+from training.nets import ScratchUNet, latent_context
 from training.stages import build_models
 from training.validate import load_nets
 
@@ -131,3 +131,31 @@ class GrowHeadTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class WidenDetectorTest(unittest.TestCase):
+    """A wider scratch U-Net grown from a trained one: same logits, and the new channels get gradients."""
+
+    def grown(self, context):
+        old = _perturbed(ScratchUNet(4, 3, context), 3).eval()
+        wide = ScratchUNet(6, 3, context)
+        wide.load_state_dict(widen.widen_detector(old.state_dict(), old, wide))
+        return old, wide.eval()
+
+    def test_same_function(self):
+        for context in (0, 1):
+            old, wide = self.grown(context)
+            x = torch.randn(2, 1, 32, 48, generator=torch.Generator().manual_seed(context))
+            with torch.no_grad():
+                a, b = old.logits(x), wide.logits(x)
+            # skip channels move in the decoder's concatenation: a misplaced one changes the logits by far more
+            self.assertLess(float((a - b).abs().max()), 1e-5 * float(a.abs().max()), f'context {context}')
+
+    def test_new_channels_learn(self):
+        _, wide = self.grown(0)
+        wide.train().logits(torch.randn(1, 1, 32, 32)).pow(2).mean().backward()
+        self.assertGreater(float(wide.out.weight.grad[:, 4:].abs().max()), 0)
+
+    def test_only_the_width_may_differ(self):
+        with self.assertRaisesRegex(SystemExit, 'differ in more than their width'):
+            widen.widen_detector({}, ScratchUNet(4, 3), ScratchUNet(6, 2))
