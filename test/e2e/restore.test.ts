@@ -321,6 +321,10 @@ test('restore from the detail view, a selection and the album; the queue shows s
 
   // A multi-selection, then the whole album, from the library toolbar (scratch removal auto).
   await page.getByRole('button', { name: 'Back to library' }).click();
+  // The grid marks the restored photo, and only it.
+  await grid().getByRole('option', { name: 'lake-1962.jpg, restored' }).waitFor();
+  assert.deepEqual(await grid().getByRole('option', { name: /, restored$/ }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['lake-1962.jpg, restored']);
+  assert.equal(await grid().locator('.restored').count(), 1);
   // The detail view's choice carries over to the library toolbar.
   const scratches = page.getByRole('combobox', { name: 'Scratch removal' });
   assert.equal(await scratches.inputValue(), 'on');
@@ -368,6 +372,9 @@ test('restore from the detail view, a selection and the album; the queue shows s
     assert.equal(mine.at(-1)!.percent, 100);
   }
   await page.getByRole('button', { name: 'Close restore queue' }).click();
+  // Each restore that finished marked its tile without a reload of the grid.
+  await grid().locator('.restored').nth(2).waitFor();
+  assert.equal(await grid().getByRole('option', { name: /, restored$/ }).count(), 3);
 });
 
 test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run maps and decodes only', { timeout: 60_000 }, async () => {

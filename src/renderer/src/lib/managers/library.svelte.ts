@@ -60,6 +60,15 @@ export class LibraryManager {
     this.version++;
   }
 
+  /**
+   * Fetches the loaded pages again in place (after restores: a tile shows whether its photo has a current
+   * version). Unlike reload, tiles keep their photos until the fresh page lands, so nothing flickers.
+   */
+  async refreshLoaded(): Promise<void> {
+    const gen = this.#generation;
+    await Promise.all([...this.#pages.keys()].filter((p) => !this.#pending.has(p)).map((p) => this.#load(p, gen)));
+  }
+
   /** Fetches whatever pages cover [first, last] that are not loaded yet. */
   async ensureRange(first: number, last: number): Promise<void> {
     const gen = this.#generation;

@@ -145,6 +145,7 @@ export class StudioManager {
       if (scopes.has('photos')) void this.library.reload();
       if (scopes.has('albums') || scopes.has('photos')) void this.albums.refresh();
       if (scopes.has('tags')) void this.refreshTags();
+      if (scopes.has('versions') && !scopes.has('photos')) void this.library.refreshLoaded();
       if (scopes.has('versions') && this.detail.photoId !== null) {
         void this.versions.load(this.detail.photoId);
         void this.detail.refreshCurrentVersion();
