@@ -76,12 +76,17 @@ def _kill_leftover_workers():
         proc.kill()
 
 
+# fork shares the decoded photos with loader workers for free; Windows has only spawn (each worker gets a pickled
+# copy of the dataset, slower to start but the same batches: a batch is a function of its step and the seed)
+START_METHOD = 'fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn'
+
+
 def _loader(ds, start, count, batch, workers):
     # A generator of its own: without one, creating the iterator draws its base seed from the global torch RNG,
     # so a resumed run (one more iterator created mid-stage) would draw different latent noise from then on.
     kw = {'num_workers': workers, 'pin_memory': torch.cuda.is_available(), 'generator': torch.Generator().manual_seed(0)}
     if workers > 0:
-        kw.update(persistent_workers=False, prefetch_factor=4, multiprocessing_context='fork',
+        kw.update(persistent_workers=False, prefetch_factor=4, multiprocessing_context=START_METHOD,
                   worker_init_fn=_ignore_stop_signals)
     return iter(DataLoader(ds, batch_size=batch, sampler=StepSampler(start * batch, count * batch), drop_last=True, **kw))
 

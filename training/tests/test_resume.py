@@ -20,6 +20,7 @@ from training import train
 from training.average import main as average_main
 from training.export import main as export_main
 from training.from_onnx import recover
+from training.stages import runner
 from training.stages.runner import StopFlag
 from training.tests.helpers import ROOT, TINY, write_dataset
 
@@ -118,6 +119,27 @@ class ResumeTest(TrainRunCase):
         self.assertEqual(final['training']['steps'], {'vae_a': 4, 'vae_b': 4, 'map': 4, 'joint': 3, 'tone': 3, 'detect': 4})
         # the wall time spent before a stop counts too (it used to be dropped on resume)
         self.assertGreater(final['training']['seconds']['map'], stopped_in_map)
+
+
+class StartMethodTest(TrainRunCase):
+    def test_spawned_loader_workers_give_the_batches_forked_ones_do(self):
+        """Windows has no fork: loader workers are spawned there, each with a pickled copy of the dataset."""
+        with open(TINY) as f:
+            cfg = json.load(f)
+        cfg['train'].update(workers=1)
+        cfg['train']['stages'] = {'vae_b': {'steps': 3}}
+        path = os.path.join(self.tmp.name, 'workers.json')
+        with open(path, 'w') as f:
+            json.dump(cfg, f)
+        nets = {}
+        for method in ('fork', 'spawn'):
+            with mock.patch.object(runner, 'START_METHOD', method):
+                code, log = run(['--config', path, '--data-root', self.data, '--threads', '1', '--stage', 'vae_b',
+                                 '--run-dir', os.path.join(self.tmp.name, method)])
+            self.assertEqual(code, 0, log)
+            nets[method] = self.load(method, ('weights', 'final.pt'))['nets']
+        for key, t in nets['fork']['G_B'].items():
+            self.assertTrue(torch.equal(t, nets['spawn']['G_B'][key]), key)
 
 
 class ProcessGroupSignalTest(TrainRunCase):
