@@ -6,10 +6,10 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { toErrorShape } from '../shared/errors.ts';
-import type { MediaKind } from '../shared/types.ts';
+import { MEDIA_KINDS, type MediaKind } from '../shared/types.ts';
 
 export const MEDIA_SCHEME = 'heirloom-media';
-const KINDS = new Set<MediaKind>(['thumb', 'original', 'version', 'mask']);
+const KINDS = new Set<string>(MEDIA_KINDS);
 
 /** Must run before `app.whenReady()`. */
 export function registerMediaScheme(): void {

@@ -77,7 +77,9 @@ export interface LibraryChange {
   scope: 'photos' | 'albums' | 'tags' | 'versions' | 'jobs';
 }
 
-export type MediaKind = 'thumb' | 'original' | 'version' | 'mask';
+/** What /media and heirloom-media:// serve; `version-thumb` is a restored version's grid thumbnail (key: version id). */
+export const MEDIA_KINDS = ['thumb', 'version-thumb', 'original', 'version', 'mask'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 /** Album export (issue 4, item 5). */
 // Listed once as values: the IPC schemas, the CLI and the dialogs offer exactly these.

@@ -375,6 +375,17 @@ test('restore from the detail view, a selection and the album; the queue shows s
   // Each restore that finished marked its tile without a reload of the grid.
   await grid().locator('.restored').nth(2).waitFor();
   assert.equal(await grid().getByRole('option', { name: /, restored$/ }).count(), 3);
+  // The grid can show each photo's current restored version instead of the original, and back.
+  const shows = page.getByRole('combobox', { name: 'Thumbnails show' });
+  await shows.selectOption('restored');
+  await thumbnailsLoaded(3);
+  const token = new URL(served.url).searchParams.get('token');
+  const srcs = await grid().locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')));
+  const currentIds = await Promise.all(['lake-1962.jpg', 'porch.jpg', 'wedding 1958.jpg'].map(async (n) => (await api<{ currentVersionId: number }>('library:get', ids[n]!)).currentVersionId));
+  assert.deepEqual(srcs.sort(), currentIds.map((v) => `/media/version-thumb/${v}?token=${token}`).sort());
+  await shows.selectOption('originals');
+  await thumbnailsLoaded(3);
+  assert.ok((await grid().locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))).every((s) => s!.startsWith('/media/thumb/')));
 });
 
 test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run maps and decodes only', { timeout: 60_000 }, async () => {

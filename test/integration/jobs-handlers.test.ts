@@ -4,10 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import { channels } from '../../src/shared/contract.ts';
 import type { JobEvent } from '../../src/shared/types.ts';
+import { createMediaReader } from '../../src/main/services/media.ts';
 import { createRestoreHandlers } from '../../src/main/services/restore-handlers.ts';
 import { addPhoto, openTestLibrary } from '../fixtures/jobs-library.ts';
 import { TINY_MODELS, colourPng, tempDir } from '../fixtures/pipeline-images.ts';
@@ -49,7 +51,19 @@ test('engine info, restore, list and delete versions through the handlers', asyn
     assert.deepEqual((versions[0]!.options as { scratches: string }).scratches, 'auto');
     assert.equal(await handlers['jobs:cancel'](job!.id), false, 'a finished job cannot be cancelled');
 
+    // The grid's thumbnail of the restored version: made on first view in the version's folder, then reused.
+    const readMedia = createMediaReader(db, dir);
+    const thumb = await readMedia('version-thumb', String(versions[0]!.id));
+    assert.equal(thumb.mime, 'image/webp');
+    assert.equal(thumb.path, join(dir, dirname(versions[0]!.outputPath), 'thumb.webp'));
+    assert.deepEqual(await sharp(thumb.path).metadata().then((m) => [m.format, m.width, m.height]), ['webp', 64, 40]);
+    const made = (await stat(thumb.path)).mtimeMs;
+    assert.equal((await readMedia('version-thumb', String(versions[0]!.id))).path, thumb.path);
+    assert.equal((await stat(thumb.path)).mtimeMs, made, 'reused, not made again');
+    await assert.rejects(Promise.resolve().then(() => readMedia('version-thumb', 'x1')), /media key must be a version id/);
+
     await handlers['versions:delete'](versions[0]!.id);
+    await assert.rejects(Promise.resolve().then(() => readMedia('version-thumb', String(versions[0]!.id))), /has no output/);
     assert.deepEqual(await handlers['versions:list'](photo), []);
     await assert.rejects(stat(join(dir, versions[0]!.latentPath!)), 'the version folder is gone');
     assert.ok(changes.includes('library:changed'));

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { channels } from '../../shared/contract.ts';
 import { StudioError, toErrorShape } from '../../shared/errors.ts';
 import { decodeWire } from '../../shared/wire.ts';
-import type { ImportReport, MediaKind } from '../../shared/types.ts';
+import { MEDIA_KINDS, type ImportReport, type MediaKind } from '../../shared/types.ts';
 import { assertLoopbackHost, authorised, cookieName, hostAllowed, newToken } from './auth.ts';
 import { EventHub } from './events.ts';
 import { readBody, requireContentType, securityHeaders, sendError, sendJson, statusFor } from './http-util.ts';
@@ -24,7 +24,7 @@ import { batchDir, receiveUpload, relativeReport, uploadsRoot, uploadTarget } fr
 
 /** API call bodies: JSON arguments, the largest being an edited full-resolution mask PNG. */
 export const MAX_CALL_BYTES = 256 * 1024 * 1024;
-const MEDIA_KINDS = new Set<MediaKind>(['thumb', 'original', 'version', 'mask']);
+const MEDIA_KIND_SET = new Set<string>(MEDIA_KINDS);
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
@@ -92,7 +92,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   async function media(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [, , kind, ...rest] = path.split('/');
     const key = decodeURIComponent(rest.join('/'));
-    if (!MEDIA_KINDS.has(kind as MediaKind)) throw new StudioError('not-found', `unknown media kind "${kind}"`);
+    if (!MEDIA_KIND_SET.has(kind)) throw new StudioError('not-found', `unknown media kind "${kind}"`);
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(key) || key.includes('..')) throw new StudioError('invalid-input', 'bad media key');
     const found = await services.readMedia(kind as MediaKind, key);
     if (!(await serveFile(res, found.path, found.mime, req.method === 'HEAD'))) throw new StudioError('not-found', 'media file is missing');

@@ -1,10 +1,12 @@
 /**
- * Library media for <img>: thumbnails, originals, restored versions and masks.
+ * Library media for <img>: thumbnails, originals, restored versions, their
+ * thumbnails (made on first view, kept in the version's folder) and masks.
  * Originals a browser cannot show (TIFF) get a full-resolution PNG rendition,
  * made once and cached; a missing thumbnail is made again from the original.
  */
 import { existsSync } from 'node:fs';
-import { extname, resolve, sep } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
@@ -60,6 +62,23 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
         const p = photoBySha(key);
         const dest = paths.thumb(p.sha256);
         if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp), dest));
+        return { path: dest, mime: 'image/webp' };
+      }
+      case 'version-thumb': {
+        const output = versionFile(key, 'output_path');
+        const dest = join(dirname(output), 'thumb.webp');
+        if (!existsSync(output)) throw new StudioError('not-found', `version ${key}'s output is missing`);
+        // Renamed into the version's folder without creating it: a version deleted meanwhile stays deleted
+        // (the rename fails and the grid shows no preview) instead of coming back as a folder with a thumbnail.
+        if (!existsSync(dest)) {
+          await once(dest, async () => {
+            const tmp = await writeThumbnail(output, paths.tmp);
+            await rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
+              await rm(tmp, { force: true });
+              throw err.code === 'ENOENT' ? new StudioError('not-found', `version ${key} was deleted`) : err;
+            });
+          });
+        }
         return { path: dest, mime: 'image/webp' };
       }
       case 'original': {

@@ -1,7 +1,7 @@
 /**
  * Settings: where inference runs (the engine's own plain-words report of what
- * it chose and why), threads, the default export format (kept in this
- * profile's localStorage), and the library's size.
+ * it chose and why), threads, the default export format and what the grid's
+ * thumbnails show (both kept in this profile's localStorage), and the library's size.
  */
 import type { EngineInfo, ExportFormat, LibraryStats } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
@@ -9,6 +9,8 @@ import { attempt } from './attempt.ts';
 
 export type Provider = EngineInfo['requested'];
 const KEY = 'heirloom.settings';
+/** The grid's thumbnails: each photo as imported, or its current restored version where it has one. */
+export type GridShows = 'originals' | 'restored';
 
 export class SettingsManager {
   open = $state(false);
@@ -18,13 +20,15 @@ export class SettingsManager {
   provider = $state<Provider>('auto');
   threads = $state(0);
   exportFormat = $state<ExportFormat>('jpeg');
+  gridShows = $state<GridShows>('originals');
   busy = $state(false);
   error = $state<string | null>(null);
 
   constructor() {
     try {
-      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat };
+      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows };
       if (saved.exportFormat) this.exportFormat = saved.exportFormat;
+      if (saved.gridShows === 'restored') this.gridShows = 'restored';
     } catch {
       // A damaged entry just means defaults.
     }
@@ -56,7 +60,16 @@ export class SettingsManager {
 
   setExportFormat(format: ExportFormat): void {
     this.exportFormat = format;
-    localStorage.setItem(KEY, JSON.stringify({ exportFormat: format }));
+    this.#save();
+  }
+
+  setGridShows(shows: GridShows): void {
+    this.gridShows = shows;
+    this.#save();
+  }
+
+  #save(): void {
+    localStorage.setItem(KEY, JSON.stringify({ exportFormat: this.exportFormat, gridShows: this.gridShows }));
   }
 
   async #run(work: () => Promise<void>): Promise<void> {
