@@ -17,6 +17,8 @@ export const libraryQuery = z.object({
   search: z.string().max(200).optional(),
   albumId: albumId.optional(),
   tag: tagName.optional(),
+  /** true: only photos with a current restored version; false: only those without. */
+  restored: z.boolean().optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(200),
   sort: z.enum(['imported', 'taken', 'name', 'album']).default('imported')

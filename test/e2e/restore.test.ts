@@ -386,6 +386,14 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await shows.selectOption('originals');
   await thumbnailsLoaded(3);
   assert.ok((await grid().locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))).every((s) => s!.startsWith('/media/thumb/')));
+  // Only the photos still to restore: none in this album now; then all of them again.
+  const which = page.getByRole('combobox', { name: 'Which photos' });
+  await which.selectOption('unrestored');
+  await page.getByText('No photos here.').waitFor();
+  await which.selectOption('restored');
+  await thumbnailsLoaded(3);
+  await which.selectOption('all');
+  await thumbnailsLoaded(3);
 });
 
 test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run maps and decodes only', { timeout: 60_000 }, async () => {

@@ -57,6 +57,12 @@ test('import names every bad file and exits 1; list --json has every good photo 
   assert.equal(photos.find((p) => p.fileName === 'c.tiff')!.bitDepth, 16);
   const album = JSON.parse(heirloom(['list', '--library', lib, '--album', 'box 2', '--json']).out) as unknown[];
   assert.equal(album.length, 3);
+  // Nothing is restored yet: all three are still to do.
+  assert.equal((JSON.parse(heirloom(['list', '--library', lib, '--restored', 'no', '--json']).out) as unknown[]).length, 3);
+  assert.equal((JSON.parse(heirloom(['list', '--library', lib, '--restored', 'yes', '--json']).out) as unknown[]).length, 0);
+  const badFilter = heirloom(['list', '--library', lib, '--restored', 'maybe']);
+  assert.equal(badFilter.code, 1);
+  assert.match(badFilter.err, /--restored must be one of yes, no \(got "maybe"\)/);
 
   const missing = heirloom(['list', '--library', join(work, 'nowhere')]);
   assert.equal(missing.code, 1);

@@ -118,6 +118,23 @@ test('current version must belong to the photo', () => {
   assert.equal(photos.updatePhoto(db, ids['beach-1962.jpg']!, { currentVersionId: Number(v) }).currentVersionId, Number(v));
 });
 
+test('the restored filter keeps photos with a current version, or those without, and combines with the others', () => {
+  const before = list();
+  const v = db
+    .prepare(`INSERT INTO versions (photo_id, kind, model_id, model_sha256, output_path, created_at) VALUES (?, 'restore', 'm', 'x', 'versions/2/o.png', 'now')`)
+    .run(ids['farm-horses.jpg']!).lastInsertRowid;
+  photos.updatePhoto(db, ids['farm-horses.jpg']!, { currentVersionId: Number(v) });
+  const restored = before.filter((n) => photos.getPhoto(db, ids[n]!).currentVersionId !== null);
+  assert.ok(restored.includes('farm-horses.jpg'));
+  assert.deepEqual(list({ restored: true }), restored);
+  assert.deepEqual(list({ restored: false }), before.filter((n) => !restored.includes(n)));
+  assert.deepEqual(list({ restored: true, search: 'farm' }), ['farm-horses.jpg']);
+  assert.deepEqual(list({ restored: false, search: 'farm' }), []);
+  assert.equal(photos.listPhotos(db, { offset: 0, limit: 1, sort: 'imported', restored: false }).total, before.length - restored.length);
+  photos.updatePhoto(db, ids['farm-horses.jpg']!, { currentVersionId: null });
+  assert.ok(list({ restored: false }).includes('farm-horses.jpg'));
+});
+
 test('removing photos deletes rows and the library copies, never the source files', () => {
   const id = ids['Grandma Rosa.jpg']!;
   const p = photos.getPhotoRow(db, id);

@@ -1,15 +1,15 @@
 /**
- * `heirloom list --library DIR [--album NAME] [--search TEXT] [--tag TAG] [--json]`:
+ * `heirloom list --library DIR [--album NAME] [--search TEXT] [--tag TAG] [--restored yes|no] [--json]`:
  * the library's photos (all of them, paged internally). Read-only.
  */
 import type { PhotoSummary } from '../../../shared/types.ts';
 import { albumByName } from '../../export/source.ts';
 import { listPhotos } from '../../library/queries/photos.ts';
-import { parseFlags } from '../flags.ts';
+import { oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'list the photos of a library (optionally one album, a tag or a search)';
-export const usage = 'list --library DIR [--album NAME] [--tag TAG] [--search TEXT] [--json]';
+export const usage = 'list --library DIR [--album NAME] [--tag TAG] [--search TEXT] [--restored yes|no] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
@@ -17,14 +17,17 @@ export async function run(argv: string[]): Promise<number> {
     album: { type: 'string' },
     tag: { type: 'string' },
     search: { type: 'string' },
+    restored: { type: 'string' },
     json: { type: 'boolean', default: false }
   });
+  const restoredFlag = values.restored === undefined ? undefined : oneOf('restored', values.restored, ['yes', 'no'] as const, 'yes');
+  const restored = restoredFlag === undefined ? undefined : restoredFlag === 'yes';
   const db = openExistingLibraryReadOnly(libraryDirOption(values.library));
   try {
     const albumId = values.album !== undefined ? albumByName(db, values.album).id : undefined;
     const all: PhotoSummary[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = listPhotos(db, { offset, limit: 1000, sort: albumId ? 'album' : 'imported', albumId, tag: values.tag, search: values.search });
+      const page = listPhotos(db, { offset, limit: 1000, sort: albumId ? 'album' : 'imported', albumId, tag: values.tag, search: values.search, restored });
       all.push(...page.items);
       if (all.length >= page.total || page.items.length === 0) break;
     }

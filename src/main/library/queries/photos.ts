@@ -49,7 +49,7 @@ const ORDER = {
   album: 'ap.position, p.id'
 } as const;
 
-/** One page of the grid. Filters combine: album AND tag AND search text. */
+/** One page of the grid. Filters combine: album AND tag AND restored or not AND search text. */
 export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery, 'offset' | 'limit' | 'sort'>> & LibraryQuery): PhotoPage {
   const joins: string[] = [];
   const where: string[] = [];
@@ -62,6 +62,7 @@ export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery,
     where.push('EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND t.name = ?)');
     params.push(q.tag);
   }
+  if (q.restored !== undefined) where.push(`p.current_version_id IS ${q.restored ? 'NOT ' : ''}NULL`);
   if (q.search !== undefined && q.search.trim() !== '') {
     const match = matchExpression(q.search);
     if (match === null) return { total: 0, offset: q.offset, items: [] };

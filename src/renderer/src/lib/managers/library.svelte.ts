@@ -1,5 +1,5 @@
 /**
- * The photo grid's data: the current query (search, album, tag), the total,
+ * The photo grid's data: the current query (search, album, tag, restored or not), the total,
  * pages fetched on demand for the rows on screen, and the multi-selection.
  * Pages live in a plain Map (thousands of rows would make a deep $state slow);
  * `version` is the reactive signal that a page arrived.
@@ -14,6 +14,8 @@ export class LibraryManager {
   search = $state('');
   albumId = $state<number | null>(null);
   tag = $state<string | null>(null);
+  /** null: every photo; true / false: only those with / without a current restored version. */
+  restored = $state<boolean | null>(null);
   total = $state(0);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -42,10 +44,11 @@ export class LibraryManager {
     return -1;
   }
 
-  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null }): void {
+  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null; restored?: boolean | null }): void {
     if (q.search !== undefined) this.search = q.search;
     if (q.albumId !== undefined) this.albumId = q.albumId;
     if (q.tag !== undefined) this.tag = q.tag;
+    if (q.restored !== undefined) this.restored = q.restored;
     this.selected.clear();
     this.anchor = null;
     void this.reload();
@@ -89,7 +92,8 @@ export class LibraryManager {
         ...(this.search.trim() ? { search: this.search.trim() } : {}),
         sort: this.albumId !== null ? 'album' : 'imported',
         ...(this.albumId !== null ? { albumId: this.albumId } : {}),
-        ...(this.tag !== null ? { tag: this.tag } : {})
+        ...(this.tag !== null ? { tag: this.tag } : {}),
+        ...(this.restored !== null ? { restored: this.restored } : {})
       });
       if (gen !== this.#generation) return;
       this.#pages.set(page, result.items);
