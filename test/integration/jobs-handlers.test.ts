@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import { channels } from '../../src/shared/contract.ts';
@@ -55,7 +55,7 @@ test('engine info, restore, list and delete versions through the handlers', asyn
     const readMedia = createMediaReader(db, dir);
     const thumb = await readMedia('version-thumb', String(versions[0]!.id));
     assert.equal(thumb.mime, 'image/webp');
-    assert.equal(thumb.path, join(dir, dirname(versions[0]!.outputPath), 'thumb.webp'));
+    assert.equal(thumb.path, `${join(dir, versions[0]!.outputPath)}.thumb.webp`);
     assert.deepEqual(await sharp(thumb.path).metadata().then((m) => [m.format, m.width, m.height]), ['webp', 64, 40]);
     const made = (await stat(thumb.path)).mtimeMs;
     assert.equal((await readMedia('version-thumb', String(versions[0]!.id))).path, thumb.path);

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
@@ -25,6 +25,9 @@ const MIME: Record<string, string> = {
   '.tif': 'image/tiff',
   '.bmp': 'image/bmp'
 };
+
+/** A version's grid thumbnail sits beside its output file, named after it (unique even where versions share a folder). */
+export const versionThumbPath = (output: string): string => `${output}.thumb.webp`;
 
 export function createMediaReader(db: Database.Database, libraryDir: string) {
   const paths = libraryPaths(libraryDir);
@@ -66,7 +69,7 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
       }
       case 'version-thumb': {
         const output = versionFile(key, 'output_path');
-        const dest = join(dirname(output), 'thumb.webp');
+        const dest = versionThumbPath(output);
         if (!existsSync(output)) throw new StudioError('not-found', `version ${key}'s output is missing`);
         // Renamed into the version's folder without creating it: a version deleted meanwhile stays deleted
         // (the rename fails and the grid shows no preview) instead of coming back as a folder with a thumbnail.

@@ -15,6 +15,7 @@ import { nodeRunnerSpawner, type SpawnRunner } from '../jobs/spawn.ts';
 import { getJob, listJobs, type JobRow } from '../library/queries/jobs-queue.ts';
 import { deleteVersion, listVersions } from '../library/queries/jobs-versions.ts';
 import { defaultModelDirs } from '../pipeline/models-dir.ts';
+import { versionThumbPath } from './media.ts';
 import type { JobInfo } from '../../shared/types.ts';
 
 /** What the restore handlers need from the running services. */
@@ -84,7 +85,10 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
       const root = resolve(deps.libraryDir, 'versions') + sep;
       const dir = v.latentPath ? resolve(deps.libraryDir, v.latentPath) : null;
       if (dir && dir.startsWith(root)) await rm(dir, { recursive: true, force: true });
-      else if (resolve(deps.libraryDir, v.outputPath).startsWith(root)) await rm(resolve(deps.libraryDir, v.outputPath), { force: true });
+      else if (resolve(deps.libraryDir, v.outputPath).startsWith(root)) {
+        const output = resolve(deps.libraryDir, v.outputPath);
+        await Promise.all([rm(output, { force: true }), rm(versionThumbPath(output), { force: true })]);
+      }
       deps.emit('library:changed', { scope: 'versions' });
     },
     async 'engine:info'() {
