@@ -5,7 +5,7 @@
  * zoom and a tag, and after a reload everything is still there.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -208,6 +208,30 @@ test('after a reload everything is still there', async () => {
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('Uncle Ted');
   await page.getByText('1 photo', { exact: true }).waitFor();
   await screenshot(page, '06-after-reload');
+});
+
+test('remove photos from the library: asked first, gone from grid and album, the source files untouched', async () => {
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
+  await page.getByRole('button', { name: 'Album Summer holidays, 4 photos' }).click();
+  await page.getByText('4 photos', { exact: true }).waitFor();
+  const family = (await grid().getByRole('option').first().getAttribute('aria-label'))!;
+  await grid().getByRole('option', { name: 'dropped-postcard.png' }).click();
+  await grid().getByRole('option', { name: family, exact: true }).click({ modifiers: ['Control'] });
+  await page.getByText('2 selected', { exact: true }).waitFor();
+  // Delete asks; Cancel keeps everything.
+  await grid().press('Delete');
+  const confirm = page.getByRole('group', { name: 'Confirm removing 2 photos from the library' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Remove from library…' }).click();
+  await confirm.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('button', { name: 'Album Summer holidays, 2 photos' }).waitFor();
+  await page.getByText('2 photos', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'All photos' }).click();
+  await page.getByText(`${GOOD.length - 1} photos`, { exact: true }).waitFor();
+  assert.equal(await grid().getByRole('option', { name: family, exact: true }).count(), 0);
+  const source = GOOD.find((g) => g.name.endsWith(family))!;
+  assert.ok((await readFile(join(work, 'Family photos', source.name))).length > 0, 'the imported file is still there');
 });
 
 test('no page errors or CSP violations along the way', () => {

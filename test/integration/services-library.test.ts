@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { createServices, validateArgs, type Services } from '../../src/main/services/index.ts';
+import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
 import { makePhoto } from '../helpers/images.ts';
 
 let work: string;
@@ -102,5 +103,33 @@ test('the execution provider and threads chosen in Settings survive a restart', 
     assert.equal(info.threads, 1);
   } finally {
     await second.close();
+  }
+});
+
+test('removing photos cancels their queued and running restores; nothing of them is left', { timeout: 60_000 }, async () => {
+  const dir = join(work, 'remove-lib');
+  const jobEvents: { jobId: number; state: string }[] = [];
+  const s = await createServices({ libraryDir: dir, emit: (event, payload) => void (event === 'jobs:event' && jobEvents.push(payload as { jobId: number; state: string })), modelDirs: [TINY_MODELS] });
+  try {
+    const src = join(work, 'remove-in');
+    for (const [i, n] of ['a.png', 'b.png', 'c.png'].entries()) await makePhoto(join(src, n), 160, 120, { seed: 20 + i, format: 'png' });
+    await s.handlers['import:paths']({ paths: [src] });
+    const photos = (await s.handlers['library:list']({ offset: 0, limit: 10, sort: 'name' })).items;
+    const [a, b, c] = photos.map((p) => p.id);
+    const jobs = await s.handlers['restore:start']({ photoIds: [a!, b!, c!], scratches: 'auto' });
+    assert.equal(jobs.length, 3);
+    await s.handlers['photos:remove']([a!, b!]);
+    for (let t = 0; (await s.handlers['jobs:list']({ active: true, limit: 10 })).length > 0; t++) {
+      assert.ok(t < 400, 'the queue went idle');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Cancelled, not left to run to the end for a version nobody keeps (the queue would be blocked meanwhile).
+    for (const job of jobs.slice(0, 2)) assert.ok(jobEvents.some((e) => e.jobId === job.id && e.state === 'cancelled'), `job ${job.id} was cancelled`);
+    const left = await s.handlers['jobs:list']({ active: false, limit: 10 });
+    assert.deepEqual(left.map((j) => [j.photoId, j.state]), [[c, 'done']], 'only the kept photo was restored');
+    assert.equal((await s.handlers['versions:list'](c!)).length, 1);
+    assert.deepEqual((await readdir(join(dir, 'versions'))).sort(), [String(c)]);
+  } finally {
+    await s.close();
   }
 });

@@ -51,6 +51,15 @@ export async function createServices(options: ServiceOptions) {
     ...library,
     ...exporter.handlers,
     ...restore.handlers,
+    async 'photos:remove'(ids: ChannelArgs<'photos:remove'>[0]) {
+      // A queued or running restore of a removed photo would run on for nothing (its version is never kept):
+      // cancel those first, then remove.
+      const gone = new Set(ids);
+      for (const job of await restore.handlers['jobs:list']({ active: true, limit: 10_000 })) {
+        if (gone.has(job.photoId)) await restore.handlers['jobs:cancel'](job.id);
+      }
+      return library['photos:remove'](ids);
+    },
     async 'engine:setProvider'(settings: ChannelArgs<'engine:setProvider'>[0]) {
       const info = await restore.handlers['engine:setProvider'](settings);
       setSetting(db, 'engine', settings);

@@ -80,6 +80,20 @@ export class StudioManager {
     if (this.library.albumId === albumId) await this.library.reload();
   }
 
+  /** Removes the selected photos from the library (their copies and versions; never the user's own files). */
+  async removeSelectedFromLibrary(): Promise<void> {
+    const ids = [...this.library.selected];
+    if (ids.length === 0) return;
+    try {
+      await studio.removePhotos(ids);
+      this.notice = `Removed ${ids.length} photo${ids.length === 1 ? '' : 's'} from the library.`;
+    } catch (err) {
+      this.notice = errorMessage(err);
+    }
+    this.library.clearSelection();
+    await Promise.all([this.library.reload(), this.albums.refresh(), this.refreshTags()]);
+  }
+
   async removeSelectedFromAlbum(): Promise<void> {
     const albumId = this.library.albumId;
     if (albumId === null) return;
