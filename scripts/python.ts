@@ -1,4 +1,4 @@
-// Runs the training code's Python on any OS: `tsx scripts/python.ts -m training.train …` (what `npm run
+// Runs the training code's Python on any OS: `node --import tsx scripts/python.ts -m training.train …` (what `npm run
 // train`, `eval`, `export-models`, `test:py` and `py` call). The scripts used to name /usr/bin/python3, Debian's
 // interpreter, so on Windows and macOS every training command failed with "not recognized" or "no such file":
 // the Windows/Linux mismatch the project's seed lists among what hurt people reproducing the method.
@@ -27,10 +27,7 @@ export function fromEnv(value: string, exists: (p: string) => boolean = existsSy
   return exists(v) ? [v] : v.split(/\s+/);
 }
 
-/**
- * The interpreter to use, or an Error naming what was tried and why each failed.
- * probe([cmd, ...args]) → null when it can import torch, else a short reason.
- */
+/** What resolvePython looks at; the defaults are this process's, the fields let tests stand in for them. */
 export interface Resolve {
   env?: Record<string, string | undefined>;
   platform?: string;
@@ -38,6 +35,10 @@ export interface Resolve {
   exists?: (path: string) => boolean;
 }
 
+/**
+ * The interpreter to use, or an Error naming what was tried and why each failed.
+ * probe([cmd, ...args]) → null when it can import torch, else a short reason.
+ */
 export function resolvePython({ env = process.env, platform = process.platform, probe = probeTorch, exists = existsSync }: Resolve = {}): string[] | Error {
   const chosen = env.HEIRLOOM_PYTHON ? fromEnv(env.HEIRLOOM_PYTHON, exists) : null;
   if (chosen) {
@@ -76,7 +77,8 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const [cmd, ...lead] = python;
   const child = spawn(cmd!, [...lead, ...argv], { stdio: 'inherit' });
   // A terminal's Ctrl-C reaches the child by itself (same process group); forwarding it too is harmless (the
-  // trainer stops once), and a SIGTERM sent to this wrapper alone reaches the child only this way.
+  // trainer's handler only sets its stop flag again), and a SIGTERM sent to this wrapper alone reaches the child
+  // only this way.
   for (const sig of Object.keys(SIGNALS)) {
     if (sig === 'SIGHUP' && process.platform === 'win32') continue;
     process.on(sig, () => child.kill(sig as NodeJS.Signals));
