@@ -644,6 +644,19 @@ test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metad
   await dialog.waitFor({ state: 'detached' });
 });
 
+test('with nothing selected, "Restore all" restores exactly what a search leaves in the grid', { timeout: 60_000 }, async () => {
+  const before = await api<JobInfo[]>('jobs:list', { active: false, limit: 100 });
+  await page.getByRole('button', { name: 'All photos' }).click();
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('porch');
+  await page.getByText('1 photo', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Restore all 1' }).click();
+  const jobs = await waitForJobs((j) => j.length === before.length + 1 && j.every((x) => x.state === 'done'), 'the searched photo\'s restore');
+  const fresh = jobs.filter((j) => !before.some((b) => b.id === j.id));
+  assert.deepEqual(fresh.map((j) => j.photoId), [ids['porch.jpg']]);
+  await page.getByRole('button', { name: 'Close restore queue' }).click();
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
+});
+
 test('no page errors or CSP violations along the way', () => {
   assert.deepEqual(problems, []);
 });

@@ -10,6 +10,9 @@ import { studio, errorMessage } from '../api/index.ts';
 
 export const PAGE_SIZE = 200;
 
+/** listPhotos' query less the page. */
+type GridQuery = Omit<Parameters<typeof studio.listPhotos>[0], 'offset' | 'limit'>;
+
 export class LibraryManager {
   search = $state('');
   albumId = $state<number | null>(null);
@@ -86,15 +89,7 @@ export class LibraryManager {
     this.#pending.add(page);
     this.loading = true;
     try {
-      const result = await studio.listPhotos({
-        offset: page * PAGE_SIZE,
-        limit: PAGE_SIZE,
-        ...(this.search.trim() ? { search: this.search.trim() } : {}),
-        sort: this.albumId !== null ? 'album' : 'imported',
-        ...(this.albumId !== null ? { albumId: this.albumId } : {}),
-        ...(this.tag !== null ? { tag: this.tag } : {}),
-        ...(this.restored !== null ? { restored: this.restored } : {})
-      });
+      const result = await studio.listPhotos({ ...this.#query(), offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (gen !== this.#generation) return;
       this.#pages.set(page, result.items);
       this.total = result.total;
@@ -140,16 +135,35 @@ export class LibraryManager {
     this.anchor = null;
   }
 
-  /** Every id of the current query in order, fetched in large pages (album reordering needs all of them). */
-  async allIds(): Promise<number[]> {
+  /** Whether search, tag or the restored filter narrow what the grid shows. */
+  get filtered(): boolean {
+    return this.search.trim() !== '' || this.tag !== null || this.restored !== null;
+  }
+
+  /** Every id of the album (or library) in order, filters ignored: album reordering needs all of them. */
+  allIds(): Promise<number[]> {
+    return this.#ids({ sort: this.albumId !== null ? 'album' : 'imported', ...(this.albumId !== null ? { albumId: this.albumId } : {}) });
+  }
+
+  /** Every id the grid's current query matches, beyond the loaded pages ("Restore all" of a filtered view). */
+  shownIds(): Promise<number[]> {
+    return this.#ids(this.#query());
+  }
+
+  #query(): GridQuery {
+    return {
+      ...(this.search.trim() ? { search: this.search.trim() } : {}),
+      sort: this.albumId !== null ? 'album' : 'imported',
+      ...(this.albumId !== null ? { albumId: this.albumId } : {}),
+      ...(this.tag !== null ? { tag: this.tag } : {}),
+      ...(this.restored !== null ? { restored: this.restored } : {})
+    };
+  }
+
+  async #ids(query: GridQuery): Promise<number[]> {
     const ids: number[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await studio.listPhotos({
-        offset,
-        limit: 1000,
-        sort: this.albumId !== null ? 'album' : 'imported',
-        ...(this.albumId !== null ? { albumId: this.albumId } : {})
-      });
+      const page = await studio.listPhotos({ ...query, offset, limit: 1000 });
       ids.push(...page.items.map((p) => p.id));
       if (page.items.length < 1000 || ids.length >= page.total) return ids;
     }

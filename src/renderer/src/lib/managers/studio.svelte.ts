@@ -123,8 +123,9 @@ export class StudioManager {
   }
 
   /** Restore the selection, or the whole open album when nothing is selected. */
+  /** The selection, else every photo the grid shows (the album, or whatever a search or filter leaves). */
   async restoreSelectionOrAlbum(): Promise<void> {
-    const ids = this.library.selected.size > 0 ? [...this.library.selected] : this.library.albumId !== null ? await this.library.allIds() : [];
+    const ids = this.library.selected.size > 0 ? [...this.library.selected] : await this.library.shownIds();
     await this.jobs.restore(ids);
     if (!this.jobs.error) this.queueOpen = true;
   }
