@@ -43,6 +43,8 @@ DEFAULTS = {
 }
 
 STAGE_ORDER = ['vae_a', 'vae_b', 'map', 'joint', 'tone', 'detect']
+# Adam's (beta1, beta2) where a stage's config names none: the paper's GAN setting (`train.stages.<stage>.betas`)
+PAPER_BETAS = (0.5, 0.999)
 
 
 def _merge(base, over):
@@ -98,7 +100,7 @@ def check_config(over: dict, source: str = 'config') -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 0:
             raise ValueError(f'{source}: train.stages.{name}.snapshot_every is a number of steps (0 for none), '
                              f'not {json.dumps(every)}')
-        betas = sc.get('betas', [0.5, 0.999]) if isinstance(sc, dict) else [0.5, 0.999]
+        betas = sc.get('betas', list(PAPER_BETAS)) if isinstance(sc, dict) else list(PAPER_BETAS)
         if not (isinstance(betas, list) and len(betas) == 2 and all(
                 isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
             raise ValueError(f'{source}: train.stages.{name}.betas is Adam\'s [beta1, beta2], each from 0 up to 1, '

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from ..config import PAPER_BETAS
 from ..data import PairDataset, RealOldDataset, StepSampler
 from ..degrade import DegradeConfig
 from .models import CRITICS, GROWN_MODULES, TRAINS
@@ -116,8 +117,8 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     grown = [p for n, p in named if is_grown(n)]
     if grown:
         groups.append({'params': grown, 'lr': lr * sc['lr_grown']})
-    # β1 0.5 is the paper's (GAN) setting; a stage with image losses only may want the smoother 0.9 (config `betas`)
-    betas = tuple(sc.get('betas', (0.5, 0.999)))
+    # a stage with image losses only may want a smoother first moment than the paper's GAN setting (β1 0.9)
+    betas = tuple(sc.get('betas', PAPER_BETAS))
     opt_g = torch.optim.Adam(groups, lr=lr, betas=betas)
     opt_d = torch.optim.Adam([p for k in CRITICS[stage] for p in nets[k].parameters()], lr=lr, betas=betas) \
         if CRITICS[stage] else None

@@ -84,11 +84,9 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
       // Only ever delete inside the library's versions folder.
       const root = resolve(deps.libraryDir, 'versions') + sep;
       const dir = v.latentPath ? resolve(deps.libraryDir, v.latentPath) : null;
+      const output = resolve(deps.libraryDir, v.outputPath);
       if (dir && dir.startsWith(root)) await rm(dir, { recursive: true, force: true });
-      else if (resolve(deps.libraryDir, v.outputPath).startsWith(root)) {
-        const output = resolve(deps.libraryDir, v.outputPath);
-        await Promise.all([rm(output, { force: true }), rm(versionThumbPath(output), { force: true })]);
-      }
+      else if (output.startsWith(root)) await Promise.all([rm(output, { force: true }), rm(versionThumbPath(output), { force: true })]);
       deps.emit('library:changed', { scope: 'versions' });
     },
     async 'engine:info'() {

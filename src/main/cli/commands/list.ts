@@ -20,8 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     restored: { type: 'string' },
     json: { type: 'boolean', default: false }
   });
-  const restoredFlag = values.restored === undefined ? undefined : oneOf('restored', values.restored, ['yes', 'no'] as const, 'yes');
-  const restored = restoredFlag === undefined ? undefined : restoredFlag === 'yes';
+  const restored = values.restored === undefined ? undefined : oneOf('restored', values.restored, ['yes', 'no'] as const, 'yes') === 'yes';
   const db = openExistingLibraryReadOnly(libraryDirOption(values.library));
   try {
     const albumId = values.album !== undefined ? albumByName(db, values.album).id : undefined;

@@ -122,7 +122,6 @@ export class StudioManager {
     void this.versions.load(photo.id);
   }
 
-  /** Restore the selection, or the whole open album when nothing is selected. */
   /** The selection, else every photo the grid shows (the album, or whatever a search or filter leaves). */
   async restoreSelectionOrAlbum(): Promise<void> {
     const ids = this.library.selected.size > 0 ? [...this.library.selected] : await this.library.shownIds();
