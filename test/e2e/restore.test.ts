@@ -334,6 +334,10 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await page.getByRole('button', { name: 'Restore 2 selected' }).click();
   await page.getByRole('button', { name: 'Clear selection' }).click();
   await page.getByRole('button', { name: 'Restore album' }).click();
+  // Some of the album is restored (or being restored) already: the toolbar asks whether to restore all again.
+  const question = page.getByRole('group', { name: 'Confirm restoring 3 photos' });
+  await question.getByText(/already ha(s|ve) a restored version/).waitFor();
+  await question.getByRole('button', { name: /^Restore all 3/ }).click();
   // The queue is busy for a few seconds: the overall bar and per-job bars are up.
   await queue().getByRole('progressbar', { name: 'Overall restore progress' }).waitFor({ timeout: 10_000 });
   await shot('queue');
@@ -644,15 +648,42 @@ test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metad
   await dialog.waitFor({ state: 'detached' });
 });
 
-test('with nothing selected, "Restore all" restores exactly what a search leaves in the grid', { timeout: 60_000 }, async () => {
-  const before = await api<JobInfo[]>('jobs:list', { active: false, limit: 100 });
+test('with nothing selected, "Restore all" restores what the grid shows, asking first about photos already restored', { timeout: 60_000 }, async () => {
+  const newJobs = async (before: JobInfo[], n: number, what: string): Promise<JobInfo[]> => {
+    const jobs = await waitForJobs((j) => j.length === before.length + n && j.every((x) => x.state === 'done'), what);
+    return jobs.filter((j) => !before.some((b) => b.id === j.id));
+  };
   await page.getByRole('button', { name: 'All photos' }).click();
+  const garden = join(work, 'garden.jpg');
+  await writeFile(garden, await jpeg(3));
+  await api('import:paths', { paths: [garden] });
+  await thumbnailsLoaded(4);
+  const gardenId = (await api<PhotoPage>('library:list', { offset: 0, limit: 10, restored: false })).items.map((p) => p.id);
+  assert.equal(gardenId.length, 1, 'only the new photo is not restored yet');
+
+  // Three of the four are restored: offered only the one that is not.
+  let before = await api<JobInfo[]>('jobs:list', { active: false, limit: 100 });
+  await page.getByRole('button', { name: 'Restore all 4' }).click();
+  const question = page.getByRole('group', { name: 'Confirm restoring 4 photos' });
+  await question.getByText('3 of these 4 photos already have a restored version.').waitFor();
+  await question.getByRole('button', { name: 'Only the 1 not restored' }).click();
+  await question.waitFor({ state: 'detached' });
+  assert.deepEqual((await newJobs(before, 1, "the new photo's restore")).map((j) => j.photoId), gardenId);
+  await page.getByRole('button', { name: 'Close restore queue' }).click();
+
+  // A search leaves one photo, already restored: Cancel queues nothing, "Restore again" restores that photo only.
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('porch');
   await page.getByText('1 photo', { exact: true }).waitFor();
+  before = await api<JobInfo[]>('jobs:list', { active: false, limit: 100 });
+  const one = page.getByRole('group', { name: 'Confirm restoring 1 photo' });
   await page.getByRole('button', { name: 'Restore all 1' }).click();
-  const jobs = await waitForJobs((j) => j.length === before.length + 1 && j.every((x) => x.state === 'done'), 'the searched photo\'s restore');
-  const fresh = jobs.filter((j) => !before.some((b) => b.id === j.id));
-  assert.deepEqual(fresh.map((j) => j.photoId), [ids['porch.jpg']]);
+  await one.getByText('This photo already has a restored version; restoring again adds a new one.').waitFor();
+  await one.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Restore all 1' }).waitFor();
+  assert.equal((await api<JobInfo[]>('jobs:list', { active: false, limit: 100 })).length, before.length, 'Cancel queued nothing');
+  await page.getByRole('button', { name: 'Restore all 1' }).click();
+  await one.getByRole('button', { name: 'Restore again' }).click();
+  assert.deepEqual((await newJobs(before, 1, "the searched photo's restore")).map((j) => j.photoId), [ids['porch.jpg']]);
   await page.getByRole('button', { name: 'Close restore queue' }).click();
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
 });

@@ -145,9 +145,16 @@ export class LibraryManager {
     return this.#ids({ sort: this.albumId !== null ? 'album' : 'imported', ...(this.albumId !== null ? { albumId: this.albumId } : {}) });
   }
 
-  /** Every id the grid's current query matches, beyond the loaded pages ("Restore all" of a filtered view). */
-  shownIds(): Promise<number[]> {
-    return this.#ids(this.#query());
+  /** Every id the grid's current query matches, beyond the loaded pages ("Restore all" of a filtered view);
+   *  with `onlyUnrestored`, those of them without a restored version. */
+  shownIds(onlyUnrestored = false): Promise<number[]> {
+    return this.#ids(onlyUnrestored ? { ...this.#query(), restored: false } : this.#query());
+  }
+
+  /** How many of the photos the grid's query matches have no restored version yet. */
+  async shownUnrestored(): Promise<number> {
+    if (this.restored !== null) return this.restored ? 0 : this.total;
+    return (await studio.listPhotos({ ...this.#query(), restored: false, offset: 0, limit: 1 })).total;
   }
 
   #query(): GridQuery {

@@ -16,6 +16,9 @@ import { LibraryManager } from './library.svelte.ts';
 import { SettingsManager } from './settings.svelte.ts';
 import { VersionsManager } from './versions.svelte.ts';
 
+/** "Restore all" of more photos than this asks first, even when none is restored yet. */
+export const RESTORE_WITHOUT_ASKING = 50;
+
 export type Screen = { name: 'library' } | { name: 'photo'; index: number };
 
 export class StudioManager {
@@ -122,10 +125,38 @@ export class StudioManager {
     void this.versions.load(photo.id);
   }
 
-  /** The selection, else every photo the grid shows (the album, or whatever a search or filter leaves). */
+  /** Set while "Restore all" / "Restore album" asks before queueing many photos, or photos already restored. */
+  restoreQuestion = $state<{ total: number; unrestored: number } | null>(null);
+
+  /** The selection at once; else every photo the grid shows (the album, or whatever a search or filter
+   *  leaves), asking first when that is more than a few dozen photos or some already have a restored version. */
   async restoreSelectionOrAlbum(): Promise<void> {
-    const ids = this.library.selected.size > 0 ? [...this.library.selected] : await this.library.shownIds();
-    await this.jobs.restore(ids);
+    if (this.library.selected.size > 0) return this.#restore(async () => [...this.library.selected]);
+    const total = this.library.total;
+    let unrestored: number;
+    try {
+      unrestored = await this.library.shownUnrestored();
+    } catch (err) {
+      this.notice = errorMessage(err);
+      return;
+    }
+    if (unrestored === total && total <= RESTORE_WITHOUT_ASKING) return this.#restore(() => this.library.shownIds());
+    this.restoreQuestion = { total, unrestored };
+  }
+
+  /** The answer to `restoreQuestion`: every shown photo, only those not yet restored, or none. */
+  async answerRestoreQuestion(which: 'all' | 'unrestored' | null): Promise<void> {
+    this.restoreQuestion = null;
+    if (which !== null) await this.#restore(() => this.library.shownIds(which === 'unrestored'));
+  }
+
+  async #restore(ids: () => Promise<number[]>): Promise<void> {
+    try {
+      await this.jobs.restore(await ids());
+    } catch (err) {
+      this.notice = errorMessage(err);
+      return;
+    }
     if (!this.jobs.error) this.queueOpen = true;
   }
 
