@@ -53,7 +53,9 @@ export const exportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'export ids ar
 export const exportRequest = z.object({
   /** Chosen by the caller so it can cancel and match progress events before the call returns. */
   exportId: exportId.optional(),
-  albumId: albumId,
+  /** What to export: one album in its order, or photos by id in the order given (exactly one of the two). */
+  albumId: albumId.optional(),
+  photoIds: z.array(photoId).min(1).max(100_000).optional(),
   what: z.enum(EXPORT_WHATS).default('originals'),
   format: z.enum(EXPORT_FORMATS).default('jpeg'),
   quality: z.number().int().min(1).max(100).default(92),
@@ -62,6 +64,9 @@ export const exportRequest = z.object({
     path: absolutePath
   }),
   manifest: z.enum(EXPORT_MANIFEST_FORMATS).default('json')
+}).refine((r) => (r.albumId === undefined) !== (r.photoIds === undefined), {
+  message: 'give either albumId (an album) or photoIds (a selection), not both or neither',
+  path: ['albumId']
 });
 export type ExportRequestInput = z.input<typeof exportRequest>;
 export type ExportRequest = z.output<typeof exportRequest>;

@@ -648,6 +648,28 @@ test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metad
   await dialog.waitFor({ state: 'detached' });
 });
 
+test('export a selection: the photos picked in the grid, in grid order, without an album', { timeout: 30_000 }, async () => {
+  const order = await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!.replace(/, restored$/, '')));
+  await grid().getByRole('option', { name: 'wedding 1958.jpg' }).click();
+  await grid().getByRole('option', { name: 'lake-1962.jpg' }).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Export selected…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export 2 selected photos' });
+  await dialog.getByRole('combobox', { name: 'Photos' }).selectOption('restored');
+  await dialog.getByRole('radio', { name: 'Folder' }).check();
+  const folder = join(work, 'Exports', 'Picked');
+  await dialog.getByRole('textbox', { name: 'Destination path' }).fill(folder);
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  await dialog.getByRole('status').getByText(/Exported 2 files/).waitFor({ timeout: 20_000 });
+  const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.album, null);
+  const expected = order.filter((n) => n === 'wedding 1958.jpg' || n === 'lake-1962.jpg').map((n) => ids[n]);
+  assert.deepEqual(manifest.files.map((f: { photoId: number }) => f.photoId), expected, 'grid order, not click order');
+  assert.ok(manifest.files.every((f: { source: string; file: string }) => f.source === 'restored' && f.file.endsWith(' (restored).jpg')));
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+});
+
 test('with nothing selected, "Restore all" restores what the grid shows, asking first about photos already restored', { timeout: 60_000 }, async () => {
   const newJobs = async (before: JobInfo[], n: number, what: string): Promise<JobInfo[]> => {
     const jobs = await waitForJobs((j) => j.length === before.length + n && j.every((x) => x.state === 'done'), what);

@@ -103,6 +103,34 @@ test('exportAlbum exports the album in album order with the current version', as
   assert.equal(result.unrestored, 2);
 });
 
+test('exportAlbum exports a selection of photos in the order given, each once', async () => {
+  const out = join(root.dir, 'out-selection');
+  await mkdir(out);
+  const result = await exportAlbum(db, lib, { photoIds: [ids.scan, ids.beach, ids.scan], what: 'restored', format: 'jpeg', destination: { kind: 'folder', path: join(out, 'Picked') } });
+  assert.deepEqual((await readdir(result.path)).sort(), ['001 - scan-16bit.jpg', '002 - At the beach (restored).jpg', 'manifest.json']);
+  const manifest = JSON.parse(await readFile(join(result.path, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.album, null, 'a selection names no album');
+  assert.deepEqual(
+    manifest.files.map((f: { photoId: number; source: string }) => [f.photoId, f.source]),
+    [
+      [ids.scan, 'original'],
+      [ids.beach, 'restored']
+    ]
+  );
+  assert.equal(result.unrestored, 1);
+});
+
+test('a selection with a photo no longer in the library, or a request naming both or neither, writes nothing', async () => {
+  const out = join(root.dir, 'out-selection-bad');
+  await mkdir(out);
+  const dest = { kind: 'folder', path: join(out, 'x') } as const;
+  await assert.rejects(exportAlbum(db, lib, { photoIds: [ids.beach, 999], destination: dest }), /no photo with id 999 in the library/);
+  await assert.rejects(exportAlbum(db, lib, { albumId: 1, photoIds: [ids.beach], destination: dest }), /give either albumId \(an album\) or photoIds/);
+  await assert.rejects(exportAlbum(db, lib, { destination: dest }), /give either albumId/);
+  await assert.rejects(exportAlbum(db, lib, { photoIds: [], destination: dest }), /invalid export request: photoIds/);
+  assert.deepEqual(await readdir(out), []);
+});
+
 test('invalid requests and unknown albums are clear errors', async () => {
   await assert.rejects(exportAlbum(db, lib, { albumId: 999, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /no album with id 999/);
   await assert.rejects(
@@ -170,6 +198,22 @@ test('heirloom export CLI writes a zip with a CSV manifest and fails clearly', {
   const noAlbum = await cli(['--library', lib, '--album', 'Holidays', '--out', join(out, 'x')]);
   assert.notEqual(noAlbum.code, 0);
   assert.match(noAlbum.stderr, /no album called "Holidays"/);
+
+  // Chosen photos by id, in the order given.
+  const picked = await cli(['--library', lib, '--photos', `${ids.beach}, ${ids.wedding}`, '--out', join(out, 'picked'), '--json']);
+  assert.equal(picked.code, 0, picked.stderr);
+  assert.deepEqual((await readdir(JSON.parse(picked.stdout).path)).sort(), ['001 - At the beach.jpg', '002 - Wedding 1958.jpg', 'manifest.json']);
+  for (const [args, message] of [
+    [['--photos', 'beach'], /--photos takes photo ids separated by commas/],
+    [['--photos', '0,1'], /--photos takes photo ids/],
+    [['--album', 'Family', '--photos', '1'], /give --album NAME or --photos ID,ID,\.\.\. \(one of the two\)/],
+    [[], /give --album NAME or --photos/]
+  ] as const) {
+    const r = await cli(['--library', lib, ...args, '--out', join(out, 'z')]);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+  await rm(JSON.parse(picked.stdout).path, { recursive: true });
 
   // A deleted original: exit ≠ 0, one clear line, nothing written.
   await rm(join(lib, 'originals', shas.scan.slice(0, 2), `${shas.scan}.png`));

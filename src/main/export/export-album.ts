@@ -1,6 +1,7 @@
 /**
- * Album export entry point shared by IPC, the browser bridge and the CLI:
- * `exportAlbum(db, libraryDir, request, onProgress, signal)`.
+ * Export entry point shared by IPC, the browser bridge and the CLI:
+ * `exportAlbum(db, libraryDir, request, onProgress, signal)` exports an album
+ * (`albumId`) or a selection of photos (`photoIds`).
  */
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
@@ -9,10 +10,10 @@ import { StudioError } from '../../shared/errors.ts';
 import { exportRequest, type ExportRequestInput } from '../../shared/schemas.ts';
 import type { ExportProgress, ExportResult } from '../../shared/types.ts';
 import { exportItems } from './export-items.ts';
-import { albumSnapshot, resolveItems } from './source.ts';
+import { albumSnapshot, resolveItems, selectionSnapshot } from './source.ts';
 
 /**
- * Exports one album. The request is validated here too (the CLI calls this
+ * Exports one album, or the given photos in the given order. The request is validated here too (the CLI calls this
  * directly), so an invalid one is a `StudioError('invalid-input')`.
  * See `export-items.ts` for the policies (unrestored photos, orientation,
  * never overwrite, atomic).
@@ -33,7 +34,7 @@ export async function exportAlbum(
   if (!isAbsolute(r.destination.path)) {
     throw new StudioError('invalid-input', `the export destination must be an absolute path, got "${r.destination.path}"`);
   }
-  const { album, rows } = albumSnapshot(db, r.albumId);
+  const { album, rows } = r.albumId !== undefined ? albumSnapshot(db, r.albumId) : { album: null, rows: selectionSnapshot(db, r.photoIds!) };
   const items = await resolveItems(libraryDir, rows);
   return exportItems(
     items,

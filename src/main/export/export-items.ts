@@ -1,12 +1,12 @@
 /**
  * The export itself, over photos already resolved to files: name, encode,
  * stage, write the manifest, move into place. Knows nothing of SQLite, so it
- * is the same for the album export and any later "export selection".
+ * is the same for an album and for a selection of photos.
  *
  * Photos asked for as restored that have no current version are exported as
  * their original (named without " (restored)"), counted in `unrestored` and
  * marked with a note in the manifest: an album export should never silently
- * come out shorter than the album.
+ * come out shorter than what was asked for.
  */
 import { access, constants, writeFile } from 'node:fs/promises';
 import { StudioError } from '../../shared/errors.ts';
@@ -60,12 +60,13 @@ function checkAborted(signal?: AbortSignal): void {
 /** Exports `items` (in order) as described by `options`; nothing is left behind on failure or cancel. */
 export async function exportItems(
   items: ExportItem[],
-  album: { id: number; name: string },
+  /** The album exported, or null for a selection of photos. */
+  album: { id: number; name: string } | null,
   options: ExportOptions,
   onProgress: (p: ExportProgress) => void = () => {},
   signal?: AbortSignal
 ): Promise<ExportResult> {
-  if (items.length === 0) throw new StudioError('invalid-input', `album "${album.name}" has no photos to export`);
+  if (items.length === 0) throw new StudioError('invalid-input', album ? `album "${album.name}" has no photos to export` : 'no photos to export');
   const planned = plan(items, options.what);
   // Check every source up front: a missing original fails fast, before any pixels are written.
   for (const p of planned) {

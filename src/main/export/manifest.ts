@@ -8,7 +8,8 @@ import type { ManifestEntry } from './types.ts';
 
 /** Everything the manifest says about the export as a whole. */
 export interface ManifestHeader {
-  album: { id: number; name: string };
+  /** Null when a selection of photos was exported rather than an album. */
+  album: { id: number; name: string } | null;
   what: ExportWhat;
   format: ExportFormat;
   quality: number | null;

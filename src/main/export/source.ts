@@ -1,8 +1,8 @@
 /**
- * Reads what an album export needs from the library: the album, its photos in
- * album order, each photo's original in the content-addressed store and its
- * current version. Read-only; one snapshot (a read transaction) so a
- * concurrent reorder cannot mix two orders.
+ * Reads what an export needs from the library: the album and its photos in
+ * album order (or the selected photos in the order given), each photo's
+ * original in the content-addressed store and its current version. Read-only;
+ * one snapshot (a read transaction) so a concurrent reorder cannot mix two orders.
  */
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -76,11 +76,13 @@ export function albumSnapshot(db: Database.Database, albumId: number): { album: 
   return db.transaction(() => ({ album: albumById(db, albumId), rows: albumRows(db, albumId) }))();
 }
 
+const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption,
+              v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at`;
+
 function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
   return db
     .prepare(
-      `SELECT p.id, p.sha256, p.file_name, p.caption,
-              v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at
+      `SELECT ${PHOTO_COLUMNS}
          FROM album_photos ap
          JOIN photos p ON p.id = ap.photo_id
          LEFT JOIN versions v ON v.id = p.current_version_id AND v.photo_id = p.id
@@ -88,6 +90,28 @@ function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
         ORDER BY ap.position, p.id`
     )
     .all(albumId) as PhotoRow[];
+}
+
+/**
+ * The selected photos in the order given, each once. One consistent read; a photo that is not in the
+ * library (removed since it was selected) fails the export by its id rather than making it silently shorter.
+ */
+export function selectionSnapshot(db: Database.Database, photoIds: number[]): PhotoRow[] {
+  const ids = [...new Set(photoIds)];
+  const rows = db
+    .prepare(
+      `SELECT ${PHOTO_COLUMNS}
+         FROM photos p
+         LEFT JOIN versions v ON v.id = p.current_version_id AND v.photo_id = p.id
+        WHERE p.id IN (SELECT value FROM json_each(?))`
+    )
+    .all(JSON.stringify(ids)) as PhotoRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length > 0) {
+    throw new StudioError('not-found', `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''} in the library`);
+  }
+  return ids.map((id) => byId.get(id)!);
 }
 
 /** Resolves snapshot rows to files on disk. */

@@ -1,6 +1,6 @@
 /**
- * `heirloom export --library DIR --album NAME --out PATH [...]`: exports one
- * album to a folder or a zip. The library is opened read-only: an export never
+ * `heirloom export --library DIR (--album NAME | --photos ID,ID,...) --out PATH [...]`:
+ * exports one album, or photos by id in the order given, to a folder or a zip. The library is opened read-only: an export never
  * writes to it. Progress goes to stderr, the result to stdout.
  */
 import { resolve } from 'node:path';
@@ -11,14 +11,15 @@ import { albumByName } from '../../export/source.ts';
 import { oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
-export const summary = 'export an album (originals, restored or both) to a folder or a .zip, with a manifest';
+export const summary = 'export an album or chosen photos (originals, restored or both) to a folder or a .zip, with a manifest';
 export const usage =
-  'export --library DIR --album NAME --out PATH [--what originals|restored|both] [--format jpeg|png|tiff16|original] [--quality N] [--zip] [--manifest json|csv] [--json]';
+  'export --library DIR (--album NAME | --photos ID,ID,...) --out PATH [--what originals|restored|both] [--format jpeg|png|tiff16|original] [--quality N] [--zip] [--manifest json|csv] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
     library: { type: 'string' },
     album: { type: 'string' },
+    photos: { type: 'string' },
     out: { type: 'string' },
     what: { type: 'string' },
     format: { type: 'string' },
@@ -28,7 +29,8 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false }
   });
   const libraryDir = libraryDirOption(values.library);
-  if (!values.album) throw new StudioError('invalid-input', '--album NAME is required');
+  if (!values.album === !values.photos) throw new StudioError('invalid-input', 'give --album NAME or --photos ID,ID,... (one of the two)');
+  const photoIds = values.photos === undefined ? undefined : photoIdList(values.photos);
   if (!values.out) throw new StudioError('invalid-input', '--out PATH is required');
   const quality = values.quality === undefined ? 92 : Number(values.quality);
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
@@ -40,12 +42,12 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const album = albumByName(db, values.album);
+    const album = values.album ? albumByName(db, values.album) : null;
     const result = await exportAlbum(
       db,
       libraryDir,
       {
-        albumId: album.id,
+        ...(album ? { albumId: album.id } : { photoIds }),
         what: oneOf('what', values.what, EXPORT_WHATS, 'originals'),
         format: oneOf('format', values.format, EXPORT_FORMATS, 'jpeg'),
         quality,
@@ -61,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(result));
     else {
       const note = result.unrestored > 0 ? ` (${result.unrestored} not restored yet: exported as originals)` : '';
-      console.log(`exported ${result.files} files (${result.bytes} bytes) from "${album.name}" to ${result.path}${note}`);
+      console.log(`exported ${result.files} files (${result.bytes} bytes)${album ? ` from "${album.name}"` : ''} to ${result.path}${note}`);
     }
     return 0;
   } finally {
@@ -69,4 +71,14 @@ export async function run(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     db.close();
   }
+}
+
+/** "3,5, 9" → [3, 5, 9]; anything but positive whole numbers is refused by name. */
+export function photoIdList(text: string): number[] {
+  const parts = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const bad = parts.filter((t) => !/^[1-9]\d{0,14}$/.test(t));
+  if (parts.length === 0 || bad.length > 0) {
+    throw new StudioError('invalid-input', `--photos takes photo ids separated by commas (as "heirloom list" prints them), got "${text}"`);
+  }
+  return parts.map(Number);
 }

@@ -1,5 +1,5 @@
 /**
- * One album export at a time: the options the dialog edits, progress from
+ * One export at a time (an album, or the selected photos): the options the dialog edits, progress from
  * `export:progress` (matched by the export id we choose), cancel, and the
  * result. The default format comes from settings.
  */
@@ -16,8 +16,11 @@ export interface ExportOptions {
   manifest: ExportManifestFormat;
 }
 
+/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog. */
+export type ExportTarget = { albumId: number; title: string } | { photoIds: number[]; title: string };
+
 export class ExportManager {
-  albumId = $state<number | null>(null);
+  target = $state<ExportTarget | null>(null);
   options = $state<ExportOptions>({ what: 'originals', format: 'jpeg', quality: 92, kind: 'folder', path: '', manifest: 'json' });
   running = $state(false);
   progress = $state<ExportProgress | null>(null);
@@ -25,8 +28,8 @@ export class ExportManager {
   error = $state<string | null>(null);
   #exportId: string | null = null;
 
-  open(albumId: number, defaultFormat: ExportFormat): void {
-    this.albumId = albumId;
+  open(target: ExportTarget, defaultFormat: ExportFormat): void {
+    this.target = target;
     this.options.format = defaultFormat;
     this.result = null;
     this.error = null;
@@ -34,7 +37,7 @@ export class ExportManager {
   }
 
   close(): void {
-    if (!this.running) this.albumId = null;
+    if (!this.running) this.target = null;
   }
 
   listen(): () => void {
@@ -44,9 +47,9 @@ export class ExportManager {
   }
 
   async start(): Promise<void> {
-    const albumId = this.albumId;
+    const target = this.target;
     const o = this.options;
-    if (albumId === null || this.running) return;
+    if (target === null || this.running) return;
     if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(o.path.trim())) {
       this.error = 'Enter the full path of the destination folder or .zip file (for example /home/me/Exports/Summer).';
       return;
@@ -61,7 +64,7 @@ export class ExportManager {
       async () => {
         this.result = await studio.exportAlbum({
           exportId,
-          albumId,
+          ...('albumId' in target ? { albumId: target.albumId } : { photoIds: target.photoIds }),
           what: o.what,
           format: o.format,
           quality: o.quality,

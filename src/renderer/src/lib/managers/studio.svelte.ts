@@ -97,6 +97,17 @@ export class StudioManager {
     await Promise.all([this.library.reload(), this.albums.refresh(), this.refreshTags()]);
   }
 
+  /** Opens the export dialog for the selected photos, in the grid's order. */
+  exportSelection(): void {
+    const at = (id: number): number => {
+      const i = this.library.indexOf(id);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
+    if (ids.length === 0) return;
+    this.exporter.open({ photoIds: ids, title: `Export ${ids.length} selected photo${ids.length === 1 ? '' : 's'}` }, this.settings.exportFormat);
+  }
+
   async removeSelectedFromAlbum(): Promise<void> {
     const albumId = this.library.albumId;
     if (albumId === null) return;
