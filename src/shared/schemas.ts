@@ -28,7 +28,8 @@ export type LibraryQuery = z.input<typeof libraryQuery>;
 export const photoPatch = z
   .object({
     caption: z.string().max(4000).nullable().optional(),
-    currentVersionId: z.number().int().positive().nullable().optional()
+    currentVersionId: z.number().int().positive().nullable().optional(),
+    rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional()
   })
   .strict();
 

@@ -13,7 +13,12 @@ export interface PhotoSummary {
   importedAt: string;
   caption: string | null;
   currentVersionId: number | null;
+  /** Clockwise quarter turns the user gave the photo, on top of its EXIF orientation (shown, restored, exported so). */
+  rotation: Rotation;
 }
+
+export const ROTATIONS = [0, 90, 180, 270] as const;
+export type Rotation = (typeof ROTATIONS)[number];
 
 export interface PhotoDetail extends PhotoSummary {
   orientation: number | null;

@@ -182,6 +182,22 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.getByText('125%').waitFor();
   await page.getByRole('button', { name: 'Fit' }).click();
 
+  // A sideways scan is turned upright: the viewer and the grid's thumbnail both show it turned.
+  const shown = (w: number, h: number) => `(() => {
+      const img = document.querySelector('.stage img');
+      return !!img && img.complete && img.naturalWidth === ${w} && img.naturalHeight === ${h};
+    })()`;
+  await page.getByRole('button', { name: 'Turn right' }).click();
+  await waitForPage(page, shown(900, 1200), 'the original turned a quarter right');
+  await page.getByRole('button', { name: 'Turn right' }).click();
+  await waitForPage(page, shown(1200, 900), 'the original turned upside down');
+  assert.match((await page.locator('.stage img').getAttribute('src'))!, /\.r180\b/);
+  await page.getByRole('button', { name: 'Turn left' }).click();
+  await page.getByRole('button', { name: 'Turn left' }).click();
+  await waitForPage(page, `(() => { const img = document.querySelector('.stage img'); return !!img && !/\\.r\\d+/.test(img.src) && img.complete && img.naturalWidth === 1200; })()`, 'the original as imported');
+  await page.getByRole('button', { name: 'Turn left' }).click();
+  await waitForPage(page, shown(900, 1200), 'the original turned a quarter left');
+
   await page.getByRole('combobox', { name: 'Add tag' }).fill('grandma');
   await page.getByRole('button', { name: 'Add tag' }).click();
   await page.getByRole('button', { name: 'Remove tag grandma' }).waitFor();
@@ -191,6 +207,14 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await screenshot(page, '05-detail');
   await page.getByRole('button', { name: 'Back to library' }).click();
   await page.getByRole('button', { name: 'Show photos tagged grandma' }).waitFor();
+  await waitForPage(
+    page,
+    `(() => {
+      const img = document.querySelector('[role="option"][aria-label="wedding.jpg"] img');
+      return !!img && /\\.r270\\b/.test(img.src) && img.complete && img.naturalHeight > img.naturalWidth;
+    })()`,
+    "the grid's thumbnail, turned"
+  );
 });
 
 test('after a reload everything is still there', async () => {

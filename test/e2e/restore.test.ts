@@ -314,6 +314,8 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await lakeItem.getByText('done').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compare Version 1 with the original' }).waitFor();
   await page.getByText('Version 1 · current').waitFor();
+  // A photo with restored versions keeps its turn (they were made the way it is now).
+  assert.ok(await detail().getByRole('button', { name: 'Turn right' }).isDisabled());
   await shot('detail');
   const first = await waitForJobs((j) => j.length === 1 && j[0]!.state === 'done', 'the detail restore');
   lake.detailJob = first[0]!.id;

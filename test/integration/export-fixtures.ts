@@ -70,6 +70,7 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       fileName: 'grandma.jpg',
       caption: 'Oma am Strand, Sommer 1962 — Müritz',
       originalPath: a,
+      rotation: 0,
       version: { id: 5, outputPath: v, modelId: 'bopb-test', options: { scratches: 'auto' }, createdAt: null }
     },
     {
@@ -78,9 +79,10 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       fileName: 'CON.png',
       caption: '../../etc/passwd\u202E',
       originalPath: b,
+      rotation: 0,
       version: null
     },
-    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, version: null }
+    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, rotation: 0, version: null }
   ];
 }
 

@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import { asciiCaption, carriedExif, metadataXmp, readBack, type ExifTags } from './metadata.ts';
 import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
+import type { Rotation } from '../../shared/types.ts';
 
 /** What to write: one file of one photo. */
 export interface EncodeJob {
@@ -24,6 +25,8 @@ export interface EncodeJob {
   inputPath: string;
   /** The photo's original, whose EXIF is carried into restored files. */
   originalPath: string;
+  /** Clockwise degrees to turn the upright pixels by when re-encoding (the library's turn of an original). */
+  rotation: Rotation;
   caption: string | null;
   format: ExportFormat;
   quality: number;
@@ -68,7 +71,7 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
 
   const input = sharp(job.inputPath, { failOn: 'error' });
   const inputMeta = await input.metadata();
-  let pipeline = input.autoOrient().keepMetadata();
+  let pipeline = input.autoOrient().rotate(job.rotation).keepMetadata();
   let icc: MetadataReport['icc'] = inputMeta.icc ? (job.source === 'original' ? 'original' : 'version') : 'none';
 
   // Restored pixels carry the original's EXIF; an original carries its own (kept above).

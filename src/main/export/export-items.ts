@@ -29,7 +29,7 @@ export interface ExportOptions {
 
 export const UNRESTORED_POLICY = 'photos without a restored version are exported as their original, with a note';
 export const ORIENTATION_POLICY =
-  're-encoded files have upright pixels and EXIF Orientation 1; format "original" copies bytes untouched';
+  're-encoded files have upright pixels (and the turn given in the library) and EXIF Orientation 1; format "original" copies bytes untouched';
 
 interface Planned {
   item: ExportItem;
@@ -38,13 +38,16 @@ interface Planned {
   note: string | null;
 }
 
-function plan(items: ExportItem[], what: ExportWhat): Planned[] {
+function plan(items: ExportItem[], what: ExportWhat, format: ExportFormat): Planned[] {
   const out: Planned[] = [];
   for (const item of items) {
     const original: Planned = { item, source: 'original', inputPath: item.originalPath, note: null };
+    // Untouched bytes cannot carry the library's turn: say so rather than export the photo sideways unremarked.
+    if (format === 'original' && item.rotation !== 0) original.note = `turned ${item.rotation}° in the library; this copy is not`;
     if (what === 'originals') out.push(original);
     else if (!item.version) {
-      out.push({ ...original, note: what === 'restored' ? 'not restored yet: original exported' : 'not restored yet' });
+      const unrestored = what === 'restored' ? 'not restored yet: original exported' : 'not restored yet';
+      out.push({ ...original, note: original.note ? `${unrestored}; ${original.note}` : unrestored });
     } else {
       if (what === 'both') out.push(original);
       out.push({ item, source: 'restored', inputPath: item.version.outputPath, note: null });
@@ -67,7 +70,7 @@ export async function exportItems(
   signal?: AbortSignal
 ): Promise<ExportResult> {
   if (items.length === 0) throw new StudioError('invalid-input', album ? `album "${album.name}" has no photos to export` : 'no photos to export');
-  const planned = plan(items, options.what);
+  const planned = plan(items, options.what, options.format);
   // Check every source up front: a missing original fails fast, before any pixels are written.
   for (const p of planned) {
     await access(p.inputPath, constants.R_OK).catch(() => {
@@ -102,6 +105,7 @@ export async function exportItems(
           source: p.source,
           inputPath: p.inputPath,
           originalPath: p.item.originalPath,
+          rotation: restored ? 0 : p.item.rotation,
           caption: p.item.caption,
           format: options.format,
           quality: options.quality

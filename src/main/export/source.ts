@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
+import type { Rotation } from '../../shared/types.ts';
 import type { ExportItem } from './types.ts';
 
 /** An album's identity. */
@@ -22,6 +23,7 @@ export interface PhotoRow {
   sha256: string;
   file_name: string;
   caption: string | null;
+  rotation: Rotation;
   version_id: number | null;
   output_path: string | null;
   model_id: string | null;
@@ -76,7 +78,7 @@ export function albumSnapshot(db: Database.Database, albumId: number): { album: 
   return db.transaction(() => ({ album: albumById(db, albumId), rows: albumRows(db, albumId) }))();
 }
 
-const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption,
+const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation,
               v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at`;
 
 function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
@@ -125,6 +127,7 @@ export async function resolveItems(libraryDir: string, rows: PhotoRow[]): Promis
       fileName: r.file_name,
       caption: r.caption,
       originalPath: await originalPath(libraryDir, r.sha256, cache),
+      rotation: r.rotation ?? 0,
       version:
         r.version_id !== null && r.output_path
           ? {

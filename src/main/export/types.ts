@@ -3,7 +3,7 @@
  * cross IPC live in `src/shared` (see `ExportRequest` there); these are the
  * main-side working types.
  */
-import type { ExportFormat, ExportWhat } from '../../shared/types.ts';
+import type { ExportFormat, ExportWhat, Rotation } from '../../shared/types.ts';
 
 export type { ExportFormat, ExportWhat };
 
@@ -16,6 +16,8 @@ export interface ExportItem {
   caption: string | null;
   /** Absolute path of the original in the content-addressed store (read, never written). */
   originalPath: string;
+  /** The user's clockwise turn of the photo: re-encoded originals are written turned (versions already are). */
+  rotation: Rotation;
   /** The photo's current version, or null when it has never been restored. */
   version: ExportVersion | null;
 }

@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
+import type { Rotation } from '../../shared/types.ts';
 import { MAX_PIXELS, THUMB_SIZE } from './formats.ts';
 
 export function tmpName(tmpDir: string, suffix = ''): string {
@@ -43,11 +44,12 @@ export async function copyHashed(src: string, tmpDir: string): Promise<{ tmp: st
 }
 
 /** Decodes the whole image (this is where damaged files are caught) and writes a WebP thumbnail, orientation applied. */
-export async function writeThumbnail(src: string, tmpDir: string): Promise<string> {
+export async function writeThumbnail(src: string, tmpDir: string, rotation: Rotation = 0): Promise<string> {
   const tmp = tmpName(tmpDir, '.webp');
   try {
     await sharp(src, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' })
-      .rotate()
+      .autoOrient()
+      .rotate(rotation)
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .webp({ quality: 80 })

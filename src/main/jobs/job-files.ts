@@ -35,7 +35,8 @@ export function runnerJobFor(db: Database.Database, libraryDir: string, job: Job
     };
   }
   const scratches = (job.options.scratches ?? 'auto') as ScratchMode;
-  return { ...base, input: originalFile(db, libraryDir, job.photoId).path, scratches };
+  const { path, rotation } = originalFile(db, libraryDir, job.photoId);
+  return { ...base, input: path, scratches, rotation };
 }
 
 /**

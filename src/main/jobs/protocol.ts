@@ -8,6 +8,7 @@ import type { StudioErrorShape } from '../../shared/errors.ts';
 import type { ProviderChoice, ProviderRequest } from '../pipeline/providers.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import type { StageEvent } from '../pipeline/stages.ts';
+import type { Rotation } from '../../shared/types.ts';
 
 /** One unit of work, with every path already resolved. */
 export interface RunnerJob {
@@ -28,6 +29,8 @@ export interface RunnerJob {
   previousOutput?: string;
   /** Tile size override in image pixels. */
   tile?: number;
+  /** Restore: the photo's clockwise quarter turns, applied after its EXIF orientation. */
+  rotation?: Rotation;
 }
 
 /** How the runner opens its sessions. */

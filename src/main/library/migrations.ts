@@ -107,5 +107,12 @@ CREATE TABLE settings (
 DROP INDEX photos_taken;
 CREATE INDEX photos_taken ON photos(taken_at IS NULL, taken_at, id);
 `
+  },
+  {
+    version: 3,
+    name: 'quarter turns clockwise a photo is shown and restored at, on top of its EXIF orientation',
+    sql: `
+ALTER TABLE photos ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270));
+`
   }
 ];

@@ -9,6 +9,7 @@
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
+import type { Rotation } from '../../shared/types.ts';
 import { type ExifTags, carriedExif } from '../export/metadata.ts';
 
 /** Decoded pixels, interleaved, upright, sRGB. */
@@ -34,14 +35,16 @@ export function decodeError(path: string, err: unknown): StudioError {
   return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
 }
 
-export async function readSource(path: string): Promise<SourceImage> {
+/** Decodes a photo upright (EXIF orientation), then turned clockwise by `rotation` degrees (the user's turn). */
+export async function readSource(path: string, rotation: Rotation = 0): Promise<SourceImage> {
   try {
     const meta = await sharp(path).metadata();
     const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
     const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
     const { data, info } = await sharp(path, { failOn: 'error' })
-      .rotate()
+      .autoOrient()
+      .rotate(rotation)
       .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
       .toColourspace(space)
       .raw({ depth: deep ? 'ushort' : 'uchar' })

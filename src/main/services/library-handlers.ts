@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
+import { ROTATIONS } from '../../shared/types.ts';
 import { importPaths } from '../import/import-files.ts';
 import * as albums from '../library/queries/albums.ts';
 import * as photos from '../library/queries/photos.ts';
@@ -122,8 +123,10 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       // The user's files outside the library are never touched.
       for (const g of gone) {
         await rm(p.original(g.sha256, g.ext), { force: true });
-        await rm(p.thumb(g.sha256), { force: true });
-        await rm(p.display(g.sha256), { force: true });
+        for (const turn of ROTATIONS) {
+          await rm(p.thumb(g.sha256, turn), { force: true });
+          await rm(p.display(g.sha256, turn), { force: true });
+        }
         await rm(p.photoVersions(g.id), { recursive: true, force: true });
       }
       changed('photos');

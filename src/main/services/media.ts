@@ -3,6 +3,8 @@
  * thumbnails (made on first view, kept in the version's folder) and masks.
  * Originals a browser cannot show (TIFF) get a full-resolution PNG rendition,
  * made once and cached; a missing thumbnail is made again from the original.
+ * A photo the user turned has its own thumbnail and full-size rendition
+ * (its key says so: `shared/media-key.ts`).
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -10,7 +12,8 @@ import { extname, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
-import type { MediaKind } from '../../shared/types.ts';
+import { parsePhotoMediaKey } from '../../shared/media-key.ts';
+import type { MediaKind, Rotation } from '../../shared/types.ts';
 import { BROWSER_FORMATS, MAX_PIXELS } from '../import/formats.ts';
 import { moveIntoPlace, tmpName, writeThumbnail } from '../import/store.ts';
 import { libraryPaths } from '../paths.ts';
@@ -43,11 +46,13 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
     return p;
   }
 
-  function photoBySha(sha: string): { sha256: string; ext: string; format: string } {
-    if (!/^[0-9a-f]{64}$/.test(sha)) throw new StudioError('invalid-input', 'media key must be a sha256');
-    const row = db.prepare('SELECT sha256, ext, format FROM photos WHERE sha256 = ?').get(sha) as { sha256: string; ext: string; format: string } | undefined;
+  /** `<sha256>` or `<sha256>.r90|r180|r270`: a photo and the quarter turns to show it at. */
+  function photoByKey(key: string): { sha256: string; ext: string; format: string; rotation: Rotation } {
+    const parsed = parsePhotoMediaKey(key);
+    if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270');
+    const row = db.prepare('SELECT sha256, ext, format FROM photos WHERE sha256 = ?').get(parsed.sha256) as { sha256: string; ext: string; format: string } | undefined;
     if (!row) throw new StudioError('not-found', 'no such photo');
-    return row;
+    return { ...row, rotation: parsed.rotation };
   }
 
   function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
@@ -62,9 +67,9 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
   return async function readMedia(kind: MediaKind, key: string): Promise<{ path: string; mime: string }> {
     switch (kind) {
       case 'thumb': {
-        const p = photoBySha(key);
-        const dest = paths.thumb(p.sha256);
-        if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp), dest));
+        const p = photoByKey(key);
+        const dest = paths.thumb(p.sha256, p.rotation);
+        if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.rotation), dest));
         return { path: dest, mime: 'image/webp' };
       }
       case 'version-thumb': {
@@ -85,15 +90,15 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
         return { path: dest, mime: 'image/webp' };
       }
       case 'original': {
-        const p = photoBySha(key);
+        const p = photoByKey(key);
         const original = paths.original(p.sha256, p.ext);
-        if (BROWSER_FORMATS.has(p.format)) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
-        const dest = paths.display(p.sha256);
+        if (BROWSER_FORMATS.has(p.format) && p.rotation === 0) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
+        const dest = paths.display(p.sha256, p.rotation);
         if (!existsSync(dest)) {
           await once(dest, async () => {
             const tmp = tmpName(paths.tmp, '.png');
             // Full resolution, orientation applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
-            await sharp(original, { limitInputPixels: MAX_PIXELS }).rotate().toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
+            await sharp(original, { limitInputPixels: MAX_PIXELS }).autoOrient().rotate(p.rotation).toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
             await moveIntoPlace(tmp, dest);
           });
         }

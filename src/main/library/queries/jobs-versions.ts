@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
-import type { VersionInfo } from '../../../shared/types.ts';
+import type { Rotation, VersionInfo } from '../../../shared/types.ts';
 
 /** A restored version as the engine records it: the row before the database gives it an id and a time. */
 export type VersionInput = Omit<VersionInfo, 'id' | 'createdAt'>;
@@ -88,9 +88,9 @@ export function deleteVersion(db: Database.Database, id: number): VersionRow {
   })();
 }
 
-/** The original file of a photo in the content-addressed store `originals/ab/<sha256>.<ext>`. */
-export function originalFile(db: Database.Database, libraryDir: string, photoId: number): { path: string; fileName: string } {
-  const row = db.prepare(`SELECT sha256, file_name FROM photos WHERE id = ?`).get(photoId) as { sha256: string; file_name: string } | undefined;
+/** The original file of a photo in the content-addressed store `originals/ab/<sha256>.<ext>`, and the turn it is restored at. */
+export function originalFile(db: Database.Database, libraryDir: string, photoId: number): { path: string; fileName: string; rotation: Rotation } {
+  const row = db.prepare(`SELECT sha256, file_name, rotation FROM photos WHERE id = ?`).get(photoId) as { sha256: string; file_name: string; rotation: Rotation } | undefined;
   if (!row) throw new StudioError('not-found', `no photo ${photoId}`);
   const shard = join(libraryDir, 'originals', row.sha256.slice(0, 2));
   let names: string[] = [];
@@ -101,5 +101,5 @@ export function originalFile(db: Database.Database, libraryDir: string, photoId:
   }
   const hit = names.find((n) => n === row.sha256 || n.startsWith(`${row.sha256}.`));
   if (!hit) throw new StudioError('not-found', `the original of ${row.file_name} is missing from the library (${shard})`);
-  return { path: join(shard, hit), fileName: row.file_name };
+  return { path: join(shard, hit), fileName: row.file_name, rotation: row.rotation };
 }

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { LibraryQuery } from '../../../shared/schemas.ts';
-import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary } from '../../../shared/types.ts';
+import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary, Rotation } from '../../../shared/types.ts';
 import { matchExpression, reindexPhoto } from './search.ts';
 
 export interface PhotoRow {
@@ -22,9 +22,10 @@ export interface PhotoRow {
   imported_at: string;
   caption: string | null;
   current_version_id: number | null;
+  rotation: Rotation;
 }
 
-const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id`;
+const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id, p.rotation`;
 
 function summary(r: PhotoRow): PhotoSummary {
   return {
@@ -38,7 +39,8 @@ function summary(r: PhotoRow): PhotoSummary {
     takenAt: r.taken_at,
     importedAt: r.imported_at,
     caption: r.caption,
-    currentVersionId: r.current_version_id
+    currentVersionId: r.current_version_id,
+    rotation: r.rotation
   };
 }
 
@@ -93,10 +95,23 @@ export function getPhoto(db: Database.Database, id: number): PhotoDetail {
   })();
 }
 
-/** Caption and current version; a version must belong to the photo. */
-export function updatePhoto(db: Database.Database, id: number, patch: { caption?: string | null; currentVersionId?: number | null }): PhotoDetail {
+/**
+ * Caption, current version and rotation; a version must belong to the photo. A photo turns only while it has
+ * no restored versions and no restore queued or running: versions are made from the turned original, so
+ * turning it under them would leave them the other way round.
+ */
+export function updatePhoto(db: Database.Database, id: number, patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation }): PhotoDetail {
   db.transaction(() => {
-    getPhotoRow(db, id);
+    const row = getPhotoRow(db, id);
+    if (patch.rotation !== undefined && patch.rotation !== row.rotation) {
+      const versions = db.prepare('SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(id) as number;
+      if (versions > 0) {
+        throw new StudioError('conflict', `${row.file_name} has ${versions} restored version${versions === 1 ? '' : 's'}: delete ${versions === 1 ? 'it' : 'them'} to turn the photo, then restore it again`);
+      }
+      const active = db.prepare("SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')").pluck().get(id) as number;
+      if (active > 0) throw new StudioError('conflict', `${row.file_name} is being restored: wait for the restore to finish or cancel it, then turn the photo`);
+      db.prepare('UPDATE photos SET rotation = ? WHERE id = ?').run(patch.rotation, id);
+    }
     if (patch.caption !== undefined) {
       const caption = patch.caption === null || patch.caption.trim() === '' ? null : patch.caption;
       db.prepare('UPDATE photos SET caption = ? WHERE id = ?').run(caption, id);

@@ -1,5 +1,5 @@
 /** The open photo: its full record, tags and caption edits. */
-import type { PhotoDetail, TagCount } from '../../../../shared/types.ts';
+import type { PhotoDetail, Rotation, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
@@ -69,6 +69,17 @@ export class DetailManager {
     if (!photo) return;
     await this.#save(async () => {
       const updated = await studio.updatePhoto(photo.id, { currentVersionId: versionId });
+      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
+    });
+  }
+
+  /** Turns the photo a quarter clockwise (1) or anticlockwise (-1); main refuses while it has restored versions. */
+  async turn(quarters: 1 | -1): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    const rotation = ((((photo.rotation + quarters * 90) % 360) + 360) % 360) as Rotation;
+    await this.#save(async () => {
+      const updated = await studio.updatePhoto(photo.id, { rotation });
       if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
     });
   }
