@@ -685,6 +685,15 @@ test('with nothing selected, "Restore all" restores what the grid shows, asking 
   const gardenId = (await api<PhotoPage>('library:list', { offset: 0, limit: 10, restored: false })).items.map((p) => p.id);
   assert.equal(gardenId.length, 1, 'only the new photo is not restored yet');
 
+  // The new scan came in sideways: turned with another photo; the restored one stays as it was, and says why.
+  await grid().getByRole('option', { name: 'garden.jpg' }).click();
+  await grid().getByRole('option', { name: /^porch\.jpg/ }).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Turn selected right' }).click();
+  await page.getByRole('status').getByText(/^Turned 1 photo right\. 1 left as it was: porch\.jpg has \d restored versions?: delete/).waitFor();
+  assert.equal((await api<{ rotation: number }>('library:get', gardenId[0])).rotation, 90);
+  assert.equal((await api<{ rotation: number }>('library:get', ids['porch.jpg'])).rotation, 0);
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+
   // Three of the four are restored: offered only the one that is not.
   let before = await api<JobInfo[]>('jobs:list', { active: false, limit: 100 });
   await page.getByRole('button', { name: 'Restore all 4' }).click();
@@ -692,7 +701,11 @@ test('with nothing selected, "Restore all" restores what the grid shows, asking 
   await question.getByText('3 of these 4 photos already have a restored version.').waitFor();
   await question.getByRole('button', { name: 'Only the 1 not restored' }).click();
   await question.waitFor({ state: 'detached' });
-  assert.deepEqual((await newJobs(before, 1, "the new photo's restore")).map((j) => j.photoId), gardenId);
+  const [gardenJob] = await newJobs(before, 1, "the new photo's restore");
+  assert.deepEqual([gardenJob!.photoId], gardenId);
+  const [gardenVersion] = await api<VersionInfo[]>('versions:list', gardenId[0]);
+  const turned = await sharp(join(served.libraryDir, gardenVersion!.outputPath)).metadata();
+  assert.deepEqual([turned.width, turned.height], [H, W], 'restored the way it was turned');
   await page.getByRole('button', { name: 'Close restore queue' }).click();
 
   // A search leaves one photo, already restored: Cancel queues nothing, "Restore again" restores that photo only.

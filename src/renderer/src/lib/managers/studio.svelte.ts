@@ -4,7 +4,7 @@
  * from main refreshes whatever it names). Later screens (restore queue,
  * compare, mask editor, settings, export) hang their managers off this too.
  */
-import type { LibraryChange, TagCount } from '../../../../shared/types.ts';
+import type { LibraryChange, Rotation, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
 import { AlbumsManager } from './albums.svelte.ts';
@@ -106,6 +106,27 @@ export class StudioManager {
     const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
     if (ids.length === 0) return;
     this.exporter.open({ photoIds: ids, title: `Export ${ids.length} selected photo${ids.length === 1 ? '' : 's'}` }, this.settings.exportFormat);
+  }
+
+  /**
+   * Turns each selected photo a quarter right (1) or left (-1) from where it is. Photos that cannot turn
+   * (restored versions, a restore under way) stay as they are and the notice says how many and why.
+   */
+  async turnSelected(quarters: 1 | -1): Promise<void> {
+    let turned = 0;
+    const refused: string[] = [];
+    for (const id of this.library.selected) {
+      try {
+        const photo = this.library.photoAt(this.library.indexOf(id)) ?? (await studio.getPhoto(id));
+        await studio.updatePhoto(id, { rotation: ((((photo.rotation + quarters * 90) % 360) + 360) % 360) as Rotation });
+        turned++;
+      } catch (err) {
+        refused.push(errorMessage(err));
+      }
+    }
+    const done = `Turned ${turned} photo${turned === 1 ? '' : 's'} ${quarters === 1 ? 'right' : 'left'}.`;
+    this.notice = refused.length === 0 ? done : `${done} ${refused.length} left as ${refused.length === 1 ? 'it was' : 'they were'}: ${refused[0]}${refused.length > 1 ? ' (and others)' : ''}`;
+    await this.library.reload();
   }
 
   async removeSelectedFromAlbum(): Promise<void> {
