@@ -197,6 +197,10 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await waitForPage(page, `(() => { const img = document.querySelector('.stage img'); return !!img && !/\\.r\\d+/.test(img.src) && img.complete && img.naturalWidth === 1200; })()`, 'the original as imported');
   await page.getByRole('button', { name: 'Turn left' }).click();
   await waitForPage(page, shown(900, 1200), 'the original turned a quarter left');
+  await page.keyboard.press('[');
+  await waitForPage(page, `(() => { const img = document.querySelector('.stage img'); return !!img && /\\.r180\\b/.test(img.src) && img.complete; })()`, '[ turning it on');
+  await page.keyboard.press(']');
+  await waitForPage(page, shown(900, 1200), '] turning it back');
 
   await page.getByRole('combobox', { name: 'Add tag' }).fill('grandma');
   await page.getByRole('button', { name: 'Add tag' }).click();
