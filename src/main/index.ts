@@ -89,9 +89,9 @@ async function start(): Promise<void> {
     isTrustedSender: (event) => isTrustedSender(event.senderFrame)
   });
 
-  createMainWindow();
+  createMainWindow(app.getPath('userData'));
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(app.getPath('userData'));
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -2,9 +2,10 @@
  * The one application window. Sandboxed, isolated renderer; the preload is
  * the only bridge. `isTrustedSender` is what every IPC handler checks.
  */
-import { BrowserWindow, type WebFrameMain } from 'electron';
+import { BrowserWindow, screen, type WebFrameMain } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { loadWindowState, MIN_WINDOW, saveWindowState } from './window-state.ts';
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -17,12 +18,15 @@ export function rendererUrl(): string {
   return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(rendererIndex()).href;
 }
 
-export function createMainWindow(): BrowserWindow {
+/** Opens where and as large as it was closed (`window-state.ts`, kept in `userData`). */
+export function createMainWindow(userData: string): BrowserWindow {
+  const state = loadWindowState(userData, screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     show: false,
     title: 'Heirloom',
     backgroundColor: '#16181b',
@@ -37,7 +41,17 @@ export function createMainWindow(): BrowserWindow {
       spellcheck: false
     }
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
+  win.on('close', () => {
+    try {
+      saveWindowState(userData, win.getNormalBounds(), win.isMaximized());
+    } catch {
+      // An unwritable profile folder: the next start opens at the default size.
+    }
+  });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
