@@ -1,5 +1,6 @@
 /** zod schemas for every payload that crosses into main. */
 import { z } from 'zod';
+import { normalizeTaken, TAKEN_HINT } from './taken-date.ts';
 import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS } from './types.ts';
 
 export const photoId = z.number().int().positive();
@@ -29,7 +30,15 @@ export const photoPatch = z
   .object({
     caption: z.string().max(4000).nullable().optional(),
     currentVersionId: z.number().int().positive().nullable().optional(),
-    rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional()
+    rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+    /** When it was taken, to the year, month, day or time (`shared/taken-date.ts`); null clears it. */
+    takenAt: z
+      .string()
+      .max(40)
+      .refine((v) => normalizeTaken(v) !== null, `the date taken must be ${TAKEN_HINT}`)
+      .transform((v) => normalizeTaken(v)!)
+      .nullable()
+      .optional()
   })
   .strict();
 

@@ -202,6 +202,16 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.keyboard.press(']');
   await waitForPage(page, shown(900, 1200), '] turning it back');
 
+  // The real date of an old print, typed loosely: a wrong one is flagged before saving.
+  const taken = page.getByRole('textbox', { name: 'Date taken' });
+  await taken.fill('14.7.1962');
+  await page.getByRole('alert').getByText(/^Type a year \(1962\), a month/).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Save date' }).isDisabled());
+  await taken.fill('1962-7');
+  await page.getByRole('button', { name: 'Save date' }).click();
+  await page.getByRole('definition').filter({ hasText: 'July 1962' }).waitFor();
+  assert.equal(await taken.inputValue(), '1962-07');
+
   await page.getByRole('combobox', { name: 'Add tag' }).fill('grandma');
   await page.getByRole('button', { name: 'Add tag' }).click();
   await page.getByRole('button', { name: 'Remove tag grandma' }).waitFor();

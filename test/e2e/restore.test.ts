@@ -304,7 +304,7 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await grid().getByRole('option', { name: 'lake-1962.jpg' }).dblclick();
   await detail().getByRole('heading', { name: 'lake-1962.jpg' }).waitFor();
   await detail().getByRole('combobox', { name: 'Scratch removal' }).selectOption('on');
-  await detail().getByText('Taken').waitFor();
+  await detail().getByText('Taken', { exact: true }).waitFor();
   await page.getByRole('textbox', { name: 'Caption' }).fill(CAPTION);
   await page.getByRole('button', { name: 'Save caption' }).click();
   await page.getByRole('button', { name: 'Save caption' }).and(page.locator(':disabled')).waitFor();

@@ -24,7 +24,7 @@ const shas: Record<string, string> = {};
 function schema(d: Database.Database): void {
   d.exec(`
     CREATE TABLE photos (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
-      caption TEXT, current_version_id INTEGER, rotation INTEGER NOT NULL DEFAULT 0) STRICT;
+      caption TEXT, current_version_id INTEGER, rotation INTEGER NOT NULL DEFAULT 0, taken_at TEXT) STRICT;
     CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
     CREATE TABLE album_photos (album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
       photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE, position INTEGER NOT NULL,

@@ -71,6 +71,7 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       caption: 'Oma am Strand, Sommer 1962 — Müritz',
       originalPath: a,
       rotation: 0,
+      takenAt: null,
       version: { id: 5, outputPath: v, modelId: 'bopb-test', options: { scratches: 'auto' }, createdAt: null }
     },
     {
@@ -80,9 +81,10 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       caption: '../../etc/passwd\u202E',
       originalPath: b,
       rotation: 0,
+      takenAt: null,
       version: null
     },
-    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, rotation: 0, version: null }
+    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, rotation: 0, takenAt: null, version: null }
   ];
 }
 

@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import { asciiCaption, carriedExif, metadataXmp, readBack, type ExifTags } from './metadata.ts';
 import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
+import { exifTaken } from '../../shared/taken-date.ts';
 import type { Rotation } from '../../shared/types.ts';
 
 /** What to write: one file of one photo. */
@@ -28,6 +29,8 @@ export interface EncodeJob {
   /** Clockwise degrees to turn the upright pixels by when re-encoding (the library's turn of an original). */
   rotation: Rotation;
   caption: string | null;
+  /** The library's date taken (`shared/taken-date.ts`), written over the file's own where set. */
+  takenAt: string | null;
   format: ExportFormat;
   quality: number;
 }
@@ -77,7 +80,10 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   // Restored pixels carry the original's EXIF; an original carries its own (kept above).
   const originalExif = job.source === 'restored' ? (await sharp(job.originalPath).metadata()).exif : inputMeta.exif;
   const carried = carriedExif(originalExif);
-  const exif: ExifTags = job.source === 'restored' ? carried : {};
+  // A date set in the library (often the real year of a print whose EXIF holds the day it was scanned) wins.
+  const day = job.takenAt ? exifTaken(job.takenAt) : null;
+  if (day) carried.IFD2 = { ...carried.IFD2, DateTimeOriginal: day };
+  const exif: ExifTags = job.source === 'restored' ? carried : day ? { IFD2: { DateTimeOriginal: day } } : {};
   if (job.source === 'restored' && !inputMeta.icc) {
     pipeline = pipeline.withIccProfile('srgb');
     icc = 'srgb';
@@ -85,7 +91,7 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   const caption = job.caption?.trim() ? job.caption : null;
   if (caption) (exif.IFD0 ??= {}).ImageDescription = asciiCaption(caption);
   if (Object.keys(exif).length > 0) pipeline = pipeline.withExifMerge(exif);
-  if (caption || job.format === 'tiff16') pipeline = pipeline.withXmp(metadataXmp(caption, carried));
+  if (caption || job.takenAt || job.format === 'tiff16') pipeline = pipeline.withXmp(metadataXmp(caption, carried, job.takenAt));
 
   switch (job.format) {
     case 'jpeg':

@@ -107,6 +107,7 @@ export async function exportItems(
           originalPath: p.item.originalPath,
           rotation: restored ? 0 : p.item.rotation,
           caption: p.item.caption,
+          takenAt: p.item.takenAt,
           format: options.format,
           quality: options.quality
         },

@@ -101,8 +101,10 @@ function xmpCoordinate(value: string | undefined, ref: string | undefined): stri
  * EXIF tags, date taken, GPS and camera. TIFF output needs this: libvips writes
  * no EXIF block into TIFFs, but it does write XMP, which every photo tool reads.
  */
-export function metadataXmp(caption: string | null, exif: ExifTags): string {
+export function metadataXmp(caption: string | null, exif: ExifTags, takenAt: string | null = null): string {
   const props: string[] = [];
+  // XMP's date holds a year or a month alone, which EXIF cannot.
+  if (takenAt) props.push(`<photoshop:DateCreated>${xmlEscape(takenAt)}</photoshop:DateCreated>`);
   const description = caption?.trim() ? caption : exif.IFD0?.ImageDescription;
   if (description) {
     props.push(`<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(description)}</rdf:li></rdf:Alt></dc:description>`);
@@ -119,7 +121,7 @@ export function metadataXmp(caption: string | null, exif: ExifTags): string {
     '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
     '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
-    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/">',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">',
     ...props,
     '</rdf:Description>',
     '</rdf:RDF>',

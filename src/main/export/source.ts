@@ -24,6 +24,7 @@ export interface PhotoRow {
   file_name: string;
   caption: string | null;
   rotation: Rotation;
+  taken_at: string | null;
   version_id: number | null;
   output_path: string | null;
   model_id: string | null;
@@ -78,7 +79,7 @@ export function albumSnapshot(db: Database.Database, albumId: number): { album: 
   return db.transaction(() => ({ album: albumById(db, albumId), rows: albumRows(db, albumId) }))();
 }
 
-const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation,
+const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation, p.taken_at,
               v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at`;
 
 function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
@@ -126,6 +127,7 @@ export async function resolveItems(libraryDir: string, rows: PhotoRow[]): Promis
       sha256: r.sha256,
       fileName: r.file_name,
       caption: r.caption,
+      takenAt: r.taken_at ?? null,
       originalPath: await originalPath(libraryDir, r.sha256, cache),
       rotation: r.rotation ?? 0,
       version:

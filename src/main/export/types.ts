@@ -14,6 +14,8 @@ export interface ExportItem {
   /** The file name the photo was imported with (used for names and the manifest). */
   fileName: string;
   caption: string | null;
+  /** The library's date taken, to the year, month, day or time; null when unknown. */
+  takenAt: string | null;
   /** Absolute path of the original in the content-addressed store (read, never written). */
   originalPath: string;
   /** The user's clockwise turn of the photo: re-encoded originals are written turned (versions already are). */

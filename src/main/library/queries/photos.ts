@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { LibraryQuery } from '../../../shared/schemas.ts';
 import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary, Rotation } from '../../../shared/types.ts';
+import { normalizeTaken, TAKEN_HINT } from '../../../shared/taken-date.ts';
 import { matchExpression, reindexPhoto } from './search.ts';
 
 export interface PhotoRow {
@@ -100,9 +101,18 @@ export function getPhoto(db: Database.Database, id: number): PhotoDetail {
  * no restored versions and no restore queued or running: versions are made from the turned original, so
  * turning it under them would leave them the other way round.
  */
-export function updatePhoto(db: Database.Database, id: number, patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation }): PhotoDetail {
+export function updatePhoto(
+  db: Database.Database,
+  id: number,
+  patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation; takenAt?: string | null }
+): PhotoDetail {
   db.transaction(() => {
     const row = getPhotoRow(db, id);
+    if (patch.takenAt !== undefined) {
+      const taken = patch.takenAt === null ? null : normalizeTaken(patch.takenAt);
+      if (patch.takenAt !== null && taken === null) throw new StudioError('invalid-input', `"${patch.takenAt}" is not a date: give ${TAKEN_HINT}`);
+      db.prepare('UPDATE photos SET taken_at = ? WHERE id = ?').run(taken, id);
+    }
     if (patch.rotation !== undefined && patch.rotation !== row.rotation) {
       const versions = db.prepare('SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(id) as number;
       if (versions > 0) {

@@ -64,6 +64,16 @@ export class DetailManager {
     });
   }
 
+  /** The date taken in canonical form (`shared/taken-date.ts`), or null to clear it. */
+  async setTakenAt(takenAt: string | null): Promise<void> {
+    const photo = this.photo;
+    if (!photo) return;
+    await this.#save(async () => {
+      const updated = await studio.updatePhoto(photo.id, { takenAt });
+      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
+    });
+  }
+
   async setCurrentVersion(versionId: number | null): Promise<void> {
     const photo = this.photo;
     if (!photo) return;
