@@ -229,12 +229,25 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
     })()`,
     "the grid's thumbnail, turned"
   );
+
+  // The only dated photo leads the date order (undated ones follow); by name is alphabetical, case aside.
+  const labels = () => grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!.replace(/, restored$/, '')));
+  const order = page.getByRole('combobox', { name: 'Order' });
+  await order.selectOption('taken');
+  await waitForPage(page, `document.querySelector('[role="option"]')?.getAttribute('aria-label') === 'wedding.jpg'`, 'the dated photo first');
+  await order.selectOption('name');
+  await waitForPage(page, `document.querySelector('[role="option"]')?.getAttribute('aria-label') !== 'wedding.jpg'`, 'the name order');
+  const byName = await labels();
+  assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
 });
 
 test('after a reload everything is still there', async () => {
   await page.reload();
   await page.getByText(`${GOOD.length + 1} photos`, { exact: true }).waitFor();
   await thumbnailsLoaded(page, GOOD.length + 1);
+  // The grid's order is kept with the other view settings; back to the import order for what follows.
+  assert.equal(await page.getByRole('combobox', { name: 'Order' }).inputValue(), 'name');
+  await page.getByRole('combobox', { name: 'Order' }).selectOption('imported');
   await page.getByRole('button', { name: 'Album Summer holidays, 4 photos' }).click();
   await page.getByText('4 photos', { exact: true }).waitFor();
   const names = await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));

@@ -19,6 +19,8 @@ export class LibraryManager {
   tag = $state<string | null>(null);
   /** null: every photo; true / false: only those with / without a current restored version. */
   restored = $state<boolean | null>(null);
+  /** The order outside albums (an album shows its own order). */
+  order = $state<'imported' | 'taken' | 'name'>('imported');
   total = $state(0);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -47,7 +49,8 @@ export class LibraryManager {
     return -1;
   }
 
-  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null; restored?: boolean | null }): void {
+  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null; restored?: boolean | null; order?: LibraryManager['order'] }): void {
+    if (q.order !== undefined) this.order = q.order;
     if (q.search !== undefined) this.search = q.search;
     if (q.albumId !== undefined) this.albumId = q.albumId;
     if (q.tag !== undefined) this.tag = q.tag;
@@ -160,7 +163,7 @@ export class LibraryManager {
   #query(): GridQuery {
     return {
       ...(this.search.trim() ? { search: this.search.trim() } : {}),
-      sort: this.albumId !== null ? 'album' : 'imported',
+      sort: this.albumId !== null ? 'album' : this.order,
       ...(this.albumId !== null ? { albumId: this.albumId } : {}),
       ...(this.tag !== null ? { tag: this.tag } : {}),
       ...(this.restored !== null ? { restored: this.restored } : {})

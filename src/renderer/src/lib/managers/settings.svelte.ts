@@ -1,7 +1,7 @@
 /**
  * Settings: where inference runs (the engine's own plain-words report of what
- * it chose and why), threads, the default export format and what the grid's
- * thumbnails show (both kept in this profile's localStorage), and the library's size.
+ * it chose and why), threads, the default export format, what the grid's
+ * thumbnails show and its order (kept in this profile's localStorage), and the library's size.
  */
 import type { EngineInfo, ExportFormat, LibraryStats } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
@@ -11,6 +11,9 @@ export type Provider = EngineInfo['requested'];
 const KEY = 'heirloom.settings';
 /** The grid's thumbnails: each photo as imported, or its current restored version where it has one. */
 export type GridShows = 'originals' | 'restored';
+/** The grid's order outside albums (an album keeps its own). */
+export type GridOrder = 'imported' | 'taken' | 'name';
+const ORDERS: readonly GridOrder[] = ['imported', 'taken', 'name'];
 
 export class SettingsManager {
   open = $state(false);
@@ -21,14 +24,16 @@ export class SettingsManager {
   threads = $state(0);
   exportFormat = $state<ExportFormat>('jpeg');
   gridShows = $state<GridShows>('originals');
+  gridOrder = $state<GridOrder>('imported');
   busy = $state(false);
   error = $state<string | null>(null);
 
   constructor() {
     try {
-      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows };
+      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows; gridOrder?: GridOrder };
       if (saved.exportFormat) this.exportFormat = saved.exportFormat;
       if (saved.gridShows === 'restored') this.gridShows = 'restored';
+      if (saved.gridOrder && ORDERS.includes(saved.gridOrder)) this.gridOrder = saved.gridOrder;
     } catch {
       // A damaged entry just means defaults.
     }
@@ -68,8 +73,13 @@ export class SettingsManager {
     this.#save();
   }
 
+  setGridOrder(order: GridOrder): void {
+    this.gridOrder = order;
+    this.#save();
+  }
+
   #save(): void {
-    localStorage.setItem(KEY, JSON.stringify({ exportFormat: this.exportFormat, gridShows: this.gridShows }));
+    localStorage.setItem(KEY, JSON.stringify({ exportFormat: this.exportFormat, gridShows: this.gridShows, gridOrder: this.gridOrder }));
   }
 
   async #run(work: () => Promise<void>): Promise<void> {

@@ -38,6 +38,7 @@ export class StudioManager {
 
   /** Loads the first data and subscribes to main's events; returns the cleanup. */
   start(): () => void {
+    this.library.order = this.settings.gridOrder;
     void this.library.reload();
     void this.albums.refresh();
     void this.refreshTags();
