@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { importPaths } from '../../src/main/import/import-files.ts';
 import { migrations } from '../../src/main/library/migrations.ts';
-import { openLibrary } from '../../src/main/library/open-library.ts';
+import { migrate, openLibrary } from '../../src/main/library/open-library.ts';
 import * as albums from '../../src/main/library/queries/albums.ts';
 import * as photos from '../../src/main/library/queries/photos.ts';
 import { listTags, setTags } from '../../src/main/library/queries/tags.ts';
@@ -74,6 +74,28 @@ test('search matches word prefixes of names, captions and tags; operators are pl
   assert.deepEqual(list({ search: '"*()' }), []);
   photos.updatePhoto(db, ids['farm-horses.jpg']!, { caption: null });
   assert.deepEqual(list({ search: 'jozef' }), []);
+});
+
+test('search finds photos by the year, decade and month they were taken, as imported or set by hand', () => {
+  // beach-1962.jpg's EXIF says 1 August 1962.
+  assert.deepEqual(list({ search: 'august' }), ['beach-1962.jpg']);
+  assert.deepEqual(list({ search: '1960s' }), ['beach-1962.jpg']);
+  assert.deepEqual(list({ search: '01' }), [], 'not by its day');
+  photos.updatePhoto(db, ids['wedding_portrait.jpg']!, { takenAt: '1958-06' });
+  assert.deepEqual(list({ search: '1950s june' }), ['wedding_portrait.jpg']);
+  assert.deepEqual(list({ search: '1958' }), ['wedding_portrait.jpg']);
+  photos.updatePhoto(db, ids['wedding_portrait.jpg']!, { takenAt: null });
+  assert.deepEqual(list({ search: '1958' }), []);
+  assert.throws(() => photos.updatePhoto(db, ids['wedding_portrait.jpg']!, { takenAt: 'soon' }), /"soon" is not a date/);
+});
+
+test('a library from before the date search gets every photo indexed by date when it opens', () => {
+  // Migration 4 again over an index without dates, as a library written by the previous version has.
+  db.exec('DROP TABLE photo_search; CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags)');
+  db.pragma('user_version = 3');
+  assert.equal(migrate(db), migrations.at(-1)!.version);
+  assert.deepEqual(list({ search: 'august' }), ['beach-1962.jpg']);
+  assert.deepEqual(list({ search: 'rosa grand' }), ['Grandma Rosa.jpg'], 'names are indexed again too');
 });
 
 test('tags: set replaces, case-insensitive duplicates collapse, unused tags disappear', () => {

@@ -3,7 +3,10 @@
  * recorded in SQLite's `user_version`. Never edit a released migration: add the
  * next number.
  */
-export const migrations: { version: number; name: string; sql: string }[] = [
+import type Database from 'better-sqlite3';
+import { reindexPhoto } from './queries/search.ts';
+
+export const migrations: { version: number; name: string; sql: string; after?: (db: Database.Database) => void }[] = [
   {
     version: 1,
     name: 'photos, albums, tags, search, versions, jobs',
@@ -114,5 +117,17 @@ CREATE INDEX photos_taken ON photos(taken_at IS NULL, taken_at, id);
     sql: `
 ALTER TABLE photos ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0 CHECK (rotation IN (0, 90, 180, 270));
 `
+  },
+  {
+    version: 4,
+    name: 'search finds photos by the year, decade and month they were taken',
+    sql: `
+DROP TABLE photo_search;
+CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags, taken, tokenize = 'unicode61 remove_diacritics 2');
+`,
+    // FTS rows are built by code (names split into words, dates into year, decade and month): rebuild them all.
+    after: (db) => {
+      for (const id of db.prepare('SELECT id FROM photos').pluck().all() as number[]) reindexPhoto(db, id);
+    }
   }
 ];

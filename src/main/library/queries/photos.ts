@@ -112,6 +112,7 @@ export function updatePhoto(
       const taken = patch.takenAt === null ? null : normalizeTaken(patch.takenAt);
       if (patch.takenAt !== null && taken === null) throw new StudioError('invalid-input', `"${patch.takenAt}" is not a date: give ${TAKEN_HINT}`);
       db.prepare('UPDATE photos SET taken_at = ? WHERE id = ?').run(taken, id);
+      reindexPhoto(db, id);
     }
     if (patch.rotation !== undefined && patch.rotation !== row.rotation) {
       const versions = db.prepare('SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(id) as number;

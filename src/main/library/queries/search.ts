@@ -8,20 +8,30 @@ import type Database from 'better-sqlite3';
 export function reindexPhoto(db: Database.Database, photoId: number): void {
   const row = db
     .prepare(
-      `SELECT p.file_name AS fileName, p.caption AS caption,
+      `SELECT p.file_name AS fileName, p.caption AS caption, p.taken_at AS takenAt,
               (SELECT group_concat(t.name, ' ') FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id) AS tags
          FROM photos p WHERE p.id = ?`
     )
-    .get(photoId) as { fileName: string; caption: string | null; tags: string | null } | undefined;
+    .get(photoId) as { fileName: string; caption: string | null; takenAt: string | null; tags: string | null } | undefined;
   db.prepare('DELETE FROM photo_search WHERE rowid = ?').run(photoId);
   if (row) {
-    db.prepare('INSERT INTO photo_search (rowid, file_name, caption, tags) VALUES (?, ?, ?, ?)').run(
+    db.prepare('INSERT INTO photo_search (rowid, file_name, caption, tags, taken) VALUES (?, ?, ?, ?, ?)').run(
       photoId,
       splitName(row.fileName),
       row.caption ?? '',
-      row.tags ?? ''
+      row.tags ?? '',
+      takenWords(row.takenAt)
     );
   }
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** `1962-07-14T…` → `1962 1960s July`: what people type to find a photo by when it was taken (not its day or time). */
+function takenWords(taken: string | null): string {
+  const m = taken && /^(\d{4})(?:-(\d\d))?/.exec(taken);
+  if (!m) return '';
+  return [m[1], `${m[1]!.slice(0, 3)}0s`, m[2] ? MONTHS[Number(m[2]) - 1] : ''].filter(Boolean).join(' ');
 }
 
 /** `IMG_0042.jpg` → `IMG 0042 jpg IMG_0042.jpg`: parts of a file name are words of their own. */
