@@ -239,6 +239,20 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await waitForPage(page, `document.querySelector('[role="option"]')?.getAttribute('aria-label') !== 'wedding.jpg'`, 'the name order');
   const byName = await labels();
   assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+
+  // A box of prints labelled "1963": dated together from the grid, then found by their decade.
+  await grid().getByRole('option', { name: 'beach-1962.jpg' }).click();
+  await grid().getByRole('option', { name: 'farm-barn.jpg' }).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Date…' }).click();
+  const dating = page.getByRole('group', { name: 'Date 2 selected photos' });
+  await dating.getByRole('textbox', { name: 'Date taken for the selected photos' }).fill('1963');
+  await dating.getByRole('button', { name: 'Set date' }).click();
+  await page.getByRole('status').getByText('Dated 1963: 2 photos.').waitFor();
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('1960s');
+  await page.getByText('3 photos', { exact: true }).waitFor();
+  assert.deepEqual((await labels()).sort(), ['beach-1962.jpg', 'farm-barn.jpg', 'wedding.jpg']);
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
 });
 
 test('after a reload everything is still there', async () => {

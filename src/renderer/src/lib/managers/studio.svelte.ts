@@ -6,6 +6,7 @@
  */
 import type { LibraryChange, Rotation, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
+import { formatTaken } from '../../../../shared/taken-date.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
 import { AlbumsManager } from './albums.svelte.ts';
 import { DetailManager } from './detail.svelte.ts';
@@ -107,6 +108,18 @@ export class StudioManager {
     const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
     if (ids.length === 0) return;
     this.exporter.open({ photoIds: ids, title: `Export ${ids.length} selected photo${ids.length === 1 ? '' : 's'}` }, this.settings.exportFormat);
+  }
+
+  /** Sets (or with null clears) the date taken of every selected photo: a box of prints labelled "1958". */
+  async setTakenForSelection(takenAt: string | null): Promise<void> {
+    const ids = [...this.library.selected];
+    try {
+      for (const id of ids) await studio.updatePhoto(id, { takenAt });
+      this.notice = `${takenAt === null ? 'Cleared the date of' : `Dated ${formatTaken(takenAt)}:`} ${ids.length} photo${ids.length === 1 ? '' : 's'}.`;
+    } catch (err) {
+      this.notice = errorMessage(err);
+    }
+    await this.library.reload();
   }
 
   /**
