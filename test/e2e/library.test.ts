@@ -135,6 +135,8 @@ test('reorder an album by dragging, rename it, drop a file onto it', async () =>
   await album(4).waitFor();
   await page.getByText('4 photos', { exact: true }).waitFor();
   await page.getByRole('option', { name: 'dropped-postcard.png' }).waitFor();
+  // The album row took the drop; the window's "drop here" overlay went with it.
+  assert.equal(await page.getByText(/^Drop photos or folders to import/).count(), 0);
 
   await page.getByRole('button', { name: 'Rename album Summer holidays' }).click();
   await page.getByRole('textbox', { name: 'New name for album Summer holidays' }).fill('Summers');
@@ -243,7 +245,9 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   // A box of prints labelled "1963": dated together from the grid, then found by their decade.
   await grid().getByRole('option', { name: 'beach-1962.jpg' }).click();
   await grid().getByRole('option', { name: 'farm-barn.jpg' }).click({ modifiers: ['Control'] });
+  await screenshot(page, '05-selection');
   await page.getByRole('button', { name: 'Date…' }).click();
+  await screenshot(page, '05-dating');
   const dating = page.getByRole('group', { name: 'Date 2 selected photos' });
   await dating.getByRole('textbox', { name: 'Date taken for the selected photos' }).fill('1963');
   await dating.getByRole('button', { name: 'Set date' }).click();
