@@ -44,6 +44,7 @@ export const channels = {
   'jobs:cancel': channel(z.tuple([s.jobId])).returns<boolean>(),
   'versions:list': channel(z.tuple([s.photoId])).returns<t.VersionInfo[]>(),
   'versions:delete': channel(z.tuple([s.versionId])).returns<void>(),
+  'versions:removeCaches': channel(z.tuple([])).returns<{ versions: number; bytes: number }>(),
   'engine:info': channel(z.tuple([])).returns<t.EngineInfo>(),
   'engine:setProvider': channel(z.tuple([s.engineSettings])).returns<t.EngineInfo>()
 } as const;
@@ -80,6 +81,7 @@ export const apiNames = {
   cancelJob: 'jobs:cancel',
   listVersions: 'versions:list',
   deleteVersion: 'versions:delete',
+  removeLatentCaches: 'versions:removeCaches',
   engineInfo: 'engine:info',
   setEngineProvider: 'engine:setProvider'
 } as const satisfies Record<string, ChannelName>;

@@ -40,6 +40,8 @@ export interface LibraryStats {
   albums: number;
   tags: number;
   bytes: number;
+  /** Bytes of the latent caches that make mask-edit re-runs fast (removable: versions.removeCaches). */
+  cacheBytes: number;
   /** The library folder. */
   location: string;
   /** Whether this transport can switch folders (the desktop app can; browser mode serves one library). */

@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -444,16 +444,18 @@ test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run m
   assert.equal(await overlayPixels(), erased, 'redo erases it again');
   await shot('mask-editor');
 
-  // A re-run the engine refuses (here: the latent cache has gone) is explained in the editor, and nothing is queued.
+  // A re-run the engine refuses is explained in the editor, and nothing is queued. Here the latent cache has
+  // gone, so the re-run would start from the original, and that has gone too.
   const header = join(served.libraryDir, parent!.latentPath!, 'latent.json');
-  await copyFile(header, `${header}.kept`);
-  await rm(header);
+  const shard = join(served.libraryDir, 'originals', lake.originalSha.slice(0, 2));
+  const original = join(shard, (await readdir(shard)).find((n) => n.startsWith(lake.originalSha))!);
+  const kept = (f: string) => join(work, `kept-${f === header ? 'header' : 'original'}`);
+  for (const f of [header, original]) await rename(f, kept(f));
   const jobCount = (await api<JobInfo[]>('jobs:list', { active: false, limit: 100 })).length;
   await editor.getByRole('button', { name: 'Re-run with this mask' }).click();
-  await detail().getByRole('alert').filter({ hasText: /no latent cache .* restore the photo fully first/ }).waitFor();
+  await detail().getByRole('alert').filter({ hasText: /the original of lake-1962\.jpg is missing from the library/ }).waitFor();
   assert.equal((await api<JobInfo[]>('jobs:list', { active: false, limit: 100 })).length, jobCount);
-  await copyFile(`${header}.kept`, header);
-  await rm(`${header}.kept`);
+  for (const f of [header, original]) await rename(kept(f), f);
 
   const before = (await jobEvents()).length;
   await editor.getByRole('button', { name: 'Re-run with this mask' }).click();
@@ -723,6 +725,20 @@ test('with nothing selected, "Restore all" restores what the grid shows, asking 
   assert.deepEqual((await newJobs(before, 1, "the searched photo's restore")).map((j) => j.photoId), [ids['porch.jpg']]);
   await page.getByRole('button', { name: 'Close restore queue' }).click();
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
+});
+
+test('Settings: the re-run caches are sized and removed to free space; versions and restores stay', async () => {
+  const versionsBefore = await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg']);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByText(/^Re-run caches: [1-9][\d.]* MB\./).waitFor();
+  await settings.getByRole('button', { name: 'Remove re-run caches' }).click();
+  await settings.getByRole('status').getByText(/^Removed the caches of \d+ versions: [\d.]+ MB freed\.$/).waitFor();
+  await settings.getByText('Re-run caches: 0.0 MB.').waitFor();
+  assert.equal(await settings.getByRole('button', { name: 'Remove re-run caches' }).count(), 0);
+  const versionsAfter = await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg']);
+  assert.deepEqual(versionsAfter.map((v) => [v.id, v.outputPath, v.latentPath]), versionsBefore.map((v) => [v.id, v.outputPath, null]));
+  await settings.getByRole('button', { name: 'Close Settings' }).click();
 });
 
 test('no page errors or CSP violations along the way', () => {

@@ -4,10 +4,12 @@
  * path resolved, and the `versions` row a finished job becomes. Paths in the
  * database are relative to the library folder, so a moved library still works.
  */
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { endJob, findJob, type JobRow } from '../library/queries/jobs-queue.ts';
-import { getVersion, insertVersion, originalFile } from '../library/queries/jobs-versions.ts';
+import { getVersion, insertVersion, originalFile, type VersionRow } from '../library/queries/jobs-versions.ts';
+import { HEADER_FILE } from '../pipeline/latent-cache.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import type { RunnerJob } from './protocol.ts';
 
@@ -19,12 +21,31 @@ export function jobDir(libraryDir: string, job: JobRow): string {
   return join(libraryDir, 'versions', String(job.photoId), `job-${job.id}`);
 }
 
-/** The runner's job: the original (restore) or the parent version's cache, output and edited mask (re-run). */
+/** Whether a version still has the latent cache a mapping-only re-run starts from (it may be removed to free space). */
+export function hasLatentCache(libraryDir: string, version: VersionRow): boolean {
+  return version.latentPath !== null && existsSync(join(resolve(libraryDir, version.latentPath), HEADER_FILE));
+}
+
+/** A version's pixel size as its restore recorded it, or null for a record without one. */
+export function versionSize(version: VersionRow): { width: number; height: number } | null {
+  const { width, height } = version.stats as { width?: unknown; height?: unknown };
+  return Number.isInteger(width) && Number.isInteger(height) ? { width: width as number, height: height as number } : null;
+}
+
+/**
+ * The runner's job: the original (restore) or the parent version's cache, output and edited mask (re-run;
+ * from the original with the edited mask when the parent's cache is gone).
+ */
 export function runnerJobFor(db: Database.Database, libraryDir: string, job: JobRow, dir: string): RunnerJob {
   const tile = typeof job.options.tile === 'number' ? job.options.tile : undefined;
   const base = { jobId: job.id, kind: job.kind, outPath: join(dir, 'restored.png'), cacheDir: dir, tile };
   if (job.kind === 'rerun') {
     const parent = getVersion(db, Number(job.options.parentVersionId));
+    if (!hasLatentCache(libraryDir, parent)) {
+      // The cache was removed to free space: the whole chain runs again from the original, with the edited mask.
+      const { path, rotation } = originalFile(db, libraryDir, job.photoId);
+      return { ...base, kind: 'restore', input: path, scratches: 'on', maskPath: resolve(libraryDir, String(job.options.maskPath)), rotation };
+    }
     return {
       ...base,
       input: '',

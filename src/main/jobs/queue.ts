@@ -17,7 +17,7 @@ import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
 import { checkMaskPng } from '../pipeline/image-io.ts';
 import { peekLatentHeader } from '../pipeline/latent-cache.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
-import { commitVersion, jobDir, libraryRelative, runnerJobFor } from './job-files.ts';
+import { commitVersion, hasLatentCache, jobDir, libraryRelative, runnerJobFor, versionSize } from './job-files.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
 import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
 import type { RunnerHandle, SpawnRunner } from './spawn.ts';
@@ -77,10 +77,13 @@ export class JobQueue {
   /** Queues a mapping-only re-run of `versionId` with an edited full-resolution mask (PNG bytes). */
   async enqueueRerun(versionId: number, maskPng: Uint8Array, options: { tile?: number } = {}): Promise<JobRow> {
     const parent = getVersion(this.o.db, versionId);
-    if (!parent.latentPath) throw new StudioError('conflict', `version ${versionId} has no latent cache; restore the photo again`);
-    // Refused here, in words the editor can show, rather than as a failed job later.
-    const header = await peekLatentHeader(resolve(this.o.libraryDir, parent.latentPath));
-    await checkMaskPng(maskPng, header.width, header.height);
+    // Refused here, in words the editor can show, rather than as a failed job later. Without its cache
+    // (removed to free space) the version's size comes from its record, and the re-run starts from the original.
+    const header = hasLatentCache(this.o.libraryDir, parent) ? await peekLatentHeader(resolve(this.o.libraryDir, parent.latentPath!)) : null;
+    if (!header) originalFile(this.o.db, this.o.libraryDir, parent.photoId); // the re-run will start from it: fail now if it is gone
+    const size = header ?? versionSize(parent);
+    if (!size) throw new StudioError('conflict', `version ${versionId} has no record of its size; restore the photo again`);
+    await checkMaskPng(maskPng, size.width, size.height);
     const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
     await mkdir(dir, { recursive: true });
     const maskFile = join(dir, `${randomUUID()}.png`);
@@ -180,7 +183,7 @@ export class JobQueue {
       if (failed) this.announce(failed, {});
       return;
     }
-    const stages = plannedStages(job.kind, String(job.options.scratches ?? 'auto'), Boolean(runnerJob.maskPath));
+    const stages = plannedStages(runnerJob.kind, String(job.options.scratches ?? 'auto'), Boolean(runnerJob.maskPath));
     await new Promise<void>((settle) => {
       this.active = { job, runnerJob, tracker: new ProgressTracker(stages), lastWrite: 0, settle };
       this.announce(job, {});

@@ -9,6 +9,7 @@ import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../
 import { StudioError } from '../../shared/errors.ts';
 import { ROTATIONS } from '../../shared/types.ts';
 import { importPaths } from '../import/import-files.ts';
+import { latentCacheBytes } from '../jobs/latent-caches.ts';
 import * as albums from '../library/queries/albums.ts';
 import * as photos from '../library/queries/photos.ts';
 import * as tags from '../library/queries/tags.ts';
@@ -104,7 +105,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       return photos.getPhoto(db, id);
     },
     async 'library:stats'() {
-      return { ...photos.libraryStats(db), location: libraryDir, canChangeLocation: deps.chooseLibraryDir !== undefined };
+      return { ...photos.libraryStats(db), cacheBytes: await latentCacheBytes(db, libraryDir), location: libraryDir, canChangeLocation: deps.chooseLibraryDir !== undefined };
     },
     async 'library:chooseLocation'() {
       if (!deps.chooseLibraryDir) throw new StudioError('invalid-input', 'the library folder is chosen when the server starts (heirloom serve --library DIR)');

@@ -6,10 +6,11 @@
  * handler map by `createServices`; call `close()` from the services' close.
  */
 import { rm } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
+import { removeLatentCaches } from '../jobs/latent-caches.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { nodeRunnerSpawner, type SpawnRunner } from '../jobs/spawn.ts';
 import { getJob, listJobs, type JobRow } from '../library/queries/jobs-queue.ts';
@@ -35,6 +36,7 @@ type RestoreChannels =
   | 'jobs:cancel'
   | 'versions:list'
   | 'versions:delete'
+  | 'versions:removeCaches'
   | 'engine:info'
   | 'engine:setProvider';
 
@@ -83,11 +85,17 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
       const v = deleteVersion(deps.db, versionId);
       // Only ever delete inside the library's versions folder.
       const root = resolve(deps.libraryDir, 'versions') + sep;
-      const dir = v.latentPath ? resolve(deps.libraryDir, v.latentPath) : null;
       const output = resolve(deps.libraryDir, v.outputPath);
+      // A version whose cache was removed still has its folder (output, mask, thumbnail): that goes whole too.
+      const dir = v.latentPath ? resolve(deps.libraryDir, v.latentPath) : basename(dirname(output)).startsWith('job-') ? dirname(output) : null;
       if (dir && dir.startsWith(root)) await rm(dir, { recursive: true, force: true });
       else if (output.startsWith(root)) await Promise.all([rm(output, { force: true }), rm(versionThumbPath(output), { force: true })]);
       deps.emit('library:changed', { scope: 'versions' });
+    },
+    async 'versions:removeCaches'() {
+      const removed = await removeLatentCaches(deps.db, deps.libraryDir);
+      deps.emit('library:changed', { scope: 'versions' });
+      return removed;
     },
     async 'engine:info'() {
       return queue.probeEngine();

@@ -49,6 +49,16 @@ export class SettingsManager {
     });
   }
 
+  /** What the last "Remove re-run caches" freed, for the dialog to say. */
+  cachesRemoved = $state<{ versions: number; bytes: number } | null>(null);
+
+  async removeLatentCaches(): Promise<void> {
+    await this.#run(async () => {
+      this.cachesRemoved = await studio.removeLatentCaches();
+      this.stats = await studio.libraryStats();
+    });
+  }
+
   async applyEngine(): Promise<void> {
     await this.#run(async () => {
       this.engine = await studio.setEngineProvider({ provider: this.provider, threads: this.threads });

@@ -1,0 +1,62 @@
+/**
+ * The latent caches that make a mask edit re-run only the mapping: their size
+ * on disk, and removing them to free space. A 24 MP restore keeps about 240 MB
+ * of latent (shared by hard link with its re-runs) plus its mapped latent, so a
+ * library of large scans grows by gigabytes. Without its cache a version still
+ * takes mask edits: the re-run starts from the original (job-files.ts), only
+ * slower. Outputs and masks are never touched here.
+ */
+import { rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { StudioError } from '../../shared/errors.ts';
+import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache.ts';
+
+const CACHE_FILES = [LATENT_FILE, MAPPED_FILE, HEADER_FILE];
+
+function cacheDirs(db: Database.Database, libraryDir: string): { id: number; dir: string }[] {
+  const rows = db.prepare('SELECT id, latent_path FROM versions WHERE latent_path IS NOT NULL').all() as { id: number; latent_path: string }[];
+  return rows.map((r) => ({ id: r.id, dir: resolve(libraryDir, r.latent_path) }));
+}
+
+/** Bytes the caches take, each file once however many versions share it (hard links). */
+async function measure(dirs: string[]): Promise<{ files: string[]; bytes: number }> {
+  const seen = new Set<string>();
+  const files: string[] = [];
+  let bytes = 0;
+  for (const dir of dirs) {
+    for (const name of CACHE_FILES) {
+      const file = join(dir, name);
+      const info = await stat(file).catch(() => null);
+      if (!info) continue;
+      files.push(file);
+      const inode = `${info.dev}:${info.ino}`;
+      if (seen.has(inode)) continue;
+      seen.add(inode);
+      bytes += info.size;
+    }
+  }
+  return { files, bytes };
+}
+
+export async function latentCacheBytes(db: Database.Database, libraryDir: string): Promise<number> {
+  return (await measure(cacheDirs(db, libraryDir).map((c) => c.dir))).bytes;
+}
+
+/**
+ * Removes every version's latent cache and returns how many versions had one and the bytes freed.
+ * Refused while restores are queued or running (a running re-run reads its parent's cache). Rows
+ * first, then files: a version never points at a cache that is being removed.
+ */
+export async function removeLatentCaches(db: Database.Database, libraryDir: string): Promise<{ versions: number; bytes: number }> {
+  const dirs = db.transaction(() => {
+    const active = db.prepare("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')").pluck().get() as number;
+    if (active > 0) throw new StudioError('conflict', `${active} restore${active === 1 ? ' is' : 's are'} queued or running: let ${active === 1 ? 'it' : 'them'} finish, then remove the caches`);
+    const found = cacheDirs(db, libraryDir);
+    db.prepare('UPDATE versions SET latent_path = NULL WHERE latent_path IS NOT NULL').run();
+    return found;
+  })();
+  const { files, bytes } = await measure(dirs.map((c) => c.dir));
+  for (const file of files) await rm(file, { force: true });
+  return { versions: dirs.length, bytes };
+}
