@@ -191,6 +191,7 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
     })()`;
   await page.getByRole('button', { name: 'Turn right' }).click();
   await waitForPage(page, shown(900, 1200), 'the original turned a quarter right');
+  await page.getByRole('definition').filter({ hasText: '900 × 1200 px' }).waitFor();
   await page.getByRole('button', { name: 'Turn right' }).click();
   await waitForPage(page, shown(1200, 900), 'the original turned upside down');
   assert.match((await page.locator('.stage img').getAttribute('src'))!, /\.r180\b/);
