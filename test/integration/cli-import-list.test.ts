@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { migrations } from '../../src/main/library/migrations.ts';
 import { openLibrary } from '../../src/main/library/open-library.ts';
 import { sweepOrphans } from '../../src/main/library/maintenance.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
@@ -112,4 +113,24 @@ test('an import killed mid-way leaves a consistent library, and importing again 
   assert.equal(report.imported + report.duplicates, N);
   assert.equal(report.duplicates, rows.length);
   assert.equal(report.failed, 0);
+});
+
+test('list on a library an older Heirloom wrote brings it up to date first, then reads it (export opens it the same way)', () => {
+  const lib = join(work, 'old-lib');
+  mkdirSync(lib, { recursive: true });
+  const db = new Database(libraryPaths(lib).db);
+  // Schema 2, as the version before photo turns and date search left it, with one photo.
+  for (const m of migrations.filter((m) => m.version <= 2)) db.exec(m.sql);
+  db.pragma('user_version = 2');
+  db.prepare(
+    `INSERT INTO photos (sha256, file_name, format, width, height, bit_depth, channels, bytes, taken_at, imported_at)
+     VALUES (?, 'grandpa.jpg', 'jpeg', 90, 60, 8, 3, 1000, '1961-05-02T10:00:00', '2026-11-01T00:00:00')`
+  ).run('a'.repeat(64));
+  db.close();
+  const listed = heirloom(['list', '--library', lib, '--search', '1960s', '--json']);
+  assert.equal(listed.code, 0, listed.err);
+  assert.deepEqual((JSON.parse(listed.out) as { fileName: string; rotation: number }[]).map((p) => [p.fileName, p.rotation]), [['grandpa.jpg', 0]]);
+  const after = new Database(libraryPaths(lib).db, { readonly: true });
+  assert.equal(after.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
+  after.close();
 });
