@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { albumByName } from '../../src/main/export/source.ts';
+import { openLibrary } from '../../src/main/library/open-library.ts';
 import { createExportHandlers } from '../../src/main/services/export-handlers.ts';
 import type { ExportProgress } from '../../src/shared/types.ts';
 import { exifJpeg, png16, restoredPng, run, sha256, tempDir } from './export-fixtures.ts';
@@ -16,24 +17,6 @@ let db: Database.Database;
 const ids: Record<string, number> = {};
 const shas: Record<string, string> = {};
 
-/**
- * The tables export reads, as the library's migrations define them (photos,
- * albums, album_photos with position, versions with output_path). Only the
- * columns export uses; switch to the library's own migrations once they land.
- */
-function schema(d: Database.Database): void {
-  d.exec(`
-    CREATE TABLE photos (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, file_name TEXT NOT NULL,
-      caption TEXT, current_version_id INTEGER, rotation INTEGER NOT NULL DEFAULT 0, taken_at TEXT) STRICT;
-    CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
-    CREATE TABLE album_photos (album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
-      photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE, position INTEGER NOT NULL,
-      PRIMARY KEY (album_id, photo_id)) STRICT;
-    CREATE TABLE versions (id INTEGER PRIMARY KEY, photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
-      model_id TEXT, options TEXT, output_path TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
-  `);
-}
-
 /** Stores a file in the content-addressed originals store and adds its photo row. */
 async function addPhoto(key: string, make: (p: string) => Promise<void>, fileName: string, caption: string | null, ext: string) {
   const tmp = join(root.dir, `${key}.${ext}`);
@@ -42,16 +25,19 @@ async function addPhoto(key: string, make: (p: string) => Promise<void>, fileNam
   await mkdir(join(lib, 'originals', sha.slice(0, 2)), { recursive: true });
   await copyFile(tmp, join(lib, 'originals', sha.slice(0, 2), `${sha}.${ext}`));
   shas[key] = sha;
-  ids[key] = Number(db.prepare('INSERT INTO photos (sha256, file_name, caption) VALUES (?, ?, ?)').run(sha, fileName, caption).lastInsertRowid);
+  ids[key] = Number(
+    db
+      .prepare("INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, caption, imported_at) VALUES (?, ?, ?, ?, 64, 48, 8, 3, 1, ?, 'now')")
+      .run(sha, fileName, `.${ext}`, ext === 'jpg' ? 'jpeg' : ext, caption).lastInsertRowid
+  );
 }
 
 before(async () => {
   root = await tempDir('export-album');
   lib = join(root.dir, 'lib');
   await mkdir(lib);
-  db = new Database(join(lib, 'library.sqlite'));
-  db.pragma('journal_mode = WAL');
-  schema(db);
+  // The library's own migrations: the CLI opens this library as the app would.
+  db = openLibrary(lib);
   await addPhoto('beach', exifJpeg, 'beach.jpg', 'At the beach', 'jpg');
   await addPhoto('scan', png16, 'scan-16bit.png', null, 'png');
   await addPhoto('wedding', (p) => exifJpeg(p, '#20d020'), 'wedding.jpg', 'Wedding / 1958', 'jpg');
@@ -59,11 +45,11 @@ before(async () => {
   await mkdir(join(lib, 'versions'), { recursive: true });
   await restoredPng(join(lib, 'versions', 'beach-v1.png'));
   const v = db
-    .prepare("INSERT INTO versions (photo_id, model_id, options, output_path, created_at) VALUES (?, 'bopb-1', ?, 'versions/beach-v1.png', '2026-11-24T10:00:00Z')")
+    .prepare("INSERT INTO versions (photo_id, kind, model_id, model_sha256, options, output_path, created_at) VALUES (?, 'restore', 'bopb-1', 'x', ?, 'versions/beach-v1.png', '2026-11-24T10:00:00Z')")
     .run(ids.beach, JSON.stringify({ scratches: 'on' })).lastInsertRowid;
   db.prepare('UPDATE photos SET current_version_id = ? WHERE id = ?').run(v, ids.beach);
-  const album = Number(db.prepare("INSERT INTO albums (name) VALUES ('Family')").run().lastInsertRowid);
-  db.prepare("INSERT INTO albums (name) VALUES ('Empty')").run();
+  const album = Number(db.prepare("INSERT INTO albums (name, created_at) VALUES ('Family', 'now')").run().lastInsertRowid);
+  db.prepare("INSERT INTO albums (name, created_at) VALUES ('Empty', 'now')").run();
   // Album order differs from insertion order: wedding, beach, scan.
   const add = db.prepare('INSERT INTO album_photos (album_id, photo_id, position) VALUES (?, ?, ?)');
   add.run(album, ids.wedding, 0);
