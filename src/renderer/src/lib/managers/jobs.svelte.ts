@@ -6,6 +6,7 @@
 import type { JobEvent, JobInfo } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
+import { mergeFetched, withEvent } from './job-merge.ts';
 
 export type ScratchMode = 'auto' | 'on' | 'off';
 
@@ -19,23 +20,32 @@ export class JobsManager {
   /** Overall progress of the unfinished queue, 0..1. */
   overall = $derived(this.active.length === 0 ? 1 : this.active.reduce((s, j) => s + j.progress, 0) / this.active.length);
 
+  /** Events received so far, and the count at each job's latest: orders events against list answers. */
+  #events = 0;
+  #eventSeq: Record<number, number> = {};
+  /** Refreshes asked for, and the newest one applied: an older answer arriving late is dropped. */
+  #asked = 0;
+  #applied = 0;
+
   listen(onDone: (e: JobEvent) => void): () => void {
     return studio.on('jobs:event', (e) => {
       this.live = { ...this.live, [e.jobId]: e };
+      this.#eventSeq[e.jobId] = ++this.#events;
       const i = this.jobs.findIndex((j) => j.id === e.jobId);
-      if (i < 0) {
-        void this.refresh();
-      } else {
-        const j = this.jobs[i]!;
-        this.jobs[i] = { ...j, state: e.state, stage: e.stage, progress: e.percent / 100, versionId: e.versionId, error: e.error };
-      }
+      if (i < 0) void this.refresh();
+      else this.jobs[i] = withEvent(this.jobs[i]!, e);
       if (e.state === 'done') onDone(e);
     });
   }
 
   async refresh(): Promise<void> {
+    const ticket = ++this.#asked;
+    const askedAt = this.#events;
     await this.#run(async () => {
-      this.jobs = await studio.listJobs({ active: false, limit: 200 });
+      const fetched = await studio.listJobs({ active: false, limit: 200 });
+      if (ticket < this.#applied) return;
+      this.#applied = ticket;
+      this.jobs = mergeFetched(fetched, this.live, this.#eventSeq, askedAt);
     });
   }
 
