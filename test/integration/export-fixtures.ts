@@ -71,7 +71,8 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       caption: 'Oma am Strand, Sommer 1962 — Müritz',
       originalPath: a,
       rotation: 0,
-      takenAt: null,
+      // What import records from the EXIF date (the library's date taken).
+      takenAt: '1962-07-14T15:30:00',
       version: { id: 5, outputPath: v, modelId: 'bopb-test', options: { scratches: 'auto' }, createdAt: null }
     },
     {
@@ -84,7 +85,7 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       takenAt: null,
       version: null
     },
-    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, rotation: 0, takenAt: null, version: null }
+    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, rotation: 0, takenAt: '1962-07-14T15:30:00', version: null }
   ];
 }
 

@@ -89,3 +89,22 @@ test("exports carry the library's date: EXIF to the day, XMP for a year alone, r
   assert.match(t.xmp, /<photoshop:DateCreated>1962<\/photoshop:DateCreated>/);
   assert.equal((await readdir(result.path)).length, 4);
 });
+
+test('a date cleared in the library leaves no date in exported files, though the original still has its own', async () => {
+  await svc.handlers['photos:update'](ids['wedding.jpg']!, { takenAt: null });
+  const out = join(work, 'out-cleared');
+  await mkdir(out);
+  const result = await exportAlbum(svc.db, join(work, 'lib'), { photoIds: [ids['wedding.jpg']!], what: 'both', format: 'jpeg', destination: { kind: 'folder', path: join(out, 'undated') } });
+  const manifest = JSON.parse(await readFile(join(result.path, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.files.length, 2);
+  for (const f of manifest.files) {
+    const meta = await sharp(join(result.path, f.file)).metadata();
+    const exif = meta.exif ? exifReader(meta.exif) : {};
+    assert.equal(exif.Photo?.DateTimeOriginal, undefined, `${f.source}: no date taken`);
+    assert.equal(exif.Photo?.DateTimeDigitized, undefined, `${f.source}: no date digitized either`);
+    assert.doesNotMatch(meta.xmp?.toString() ?? '', /DateCreated|DateTimeOriginal/);
+    assert.equal(f.metadata.dateTaken, null);
+  }
+  const original = (await sharp((await svc.readMedia('original', (await svc.handlers['library:get'](ids['wedding.jpg']!)).sha256)).path).metadata()).exif!;
+  assert.ok(exifReader(original).Photo?.DateTimeOriginal instanceof Date, "the library's copy of the original is untouched");
+});

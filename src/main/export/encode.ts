@@ -52,6 +52,14 @@ export const FORMAT_EXTENSION: Record<Exclude<ExportFormat, 'original'>, string>
 
 const isGrey = (space: string | undefined) => space === 'b-w' || space === 'grey16';
 
+/** Removes the date tags from `tags` in place; whether there were any. */
+function withoutDates(tags: ExifTags): boolean {
+  const had = Boolean(tags.IFD2?.DateTimeOriginal || tags.IFD2?.DateTimeDigitized || tags.IFD0?.DateTime);
+  for (const key of ['DateTimeOriginal', 'DateTimeDigitized', 'OffsetTimeOriginal']) delete tags.IFD2?.[key];
+  delete tags.IFD0?.DateTime;
+  return had;
+}
+
 /** Writes `job` to `outPath`, which must not exist yet. Decoding failures are `corrupt-file` errors naming the file. */
 export async function encodeEntry(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   try {
@@ -83,14 +91,22 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   // A date set in the library (often the real year of a print whose EXIF holds the day it was scanned) wins.
   const day = job.takenAt ? exifTaken(job.takenAt) : null;
   if (day) carried.IFD2 = { ...carried.IFD2, DateTimeOriginal: day };
-  const exif: ExifTags = job.source === 'restored' ? carried : day ? { IFD2: { DateTimeOriginal: day } } : {};
+  // A date cleared in the library (import reads it from these tags, so it was there): the file must not claim one.
+  const cleared = job.takenAt === null && withoutDates(carried);
+  let exif: ExifTags = job.source === 'restored' ? carried : day ? { IFD2: { DateTimeOriginal: day } } : {};
+  if (cleared && job.source === 'original') {
+    // Merging cannot remove a tag: the original's EXIF is replaced by the carried set without its dates.
+    pipeline = input.autoOrient().rotate(job.rotation).keepIccProfile();
+    exif = carried;
+  }
   if (job.source === 'restored' && !inputMeta.icc) {
     pipeline = pipeline.withIccProfile('srgb');
     icc = 'srgb';
   }
   const caption = job.caption?.trim() ? job.caption : null;
   if (caption) (exif.IFD0 ??= {}).ImageDescription = asciiCaption(caption);
-  if (Object.keys(exif).length > 0) pipeline = pipeline.withExifMerge(exif);
+  if (cleared && job.source === 'original') pipeline = pipeline.withExif(exif);
+  else if (Object.keys(exif).length > 0) pipeline = pipeline.withExifMerge(exif);
   if (caption || job.takenAt || job.format === 'tiff16') pipeline = pipeline.withXmp(metadataXmp(caption, carried, job.takenAt));
 
   switch (job.format) {
