@@ -1,7 +1,7 @@
 /** zod schemas for every payload that crosses into main. */
 import { z } from 'zod';
 import { normalizeTaken, TAKEN_HINT } from './taken-date.ts';
-import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS } from './types.ts';
+import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS, ROTATIONS } from './types.ts';
 
 export const photoId = z.number().int().positive();
 export const albumId = z.number().int().positive();
@@ -30,7 +30,7 @@ export const photoPatch = z
   .object({
     caption: z.string().max(4000).nullable().optional(),
     currentVersionId: z.number().int().positive().nullable().optional(),
-    rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+    rotation: z.literal(ROTATIONS).optional(),
     /** When it was taken, to the year, month, day or time (`shared/taken-date.ts`); null clears it. */
     takenAt: z
       .string()

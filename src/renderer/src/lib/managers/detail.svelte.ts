@@ -1,5 +1,6 @@
 /** The open photo: its full record, tags and caption edits. */
-import type { PhotoDetail, Rotation, TagCount } from '../../../../shared/types.ts';
+import { turnedBy } from '../../../../shared/media-key.ts';
+import type { PhotoDetail, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
@@ -56,40 +57,29 @@ export class DetailManager {
   }
 
   async setCaption(caption: string): Promise<void> {
-    const photo = this.photo;
-    if (!photo) return;
-    await this.#save(async () => {
-      const updated = await studio.updatePhoto(photo.id, { caption: caption.trim() === '' ? null : caption });
-      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
-    });
+    await this.#patch({ caption: caption.trim() === '' ? null : caption });
   }
 
   /** The date taken in canonical form (`shared/taken-date.ts`), or null to clear it. */
   async setTakenAt(takenAt: string | null): Promise<void> {
-    const photo = this.photo;
-    if (!photo) return;
-    await this.#save(async () => {
-      const updated = await studio.updatePhoto(photo.id, { takenAt });
-      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
-    });
+    await this.#patch({ takenAt });
   }
 
   async setCurrentVersion(versionId: number | null): Promise<void> {
-    const photo = this.photo;
-    if (!photo) return;
-    await this.#save(async () => {
-      const updated = await studio.updatePhoto(photo.id, { currentVersionId: versionId });
-      if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
-    });
+    await this.#patch({ currentVersionId: versionId });
   }
 
   /** Turns the photo a quarter clockwise (1) or anticlockwise (-1); main refuses while it has restored versions. */
   async turn(quarters: 1 | -1): Promise<void> {
+    if (this.photo) await this.#patch({ rotation: turnedBy(this.photo.rotation, quarters) });
+  }
+
+  /** One `photos:update` of the open photo; its answer is kept only if that photo is still open. */
+  async #patch(patch: Parameters<typeof studio.updatePhoto>[1]): Promise<void> {
     const photo = this.photo;
     if (!photo) return;
-    const rotation = ((((photo.rotation + quarters * 90) % 360) + 360) % 360) as Rotation;
     await this.#save(async () => {
-      const updated = await studio.updatePhoto(photo.id, { rotation });
+      const updated = await studio.updatePhoto(photo.id, patch);
       if (this.photo?.id === photo.id) this.photo = { ...this.photo, ...updated };
     });
   }

@@ -7,6 +7,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { PhotoSummary } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
+import type { GridOrder } from './settings.svelte.ts';
 
 export const PAGE_SIZE = 200;
 
@@ -20,7 +21,7 @@ export class LibraryManager {
   /** null: every photo; true / false: only those with / without a current restored version. */
   restored = $state<boolean | null>(null);
   /** The order outside albums (an album shows its own order). */
-  order = $state<'imported' | 'taken' | 'name'>('imported');
+  order = $state<GridOrder>('imported');
   total = $state(0);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -49,7 +50,7 @@ export class LibraryManager {
     return -1;
   }
 
-  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null; restored?: boolean | null; order?: LibraryManager['order'] }): void {
+  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null; restored?: boolean | null; order?: GridOrder }): void {
     if (q.order !== undefined) this.order = q.order;
     if (q.search !== undefined) this.search = q.search;
     if (q.albumId !== undefined) this.albumId = q.albumId;

@@ -13,7 +13,7 @@ const KEY = 'heirloom.settings';
 export type GridShows = 'originals' | 'restored';
 /** The grid's order outside albums (an album keeps its own). */
 export type GridOrder = 'imported' | 'taken' | 'name';
-const ORDERS: readonly GridOrder[] = ['imported', 'taken', 'name'];
+export const GRID_ORDERS: readonly GridOrder[] = ['imported', 'taken', 'name'];
 
 export class SettingsManager {
   open = $state(false);
@@ -33,7 +33,7 @@ export class SettingsManager {
       const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows; gridOrder?: GridOrder };
       if (saved.exportFormat) this.exportFormat = saved.exportFormat;
       if (saved.gridShows === 'restored') this.gridShows = 'restored';
-      if (saved.gridOrder && ORDERS.includes(saved.gridOrder)) this.gridOrder = saved.gridOrder;
+      if (saved.gridOrder && GRID_ORDERS.includes(saved.gridOrder)) this.gridOrder = saved.gridOrder;
     } catch {
       // A damaged entry just means defaults.
     }

@@ -4,7 +4,8 @@
  * from main refreshes whatever it names). Later screens (restore queue,
  * compare, mask editor, settings, export) hang their managers off this too.
  */
-import type { LibraryChange, Rotation, TagCount } from '../../../../shared/types.ts';
+import { turnedBy } from '../../../../shared/media-key.ts';
+import type { LibraryChange, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { formatTaken } from '../../../../shared/taken-date.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
@@ -132,7 +133,7 @@ export class StudioManager {
     for (const id of this.library.selected) {
       try {
         const photo = this.library.photoAt(this.library.indexOf(id)) ?? (await studio.getPhoto(id));
-        await studio.updatePhoto(id, { rotation: ((((photo.rotation + quarters * 90) % 360) + 360) % 360) as Rotation });
+        await studio.updatePhoto(id, { rotation: turnedBy(photo.rotation, quarters) });
         turned++;
       } catch (err) {
         refused.push(errorMessage(err));
