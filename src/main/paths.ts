@@ -5,13 +5,13 @@
  *
  *   library.sqlite            the database (WAL)
  *   originals/ab/<sha>.<ext>  imported files, byte-for-byte, never modified
- *   thumbs/ab/<sha>.webp      grid thumbnails (orientation applied; <sha>.r90.webp … for a photo the user turned)
- *   display/ab/<sha>.png      full-size renditions of originals a browser cannot show (TIFF, BMP), or turned (<sha>.r90.png …)
+ *   thumbs/ab/<key>.webp      grid thumbnails (orientation applied); the key is the photo's media key:
+ *                             <sha>, or <sha>.r90.c10_8_600_400 … for one the user turned or cropped (shared/media-key.ts)
+ *   display/ab/<key>.png      full-size renditions of originals a browser cannot show (TIFF, BMP), or turned or cropped
  *   versions/<photo>/job-<n>/ restored outputs, masks and latent caches
  *   .tmp/                     partial writes; emptied when the library opens
  */
 import { join } from 'node:path';
-import type { Rotation } from '../shared/types.ts';
 
 export const DB_FILE = 'library.sqlite';
 
@@ -19,16 +19,15 @@ export function shard(sha256: string): string {
   return sha256.slice(0, 2);
 }
 
-const turned = (rotation: Rotation): string => (rotation === 0 ? '' : `.r${rotation}`);
-
 export function libraryPaths(libraryDir: string) {
   return {
     db: join(libraryDir, DB_FILE),
     tmp: join(libraryDir, '.tmp'),
     originalsDir: join(libraryDir, 'originals'),
     original: (sha256: string, ext: string) => join(libraryDir, 'originals', shard(sha256), `${sha256}${ext}`),
-    thumb: (sha256: string, rotation: Rotation = 0) => join(libraryDir, 'thumbs', shard(sha256), `${sha256}${turned(rotation)}.webp`),
-    display: (sha256: string, rotation: Rotation = 0) => join(libraryDir, 'display', shard(sha256), `${sha256}${turned(rotation)}.png`),
+    /** `key`: a photo's media key, which starts with its sha256. */
+    thumb: (key: string) => join(libraryDir, 'thumbs', shard(key), `${key}.webp`),
+    display: (key: string) => join(libraryDir, 'display', shard(key), `${key}.png`),
     photoVersions: (photoId: number) => join(libraryDir, 'versions', String(photoId))
   };
 }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import * as s from './schemas.ts';
+import type { Crop } from './crop.ts';
 import type * as t from './types.ts';
 
 const channel = <A extends z.ZodTuple>(args: A) => ({
@@ -25,6 +26,8 @@ export const channels = {
   'library:chooseLocation': channel(z.tuple([])).returns<string | null>(),
   'photos:update': channel(z.tuple([s.photoId, s.photoPatch])).returns<t.PhotoDetail>(),
   'photos:remove': channel(z.tuple([z.array(s.photoId).min(1).max(100_000)])).returns<void>(),
+  /** Where the print sits inside the scan's even margin, as a crop of the photo turned as it is and uncropped; null when there is no margin. */
+  'photos:findPrint': channel(z.tuple([s.photoId])).returns<Crop | null>(),
   'tags:list': channel(z.tuple([])).returns<t.TagCount[]>(),
   'tags:set': channel(z.tuple([s.photoId, z.array(s.tagName).max(200)])).returns<string[]>(),
   'albums:list': channel(z.tuple([])).returns<t.Album[]>(),
@@ -62,6 +65,7 @@ export const apiNames = {
   chooseLibraryLocation: 'library:chooseLocation',
   updatePhoto: 'photos:update',
   removePhotos: 'photos:remove',
+  findPrint: 'photos:findPrint',
   listTags: 'tags:list',
   setTags: 'tags:set',
   listAlbums: 'albums:list',

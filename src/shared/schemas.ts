@@ -31,6 +31,12 @@ export const photoPatch = z
     caption: z.string().max(4000).nullable().optional(),
     currentVersionId: z.number().int().positive().nullable().optional(),
     rotation: z.literal(ROTATIONS).optional(),
+    /** A rectangle of the photo as shown (turn applied); null shows all of it. Checked against the photo's size in main. */
+    crop: z
+      .object({ left: z.number().int().min(0), top: z.number().int().min(0), width: z.number().int().positive(), height: z.number().int().positive() })
+      .strict()
+      .nullable()
+      .optional(),
     /** When it was taken, to the year, month, day or time (`shared/taken-date.ts`); null clears it. */
     takenAt: z
       .string()

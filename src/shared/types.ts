@@ -1,4 +1,5 @@
 /** Domain types shared by main, preload and renderer. Plain data only. */
+import type { Crop } from './crop.ts';
 
 export interface PhotoSummary {
   id: number;
@@ -15,6 +16,8 @@ export interface PhotoSummary {
   currentVersionId: number | null;
   /** Clockwise quarter turns the user gave the photo, on top of its EXIF orientation (shown, restored, exported so). */
   rotation: Rotation;
+  /** The part of the photo shown, restored and exported (`shared/crop.ts`), or null for all of it. */
+  crop: Crop | null;
 }
 
 export const ROTATIONS = [0, 90, 180, 270] as const;

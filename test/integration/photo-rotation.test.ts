@@ -12,52 +12,19 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import sharp from 'sharp';
 import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
 import { createServices, validateArgs, type Services } from '../../src/main/services/index.ts';
 import { photoMediaKey } from '../../src/shared/media-key.ts';
 import type { PhotoSummary } from '../../src/shared/types.ts';
 import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
-
-const W = 96;
-const H = 64;
-/** Corner colours of the test photo: top-left, top-right, bottom-left, bottom-right. */
-const RED = [230, 20, 20];
-const GREEN = [20, 230, 20];
-const BLUE = [20, 20, 230];
-const WHITE = [240, 240, 240];
+import { BLUE, colourAt, H, near, quadrants, RED, size, W } from '../fixtures/quadrants.ts';
 
 let work: string;
 let lib: string;
 let svc: Services;
 let photo: PhotoSummary;
 let originalBytes: Buffer;
-
-/** A PNG whose four quadrants have different colours, so a turn's direction shows. */
-async function quadrants(path: string): Promise<void> {
-  const px = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const c = y < H / 2 ? (x < W / 2 ? RED : GREEN) : x < W / 2 ? BLUE : WHITE;
-      px.set(c, (y * W + x) * 3);
-    }
-  await sharp(px, { raw: { width: W, height: H, channels: 3 } }).png().toFile(path);
-}
-
-/** The colour at a fraction of the image's width and height. */
-async function colourAt(path: string, fx: number, fy: number): Promise<number[]> {
-  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const i = (Math.floor(fy * info.height) * info.width + Math.floor(fx * info.width)) * info.channels;
-  return [data[i]!, data[i + 1]!, data[i + 2]!];
-}
-
-const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) <= 40);
-
-async function size(path: string): Promise<[number, number]> {
-  const m = await sharp(path).metadata();
-  return [m.width!, m.height!];
-}
 
 async function idle(): Promise<void> {
   for (let t = 0; (await svc.handlers['jobs:list']({ active: true, limit: 10 })).length > 0; t++) {
@@ -135,13 +102,17 @@ test('a restore works on the turned photo; then the photo refuses to turn until 
   assert.deepEqual(await size((await svc.readMedia('original', photo.sha256)).path), [W, H]);
 });
 
-test('removing a turned photo removes its turned thumbnails and renditions too', async () => {
-  await svc.handlers['photos:update'](photo.id, { rotation: 270 });
+test("a turn removes the renditions of the photo's earlier turns; removing the photo removes the rest", async () => {
   const paths = libraryPaths(lib);
+  await svc.handlers['photos:update'](photo.id, { rotation: 90 });
+  const earlier = [(await svc.readMedia('thumb', `${photo.sha256}.r90`)).path, (await svc.readMedia('original', `${photo.sha256}.r90`)).path];
+  assert.deepEqual(earlier, [paths.thumb(`${photo.sha256}.r90`), paths.display(`${photo.sha256}.r90`)]);
+  assert.ok(earlier.every((p) => existsSync(p)));
+  await svc.handlers['photos:update'](photo.id, { rotation: 270 });
+  for (const p of earlier) assert.ok(!existsSync(p), `${p} went with the turn`);
   const made = [(await svc.readMedia('thumb', `${photo.sha256}.r270`)).path, (await svc.readMedia('original', `${photo.sha256}.r270`)).path];
-  assert.deepEqual(made, [paths.thumb(photo.sha256, 270), paths.display(photo.sha256, 270)]);
-  const earlier = [paths.thumb(photo.sha256, 90), paths.display(photo.sha256, 90)];
-  assert.ok([...made, ...earlier].every((p) => existsSync(p)));
+  assert.deepEqual(made, [paths.thumb(`${photo.sha256}.r270`), paths.display(`${photo.sha256}.r270`)]);
+  assert.ok(made.every((p) => existsSync(p)));
   await svc.handlers['photos:remove']([photo.id]);
-  for (const p of [...made, ...earlier]) assert.ok(!existsSync(p), `${p} is gone`);
+  for (const p of made) assert.ok(!existsSync(p), `${p} is gone`);
 });

@@ -17,7 +17,8 @@ import { StudioError } from '../../shared/errors.ts';
 import { asciiCaption, carriedExif, metadataXmp, readBack, type ExifTags } from './metadata.ts';
 import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
 import { exifTaken } from '../../shared/taken-date.ts';
-import type { Rotation } from '../../shared/types.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
+import { framed } from '../photo-frame.ts';
 
 /** What to write: one file of one photo. */
 export interface EncodeJob {
@@ -26,8 +27,8 @@ export interface EncodeJob {
   inputPath: string;
   /** The photo's original, whose EXIF is carried into restored files. */
   originalPath: string;
-  /** Clockwise degrees to turn the upright pixels by when re-encoding (the library's turn of an original). */
-  rotation: Rotation;
+  /** The library's turn and crop of an original, applied to the upright pixels when re-encoding (null: none, a version is made so). */
+  frame: PhotoFrame | null;
   caption: string | null;
   /** The library's date taken (`shared/taken-date.ts`), written over the file's own where set. */
   takenAt: string | null;
@@ -73,6 +74,8 @@ export async function encodeEntry(job: EncodeJob, outPath: string): Promise<Enco
   }
 }
 
+const reframed = (input: sharp.Sharp, frame: PhotoFrame | null): sharp.Sharp => (frame ? framed(input, frame) : input.autoOrient());
+
 async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   if (job.format === 'original') {
     await copyFile(job.inputPath, outPath, constants.COPYFILE_EXCL);
@@ -82,7 +85,7 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
 
   const input = sharp(job.inputPath, { failOn: 'error' });
   const inputMeta = await input.metadata();
-  let pipeline = input.autoOrient().rotate(job.rotation).keepMetadata();
+  let pipeline = reframed(input, job.frame).keepMetadata();
   let icc: MetadataReport['icc'] = inputMeta.icc ? (job.source === 'original' ? 'original' : 'version') : 'none';
 
   // Restored pixels carry the original's EXIF; an original carries its own (kept above).
@@ -96,7 +99,7 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   let exif: ExifTags = job.source === 'restored' ? carried : day ? { IFD2: { DateTimeOriginal: day } } : {};
   if (cleared && job.source === 'original') {
     // Merging cannot remove a tag: the original's EXIF is replaced by the carried set without its dates.
-    pipeline = input.autoOrient().rotate(job.rotation).keepIccProfile();
+    pipeline = reframed(input, job.frame).keepIccProfile();
     exif = carried;
   }
   if (job.source === 'restored' && !inputMeta.icc) {

@@ -10,6 +10,7 @@
  */
 import { access, constants, writeFile } from 'node:fs/promises';
 import { StudioError } from '../../shared/errors.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
 import type { ExportProgress, ExportResult } from '../../shared/types.ts';
 import { folderSink, zipSink, type ExportSink } from './destination.ts';
 import { encodeEntry, FORMAT_EXTENSION } from './encode.ts';
@@ -29,7 +30,13 @@ export interface ExportOptions {
 
 export const UNRESTORED_POLICY = 'photos without a restored version are exported as their original, with a note';
 export const ORIENTATION_POLICY =
-  're-encoded files have upright pixels (and the turn given in the library) and EXIF Orientation 1; format "original" copies bytes untouched';
+  're-encoded files have upright pixels (with the turn and crop given in the library) and EXIF Orientation 1; format "original" copies bytes untouched';
+
+/** What an untouched copy of an original leaves out of how the library shows it, or null when nothing. */
+export function untouchedNote(frame: PhotoFrame): string | null {
+  const changes = [frame.rotation !== 0 ? `turned ${frame.rotation}°` : null, frame.crop ? `cropped to ${frame.crop.width} × ${frame.crop.height}` : null].filter((c) => c !== null);
+  return changes.length === 0 ? null : `${changes.join(' and ')} in the library; this copy is not`;
+}
 
 interface Planned {
   item: ExportItem;
@@ -42,8 +49,8 @@ function plan(items: ExportItem[], what: ExportWhat, format: ExportFormat): Plan
   const out: Planned[] = [];
   for (const item of items) {
     const original: Planned = { item, source: 'original', inputPath: item.originalPath, note: null };
-    // Untouched bytes cannot carry the library's turn: say so rather than export the photo sideways unremarked.
-    if (format === 'original' && item.rotation !== 0) original.note = `turned ${item.rotation}° in the library; this copy is not`;
+    // Untouched bytes cannot carry the library's turn or crop: say so rather than export the photo sideways or uncut unremarked.
+    if (format === 'original') original.note = untouchedNote(item.frame);
     if (what === 'originals') out.push(original);
     else if (!item.version) {
       const unrestored = what === 'restored' ? 'not restored yet: original exported' : 'not restored yet';
@@ -105,7 +112,7 @@ export async function exportItems(
           source: p.source,
           inputPath: p.inputPath,
           originalPath: p.item.originalPath,
-          rotation: restored ? 0 : p.item.rotation,
+          frame: restored ? null : p.item.frame,
           caption: p.item.caption,
           takenAt: p.item.takenAt,
           format: options.format,

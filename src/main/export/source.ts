@@ -8,6 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
+import { parseCrop } from '../../shared/crop.ts';
 import type { Rotation } from '../../shared/types.ts';
 import type { ExportItem } from './types.ts';
 
@@ -24,6 +25,7 @@ export interface PhotoRow {
   file_name: string;
   caption: string | null;
   rotation: Rotation;
+  crop: string | null;
   taken_at: string | null;
   version_id: number | null;
   output_path: string | null;
@@ -79,7 +81,7 @@ export function albumSnapshot(db: Database.Database, albumId: number): { album: 
   return db.transaction(() => ({ album: albumById(db, albumId), rows: albumRows(db, albumId) }))();
 }
 
-const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation, p.taken_at,
+const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation, p.crop, p.taken_at,
               v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at`;
 
 function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
@@ -129,7 +131,7 @@ export async function resolveItems(libraryDir: string, rows: PhotoRow[]): Promis
       caption: r.caption,
       takenAt: r.taken_at ?? null,
       originalPath: await originalPath(libraryDir, r.sha256, cache),
-      rotation: r.rotation ?? 0,
+      frame: { rotation: r.rotation ?? 0, crop: parseCrop(r.crop ?? null) },
       version:
         r.version_id !== null && r.output_path
           ? {

@@ -3,7 +3,8 @@
  * cross IPC live in `src/shared` (see `ExportRequest` there); these are the
  * main-side working types.
  */
-import type { ExportFormat, ExportWhat, Rotation } from '../../shared/types.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
+import type { ExportFormat, ExportWhat } from '../../shared/types.ts';
 
 export type { ExportFormat, ExportWhat };
 
@@ -18,8 +19,8 @@ export interface ExportItem {
   takenAt: string | null;
   /** Absolute path of the original in the content-addressed store (read, never written). */
   originalPath: string;
-  /** The user's clockwise turn of the photo: re-encoded originals are written turned (versions already are). */
-  rotation: Rotation;
+  /** The user's turn and crop of the photo: re-encoded originals are written so (versions already are). */
+  frame: PhotoFrame;
   /** The photo's current version, or null when it has never been restored. */
   version: ExportVersion | null;
 }

@@ -11,7 +11,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
-import type { Rotation } from '../../shared/types.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
+import { framed, UNFRAMED } from '../photo-frame.ts';
 import { MAX_PIXELS, THUMB_SIZE } from './formats.ts';
 
 export function tmpName(tmpDir: string, suffix = ''): string {
@@ -43,13 +44,11 @@ export async function copyHashed(src: string, tmpDir: string): Promise<{ tmp: st
   return { tmp, sha256: hash.digest('hex'), bytes };
 }
 
-/** Decodes the whole image (this is where damaged files are caught) and writes a WebP thumbnail, orientation applied. */
-export async function writeThumbnail(src: string, tmpDir: string, rotation: Rotation = 0): Promise<string> {
+/** Decodes the whole image (this is where damaged files are caught) and writes a WebP thumbnail, orientation, turn and crop applied. */
+export async function writeThumbnail(src: string, tmpDir: string, frame: PhotoFrame = UNFRAMED): Promise<string> {
   const tmp = tmpName(tmpDir, '.webp');
   try {
-    await sharp(src, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' })
-      .autoOrient()
-      .rotate(rotation)
+    await framed(sharp(src, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' }), frame)
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .webp({ quality: 80 })

@@ -43,8 +43,8 @@ export function runnerJobFor(db: Database.Database, libraryDir: string, job: Job
     const parent = getVersion(db, Number(job.options.parentVersionId));
     if (!hasLatentCache(libraryDir, parent)) {
       // The cache was removed to free space: the whole chain runs again from the original, with the edited mask.
-      const { path, rotation } = originalFile(db, libraryDir, job.photoId);
-      return { ...base, kind: 'restore', input: path, scratches: 'on', maskPath: resolve(libraryDir, String(job.options.maskPath)), rotation };
+      const { path, frame } = originalFile(db, libraryDir, job.photoId);
+      return { ...base, kind: 'restore', input: path, scratches: 'on', maskPath: resolve(libraryDir, String(job.options.maskPath)), frame };
     }
     return {
       ...base,
@@ -56,8 +56,8 @@ export function runnerJobFor(db: Database.Database, libraryDir: string, job: Job
     };
   }
   const scratches = (job.options.scratches ?? 'auto') as ScratchMode;
-  const { path, rotation } = originalFile(db, libraryDir, job.photoId);
-  return { ...base, input: path, scratches, rotation };
+  const { path, frame } = originalFile(db, libraryDir, job.photoId);
+  return { ...base, input: path, scratches, frame };
 }
 
 /**

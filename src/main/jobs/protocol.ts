@@ -8,7 +8,7 @@ import type { StudioErrorShape } from '../../shared/errors.ts';
 import type { ProviderChoice, ProviderRequest } from '../pipeline/providers.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import type { StageEvent } from '../pipeline/stages.ts';
-import type { Rotation } from '../../shared/types.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
 
 /** One unit of work, with every path already resolved. */
 export interface RunnerJob {
@@ -29,8 +29,8 @@ export interface RunnerJob {
   previousOutput?: string;
   /** Tile size override in image pixels. */
   tile?: number;
-  /** Restore: the photo's clockwise quarter turns, applied after its EXIF orientation. */
-  rotation?: Rotation;
+  /** Restore: the photo's turn and crop, applied after its EXIF orientation. */
+  frame?: PhotoFrame;
 }
 
 /** How the runner opens its sessions. */

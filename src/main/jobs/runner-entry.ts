@@ -62,7 +62,7 @@ async function run(job: RunnerJob): Promise<void> {
     const result =
       job.kind === 'rerun'
         ? await rerunMapping(sessions, job.parentCacheDir!, job.maskPath!, { ...common, newCacheDir: job.cacheDir, previousOutput: job.previousOutput })
-        : await restoreFile(sessions, job.input, { ...common, scratches: job.scratches, maskPath: job.maskPath, cacheDir: job.cacheDir, rotation: job.rotation });
+        : await restoreFile(sessions, job.input, { ...common, scratches: job.scratches, maskPath: job.maskPath, cacheDir: job.cacheDir, frame: job.frame });
     post({ type: 'done', jobId: job.jobId, result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) });
   } catch (err) {
     post({ type: 'failed', jobId: job.jobId, error: toErrorShape(err) });

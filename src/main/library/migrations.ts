@@ -129,5 +129,12 @@ CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags, taken, to
     after: (db) => {
       for (const id of db.prepare('SELECT id FROM photos').pluck().all() as number[]) reindexPhoto(db, id);
     }
+  },
+  {
+    version: 5,
+    name: 'the part of a scan that is the print: a crop of the photo as shown, left_top_width_height in pixels',
+    sql: `
+ALTER TABLE photos ADD COLUMN crop TEXT CHECK (crop IS NULL OR crop GLOB '[0-9]*_[0-9]*_[0-9]*_[0-9]*');
+`
   }
 ];

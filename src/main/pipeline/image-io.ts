@@ -9,7 +9,8 @@
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
-import type { Rotation } from '../../shared/types.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
+import { framed, UNFRAMED } from '../photo-frame.ts';
 import { type ExifTags, carriedExif } from '../export/metadata.ts';
 
 /** Decoded pixels, interleaved, upright, sRGB. */
@@ -35,16 +36,14 @@ export function decodeError(path: string, err: unknown): StudioError {
   return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
 }
 
-/** Decodes a photo upright (EXIF orientation), then turned clockwise by `rotation` degrees (the user's turn). */
-export async function readSource(path: string, rotation: Rotation = 0): Promise<SourceImage> {
+/** Decodes a photo as the library shows it: upright (EXIF orientation), turned and cropped as the user chose. */
+export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Promise<SourceImage> {
   try {
     const meta = await sharp(path).metadata();
     const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
     const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-    const { data, info } = await sharp(path, { failOn: 'error' })
-      .autoOrient()
-      .rotate(rotation)
+    const { data, info } = await framed(sharp(path, { failOn: 'error' }), frame)
       .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
       .toColourspace(space)
       .raw({ depth: deep ? 'ushort' : 'uchar' })

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
-import type { Rotation } from '../../shared/types.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
 import { commitAll, exists, ioError, type StagedFile, stageFile } from './atomic-write.ts';
 import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
 import { changedCells, selectTiles } from './incremental.ts';
@@ -35,8 +35,8 @@ export interface RestoreOptions extends Omit<StageContext, 'sessions'> {
   maskOutPath?: string | null;
   /** Keep the latent + mask here for mapping-only re-runs. */
   cacheDir?: string | null;
-  /** Clockwise quarter turns to give the photo after its EXIF orientation (the library's per-photo turn). */
-  rotation?: Rotation;
+  /** The library's turn and crop of the photo, applied after its EXIF orientation. */
+  frame?: PhotoFrame;
 }
 
 /** What a restore did. */
@@ -83,7 +83,7 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
   await refuseExisting([options.outPath, options.maskOutPath], overwrite);
   const { ctx, seconds } = stageContext(sessions, options);
   const models = sessions.models;
-  let src: Awaited<ReturnType<typeof readSource>> | null = await readSource(inputPath, options.rotation);
+  let src: Awaited<ReturnType<typeof readSource>> | null = await readSource(inputPath, options.frame);
   const g = geometry(models, src.width, src.height, options.tile);
   const mode = options.scratches ?? 'auto';
   let mask: Uint8Array;

@@ -7,13 +7,17 @@ import { rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
-import { ROTATIONS } from '../../shared/types.ts';
+import { photoMediaKey } from '../../shared/media-key.ts';
 import { importPaths } from '../import/import-files.ts';
 import { latentCacheBytes } from '../jobs/latent-caches.ts';
 import * as albums from '../library/queries/albums.ts';
 import * as photos from '../library/queries/photos.ts';
 import * as tags from '../library/queries/tags.ts';
 import { libraryPaths } from '../paths.ts';
+import { removeRenditions } from './media.ts';
+import { findPrint } from '../print-edges.ts';
+import { decodeError } from '../pipeline/image-io.ts';
+import { shownFrame } from '../../shared/crop.ts';
 
 export interface LibraryHandlerDeps {
   db: Database.Database;
@@ -32,6 +36,7 @@ type LibraryChannels =
   | 'library:chooseLocation'
   | 'photos:update'
   | 'photos:remove'
+  | 'photos:findPrint'
   | 'tags:list'
   | 'tags:set'
   | 'albums:list'
@@ -113,9 +118,20 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
     },
     async 'photos:update'(id, patch) {
       const detail = photos.updatePhoto(db, id, patch);
+      // Renditions of an earlier turn or crop will not be asked for again: they would only fill the disk.
+      if (patch.rotation !== undefined || patch.crop !== undefined) await removeRenditions(libraryDir, detail.sha256, photoMediaKey(detail));
       changed('photos');
       if (patch.currentVersionId !== undefined) emit('library:changed', { scope: 'versions' });
       return detail;
+    },
+    async 'photos:findPrint'(id) {
+      const row = photos.getPhotoRow(db, id);
+      const original = libraryPaths(libraryDir).original(row.sha256, row.ext);
+      try {
+        return await findPrint(original, row.rotation, shownFrame(row));
+      } catch (err) {
+        throw decodeError(original, err);
+      }
     },
     async 'photos:remove'(ids) {
       const gone = photos.removePhotoRows(db, ids);
@@ -124,10 +140,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       // The user's files outside the library are never touched.
       for (const g of gone) {
         await rm(p.original(g.sha256, g.ext), { force: true });
-        for (const turn of ROTATIONS) {
-          await rm(p.thumb(g.sha256, turn), { force: true });
-          await rm(p.display(g.sha256, turn), { force: true });
-        }
+        await removeRenditions(libraryDir, g.sha256);
         await rm(p.photoVersions(g.id), { recursive: true, force: true });
       }
       changed('photos');

@@ -3,20 +3,23 @@
  * thumbnails (made on first view, kept in the version's folder) and masks.
  * Originals a browser cannot show (TIFF) get a full-resolution PNG rendition,
  * made once and cached; a missing thumbnail is made again from the original.
- * A photo the user turned has its own thumbnail and full-size rendition
- * (its key says so: `shared/media-key.ts`).
+ * A photo the user turned or cropped has its own thumbnail and full-size
+ * rendition (its key says so: `shared/media-key.ts`); the ones of its earlier
+ * turns and crops are removed when it changes (`removeRenditions`).
  */
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
+import { cropProblem, shownFrame } from '../../shared/crop.ts';
 import { StudioError } from '../../shared/errors.ts';
-import { parsePhotoMediaKey } from '../../shared/media-key.ts';
-import type { MediaKind, Rotation } from '../../shared/types.ts';
+import { type PhotoFrame, parsePhotoMediaKey } from '../../shared/media-key.ts';
+import type { MediaKind } from '../../shared/types.ts';
 import { BROWSER_FORMATS, MAX_PIXELS } from '../import/formats.ts';
 import { moveIntoPlace, tmpName, writeThumbnail } from '../import/store.ts';
-import { libraryPaths } from '../paths.ts';
+import { framed } from '../photo-frame.ts';
+import { libraryPaths, shard } from '../paths.ts';
 
 const MIME: Record<string, string> = {
   '.jpg': 'image/jpeg',
@@ -32,6 +35,22 @@ const MIME: Record<string, string> = {
 /** A version's grid thumbnail sits beside its output file, named after it (unique even where versions share a folder). */
 export const versionThumbPath = (output: string): string => `${output}.thumb.webp`;
 
+/**
+ * Removes a photo's thumbnails and full-size renditions, all turns and crops of it, except the one for
+ * `keepKey`. They are remade on demand, so this is only ever about disk space.
+ */
+export async function removeRenditions(libraryDir: string, sha256: string, keepKey?: string): Promise<void> {
+  for (const [dir, ext] of [['thumbs', '.webp'], ['display', '.png']] as const) {
+    const folder = join(libraryDir, dir, shard(sha256));
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith(ext) || !(name === `${sha256}${ext}` || name.startsWith(`${sha256}.`))) continue;
+      if (keepKey !== undefined && name === `${keepKey}${ext}`) continue;
+      await rm(join(folder, name), { force: true });
+    }
+  }
+}
+
 export function createMediaReader(db: Database.Database, libraryDir: string) {
   const paths = libraryPaths(libraryDir);
   const making = new Map<string, Promise<void>>();
@@ -46,13 +65,17 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
     return p;
   }
 
-  /** `<sha256>` or `<sha256>.r90|r180|r270`: a photo and the quarter turns to show it at. */
-  function photoByKey(key: string): { sha256: string; ext: string; format: string; rotation: Rotation } {
+  /** `<sha256>[.r90|.r180|.r270][.c<left>_<top>_<width>_<height>]`: a photo, and the turn and crop to show it with. */
+  function photoByKey(key: string): { sha256: string; ext: string; format: string; frame: PhotoFrame } {
     const parsed = parsePhotoMediaKey(key);
-    if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270');
-    const row = db.prepare('SELECT sha256, ext, format FROM photos WHERE sha256 = ?').get(parsed.sha256) as { sha256: string; ext: string; format: string } | undefined;
+    if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270 and .c<left>_<top>_<width>_<height>');
+    const row = db.prepare('SELECT sha256, ext, format, width, height, orientation FROM photos WHERE sha256 = ?').get(parsed.sha256) as
+      | { sha256: string; ext: string; format: string; width: number; height: number; orientation: number | null }
+      | undefined;
     if (!row) throw new StudioError('not-found', 'no such photo');
-    return { ...row, rotation: parsed.rotation };
+    const problem = parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation }));
+    if (problem) throw new StudioError('invalid-input', `media key: ${problem}`);
+    return { sha256: row.sha256, ext: row.ext, format: row.format, frame: { rotation: parsed.rotation, crop: parsed.crop } };
   }
 
   function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
@@ -68,8 +91,8 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
     switch (kind) {
       case 'thumb': {
         const p = photoByKey(key);
-        const dest = paths.thumb(p.sha256, p.rotation);
-        if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.rotation), dest));
+        const dest = paths.thumb(key);
+        if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.frame), dest));
         return { path: dest, mime: 'image/webp' };
       }
       case 'version-thumb': {
@@ -92,13 +115,14 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
       case 'original': {
         const p = photoByKey(key);
         const original = paths.original(p.sha256, p.ext);
-        if (BROWSER_FORMATS.has(p.format) && p.rotation === 0) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
-        const dest = paths.display(p.sha256, p.rotation);
+        if (BROWSER_FORMATS.has(p.format) && p.frame.rotation === 0 && !p.frame.crop) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
+        const dest = paths.display(key);
         if (!existsSync(dest)) {
           await once(dest, async () => {
             const tmp = tmpName(paths.tmp, '.png');
-            // Full resolution, orientation applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
-            await sharp(original, { limitInputPixels: MAX_PIXELS }).autoOrient().rotate(p.rotation).toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
+            // Full resolution, orientation, turn and crop applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
+            // A crop is extracted here so that the mask editor's underlay matches the restored version pixel for pixel.
+            await framed(sharp(original, { limitInputPixels: MAX_PIXELS }), p.frame).toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
             await moveIntoPlace(tmp, dest);
           });
         }

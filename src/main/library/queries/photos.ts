@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { LibraryQuery } from '../../../shared/schemas.ts';
 import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary, Rotation } from '../../../shared/types.ts';
+import { type Crop, cropProblem, formatCrop, isWholeFrame, parseCrop, shownFrame, turnCrop } from '../../../shared/crop.ts';
 import { normalizeTaken, TAKEN_HINT } from '../../../shared/taken-date.ts';
 import { matchExpression, reindexPhoto } from './search.ts';
 
@@ -24,9 +25,10 @@ export interface PhotoRow {
   caption: string | null;
   current_version_id: number | null;
   rotation: Rotation;
+  crop: string | null;
 }
 
-const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id, p.rotation`;
+const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id, p.rotation, p.crop`;
 
 function summary(r: PhotoRow): PhotoSummary {
   return {
@@ -41,7 +43,8 @@ function summary(r: PhotoRow): PhotoSummary {
     importedAt: r.imported_at,
     caption: r.caption,
     currentVersionId: r.current_version_id,
-    rotation: r.rotation
+    rotation: r.rotation,
+    crop: parseCrop(r.crop)
   };
 }
 
@@ -81,6 +84,18 @@ export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery,
   })();
 }
 
+const cropText = (c: Crop | null): string | null => (c ? formatCrop(c) : null);
+
+/** Refuses a turn or crop while versions made from the photo as it is shown exist or are being made. */
+function assertReframable(db: Database.Database, row: PhotoRow, action: string): void {
+  const versions = db.prepare('SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(row.id) as number;
+  if (versions > 0) {
+    throw new StudioError('conflict', `${row.file_name} has ${versions} restored version${versions === 1 ? '' : 's'}: delete ${versions === 1 ? 'it' : 'them'} to ${action}, then restore it again`);
+  }
+  const active = db.prepare("SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')").pluck().get(row.id) as number;
+  if (active > 0) throw new StudioError('conflict', `${row.file_name} is being restored: wait for the restore to finish or cancel it, then ${action}`);
+}
+
 export function getPhotoRow(db: Database.Database, id: number): PhotoRow {
   const row = db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as PhotoRow | undefined;
   if (!row) throw new StudioError('not-found', `no photo with id ${id}`);
@@ -97,14 +112,15 @@ export function getPhoto(db: Database.Database, id: number): PhotoDetail {
 }
 
 /**
- * Caption, current version and rotation; a version must belong to the photo. A photo turns only while it has
- * no restored versions and no restore queued or running: versions are made from the turned original, so
- * turning it under them would leave them the other way round.
+ * Caption, date, current version, turn and crop; a version must belong to the photo. A photo turns or is
+ * cropped only while it has no restored versions and no restore queued or running: versions are made from
+ * the photo as shown, so changing that under them would leave them the other way round or cut differently.
+ * A turn carries the crop round with the picture.
  */
 export function updatePhoto(
   db: Database.Database,
   id: number,
-  patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation; takenAt?: string | null }
+  patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation; takenAt?: string | null; crop?: Crop | null }
 ): PhotoDetail {
   db.transaction(() => {
     const row = getPhotoRow(db, id);
@@ -114,14 +130,26 @@ export function updatePhoto(
       db.prepare('UPDATE photos SET taken_at = ? WHERE id = ?').run(taken, id);
       reindexPhoto(db, id);
     }
+    let rotation = row.rotation;
+    let crop = parseCrop(row.crop);
     if (patch.rotation !== undefined && patch.rotation !== row.rotation) {
-      const versions = db.prepare('SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(id) as number;
-      if (versions > 0) {
-        throw new StudioError('conflict', `${row.file_name} has ${versions} restored version${versions === 1 ? '' : 's'}: delete ${versions === 1 ? 'it' : 'them'} to turn the photo, then restore it again`);
+      assertReframable(db, row, 'turn the photo');
+      if (crop) crop = turnCrop(crop, (patch.rotation - row.rotation) / 90, shownFrame(row));
+      rotation = patch.rotation;
+    }
+    if (patch.crop !== undefined) {
+      // In the frame the patch leaves the photo in (a turn in the same patch comes first).
+      const frame = shownFrame({ ...row, rotation });
+      const problem = patch.crop === null ? null : cropProblem(patch.crop, frame);
+      if (problem) throw new StudioError('invalid-input', `${row.file_name}: ${problem}`);
+      const wanted = patch.crop === null || isWholeFrame(patch.crop, frame) ? null : patch.crop;
+      if (cropText(wanted) !== cropText(crop)) {
+        assertReframable(db, row, wanted === null ? 'uncrop the photo' : 'crop the photo');
+        crop = wanted;
       }
-      const active = db.prepare("SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')").pluck().get(id) as number;
-      if (active > 0) throw new StudioError('conflict', `${row.file_name} is being restored: wait for the restore to finish or cancel it, then turn the photo`);
-      db.prepare('UPDATE photos SET rotation = ? WHERE id = ?').run(patch.rotation, id);
+    }
+    if (rotation !== row.rotation || cropText(crop) !== row.crop) {
+      db.prepare('UPDATE photos SET rotation = ?, crop = ? WHERE id = ?').run(rotation, cropText(crop), id);
     }
     if (patch.caption !== undefined) {
       const caption = patch.caption === null || patch.caption.trim() === '' ? null : patch.caption;

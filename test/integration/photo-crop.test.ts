@@ -1,0 +1,151 @@
+/**
+ * Cropping a photo in the library (the print inside a scanner bed's margin),
+ * over a real library folder, the tiny model set and real images: the crop is
+ * checked and stored, renditions come out cut under their own keys, a turn
+ * carries the crop round with the picture, a restore works on the cropped
+ * photo, an export writes it cropped (or says it could not), and a photo with
+ * restored versions refuses a new crop. The original file is never touched.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { exportAlbum } from '../../src/main/export/export-album.ts';
+import { libraryPaths } from '../../src/main/paths.ts';
+import { createServices, validateArgs, type Services } from '../../src/main/services/index.ts';
+import { turnCrop } from '../../src/shared/crop.ts';
+import { photoMediaKey } from '../../src/shared/media-key.ts';
+import type { PhotoSummary } from '../../src/shared/types.ts';
+import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
+import { BLUE, colourAt, GREEN, H, near, quadrants, RED, size, W, WHITE } from '../fixtures/quadrants.ts';
+
+let work: string;
+let lib: string;
+let svc: Services;
+let photo: PhotoSummary;
+let originalBytes: Buffer;
+
+/** The right half of the photo: green above, white below. */
+const RIGHT_HALF = { left: W / 2, top: 0, width: W / 2, height: H };
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'heirloom-crop-'));
+  lib = join(work, 'lib');
+  await mkdir(join(work, 'in'));
+  await quadrants(join(work, 'in', 'album page.png'));
+  originalBytes = await readFile(join(work, 'in', 'album page.png'));
+  svc = await createServices({ libraryDir: lib, emit: () => {}, modelDirs: [TINY_MODELS] });
+  await svc.handlers['import:paths']({ paths: [join(work, 'in', 'album page.png')] });
+  photo = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported' })).items[0]!;
+});
+after(async () => {
+  await svc.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function idle(): Promise<void> {
+  for (let t = 0; (await svc.handlers['jobs:list']({ active: true, limit: 10 })).length > 0; t++) {
+    assert.ok(t < 400, 'the queue went idle');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a crop is checked, stored, and shown cut under its own media keys', async () => {
+  assert.equal(photo.crop, null);
+  assert.throws(() => validateArgs('photos:update', [photo.id, { crop: { left: -1, top: 0, width: 40, height: 40 } }]), /photos:update/);
+  assert.throws(() => validateArgs('photos:update', [photo.id, { crop: { left: 0, top: 0, width: 40.5, height: 40 } }]), /photos:update/);
+  assert.throws(() => validateArgs('photos:update', [photo.id, { crop: { left: 0, top: 0, width: 40, height: 40, right: 3 } }]), /photos:update/);
+  await assert.rejects(svc.handlers['photos:update'](photo.id, { crop: { left: 60, top: 0, width: 48, height: 64 } }), /album page\.png: the crop \(48 × 64 at 60, 0\) runs past the photo's 96 × 64 pixels/);
+  await assert.rejects(svc.handlers['photos:update'](photo.id, { crop: { left: 0, top: 0, width: 20, height: 64 } }), /at least 32 × 32 pixels/);
+  // The whole photo is no crop at all.
+  assert.equal((await svc.handlers['photos:update'](photo.id, { crop: { left: 0, top: 0, width: W, height: H } })).crop, null);
+
+  const cropped = await svc.handlers['photos:update'](photo.id, { crop: RIGHT_HALF });
+  assert.deepEqual(cropped.crop, RIGHT_HALF);
+  assert.deepEqual((await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported' })).items[0]!.crop, RIGHT_HALF);
+  assert.equal(photoMediaKey(cropped), `${photo.sha256}.c48_0_48_64`);
+  for (const kind of ['thumb', 'original'] as const) {
+    const file = (await svc.readMedia(kind, photoMediaKey(cropped))).path;
+    assert.deepEqual(await size(file), [W / 2, H], `${kind} is cut`);
+    assert.ok(near(await colourAt(file, 0.1, 0.1), GREEN), `${kind}: top-left is the old top-right`);
+    assert.ok(near(await colourAt(file, 0.1, 0.9), WHITE), `${kind}: bottom-left is the old bottom-right`);
+  }
+  // The uncropped key still serves the whole photo (the crop tool draws on it).
+  assert.deepEqual(await size((await svc.readMedia('original', photo.sha256)).path), [W, H]);
+  await assert.rejects(Promise.resolve().then(() => svc.readMedia('thumb', `${photo.sha256}.c90_0_48_64`)), /media key: the crop \(48 × 64 at 90, 0\) runs past/);
+  assert.deepEqual(await readFile(libraryPaths(lib).original(photo.sha256, '.png')), originalBytes, 'the original is untouched');
+});
+
+test('a turn carries the crop round with the picture, and removes the renditions of the crop before', async () => {
+  const paths = libraryPaths(lib);
+  const before = paths.thumb(`${photo.sha256}.c48_0_48_64`);
+  assert.ok(existsSync(before));
+  // A quarter clockwise: the right half of a 96 × 64 photo becomes the bottom half of a 64 × 96 one.
+  const turned = await svc.handlers['photos:update'](photo.id, { rotation: 90 });
+  assert.deepEqual(turned.crop, { left: 0, top: 48, width: 64, height: 48 });
+  assert.ok(!existsSync(before), 'the rendition of the earlier crop is gone');
+  const file = (await svc.readMedia('original', photoMediaKey(turned))).path;
+  assert.deepEqual(await size(file), [H, W / 2]);
+  assert.ok(near(await colourAt(file, 0.1, 0.5), WHITE), 'the old bottom-right is now left');
+  assert.ok(near(await colourAt(file, 0.9, 0.5), GREEN), 'the old top-right is now right');
+  assert.deepEqual((await svc.handlers['photos:update'](photo.id, { rotation: 0 })).crop, RIGHT_HALF, 'and back');
+});
+
+test('an export writes the cropped photo, and says so where it copies the bytes untouched', async () => {
+  const out = join(work, 'out');
+  await mkdir(out);
+  const png = await exportAlbum(svc.db, lib, { photoIds: [photo.id], format: 'jpeg', destination: { kind: 'folder', path: join(out, 'jpeg') } });
+  const [file] = (await readdir(png.path)).filter((n) => n.endsWith('.jpg'));
+  assert.deepEqual(await size(join(png.path, file!)), [W / 2, H]);
+  assert.ok(near(await colourAt(join(png.path, file!), 0.5, 0.1), GREEN));
+  await svc.handlers['photos:update'](photo.id, { rotation: 180 });
+  const copy = await exportAlbum(svc.db, lib, { photoIds: [photo.id], format: 'original', destination: { kind: 'folder', path: join(out, 'copy') } });
+  const manifest = JSON.parse(await readFile(join(copy.path, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.files[0].note, 'turned 180° and cropped to 48 × 64 in the library; this copy is not');
+  assert.deepEqual(await readFile(join(copy.path, manifest.files[0].file)), originalBytes);
+  await svc.handlers['photos:update'](photo.id, { rotation: 0 });
+});
+
+test('a restore works on the cropped photo; then the crop stays until its versions are gone', { timeout: 60_000 }, async () => {
+  await svc.handlers['restore:start']({ photoIds: [photo.id], scratches: 'off' });
+  await assert.rejects(svc.handlers['photos:update'](photo.id, { crop: null }), /album page\.png is being restored: wait for the restore to finish or cancel it, then uncrop the photo/);
+  await idle();
+  const [version] = await svc.handlers['versions:list'](photo.id);
+  const output = (await svc.readMedia('version', String(version!.id))).path;
+  assert.deepEqual(await size(output), [W / 2, H], 'the restored version is made from the cropped photo');
+
+  await assert.rejects(svc.handlers['photos:update'](photo.id, { crop: { left: 0, top: 0, width: 48, height: 64 } }), /album page\.png has 1 restored version: delete it to crop the photo, then restore it again/);
+  assert.deepEqual((await svc.handlers['library:get'](photo.id)).crop, RIGHT_HALF, 'a refused crop changes nothing');
+  // Giving the crop it already has is not a change, so it is not refused.
+  assert.equal((await svc.handlers['photos:update'](photo.id, { crop: RIGHT_HALF, caption: 'Page 4' })).caption, 'Page 4');
+
+  await svc.handlers['versions:delete'](version!.id);
+  const left = await svc.handlers['photos:update'](photo.id, { crop: { left: 0, top: 0, width: 48, height: 64 } });
+  const file = (await svc.readMedia('thumb', photoMediaKey(left))).path;
+  assert.ok(near(await colourAt(file, 0.5, 0.1), RED) && near(await colourAt(file, 0.5, 0.9), BLUE), 'now the left half');
+  assert.equal((await svc.handlers['photos:update'](photo.id, { crop: null })).crop, null);
+  assert.ok(!existsSync(file), "the crop's thumbnail went with it");
+});
+
+test('the print inside a scan is found as a crop of the photo as shown, turned or not', async () => {
+  const print = join(work, 'in', 'print.png');
+  await quadrants(print);
+  const scanPath = join(work, 'in', 'scan.png');
+  await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f4f2' } })
+    .composite([{ input: print, left: 40, top: 30 }])
+    .png()
+    .toFile(scanPath);
+  await svc.handlers['import:paths']({ paths: [scanPath] });
+  const scan = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'scan' })).items[0]!;
+  // The print is 96 × 64 at (40, 30); the suggestion steps in a pixel past its edge on every side.
+  const found = await svc.handlers['photos:findPrint'](scan.id);
+  assert.deepEqual(found, { left: 41, top: 31, width: 94, height: 62 });
+  await svc.handlers['photos:update'](scan.id, { rotation: 90 });
+  assert.deepEqual(await svc.handlers['photos:findPrint'](scan.id), turnCrop(found!, 1, { width: 400, height: 300 }));
+  // The photo of the first tests has no margin: nothing to suggest.
+  assert.equal(await svc.handlers['photos:findPrint'](photo.id), null);
+  await assert.rejects(svc.handlers['photos:findPrint'](999), /no photo with id 999/);
+});

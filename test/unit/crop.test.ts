@@ -1,0 +1,77 @@
+/** Crops of the photo as shown: checking one, carrying it round a turn, and writing it into media keys. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Crop, cropProblem, formatCrop, isWholeFrame, parseCrop, shownFrame, shownSize, turnCrop } from '../../src/shared/crop.ts';
+import { parsePhotoMediaKey, photoMediaKey } from '../../src/shared/media-key.ts';
+
+const SHA = 'ab'.repeat(32);
+
+/** The pixels a crop covers in a W × H frame, after turning the frame a quarter clockwise `q` times, as "x,y" keys. */
+function turnedPixels(crop: Crop, w: number, h: number, q: number): Set<string> {
+  const out = new Set<string>();
+  for (let y = crop.top; y < crop.top + crop.height; y++)
+    for (let x = crop.left; x < crop.left + crop.width; x++) {
+      let [px, py, fw, fh] = [x, y, w, h];
+      // A quarter clockwise sends (x, y) of a fw × fh picture to (fh - 1 - y, x).
+      for (let i = 0; i < q; i++) [px, py, fw, fh] = [fh - 1 - py, px, fh, fw];
+      out.add(`${px},${py}`);
+    }
+  return out;
+}
+
+const pixelsOf = (c: Crop): Set<string> => turnedPixels(c, 0, 0, 0);
+
+test('a turned crop covers exactly the pixels the crop covered, turned with the picture', () => {
+  const crop = { left: 3, top: 1, width: 5, height: 2 };
+  for (const q of [1, 2, 3]) {
+    const turned = turnCrop(crop, q, { width: 10, height: 6 });
+    assert.deepEqual(pixelsOf(turned), turnedPixels(crop, 10, 6, q), `${q} quarter(s)`);
+  }
+  assert.deepEqual(turnCrop(crop, 1, { width: 10, height: 6 }), { left: 3, top: 3, width: 2, height: 5 });
+});
+
+test('turning back, or all the way round, gives the crop it started from', () => {
+  const crop = { left: 40, top: 7, width: 300, height: 123 };
+  const frame = { width: 640, height: 480 };
+  assert.deepEqual(turnCrop(crop, 4, frame), crop);
+  assert.deepEqual(turnCrop(crop, 0, frame), crop);
+  assert.deepEqual(turnCrop(turnCrop(crop, 1, frame), -1, { width: 480, height: 640 }), crop);
+  assert.deepEqual(turnCrop(crop, -1, frame), turnCrop(crop, 3, frame));
+});
+
+test('a crop must be whole pixels, inside the photo and not too small', () => {
+  const frame = { width: 200, height: 100 };
+  assert.equal(cropProblem({ left: 0, top: 0, width: 200, height: 100 }, frame), null);
+  assert.equal(cropProblem({ left: 168, top: 68, width: 32, height: 32 }, frame), null);
+  assert.match(cropProblem({ left: 0.5, top: 0, width: 100, height: 50 }, frame)!, /whole pixels/);
+  assert.match(cropProblem({ left: -1, top: 0, width: 100, height: 50 }, frame)!, /outside the photo/);
+  assert.match(cropProblem({ left: 0, top: 0, width: 31, height: 50 }, frame)!, /at least 32 × 32 pixels/);
+  assert.equal(cropProblem({ left: 101, top: 0, width: 100, height: 50 }, frame), "the crop (100 × 50 at 101, 0) runs past the photo's 200 × 100 pixels");
+  assert.ok(isWholeFrame({ left: 0, top: 0, width: 200, height: 100 }, frame));
+  assert.ok(!isWholeFrame({ left: 0, top: 0, width: 200, height: 99 }, frame));
+});
+
+test('the frame as shown swaps for EXIF orientations 5-8 and quarter turns, and a crop is what is shown', () => {
+  const p = { width: 300, height: 200, orientation: null, rotation: 0 as const };
+  assert.deepEqual(shownFrame(p), { width: 300, height: 200 });
+  assert.deepEqual(shownFrame({ ...p, rotation: 90 }), { width: 200, height: 300 });
+  assert.deepEqual(shownFrame({ ...p, orientation: 6 }), { width: 200, height: 300 });
+  assert.deepEqual(shownFrame({ ...p, orientation: 6, rotation: 270 }), { width: 300, height: 200 });
+  assert.deepEqual(shownSize({ ...p, crop: null }), { width: 300, height: 200 });
+  assert.deepEqual(shownSize({ ...p, crop: { left: 10, top: 10, width: 64, height: 48 } }), { width: 64, height: 48 });
+});
+
+test('crops round-trip through their stored form and media keys; malformed ones are refused', () => {
+  const crop = { left: 12, top: 0, width: 640, height: 480 };
+  assert.equal(formatCrop(crop), '12_0_640_480');
+  assert.deepEqual(parseCrop('12_0_640_480'), crop);
+  for (const bad of ['12_0_640', '12,0,640,480', '-1_0_5_5', '1_2_3_4_5', '']) assert.equal(parseCrop(bad), null, bad);
+  assert.equal(parseCrop(null), null);
+
+  assert.equal(photoMediaKey({ sha256: SHA, rotation: 0, crop: null }), SHA);
+  const key = photoMediaKey({ sha256: SHA, rotation: 90, crop });
+  assert.equal(key, `${SHA}.r90.c12_0_640_480`);
+  assert.deepEqual(parsePhotoMediaKey(key), { sha256: SHA, rotation: 90, crop });
+  assert.deepEqual(parsePhotoMediaKey(`${SHA}.c1_2_33_44`), { sha256: SHA, rotation: 0, crop: { left: 1, top: 2, width: 33, height: 44 } });
+  for (const bad of [`${SHA}.c1_2_3`, `${SHA}.c1_2_3_4.r90`, `${SHA}.r45`, `${SHA}.c1_2_3_4567890`]) assert.equal(parsePhotoMediaKey(bad), null, bad);
+});
