@@ -205,6 +205,48 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.keyboard.press(']');
   await waitForPage(page, shown(900, 1200), '] turning it back');
 
+  // Cropped to the print: C opens the tool over the whole photo; a corner dragged in, Esc leaves it as it was.
+  const tool = page.getByRole('toolbar', { name: 'Crop' });
+  const dragCorner = async (fx: number, fy: number): Promise<string> => {
+    const box = (await page.getByAltText('Uncropped').boundingBox())!;
+    const grip = (await page.locator('.grip.nw').boundingBox())!;
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height, { steps: 6 });
+    await page.mouse.up();
+    return (await page.getByRole('group', { name: /^Crop rectangle/ }).getAttribute('aria-label'))!;
+  };
+  await page.keyboard.press('c');
+  await tool.waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Turn right' }).isDisabled(), 'no turning while cropping');
+  await tool.getByRole('button', { name: 'Find print' }).click();
+  await tool.getByRole('status').getByText('No even margin around the print was found: draw the crop by hand.').waitFor();
+  // The corner follows the pointer to about a quarter in (a grip is a few pixels wide); the far sides stay.
+  const [, w1, h1, l1, t1] = /^Crop rectangle, (\d+) × (\d+) at (\d+), (\d+)$/.exec(await dragCorner(0.25, 0.25))!.map(Number);
+  assert.ok(Math.abs(l1! - 225) <= 12 && Math.abs(t1! - 300) <= 12, `the corner moved to ${l1}, ${t1}`);
+  assert.deepEqual([w1! + l1!, h1! + t1!], [900, 1200]);
+  await page.keyboard.press('Escape');
+  await tool.waitFor({ state: 'detached' });
+  await waitForPage(page, shown(900, 1200), 'the photo uncropped after Esc, still open');
+  // Again, applied with Enter: the viewer, the size and the grid show the crop.
+  await page.getByRole('button', { name: 'Crop', exact: true }).click();
+  const [, cw, ch] = /^Crop rectangle, (\d+) × (\d+)/.exec(await dragCorner(0.2, 0.1))!;
+  await screenshot(page, '05-crop');
+  await page.keyboard.press('Enter');
+  await tool.waitFor({ state: 'detached' });
+  await waitForPage(page, shown(Number(cw), Number(ch)), 'the cropped photo');
+  await page.getByRole('definition').filter({ hasText: `${cw} × ${ch} px` }).waitFor();
+  await page.getByRole('definition').filter({ hasText: 'from 900 × 1200 px (the original file is unchanged)' }).waitFor();
+  // "Whole photo" takes the crop away.
+  await page.getByRole('button', { name: 'Crop', exact: true }).click();
+  await tool.getByRole('button', { name: 'Whole photo' }).click();
+  await tool.getByRole('button', { name: 'Remove crop' }).click();
+  await waitForPage(page, shown(900, 1200), 'the whole photo again');
+  await page.getByRole('button', { name: 'Crop', exact: true }).click();
+  await dragCorner(0.2, 0.1);
+  await tool.getByRole('button', { name: 'Apply crop' }).click();
+  await waitForPage(page, shown(Number(cw), Number(ch)), 'cropped again');
+
   // The real date of an old print, typed loosely: a wrong one is flagged before saving.
   const taken = page.getByRole('textbox', { name: 'Date taken' });
   await taken.fill('14.7.1962');
@@ -228,9 +270,9 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
     page,
     `(() => {
       const img = document.querySelector('[role="option"][aria-label="wedding.jpg"] img');
-      return !!img && /\\.r270\\b/.test(img.src) && img.complete && img.naturalHeight > img.naturalWidth;
+      return !!img && new RegExp('\\\\.r270\\\\.c\\\\d+_\\\\d+_${cw}_${ch}\\\\b').test(img.src) && img.complete && img.naturalHeight > img.naturalWidth;
     })()`,
-    "the grid's thumbnail, turned"
+    "the grid's thumbnail, turned and cropped"
   );
 
   // The only dated photo leads the date order (undated ones follow); by name is alphabetical, case aside.

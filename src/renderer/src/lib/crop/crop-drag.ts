@@ -34,6 +34,12 @@ export function dragCrop(start: Crop, grip: Grip, dx: number, dy: number, frame:
   return { left: l, top: t, width: Math.round(right) - l, height: Math.round(bottom) - t };
 }
 
+/** The smallest crop with its top-left corner at (x, y), moved in where it would run past the photo. */
+export function cropAt(x: number, y: number, frame: Size): Crop {
+  const side = Math.min(MIN_CROP_SIDE, frame.width, frame.height);
+  return { left: Math.round(clamp(x, 0, frame.width - side)), top: Math.round(clamp(y, 0, frame.height - side)), width: side, height: side };
+}
+
 /** The whole photo as a crop (the tool starts there when the photo has none). */
 export const wholeFrame = (frame: Size): Crop => ({ left: 0, top: 0, width: frame.width, height: frame.height });
 

@@ -1,5 +1,6 @@
 /** The open photo: its full record, tags and caption edits. */
 import { turnedBy } from '../../../../shared/media-key.ts';
+import type { Crop } from '../../../../shared/crop.ts';
 import type { PhotoDetail, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { attempt } from './attempt.ts';
@@ -72,6 +73,17 @@ export class DetailManager {
   /** Turns the photo a quarter clockwise (1) or anticlockwise (-1); main refuses while it has restored versions. */
   async turn(quarters: 1 | -1): Promise<void> {
     if (this.photo) await this.#patch({ rotation: turnedBy(this.photo.rotation, quarters) });
+  }
+
+  /** Crops the photo (a rectangle of it as shown, turned), or shows all of it again (null). True when saved. */
+  async setCrop(crop: Crop | null): Promise<boolean> {
+    await this.#patch({ crop });
+    return this.error === null;
+  }
+
+  /** The print inside the open photo's scan margin, as a crop of it turned as it is; null when there is none. */
+  async findPrint(): Promise<Crop | null> {
+    return this.photo ? studio.findPrint(this.photo.id) : null;
   }
 
   /** One `photos:update` of the open photo; its answer is kept only if that photo is still open. */
