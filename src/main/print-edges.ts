@@ -91,9 +91,9 @@ export function boundsToCrop(b: Bounds, small: Size, frame: Size): Crop | null {
   return { left, top, width: right - left, height: bottom - top };
 }
 
-/** The print's crop in the photo as shown at `rotation` (uncropped), or null when no margin is found. */
-export async function findPrint(path: string, rotation: Rotation, frame: Size): Promise<Crop | null> {
-  const { data, info } = await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { rotation, crop: null })
+/** The print's crop in the photo as shown turned and straightened by `view` (uncropped, `frame` in size), or null when no margin is found. */
+export async function findPrint(path: string, view: { rotation: Rotation; tilt: number }, frame: Size): Promise<Crop | null> {
+  const { data, info } = await (await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { ...view, crop: null }))
     .resize(WORK_SIDE, WORK_SIDE, { fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
     .removeAlpha()

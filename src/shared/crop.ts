@@ -1,10 +1,11 @@
 /**
  * A photo's crop: the part of a scan that is the print (scanner beds leave a
  * white or black margin, a page of an album holds several prints). It is a
- * rectangle of the photo *as shown*, in whole pixels: EXIF orientation and the
- * user's quarter turn applied, so what the user drew is what gets stored, and a
- * later turn carries the rectangle round with the picture. The original file
- * is never cut.
+ * rectangle of the photo *as shown*, in whole pixels: EXIF orientation, the
+ * user's quarter turn and straightening (a small tilt, for a print laid crooked
+ * on the glass) applied, so what the user drew is what gets stored, and a later
+ * turn carries the rectangle round with the picture. The original file is
+ * never cut.
  */
 import type { Rotation } from './types.ts';
 
@@ -23,15 +24,72 @@ export interface Size {
 /** The smallest side a crop may have: restoration works on 4-pixel latent cells and needs room for context. */
 export const MIN_CROP_SIDE = 32;
 
-/** The whole photo as shown, uncropped: stored sizes are the file's, before EXIF orientation 5–8 and the user's turn swap them. */
-export function shownFrame(p: { width: number; height: number; orientation: number | null; rotation: Rotation }): Size {
+/** The steepest straightening the crop tool offers, either way: a print laid crooked on the glass, not a sideways one. */
+export const MAX_TILT = 15;
+
+/** The photo upright and turned, before straightening: stored sizes are the file's, which EXIF orientation 5–8 and a quarter turn swap. */
+export function turnedSize(p: { width: number; height: number; orientation: number | null; rotation: Rotation }): Size {
   const swapped = (p.orientation ?? 1) >= 5 !== (p.rotation % 180 !== 0);
   return swapped ? { width: p.height, height: p.width } : { width: p.width, height: p.height };
 }
 
+/** The size of the picture a `size` picture becomes when turned by `tilt` degrees: its bounding box, as sharp makes it. */
+export function tiltedBounds(size: Size, tilt: number): Size {
+  const r = (tilt * Math.PI) / 180;
+  const c = Math.abs(Math.cos(r));
+  const s = Math.abs(Math.sin(r));
+  return { width: Math.round(size.width * c + size.height * s), height: Math.round(size.width * s + size.height * c) };
+}
+
+/**
+ * What is left of a `size` picture straightened by `tilt` degrees: the largest rectangle of its shape, centred,
+ * that holds no corner of the background the turn brings in. A pixel in from each side, so that a rounding of the
+ * turned picture's size by a pixel never lets background in.
+ */
+export function straightened(size: Size, tilt: number): Size {
+  if (tilt === 0) return size;
+  const r = (Math.abs(tilt) * Math.PI) / 180;
+  const c = Math.cos(r);
+  const s = Math.sin(r);
+  const k = Math.min(size.width / (size.width * c + size.height * s), size.height / (size.width * s + size.height * c));
+  return { width: Math.max(1, Math.floor(k * size.width) - 2), height: Math.max(1, Math.floor(k * size.height) - 2) };
+}
+
+/** Where the straightened frame sits in the tilted picture (centred). */
+export function straightenedOffset(size: Size, tilt: number): { left: number; top: number } {
+  const bounds = tiltedBounds(size, tilt);
+  const frame = straightened(size, tilt);
+  return { left: Math.floor((bounds.width - frame.width) / 2), top: Math.floor((bounds.height - frame.height) / 2) };
+}
+
+/** The whole photo as shown, uncropped: upright, turned and straightened. */
+export function shownFrame(p: { width: number; height: number; orientation: number | null; rotation: Rotation; tilt: number }): Size {
+  return straightened(turnedSize(p), p.tilt);
+}
+
 /** What the photo shows: its crop, or the whole frame. */
-export function shownSize(p: { width: number; height: number; orientation: number | null; rotation: Rotation; crop: Crop | null }): Size {
+export function shownSize(p: { width: number; height: number; orientation: number | null; rotation: Rotation; tilt: number; crop: Crop | null }): Size {
   return p.crop ? { width: p.crop.width, height: p.crop.height } : shownFrame(p);
+}
+
+/** A crop of one frame carried into another of a different size (the frame a new straightening leaves): same place, in proportion. */
+export function rescaleCrop(crop: Crop, from: Size, to: Size): Crop {
+  const sx = to.width / from.width;
+  const sy = to.height / from.height;
+  const side = Math.min(MIN_CROP_SIDE, to.width, to.height);
+  const width = Math.min(to.width, Math.max(side, Math.round(crop.width * sx)));
+  const height = Math.min(to.height, Math.max(side, Math.round(crop.height * sy)));
+  return {
+    left: Math.min(to.width - width, Math.max(0, Math.round(crop.left * sx))),
+    top: Math.min(to.height - height, Math.max(0, Math.round(crop.top * sy))),
+    width,
+    height
+  };
+}
+
+/** A tilt as the library keeps it: degrees to a tenth, within the tool's range. */
+export function normalizeTilt(tilt: number): number {
+  return Math.round(Math.max(-MAX_TILT, Math.min(MAX_TILT, tilt)) * 10) / 10 || 0;
 }
 
 /** Why `crop` cannot be a crop of a `frame`-sized photo, or null when it can. */

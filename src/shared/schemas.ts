@@ -1,5 +1,6 @@
 /** zod schemas for every payload that crosses into main. */
 import { z } from 'zod';
+import { MAX_TILT } from './crop.ts';
 import { normalizeTaken, TAKEN_HINT } from './taken-date.ts';
 import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS, ROTATIONS } from './types.ts';
 
@@ -31,7 +32,9 @@ export const photoPatch = z
     caption: z.string().max(4000).nullable().optional(),
     currentVersionId: z.number().int().positive().nullable().optional(),
     rotation: z.literal(ROTATIONS).optional(),
-    /** A rectangle of the photo as shown (turn applied); null shows all of it. Checked against the photo's size in main. */
+    /** Degrees clockwise, to a tenth (rounded); the crop, unless given too, follows into the new frame. */
+    tilt: z.number().min(-MAX_TILT).max(MAX_TILT).optional(),
+    /** A rectangle of the photo as shown (turn and tilt applied); null shows all of it. Checked against the photo's size in main. */
     crop: z
       .object({ left: z.number().int().min(0), top: z.number().int().min(0), width: z.number().int().positive(), height: z.number().int().positive() })
       .strict()

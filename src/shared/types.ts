@@ -16,6 +16,8 @@ export interface PhotoSummary {
   currentVersionId: number | null;
   /** Clockwise quarter turns the user gave the photo, on top of its EXIF orientation (shown, restored, exported so). */
   rotation: Rotation;
+  /** Degrees the photo is turned clockwise to straighten it (after the quarter turns), within ±MAX_TILT; 0 for none. */
+  tilt: number;
   /** The part of the photo shown, restored and exported (`shared/crop.ts`), or null for all of it. */
   crop: Crop | null;
 }

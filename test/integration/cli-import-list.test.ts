@@ -63,10 +63,10 @@ test('import names every bad file and exits 1; list --json has every good photo 
   assert.equal((JSON.parse(heirloom(['list', '--library', lib, '--restored', 'yes', '--json']).out) as unknown[]).length, 0);
   // A photo turned and cropped in the app says so in the listing.
   const db = openLibrary(lib);
-  db.prepare("UPDATE photos SET rotation = 90, crop = '4_6_40_36' WHERE file_name = 'b.png'").run();
+  db.prepare("UPDATE photos SET rotation = 90, tilt = -1.5, crop = '4_6_40_36' WHERE file_name = 'b.png'").run();
   db.close();
   const text = heirloom(['list', '--library', lib]).out.split('\n');
-  assert.match(text.find((l) => l.includes('b.png'))!, /b\.png .* turned 90°  cropped to 40×36$/);
+  assert.match(text.find((l) => l.includes('b.png'))!, /b\.png .* turned 90°  straightened -1\.5°  cropped to 40×36$/);
   assert.ok(!text.find((l) => l.includes('a.jpg'))!.includes('turned'));
   const badFilter = heirloom(['list', '--library', lib, '--restored', 'maybe']);
   assert.equal(badFilter.code, 1);

@@ -70,7 +70,7 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       fileName: 'grandma.jpg',
       caption: 'Oma am Strand, Sommer 1962 — Müritz',
       originalPath: a,
-      frame: { rotation: 0, crop: null },
+      frame: { rotation: 0, tilt: 0, crop: null },
       // What import records from the EXIF date (the library's date taken).
       takenAt: '1962-07-14T15:30:00',
       version: { id: 5, outputPath: v, modelId: 'bopb-test', options: { scratches: 'auto' }, createdAt: null }
@@ -81,11 +81,11 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       fileName: 'CON.png',
       caption: '../../etc/passwd\u202E',
       originalPath: b,
-      frame: { rotation: 0, crop: null },
+      frame: { rotation: 0, tilt: 0, crop: null },
       takenAt: null,
       version: null
     },
-    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, frame: { rotation: 0, crop: null }, takenAt: '1962-07-14T15:30:00', version: null }
+    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, frame: { rotation: 0, tilt: 0, crop: null }, takenAt: '1962-07-14T15:30:00', version: null }
   ];
 }
 

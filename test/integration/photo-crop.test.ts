@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
 import { createServices, validateArgs, type Services } from '../../src/main/services/index.ts';
-import { turnCrop } from '../../src/shared/crop.ts';
+import { rescaleCrop, shownFrame, tiltedBounds, turnCrop } from '../../src/shared/crop.ts';
 import { photoMediaKey } from '../../src/shared/media-key.ts';
 import type { PhotoSummary } from '../../src/shared/types.ts';
 import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
@@ -148,4 +148,56 @@ test('the print inside a scan is found as a crop of the photo as shown, turned o
   // The photo of the first tests has no margin: nothing to suggest.
   assert.equal(await svc.handlers['photos:findPrint'](photo.id), null);
   await assert.rejects(svc.handlers['photos:findPrint'](999), /no photo with id 999/);
+});
+
+test("sharp turns a picture to the size the straightening's geometry expects, so the frame is cut where it is computed", async () => {
+  for (const [w, h] of [[96, 64], [901, 1203], [4000, 3000], [33, 517]] as const) {
+    for (const tilt of [0.1, 1, 2.7, -3.3, 7.5, -15]) {
+      const { info } = await sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } }).rotate(tilt).raw().toBuffer({ resolveWithObject: true });
+      assert.deepEqual([info.width, info.height], Object.values(tiltedBounds({ width: w, height: h }, tilt)), `${w} × ${h} at ${tilt}°`);
+    }
+  }
+});
+
+test('a straightened photo is turned by its tilt and cut to the frame that holds no background; a crop goes with it', { timeout: 60_000 }, async () => {
+  // The test photo with a white margin, so any corner of black background the tilt brought in would show.
+  const framedPath = join(work, 'in', 'crooked.png');
+  await sharp({ create: { width: 240, height: 160, channels: 3, background: '#f0f0f0' } })
+    .composite([{ input: join(work, 'in', 'print.png'), left: 72, top: 48 }])
+    .png()
+    .toFile(framedPath);
+  await svc.handlers['import:paths']({ paths: [framedPath] });
+  const crooked = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'crooked' })).items[0]!;
+  await assert.rejects(svc.handlers['photos:update'](crooked.id, { tilt: 4, crop: { left: 0, top: 0, width: 240, height: 160 } }), /runs past the photo's 2\d\d × 1\d\d pixels/);
+  const tilted = await svc.handlers['photos:update'](crooked.id, { tilt: 4.04 });
+  assert.equal(tilted.tilt, 4, 'kept to a tenth of a degree');
+  const frame = shownFrame(tilted);
+  assert.ok(frame.width < 240 && frame.height < 160);
+  assert.equal(photoMediaKey(tilted), `${crooked.sha256}.t4`);
+  for (const kind of ['original', 'thumb'] as const) {
+    const file = (await svc.readMedia(kind, photoMediaKey(tilted))).path;
+    assert.deepEqual(await size(file), [frame.width, frame.height], `${kind} is the straightened frame (under the thumbnail's size, so not scaled)`);
+    for (const [fx, fy] of [[0, 0], [0.999, 0], [0, 0.999], [0.999, 0.999]]) assert.ok(near(await colourAt(file, fx!, fy!), WHITE), `${kind}: no background at corner ${fx}, ${fy}`);
+  }
+  // Turned clockwise, the print's top-right corner (green) drops towards the print's right edge: its middle, right of centre, is now green.
+  const file = (await svc.readMedia('original', photoMediaKey(tilted))).path;
+  assert.ok(near(await colourAt(file, 0.5 + 40 / frame.width, 0.5 - 8 / frame.height), GREEN));
+
+  // A crop of the straightened frame; changing the tilt carries it, in proportion, into the new frame.
+  const cropped = await svc.handlers['photos:update'](crooked.id, { crop: { left: 40, top: 30, width: 120, height: 80 } });
+  const retilted = await svc.handlers['photos:update'](crooked.id, { tilt: -2 });
+  assert.deepEqual(retilted.crop, rescaleCrop(cropped.crop!, frame, shownFrame(retilted)));
+  const out = join(work, 'out', 'tilted');
+  const exported = await exportAlbum(svc.db, lib, { photoIds: [crooked.id], format: 'png', destination: { kind: 'folder', path: out } });
+  const [name] = (await readdir(exported.path)).filter((n) => n.endsWith('.png'));
+  assert.deepEqual(await size(join(exported.path, name!)), [retilted.crop!.width, retilted.crop!.height]);
+  const copy = await exportAlbum(svc.db, lib, { photoIds: [crooked.id], format: 'original', destination: { kind: 'folder', path: join(out, 'copy') } });
+  const manifest = JSON.parse(await readFile(join(copy.path, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.files[0].note, `straightened -2° and cropped to ${retilted.crop!.width} × ${retilted.crop!.height} in the library; this copy is not`);
+
+  await svc.handlers['restore:start']({ photoIds: [crooked.id], scratches: 'off' });
+  await assert.rejects(svc.handlers['photos:update'](crooked.id, { tilt: 0 }), /crooked\.png is being restored: wait for the restore to finish or cancel it, then straighten the photo/);
+  await idle();
+  const [version] = await svc.handlers['versions:list'](crooked.id);
+  assert.deepEqual(await size((await svc.readMedia('version', String(version!.id))).path), [retilted.crop!.width, retilted.crop!.height], 'restored as shown');
 });

@@ -74,7 +74,7 @@ export async function encodeEntry(job: EncodeJob, outPath: string): Promise<Enco
   }
 }
 
-const reframed = (input: sharp.Sharp, frame: PhotoFrame | null): sharp.Sharp => (frame ? framed(input, frame) : input.autoOrient());
+const reframed = async (input: sharp.Sharp, frame: PhotoFrame | null): Promise<sharp.Sharp> => (frame ? framed(input, frame) : input.autoOrient());
 
 async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   if (job.format === 'original') {
@@ -85,7 +85,7 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
 
   const input = sharp(job.inputPath, { failOn: 'error' });
   const inputMeta = await input.metadata();
-  let pipeline = reframed(input, job.frame).keepMetadata();
+  let pipeline = (await reframed(input, job.frame)).keepMetadata();
   let icc: MetadataReport['icc'] = inputMeta.icc ? (job.source === 'original' ? 'original' : 'version') : 'none';
 
   // Restored pixels carry the original's EXIF; an original carries its own (kept above).
@@ -99,7 +99,7 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   let exif: ExifTags = job.source === 'restored' ? carried : day ? { IFD2: { DateTimeOriginal: day } } : {};
   if (cleared && job.source === 'original') {
     // Merging cannot remove a tag: the original's EXIF is replaced by the carried set without its dates.
-    pipeline = reframed(input, job.frame).keepIccProfile();
+    pipeline = (await reframed(input, job.frame)).keepIccProfile();
     exif = carried;
   }
   if (job.source === 'restored' && !inputMeta.icc) {

@@ -30,11 +30,15 @@ export interface ExportOptions {
 
 export const UNRESTORED_POLICY = 'photos without a restored version are exported as their original, with a note';
 export const ORIENTATION_POLICY =
-  're-encoded files have upright pixels (with the turn and crop given in the library) and EXIF Orientation 1; format "original" copies bytes untouched';
+  're-encoded files have upright pixels (with the turn, straightening and crop given in the library) and EXIF Orientation 1; format "original" copies bytes untouched';
 
 /** What an untouched copy of an original leaves out of how the library shows it, or null when nothing. */
 export function untouchedNote(frame: PhotoFrame): string | null {
-  const changes = [frame.rotation !== 0 ? `turned ${frame.rotation}°` : null, frame.crop ? `cropped to ${frame.crop.width} × ${frame.crop.height}` : null].filter((c) => c !== null);
+  const changes = [
+    frame.rotation !== 0 ? `turned ${frame.rotation}°` : null,
+    frame.tilt !== 0 ? `straightened ${frame.tilt}°` : null,
+    frame.crop ? `cropped to ${frame.crop.width} × ${frame.crop.height}` : null
+  ].filter((c) => c !== null);
   return changes.length === 0 ? null : `${changes.join(' and ')} in the library; this copy is not`;
 }
 

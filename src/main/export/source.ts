@@ -25,6 +25,7 @@ export interface PhotoRow {
   file_name: string;
   caption: string | null;
   rotation: Rotation;
+  tilt: number;
   crop: string | null;
   taken_at: string | null;
   version_id: number | null;
@@ -81,7 +82,7 @@ export function albumSnapshot(db: Database.Database, albumId: number): { album: 
   return db.transaction(() => ({ album: albumById(db, albumId), rows: albumRows(db, albumId) }))();
 }
 
-const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation, p.crop, p.taken_at,
+const PHOTO_COLUMNS = `p.id, p.sha256, p.file_name, p.caption, p.rotation, p.tilt, p.crop, p.taken_at,
               v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at`;
 
 function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
@@ -131,7 +132,7 @@ export async function resolveItems(libraryDir: string, rows: PhotoRow[]): Promis
       caption: r.caption,
       takenAt: r.taken_at ?? null,
       originalPath: await originalPath(libraryDir, r.sha256, cache),
-      frame: { rotation: r.rotation ?? 0, crop: parseCrop(r.crop ?? null) },
+      frame: { rotation: r.rotation ?? 0, tilt: r.tilt ?? 0, crop: parseCrop(r.crop ?? null) },
       version:
         r.version_id !== null && r.output_path
           ? {

@@ -132,8 +132,9 @@ CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags, taken, to
   },
   {
     version: 5,
-    name: 'the part of a scan that is the print: a crop of the photo as shown, left_top_width_height in pixels',
+    name: 'straightening (degrees, clockwise) and the part of a scan that is the print: a crop of the photo as shown, left_top_width_height in pixels',
     sql: `
+ALTER TABLE photos ADD COLUMN tilt REAL NOT NULL DEFAULT 0 CHECK (tilt BETWEEN -15 AND 15);
 ALTER TABLE photos ADD COLUMN crop TEXT CHECK (crop IS NULL OR crop GLOB '[0-9]*_[0-9]*_[0-9]*_[0-9]*');
 `
   }

@@ -43,7 +43,7 @@ export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Pr
     const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
     const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-    const { data, info } = await framed(sharp(path, { failOn: 'error' }), frame)
+    const { data, info } = await (await framed(sharp(path, { failOn: 'error' }), frame))
       .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
       .toColourspace(space)
       .raw({ depth: deep ? 'ushort' : 'uchar' })

@@ -128,7 +128,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       const row = photos.getPhotoRow(db, id);
       const original = libraryPaths(libraryDir).original(row.sha256, row.ext);
       try {
-        return await findPrint(original, row.rotation, shownFrame(row));
+        return await findPrint(original, row, shownFrame(row));
       } catch (err) {
         throw decodeError(original, err);
       }

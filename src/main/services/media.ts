@@ -65,17 +65,17 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
     return p;
   }
 
-  /** `<sha256>[.r90|.r180|.r270][.c<left>_<top>_<width>_<height>]`: a photo, and the turn and crop to show it with. */
+  /** `<sha256>[.r90|.r180|.r270][.t<degrees>][.c<left>_<top>_<width>_<height>]`: a photo, and the turn, tilt and crop to show it with. */
   function photoByKey(key: string): { sha256: string; ext: string; format: string; frame: PhotoFrame } {
     const parsed = parsePhotoMediaKey(key);
-    if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270 and .c<left>_<top>_<width>_<height>');
+    if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270, .t<degrees> and .c<left>_<top>_<width>_<height>');
     const row = db.prepare('SELECT sha256, ext, format, width, height, orientation FROM photos WHERE sha256 = ?').get(parsed.sha256) as
       | { sha256: string; ext: string; format: string; width: number; height: number; orientation: number | null }
       | undefined;
     if (!row) throw new StudioError('not-found', 'no such photo');
-    const problem = parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation }));
+    const problem = parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation, tilt: parsed.tilt }));
     if (problem) throw new StudioError('invalid-input', `media key: ${problem}`);
-    return { sha256: row.sha256, ext: row.ext, format: row.format, frame: { rotation: parsed.rotation, crop: parsed.crop } };
+    return { sha256: row.sha256, ext: row.ext, format: row.format, frame: { rotation: parsed.rotation, tilt: parsed.tilt, crop: parsed.crop } };
   }
 
   function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
@@ -115,14 +115,14 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
       case 'original': {
         const p = photoByKey(key);
         const original = paths.original(p.sha256, p.ext);
-        if (BROWSER_FORMATS.has(p.format) && p.frame.rotation === 0 && !p.frame.crop) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
+        if (BROWSER_FORMATS.has(p.format) && p.frame.rotation === 0 && p.frame.tilt === 0 && !p.frame.crop) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
         const dest = paths.display(key);
         if (!existsSync(dest)) {
           await once(dest, async () => {
             const tmp = tmpName(paths.tmp, '.png');
-            // Full resolution, orientation, turn and crop applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
+            // Full resolution, orientation, turn, straightening and crop applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
             // A crop is extracted here so that the mask editor's underlay matches the restored version pixel for pixel.
-            await framed(sharp(original, { limitInputPixels: MAX_PIXELS }), p.frame).toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
+            await (await framed(sharp(original, { limitInputPixels: MAX_PIXELS }), p.frame)).toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
             await moveIntoPlace(tmp, dest);
           });
         }

@@ -34,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     else {
       for (const p of all) {
         const when = p.takenAt ? ` taken ${p.takenAt}` : '';
-        console.log(`${String(p.id).padStart(6)}  ${p.fileName}  ${p.width}×${p.height} ${p.format} ${p.bitDepth}-bit${when}${p.rotation ? `  turned ${p.rotation}°` : ''}${p.crop ? `  cropped to ${p.crop.width}×${p.crop.height}` : ''}${p.currentVersionId ? '  restored' : ''}`);
+        console.log(`${String(p.id).padStart(6)}  ${p.fileName}  ${p.width}×${p.height} ${p.format} ${p.bitDepth}-bit${when}${p.rotation ? `  turned ${p.rotation}°` : ''}${p.tilt ? `  straightened ${p.tilt}°` : ''}${p.crop ? `  cropped to ${p.crop.width}×${p.crop.height}` : ''}${p.currentVersionId ? '  restored' : ''}`);
       }
       console.log(`${all.length} photo${all.length === 1 ? '' : 's'}`);
     }

@@ -92,7 +92,7 @@ export function deleteVersion(db: Database.Database, id: number): VersionRow {
 
 /** The original file of a photo in the content-addressed store `originals/ab/<sha256>.<ext>`, and the turn it is restored at. */
 export function originalFile(db: Database.Database, libraryDir: string, photoId: number): { path: string; fileName: string; frame: PhotoFrame } {
-  const row = db.prepare(`SELECT sha256, file_name, rotation, crop FROM photos WHERE id = ?`).get(photoId) as { sha256: string; file_name: string; rotation: Rotation; crop: string | null } | undefined;
+  const row = db.prepare(`SELECT sha256, file_name, rotation, tilt, crop FROM photos WHERE id = ?`).get(photoId) as { sha256: string; file_name: string; rotation: Rotation; tilt: number; crop: string | null } | undefined;
   if (!row) throw new StudioError('not-found', `no photo ${photoId}`);
   const shard = join(libraryDir, 'originals', row.sha256.slice(0, 2));
   let names: string[] = [];
@@ -103,5 +103,5 @@ export function originalFile(db: Database.Database, libraryDir: string, photoId:
   }
   const hit = names.find((n) => n === row.sha256 || n.startsWith(`${row.sha256}.`));
   if (!hit) throw new StudioError('not-found', `the original of ${row.file_name} is missing from the library (${shard})`);
-  return { path: join(shard, hit), fileName: row.file_name, frame: { rotation: row.rotation, crop: parseCrop(row.crop) } };
+  return { path: join(shard, hit), fileName: row.file_name, frame: { rotation: row.rotation, tilt: row.tilt, crop: parseCrop(row.crop) } };
 }

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { LibraryQuery } from '../../../shared/schemas.ts';
 import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary, Rotation } from '../../../shared/types.ts';
-import { type Crop, cropProblem, formatCrop, isWholeFrame, parseCrop, shownFrame, turnCrop } from '../../../shared/crop.ts';
+import { type Crop, cropProblem, formatCrop, isWholeFrame, normalizeTilt, parseCrop, rescaleCrop, shownFrame, turnCrop } from '../../../shared/crop.ts';
 import { normalizeTaken, TAKEN_HINT } from '../../../shared/taken-date.ts';
 import { matchExpression, reindexPhoto } from './search.ts';
 
@@ -25,10 +25,11 @@ export interface PhotoRow {
   caption: string | null;
   current_version_id: number | null;
   rotation: Rotation;
+  tilt: number;
   crop: string | null;
 }
 
-const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id, p.rotation, p.crop`;
+const SUMMARY_COLUMNS = `p.id, p.sha256, p.file_name, p.format, p.width, p.height, p.bit_depth, p.taken_at, p.imported_at, p.caption, p.current_version_id, p.rotation, p.tilt, p.crop`;
 
 function summary(r: PhotoRow): PhotoSummary {
   return {
@@ -44,6 +45,7 @@ function summary(r: PhotoRow): PhotoSummary {
     caption: r.caption,
     currentVersionId: r.current_version_id,
     rotation: r.rotation,
+    tilt: r.tilt,
     crop: parseCrop(r.crop)
   };
 }
@@ -112,15 +114,15 @@ export function getPhoto(db: Database.Database, id: number): PhotoDetail {
 }
 
 /**
- * Caption, date, current version, turn and crop; a version must belong to the photo. A photo turns or is
- * cropped only while it has no restored versions and no restore queued or running: versions are made from
+ * Caption, date, current version, turn, straightening and crop; a version must belong to the photo. A photo
+ * turns, straightens or is cropped only while it has no restored versions and no restore queued or running: versions are made from
  * the photo as shown, so changing that under them would leave them the other way round or cut differently.
  * A turn carries the crop round with the picture.
  */
 export function updatePhoto(
   db: Database.Database,
   id: number,
-  patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation; takenAt?: string | null; crop?: Crop | null }
+  patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation; takenAt?: string | null; tilt?: number; crop?: Crop | null }
 ): PhotoDetail {
   db.transaction(() => {
     const row = getPhotoRow(db, id);
@@ -131,15 +133,21 @@ export function updatePhoto(
       reindexPhoto(db, id);
     }
     let rotation = row.rotation;
+    let tilt = row.tilt;
     let crop = parseCrop(row.crop);
     if (patch.rotation !== undefined && patch.rotation !== row.rotation) {
       assertReframable(db, row, 'turn the photo');
       if (crop) crop = turnCrop(crop, (patch.rotation - row.rotation) / 90, shownFrame(row));
       rotation = patch.rotation;
     }
+    if (patch.tilt !== undefined && normalizeTilt(patch.tilt) !== row.tilt) {
+      assertReframable(db, row, 'straighten the photo');
+      tilt = normalizeTilt(patch.tilt);
+      if (crop) crop = rescaleCrop(crop, shownFrame({ ...row, rotation }), shownFrame({ ...row, rotation, tilt }));
+    }
     if (patch.crop !== undefined) {
-      // In the frame the patch leaves the photo in (a turn in the same patch comes first).
-      const frame = shownFrame({ ...row, rotation });
+      // In the frame the patch leaves the photo in (a turn or straightening in the same patch comes first).
+      const frame = shownFrame({ ...row, rotation, tilt });
       const problem = patch.crop === null ? null : cropProblem(patch.crop, frame);
       if (problem) throw new StudioError('invalid-input', `${row.file_name}: ${problem}`);
       const wanted = patch.crop === null || isWholeFrame(patch.crop, frame) ? null : patch.crop;
@@ -148,8 +156,8 @@ export function updatePhoto(
         crop = wanted;
       }
     }
-    if (rotation !== row.rotation || cropText(crop) !== row.crop) {
-      db.prepare('UPDATE photos SET rotation = ?, crop = ? WHERE id = ?').run(rotation, cropText(crop), id);
+    if (rotation !== row.rotation || tilt !== row.tilt || cropText(crop) !== row.crop) {
+      db.prepare('UPDATE photos SET rotation = ?, tilt = ?, crop = ? WHERE id = ?').run(rotation, tilt, cropText(crop), id);
     }
     if (patch.caption !== undefined) {
       const caption = patch.caption === null || patch.caption.trim() === '' ? null : patch.caption;

@@ -75,9 +75,9 @@ export class DetailManager {
     if (this.photo) await this.#patch({ rotation: turnedBy(this.photo.rotation, quarters) });
   }
 
-  /** Crops the photo (a rectangle of it as shown, turned), or shows all of it again (null). True when saved. */
-  async setCrop(crop: Crop | null): Promise<boolean> {
-    await this.#patch({ crop });
+  /** Straightens and crops the photo (a rectangle of it as shown: turned and straightened; null for all of it). True when saved. */
+  async setFrame(frame: { tilt: number; crop: Crop | null }): Promise<boolean> {
+    await this.#patch(frame);
     return this.error === null;
   }
 
