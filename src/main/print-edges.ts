@@ -1,11 +1,12 @@
 /**
  * Finds the print inside a scan: the even margin a scanner's lid (white), an
- * open lid (black) or an album page leaves around it. Works on a small copy of
- * the photo as shown (turned, uncropped) and answers in the photo's pixels, as a
+ * open lid (black) or an album page leaves around it, and how crooked the print
+ * lies. Works on a small copy of the photo as shown (turned, uncropped) and
+ * answers with the tilt that levels it and its crop in the photo's pixels, as a
  * suggestion the crop tool shows for the user to adjust; nothing is cut here.
  */
 import sharp from 'sharp';
-import { type Crop, MIN_CROP_SIDE, type Size } from '../shared/crop.ts';
+import { type Crop, MIN_CROP_SIDE, normalizeTilt, type Size, straightened } from '../shared/crop.ts';
 import type { Rotation } from '../shared/types.ts';
 import { MAX_PIXELS } from './import/formats.ts';
 import { framed } from './photo-frame.ts';
@@ -23,11 +24,16 @@ export interface Bounds {
   bottom: number;
 }
 
+/** Tells margin pixels from print pixels in one small copy. */
+interface MarginModel {
+  isMargin: (x: number, y: number) => boolean;
+}
+
 /**
- * The bounds of what is not margin in an interleaved 8-bit image, or null when there is no even margin (the
- * outer ring of pixels is not one colour) or what is left would be a sliver (the whole picture is even).
+ * The margin's colour and how far its grain strays, from the image's outer bands; null when no two sides share
+ * one even colour (one even side alone is more likely sky or a wall than a scanner lid).
  */
-export function findPrintBounds(px: Uint8Array, width: number, height: number, channels: number): Bounds | null {
+function marginModel(px: Uint8Array, width: number, height: number, channels: number): MarginModel | null {
   if (width < 8 || height < 8) return null;
   // Each side's outer band on its own: a print laid against the glass's corner leaves margin on two sides only.
   const sides: number[][] = [[], [], [], []];
@@ -50,30 +56,105 @@ export function findPrintBounds(px: Uint8Array, width: number, height: number, c
     const colour = colourOf(idx);
     return { idx, colour, spread: quantile(idx.map((i) => distance(i, colour)), 0.6) };
   });
-  const evenBands = bands.filter((s) => s.spread <= 28);
-  const bg = colourOf(evenBands.flatMap((s) => s.idx));
-  // Margin runs along at least two sides in one colour; one even side alone is more likely sky or a wall.
-  const even = evenBands.filter((s) => s.colour.every((v, c) => Math.abs(v - bg[c]!) <= 16));
+  const evenBands = bands.filter((b) => b.spread <= 28);
+  const bg = colourOf(evenBands.flatMap((b) => b.idx));
+  const even = evenBands.filter((b) => b.colour.every((v, c) => Math.abs(v - bg[c]!) <= 16));
   if (even.length < 2) return null;
-  const far = (i: number): number => distance(i, bg);
-  const spread = Math.max(...even.map((s) => s.spread));
-  const tolerance = Math.min(48, Math.max(16, 2.5 * spread + 10));
-  const isMargin = (x0: number, y0: number, dx: number, dy: number, n: number): boolean => {
+  const tolerance = Math.min(48, Math.max(16, 2.5 * Math.max(...even.map((b) => b.spread)) + 10));
+  return { isMargin: (x, y) => distance((y * width + x) * channels, bg) <= tolerance };
+}
+
+/**
+ * The bounds of what is not margin in an interleaved 8-bit image, or null when there is no even margin or what
+ * is left would be a sliver (the whole picture is even).
+ */
+export function findPrintBounds(px: Uint8Array, width: number, height: number, channels: number): Bounds | null {
+  const model = marginModel(px, width, height, channels);
+  return model && boundsOf(model, width, height);
+}
+
+function boundsOf(model: MarginModel, width: number, height: number): Bounds | null {
+  const isMarginLine = (x0: number, y0: number, dx: number, dy: number, n: number): boolean => {
     let even = 0;
-    for (let k = 0; k < n; k++) if (far(((y0 + k * dy) * width + x0 + k * dx) * channels) <= tolerance) even++;
+    for (let k = 0; k < n; k++) if (model.isMargin(x0 + k * dx, y0 + k * dy)) even++;
     return even >= MARGIN_SHARE * n;
   };
   let top = 0;
   let bottom = height;
-  while (top < height && isMargin(0, top, 1, 0, width)) top++;
-  while (bottom > top && isMargin(0, bottom - 1, 1, 0, width)) bottom--;
+  while (top < height && isMarginLine(0, top, 1, 0, width)) top++;
+  while (bottom > top && isMarginLine(0, bottom - 1, 1, 0, width)) bottom--;
   let left = 0;
   let right = width;
-  while (left < width && isMargin(left, top, 0, 1, bottom - top)) left++;
-  while (right > left && isMargin(right - 1, top, 0, 1, bottom - top)) right--;
+  while (left < width && isMarginLine(left, top, 0, 1, bottom - top)) left++;
+  while (right > left && isMarginLine(right - 1, top, 0, 1, bottom - top)) right--;
   if (right - left < 0.2 * width || bottom - top < 0.2 * height) return null;
   if (left === 0 && top === 0 && right === width && bottom === height) return null;
   return { left, top, right, bottom };
+}
+
+/**
+ * How many degrees clockwise the print lies turned on the glass, from the straight lines its edges draw against
+ * the margin (each side with margin measured on its middle half, away from the corners; the median of the
+ * sides); null when no side gives a line.
+ */
+export function findPrintSkew(px: Uint8Array, width: number, height: number, channels: number): number | null {
+  const model = marginModel(px, width, height, channels);
+  const b = model && boundsOf(model, width, height);
+  if (!model || !b) return null;
+  // The first print pixel met walking in from a side: two in a row, so a speck of dust is not an edge.
+  const edge = (x0: number, y0: number, dx: number, dy: number, n: number): number | null => {
+    for (let k = 0; k < n - 1; k++) {
+      if (!model.isMargin(x0 + k * dx, y0 + k * dy) && !model.isMargin(x0 + (k + 1) * dx, y0 + (k + 1) * dy)) return k;
+    }
+    return null;
+  };
+  const along = (from: number, to: number): number[] => {
+    const out: number[] = [];
+    for (let t = Math.round(from + 0.25 * (to - from)); t < from + 0.75 * (to - from); t++) out.push(t);
+    return out;
+  };
+  const estimates: number[] = [];
+  const add = (points: [number, number][], sign: 1 | -1): void => {
+    const slope = robustSlope(points);
+    if (slope !== null) estimates.push((sign * Math.atan(slope) * 180) / Math.PI);
+  };
+  const w = width;
+  const h = height;
+  // A print turned clockwise by φ: its left and right edges run dx/dy = −tan φ, its top and bottom dy/dx = tan φ.
+  if (b.left > 0) add(pointsOf(along(b.top, b.bottom), (y) => edge(0, y, 1, 0, w)), -1);
+  if (b.right < w) add(pointsOf(along(b.top, b.bottom), (y) => { const k = edge(w - 1, y, -1, 0, w); return k === null ? null : w - 1 - k; }), -1);
+  if (b.top > 0) add(pointsOf(along(b.left, b.right), (x) => edge(x, 0, 0, 1, h)), 1);
+  if (b.bottom < h) add(pointsOf(along(b.left, b.right), (x) => { const k = edge(x, h - 1, 0, -1, h); return k === null ? null : h - 1 - k; }), 1);
+  return estimates.length === 0 ? null : median(estimates);
+}
+
+function pointsOf(ts: number[], at: (t: number) => number | null): [number, number][] {
+  return ts.flatMap((t) => {
+    const v = at(t);
+    return v === null ? [] : [[t, v] as [number, number]];
+  });
+}
+
+/** The slope of a least-squares line through the points, refitted without those more than 1.5 px off it; null for too few. */
+function robustSlope(points: [number, number][]): number | null {
+  let pts = points;
+  for (let round = 0; round < 3; round++) {
+    if (pts.length < 10) return null;
+    const n = pts.length;
+    const mt = pts.reduce((a, p) => a + p[0], 0) / n;
+    const mv = pts.reduce((a, p) => a + p[1], 0) / n;
+    let stt = 0;
+    let stv = 0;
+    for (const [t, v] of pts) {
+      stt += (t - mt) ** 2;
+      stv += (t - mt) * (v - mv);
+    }
+    if (stt === 0) return null;
+    const slope = stv / stt;
+    if (round === 2) return slope;
+    pts = pts.filter(([t, v]) => Math.abs(v - (mv + slope * (t - mt))) <= 1.5);
+  }
+  return null;
 }
 
 /**
@@ -91,16 +172,29 @@ export function boundsToCrop(b: Bounds, small: Size, frame: Size): Crop | null {
   return { left, top, width: right - left, height: bottom - top };
 }
 
-/** The print's crop in the photo as shown turned and straightened by `view` (uncropped, `frame` in size), or null when no margin is found. */
-export async function findPrint(path: string, view: { rotation: Rotation; tilt: number }, frame: Size): Promise<Crop | null> {
-  const { data, info } = await (await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { ...view, crop: null }))
-    .resize(WORK_SIDE, WORK_SIDE, { fit: 'inside', withoutEnlargement: true })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const bounds = findPrintBounds(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.width, info.height, info.channels);
-  return bounds && boundsToCrop(bounds, { width: info.width, height: info.height }, frame);
+/**
+ * The print in the photo as shown turned by `view` (uncropped; `turned` is its size before straightening): the tilt
+ * that levels it (the view's own when it lies square) and its crop in the frame that tilt leaves; null when no
+ * margin is found.
+ */
+export async function findPrint(path: string, view: { rotation: Rotation; tilt: number }, turned: Size): Promise<{ tilt: number; crop: Crop } | null> {
+  const look = async (tilt: number): Promise<{ tilt: number; crop: Crop | null; skew: number | null }> => {
+    const { data, info } = await (await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { rotation: view.rotation, tilt, crop: null }))
+      .resize(WORK_SIDE, WORK_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const px = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bounds = findPrintBounds(px, info.width, info.height, info.channels);
+    const crop = bounds && boundsToCrop(bounds, { width: info.width, height: info.height }, straightened(turned, tilt));
+    return { tilt, crop, skew: crop ? findPrintSkew(px, info.width, info.height, info.channels) : null };
+  };
+  const first = await look(view.tilt);
+  // Level the print when it lies more than a fifth of a degree off square, then find it again in the levelled frame.
+  const levelled = first.skew !== null && Math.abs(first.skew) >= 0.2 ? await look(normalizeTilt(view.tilt - first.skew)) : null;
+  const best = levelled?.crop ? levelled : first;
+  return best.crop ? { tilt: best.tilt, crop: best.crop } : null;
 }
 
 function median(values: number[]): number {

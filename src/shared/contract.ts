@@ -26,8 +26,8 @@ export const channels = {
   'library:chooseLocation': channel(z.tuple([])).returns<string | null>(),
   'photos:update': channel(z.tuple([s.photoId, s.photoPatch])).returns<t.PhotoDetail>(),
   'photos:remove': channel(z.tuple([z.array(s.photoId).min(1).max(100_000)])).returns<void>(),
-  /** Where the print sits inside the scan's even margin, as a crop of the photo turned as it is and uncropped; null when there is no margin. */
-  'photos:findPrint': channel(z.tuple([s.photoId])).returns<Crop | null>(),
+  /** Where the print sits inside the scan's even margin: the tilt that levels it and its crop of the photo turned as it is; null when there is no margin. */
+  'photos:findPrint': channel(z.tuple([s.photoId])).returns<{ tilt: number; crop: Crop } | null>(),
   'tags:list': channel(z.tuple([])).returns<t.TagCount[]>(),
   'tags:set': channel(z.tuple([s.photoId, z.array(s.tagName).max(200)])).returns<string[]>(),
   'albums:list': channel(z.tuple([])).returns<t.Album[]>(),

@@ -20,6 +20,7 @@ import { rescaleCrop, shownFrame, tiltedBounds, turnCrop } from '../../src/share
 import { photoMediaKey } from '../../src/shared/media-key.ts';
 import type { PhotoSummary } from '../../src/shared/types.ts';
 import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
+import { photoPixels } from '../helpers/images.ts';
 import { BLUE, colourAt, GREEN, H, near, quadrants, RED, size, W, WHITE } from '../fixtures/quadrants.ts';
 
 let work: string;
@@ -142,9 +143,9 @@ test('the print inside a scan is found as a crop of the photo as shown, turned o
   const scan = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'scan' })).items[0]!;
   // The print is 96 × 64 at (40, 30); the suggestion steps in a pixel past its edge on every side.
   const found = await svc.handlers['photos:findPrint'](scan.id);
-  assert.deepEqual(found, { left: 41, top: 31, width: 94, height: 62 });
+  assert.deepEqual(found, { tilt: 0, crop: { left: 41, top: 31, width: 94, height: 62 } }, 'a print lying square needs no straightening');
   await svc.handlers['photos:update'](scan.id, { rotation: 90 });
-  assert.deepEqual(await svc.handlers['photos:findPrint'](scan.id), turnCrop(found!, 1, { width: 400, height: 300 }));
+  assert.deepEqual(await svc.handlers['photos:findPrint'](scan.id), { tilt: 0, crop: turnCrop(found!.crop, 1, { width: 400, height: 300 }) });
   // The photo of the first tests has no margin: nothing to suggest.
   assert.equal(await svc.handlers['photos:findPrint'](photo.id), null);
   await assert.rejects(svc.handlers['photos:findPrint'](999), /no photo with id 999/);
@@ -200,4 +201,24 @@ test('a straightened photo is turned by its tilt and cut to the frame that holds
   await idle();
   const [version] = await svc.handlers['versions:list'](crooked.id);
   assert.deepEqual(await size((await svc.readMedia('version', String(version!.id))).path), [retilted.crop!.width, retilted.crop!.height], 'restored as shown');
+});
+
+test('a print laid crooked on the glass is levelled by the suggestion, and its crop found in the levelled frame', async () => {
+  const printPath = join(work, 'in', 'crooked-print.png');
+  await sharp(photoPixels(220, 150, 3), { raw: { width: 220, height: 150, channels: 3 } }).png().toFile(printPath);
+  // Laid 3° anticlockwise on a white lid: the turn's corners filled with the lid's colour.
+  const turned = await sharp(printPath).rotate(-3, { background: '#f2f2f0' }).png().toBuffer();
+  const scanPath = join(work, 'in', 'crooked scan.png');
+  await sharp({ create: { width: 420, height: 320, channels: 3, background: '#f2f2f0' } }).composite([{ input: turned, left: 90, top: 70 }]).png().toFile(scanPath);
+  await svc.handlers['import:paths']({ paths: [scanPath] });
+  const scan = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'crooked scan' })).items[0]!;
+  const found = (await svc.handlers['photos:findPrint'](scan.id))!;
+  assert.ok(Math.abs(found.tilt - 3) <= 0.3, `levelled by turning ${found.tilt}° clockwise`);
+  // The levelled print is 220 × 150; the crop keeps inside its soft edge by a pixel or two.
+  assert.ok(found.crop.width >= 212 && found.crop.width <= 220 && found.crop.height >= 142 && found.crop.height <= 150, `crop ${found.crop.width} × ${found.crop.height}`);
+  const applied = await svc.handlers['photos:update'](scan.id, found);
+  const file = (await svc.readMedia('original', photoMediaKey(applied))).path;
+  for (const [fx, fy] of [[0.01, 0.01], [0.99, 0.01], [0.01, 0.99], [0.99, 0.99]]) {
+    assert.ok(!near(await colourAt(file, fx!, fy!), [242, 242, 240]), `no lid left at corner ${fx}, ${fy}`);
+  }
 });

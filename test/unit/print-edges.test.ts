@@ -1,7 +1,7 @@
 /** Finding the print inside a scan's even margin, on generated scans: lids white or black, dust, a print against the glass's corner, and photos with no margin. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { boundsToCrop, findPrintBounds } from '../../src/main/print-edges.ts';
+import { boundsToCrop, findPrintBounds, findPrintSkew } from '../../src/main/print-edges.ts';
 
 /** A deterministic pseudo-random sequence, so each scan is the same every run. */
 function rng(seed: number): () => number {
@@ -60,4 +60,34 @@ test('small-copy bounds become a crop of the full photo, stepping in past the so
   const crop = boundsToCrop({ left: 10, top: 0, right: 390, bottom: 290 }, { width: 400, height: 300 }, { width: 4000, height: 3000 });
   assert.deepEqual(crop, { left: 110, top: 0, width: 3890 - 110, height: 2890 });
   assert.equal(boundsToCrop({ left: 10, top: 10, right: 12, bottom: 12 }, { width: 400, height: 300 }, { width: 4000, height: 3000 }), null);
+});
+
+/** A scan of a print turned `deg` clockwise about its centre (cx, cy), pw × ph, on a lid of `lid`. */
+function crooked(w: number, h: number, lid: number, deg: number, cx: number, cy: number, pw: number, ph: number): Uint8Array {
+  const r = rng(11);
+  const px = new Uint8Array(w * h * 3);
+  const a = (-deg * Math.PI) / 180;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      // Turn the pixel back by the print's turn: inside the unturned print means inside the turned one.
+      const u = (x - cx) * Math.cos(a) - (y - cy) * Math.sin(a);
+      const v = (x - cx) * Math.sin(a) + (y - cy) * Math.cos(a);
+      const inside = Math.abs(u) < pw / 2 && Math.abs(v) < ph / 2;
+      for (let c = 0; c < 3; c++) {
+        const val = inside ? 50 + 90 * (0.5 + 0.5 * Math.sin(u / 6 + c)) + 30 * r() : lid + (r() - 0.5) * 10;
+        px[(y * w + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(val)));
+      }
+    }
+  return px;
+}
+
+test('how crooked a print lies is read from its edges, either way, to a few tenths of a degree', () => {
+  for (const deg of [3, -2, 7.5, 0]) {
+    const skew = findPrintSkew(crooked(400, 300, 240, deg, 200, 150, 280, 190), 400, 300, 3);
+    assert.ok(skew !== null && Math.abs(skew - deg) <= 0.3, `${deg}°: read ${skew}`);
+  }
+  // Against the glass's corner (margin right and below only), on a black lid.
+  const corner = findPrintSkew(crooked(400, 300, 10, -4, 150, 110, 280, 190), 400, 300, 3);
+  assert.ok(corner !== null && Math.abs(corner + 4) <= 0.4, `corner: read ${corner}`);
+  assert.equal(findPrintSkew(scan(200, 150, 0, { left: 0, top: 0, right: 200, bottom: 150 }, 4), 200, 150, 3), null, 'no margin, no skew');
 });

@@ -17,7 +17,7 @@ import { libraryPaths } from '../paths.ts';
 import { removeRenditions } from './media.ts';
 import { findPrint } from '../print-edges.ts';
 import { decodeError } from '../pipeline/image-io.ts';
-import { shownFrame } from '../../shared/crop.ts';
+import { turnedSize } from '../../shared/crop.ts';
 
 export interface LibraryHandlerDeps {
   db: Database.Database;
@@ -128,7 +128,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
       const row = photos.getPhotoRow(db, id);
       const original = libraryPaths(libraryDir).original(row.sha256, row.ext);
       try {
-        return await findPrint(original, row, shownFrame(row));
+        return await findPrint(original, row, turnedSize(row));
       } catch (err) {
         throw decodeError(original, err);
       }

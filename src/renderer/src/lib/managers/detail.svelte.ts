@@ -81,8 +81,8 @@ export class DetailManager {
     return this.error === null;
   }
 
-  /** The print inside the open photo's scan margin, as a crop of it turned as it is; null when there is none. */
-  async findPrint(): Promise<Crop | null> {
+  /** The print inside the open photo's scan margin: the tilt that levels it and its crop; null when there is none. */
+  async findPrint(): Promise<{ tilt: number; crop: Crop } | null> {
     return this.photo ? studio.findPrint(this.photo.id) : null;
   }
 
