@@ -124,8 +124,13 @@ test('reorder an album by dragging, rename it, drop a file onto it', async () =>
   await grid().getByRole('option').first().and(page.getByRole('option', { name: before[2]!, exact: true })).waitFor();
   assert.deepEqual(await order(), [before[2], before[0], before[1]]);
 
-  // A file dropped onto the album row is imported straight into it.
-  const png = (await photo(320, 240, 42, 'png')).toString('base64');
+  // A file dropped onto the album row is imported straight into it: a postcard scanned on a white lid.
+  const png = (
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#f3f3f1' } })
+      .composite([{ input: await photo(240, 160, 42, 'png'), left: 40, top: 40 }])
+      .png()
+      .toBuffer()
+  ).toString('base64');
   await page.evaluate(`(() => {
     const bytes = Uint8Array.from(atob(${JSON.stringify(png)}), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
@@ -333,6 +338,26 @@ test('after a reload everything is still there', async () => {
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('Uncle Ted');
   await page.getByText('1 photo', { exact: true }).waitFor();
   await screenshot(page, '06-after-reload');
+});
+
+test('a selection of scans is cropped to its prints at once; a photo without a margin is left as it was', async () => {
+  await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
+  await page.getByRole('button', { name: 'All photos' }).click();
+  await page.getByText(`${GOOD.length + 1} photos`, { exact: true }).waitFor();
+  await grid().getByRole('option', { name: 'dropped-postcard.png' }).click();
+  await grid().getByRole('option', { name: 'beach-1962.jpg' }).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Crop to print' }).click();
+  await page.getByRole('status').getByText('Cropped 1 photo to the print. 1 photo had no even margin around a print.').waitFor();
+  // The postcard's thumbnail is the card alone (240 × 160, a pixel in from its edge), no longer the scan's 4:3.
+  await waitForPage(
+    page,
+    `(() => {
+      const img = document.querySelector('[role="option"][aria-label="dropped-postcard.png"] img');
+      return !!img && /\\.c4\\d_4\\d_23\\d_15\\d\\b/.test(img.src) && img.complete && Math.abs(img.naturalWidth / img.naturalHeight - 1.5) < 0.03;
+    })()`,
+    "the postcard's thumbnail, cropped to the card"
+  );
+  await page.getByRole('button', { name: 'Clear selection' }).click();
 });
 
 test('remove photos from the library: asked first, gone from grid and album, the source files untouched', async () => {

@@ -1,9 +1,11 @@
 /** Photos dragged inside the app (grid → album, grid → grid in an album) carry their ids in this type. */
+import { count } from '../words.ts';
+
 export const PHOTO_DRAG_TYPE = 'application/x-heirloom-photos';
 
 export function setDraggedPhotos(dt: DataTransfer, ids: number[]): void {
   dt.setData(PHOTO_DRAG_TYPE, JSON.stringify(ids));
-  dt.setData('text/plain', `${ids.length} photo${ids.length === 1 ? '' : 's'}`);
+  dt.setData('text/plain', count(ids.length, 'photo'));
   dt.effectAllowed = 'copyMove';
 }
 

@@ -17,6 +17,7 @@ import { JobsManager } from './jobs.svelte.ts';
 import { LibraryManager } from './library.svelte.ts';
 import { SettingsManager } from './settings.svelte.ts';
 import { VersionsManager } from './versions.svelte.ts';
+import { count } from '../words.ts';
 
 /** "Restore all" of more photos than this asks first, even when none is restored yet. */
 export const RESTORE_WITHOUT_ASKING = 50;
@@ -82,7 +83,7 @@ export class StudioManager {
     const ids = [...this.library.selected];
     await this.albums.addPhotos(albumId, ids);
     const album = this.albums.byId(albumId);
-    if (album && !this.albums.error) this.notice = `Added ${ids.length} photo${ids.length === 1 ? '' : 's'} to ${album.name}.`;
+    if (album && !this.albums.error) this.notice = `Added ${count(ids.length, 'photo')} to ${album.name}.`;
     if (this.library.albumId === albumId) await this.library.reload();
   }
 
@@ -92,7 +93,7 @@ export class StudioManager {
     if (ids.length === 0) return;
     try {
       await studio.removePhotos(ids);
-      this.notice = `Removed ${ids.length} photo${ids.length === 1 ? '' : 's'} from the library.`;
+      this.notice = `Removed ${count(ids.length, 'photo')} from the library.`;
     } catch (err) {
       this.notice = errorMessage(err);
     }
@@ -108,7 +109,7 @@ export class StudioManager {
     };
     const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
     if (ids.length === 0) return;
-    this.exporter.open({ photoIds: ids, title: `Export ${ids.length} selected photo${ids.length === 1 ? '' : 's'}` }, this.settings.exportFormat);
+    this.exporter.open({ photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}` }, this.settings.exportFormat);
   }
 
   /** Sets (or with null clears) the date taken of every selected photo: a box of prints labelled "1958". */
@@ -116,7 +117,7 @@ export class StudioManager {
     const ids = [...this.library.selected];
     try {
       for (const id of ids) await studio.updatePhoto(id, { takenAt });
-      this.notice = `${takenAt === null ? 'Cleared the date of' : `Dated ${formatTaken(takenAt)}:`} ${ids.length} photo${ids.length === 1 ? '' : 's'}.`;
+      this.notice = `${takenAt === null ? 'Cleared the date of' : `Dated ${formatTaken(takenAt)}:`} ${count(ids.length, 'photo')}.`;
     } catch (err) {
       this.notice = errorMessage(err);
     }
@@ -139,8 +140,41 @@ export class StudioManager {
         refused.push(errorMessage(err));
       }
     }
-    const done = `Turned ${turned} photo${turned === 1 ? '' : 's'} ${quarters === 1 ? 'right' : 'left'}.`;
-    this.notice = refused.length === 0 ? done : `${done} ${refused.length} left as ${refused.length === 1 ? 'it was' : 'they were'}: ${refused[0]}${refused.length > 1 ? ' (and others)' : ''}`;
+    const done = `Turned ${count(turned, 'photo')} ${quarters === 1 ? 'right' : 'left'}.`;
+    this.notice = [done, leftAsTheyWere(refused)].filter((part) => part !== '').join(' ');
+    await this.library.reload();
+  }
+
+  /**
+   * Crops each selected photo to the print inside its scan's margin, levelled, as Find print suggests in the crop
+   * tool: a session of flatbed scans cropped at once. Photos without an even margin, and those that cannot change
+   * (restored versions, a restore under way), stay as they are; the notice says how many and why.
+   */
+  async cropSelectedToPrints(): Promise<void> {
+    const ids = [...this.library.selected];
+    let cropped = 0;
+    let unmarked = 0;
+    const refused: string[] = [];
+    for (const [i, id] of ids.entries()) {
+      this.notice = `Finding the print in ${count(ids.length, 'photo')}… ${i + 1} of ${ids.length}`;
+      try {
+        const found = await studio.findPrint(id);
+        if (!found) unmarked++;
+        else {
+          await studio.updatePhoto(id, found);
+          cropped++;
+        }
+      } catch (err) {
+        refused.push(errorMessage(err));
+      }
+    }
+    this.notice = [
+      `Cropped ${count(cropped, 'photo')} to the print.`,
+      unmarked > 0 ? `${count(unmarked, 'photo')} had no even margin around a print.` : '',
+      leftAsTheyWere(refused)
+    ]
+      .filter((part) => part !== '')
+      .join(' ');
     await this.library.reload();
   }
 
@@ -245,4 +279,10 @@ export class StudioManager {
       if (scopes.has('jobs')) void this.jobs.refresh();
     }, 300);
   }
+}
+
+/** How many photos of a selection an action left alone, and the first one's reason; empty when none. */
+function leftAsTheyWere(reasons: string[]): string {
+  if (reasons.length === 0) return '';
+  return `${reasons.length} left as ${reasons.length === 1 ? 'it was' : 'they were'}: ${reasons[0]}${reasons.length > 1 ? ' (and others)' : ''}`;
 }
