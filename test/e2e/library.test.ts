@@ -2,7 +2,9 @@
  * Browser mode end to end: a folder of generated photos (plus one broken
  * file) is imported through the folder input, thumbnails load, an album is
  * made and filled, search narrows the grid, a photo opens at full size with
- * zoom and a tag, and after a reload everything is still there.
+ * zoom and a tag, is turned, cropped and straightened, scans are cropped to
+ * their prints, and after a reload everything is still there. With
+ * HEIRLOOM_UPDATE_SCREENSHOTS=1 the crop tool's screenshot goes to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { straightened } from '../../src/shared/crop.ts';
 import { photoPixels } from '../helpers/images.ts';
-import { launch, screenshot, serve, waitForPage, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import { launch, publishScreenshots, screenshot, serve, waitForPage, watchForProblems, type Browser, type Served } from './serve-harness.ts';
 
 let work: string;
 let served: Served;
@@ -56,6 +58,7 @@ after(async () => {
   await browser?.close();
   await served?.stop();
   await rm(work, { recursive: true, force: true });
+  await publishScreenshots(['crop']);
 });
 
 /** The photo grid (a listbox), so <option>s of selects elsewhere never match. */
@@ -260,7 +263,7 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await tool.getByRole('button', { name: 'Level, now 2.5°' }).waitFor();
   const level = straightened({ width: 900, height: 1200 }, 2.5);
   await page.getByRole('group', { name: `Crop rectangle, ${level.width} × ${level.height} at 0, 0` }).waitFor();
-  await screenshot(page, '05-straighten');
+  await screenshot(page, 'crop');
   await tool.getByRole('button', { name: 'Apply crop' }).click();
   await waitForPage(page, shown(level.width, level.height), 'the straightened photo');
   await page.getByRole('definition').filter({ hasText: 'clockwise by 2.5°' }).waitFor();

@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import type { JobEvent, JobInfo, PhotoPage, VersionInfo } from '../../src/shared/types.ts';
-import { ARTIFACTS, launch, ROOT, screenshot, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import { ARTIFACTS, launch, publishScreenshots, screenshot, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
 
 let work: string;
 let served: Served;
@@ -229,11 +229,7 @@ after(async () => {
   await browser?.close();
   await served?.stop();
   await rm(work, { recursive: true, force: true });
-  if (process.env.HEIRLOOM_UPDATE_SCREENSHOTS === '1' && shots.length > 0) {
-    const docs = join(ROOT, 'docs', 'screenshots');
-    await mkdir(docs, { recursive: true });
-    for (const name of shots) await copyFile(join(ARTIFACTS, `${name}.png`), join(docs, `${name}.png`));
-  }
+  await publishScreenshots(shots);
 });
 
 test('import a folder of scans; the settings report where inference runs', async () => {

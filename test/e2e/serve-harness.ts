@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -89,6 +90,15 @@ export async function launch(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** With HEIRLOOM_UPDATE_SCREENSHOTS=1, copies these screenshots of test-artifacts/ to docs/screenshots/ (the README's). */
+export async function publishScreenshots(names: string[]): Promise<void> {
+  if (process.env.HEIRLOOM_UPDATE_SCREENSHOTS !== '1' || names.length === 0) return;
+  const docs = join(ROOT, 'docs', 'screenshots');
+  await mkdir(docs, { recursive: true });
+  // A palette PNG: a third of the size for the repository, and nothing a reader of the README would notice.
+  for (const name of names) await sharp(join(ARTIFACTS, `${name}.png`)).png({ palette: true, quality: 90, compressionLevel: 9 }).toFile(join(docs, `${name}.png`));
 }
 
 /**
