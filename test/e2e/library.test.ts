@@ -343,7 +343,7 @@ test('after a reload everything is still there', async () => {
   await screenshot(page, '06-after-reload');
 });
 
-test('a selection of scans is cropped to its prints at once; a photo without a margin is left as it was', async () => {
+test('a selection of scans is cropped to its prints at once (and undone); a photo without a margin is left as it was', async () => {
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
   await page.getByRole('button', { name: 'All photos' }).click();
   await page.getByText(`${GOOD.length + 1} photos`, { exact: true }).waitFor();
@@ -360,6 +360,18 @@ test('a selection of scans is cropped to its prints at once; a photo without a m
     })()`,
     "the postcard's thumbnail, cropped to the card"
   );
+  // Undo puts the scan back as it was.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('status').getByText('Put back 1 photo as it was.').waitFor();
+  await waitForPage(
+    page,
+    `(() => {
+      const img = document.querySelector('[role="option"][aria-label="dropped-postcard.png"] img');
+      return !!img && !/\\.c\\d/.test(img.src) && img.complete && img.naturalWidth / img.naturalHeight === 4 / 3;
+    })()`,
+    "the postcard's thumbnail, the whole scan again"
+  );
+  assert.equal(await page.getByRole('button', { name: 'Undo' }).count(), 0, 'nothing more to undo');
   await page.getByRole('button', { name: 'Clear selection' }).click();
 });
 

@@ -4,6 +4,7 @@
  * from main refreshes whatever it names). Later screens (restore queue,
  * compare, mask editor, settings, export) hang their managers off this too.
  */
+import type { Crop } from '../../../../shared/crop.ts';
 import { turnedBy } from '../../../../shared/media-key.ts';
 import type { LibraryChange, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
@@ -38,6 +39,8 @@ export class StudioManager {
   tags = $state<TagCount[]>([]);
   screen = $state<Screen>({ name: 'library' });
   notice = $state<string | null>(null);
+  /** What the notice's Undo button takes back, while the notice shows; null when it has none. */
+  undo = $state<(() => Promise<void>) | null>(null);
 
   /** Loads the first data and subscribes to main's events; returns the cleanup. */
   start(): () => void {
@@ -155,13 +158,17 @@ export class StudioManager {
     let cropped = 0;
     let unmarked = 0;
     const refused: string[] = [];
+    const before: { id: number; tilt: number; crop: Crop | null }[] = [];
+    this.undo = null;
     for (const [i, id] of ids.entries()) {
       this.notice = `Finding the print in ${count(ids.length, 'photo')}… ${i + 1} of ${ids.length}`;
       try {
         const found = await studio.findPrint(id);
         if (!found) unmarked++;
         else {
+          const photo = this.library.photoAt(this.library.indexOf(id)) ?? (await studio.getPhoto(id));
           await studio.updatePhoto(id, found);
+          before.push({ id, tilt: photo.tilt, crop: photo.crop });
           cropped++;
         }
       } catch (err) {
@@ -175,6 +182,15 @@ export class StudioManager {
     ]
       .filter((part) => part !== '')
       .join(' ');
+    if (before.length > 0) {
+      this.undo = async () => {
+        this.undo = null;
+        const stuck: string[] = [];
+        for (const b of before) await studio.updatePhoto(b.id, { tilt: b.tilt, crop: b.crop }).catch((err: unknown) => stuck.push(errorMessage(err)));
+        this.notice = [`Put back ${count(before.length - stuck.length, 'photo')} as ${before.length - stuck.length === 1 ? 'it was' : 'they were'}.`, leftAsTheyWere(stuck)].filter((p) => p !== '').join(' ');
+        await this.library.reload();
+      };
+    }
     await this.library.reload();
   }
 
