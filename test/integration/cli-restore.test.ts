@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { TINY_MODELS, colourPng, png16, tempDir } from '../fixtures/pipeline-images.ts';
+import { photoPixels } from '../helpers/images.ts';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'heirloom.mjs');
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -76,4 +77,20 @@ test('bad options and an unusable provider are clear errors', async () => {
     const cuda = await heirloom([photo, '--out', out, '--ep', 'cuda', '--models', TINY_MODELS]);
     if (cuda.code !== 0) assert.match(cuda.stderr, /execution provider "cuda" is not usable here: CUDA provider not installed/);
   }
+});
+
+test('--crop-to-print restores the print alone, levelled, and a photo without a margin whole', async () => {
+  const dir = join(tmp.dir, 'scans');
+  await mkdir(dir);
+  const print = await sharp(photoPixels(160, 110, 8), { raw: { width: 160, height: 110, channels: 3 } }).rotate(2, { background: '#f1f1ef' }).png().toBuffer();
+  await sharp({ create: { width: 260, height: 200, channels: 3, background: '#f1f1ef' } }).composite([{ input: print, left: 40, top: 30 }]).png().toFile(join(dir, 'postcard.png'));
+  await sharp(photoPixels(120, 90, 9), { raw: { width: 120, height: 90, channels: 3 } }).png().toFile(join(dir, 'snapshot.png'));
+  const out = join(tmp.dir, 'cropped');
+  const r = await heirloom([dir, '--out', out, '--models', TINY_MODELS, '--scratches', 'off', '--crop-to-print']);
+  assert.equal(r.code, 0, r.stderr);
+  // Laid 2° clockwise; read from edges 50 to 80 px long, levelled to within a few tenths.
+  assert.match(r.stdout, /postcard\.png → .* \(1[56]\d×1[01]\d, 8-bit, scratches none, cropped to the print and levelled by -(1\.[6-9]|2(\.[0-4])?)°, /);
+  assert.match(r.stdout, /snapshot\.png → .* \(120×90, 8-bit, scratches none, no margin around a print: whole, /);
+  const meta = await sharp(join(out, 'postcard.png')).metadata();
+  assert.ok(meta.width! >= 152 && meta.width! <= 160 && meta.height! >= 102 && meta.height! <= 110, `${meta.width} × ${meta.height}`);
 });

@@ -15,15 +15,30 @@ import { parseProvider } from '../../pipeline/providers.ts';
 import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
 import { ModelSessions } from '../../pipeline/sessions.ts';
 import sharp from 'sharp';
+import { turnedSize } from '../../../shared/crop.ts';
+import type { PhotoFrame } from '../../../shared/media-key.ts';
+import { decodeError } from '../../pipeline/image-io.ts';
+import { findPrint } from '../../print-edges.ts';
 
 // libvips' operation cache keeps whole decoded scans alive between photos; the engine never re-reads one.
 sharp.cache(false);
 
 export const summary = 'restore photos with the ONNX models: DIR/<name>.png (16-bit in → 16-bit out), optional masks';
 export const usage =
-  'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR] [--tile PX]';
+  'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--crop-to-print] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR] [--tile PX]';
 
 type Outcome = { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult } | { input: string; status: 'failed'; kind: string; message: string };
+
+/** The print inside a scan's margin as a frame to restore, or null when there is none. */
+async function findPrintIn(path: string): Promise<PhotoFrame | null> {
+  try {
+    const meta = await sharp(path).metadata();
+    const found = await findPrint(path, { rotation: 0, tilt: 0 }, turnedSize({ width: meta.width ?? 0, height: meta.height ?? 0, orientation: meta.orientation ?? null, rotation: 0 }));
+    return found && { rotation: 0, ...found };
+  } catch (err) {
+    throw decodeError(path, err);
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,7 +52,8 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       overwrite: { type: 'boolean', default: false },
       models: { type: 'string' },
-      tile: { type: 'string' }
+      tile: { type: 'string' },
+      'crop-to-print': { type: 'boolean', default: false }
     },
     allowPositionals: true,
     strict: true
@@ -77,7 +93,10 @@ export async function run(argv: string[]): Promise<number> {
       const output = join(outDir, `${item.stem}.png`);
       const mask = values['save-mask'] ? join(outDir, `${item.stem}.mask.png`) : null;
       try {
+        // Scans of prints: the print alone, levelled, as the app's Find print suggests (the whole file where no margin is found).
+        const print = values['crop-to-print'] ? await findPrintIn(item.input) : null;
         const result = await restoreFile(sessions, item.input, {
+          frame: print ?? undefined,
           outPath: output,
           maskOutPath: mask,
           overwrite: values.overwrite,
@@ -91,7 +110,8 @@ export async function run(argv: string[]): Promise<number> {
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         outcomes.push({ input: item.input, status: 'restored', output, mask, result });
         const total = Object.values(result.seconds).reduce((a, b) => a + b, 0);
-        log(`${prefix} ${item.input} → ${output} (${result.width}×${result.height}, ${result.bitDepth}-bit, scratches ${result.scratchesUsed ? 'repaired' : 'none'}, ${total.toFixed(1)} s)`);
+        const cut = !values['crop-to-print'] ? '' : print ? `, cropped to the print${print.tilt ? ` and levelled by ${print.tilt}°` : ''}` : ', no margin around a print: whole';
+        log(`${prefix} ${item.input} → ${output} (${result.width}×${result.height}, ${result.bitDepth}-bit, scratches ${result.scratchesUsed ? 'repaired' : 'none'}${cut}, ${total.toFixed(1)} s)`);
       } catch (err) {
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         const shape = toErrorShape(err);
