@@ -22,6 +22,7 @@ import type { PhotoSummary } from '../../src/shared/types.ts';
 import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
 import { photoPixels } from '../helpers/images.ts';
 import { BLUE, colourAt, GREEN, H, near, quadrants, RED, size, W, WHITE } from '../fixtures/quadrants.ts';
+import { queueIdle } from '../fixtures/queue-idle.ts';
 
 let work: string;
 let lib: string;
@@ -46,13 +47,6 @@ after(async () => {
   await svc.close();
   await rm(work, { recursive: true, force: true });
 });
-
-async function idle(): Promise<void> {
-  for (let t = 0; (await svc.handlers['jobs:list']({ active: true, limit: 10 })).length > 0; t++) {
-    assert.ok(t < 400, 'the queue went idle');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('a crop is checked, stored, and shown cut under its own media keys', async () => {
   assert.equal(photo.crop, null);
@@ -113,7 +107,7 @@ test('an export writes the cropped photo, and says so where it copies the bytes 
 test('a restore works on the cropped photo; then the crop stays until its versions are gone', { timeout: 60_000 }, async () => {
   await svc.handlers['restore:start']({ photoIds: [photo.id], scratches: 'off' });
   await assert.rejects(svc.handlers['photos:update'](photo.id, { crop: null }), /album page\.png is being restored: wait for the restore to finish or cancel it, then uncrop the photo/);
-  await idle();
+  await queueIdle(svc);
   const [version] = await svc.handlers['versions:list'](photo.id);
   const output = (await svc.readMedia('version', String(version!.id))).path;
   assert.deepEqual(await size(output), [W / 2, H], 'the restored version is made from the cropped photo');
@@ -198,7 +192,7 @@ test('a straightened photo is turned by its tilt and cut to the frame that holds
 
   await svc.handlers['restore:start']({ photoIds: [crooked.id], scratches: 'off' });
   await assert.rejects(svc.handlers['photos:update'](crooked.id, { tilt: 0 }), /crooked\.png is being restored: wait for the restore to finish or cancel it, then straighten the photo/);
-  await idle();
+  await queueIdle(svc);
   const [version] = await svc.handlers['versions:list'](crooked.id);
   assert.deepEqual(await size((await svc.readMedia('version', String(version!.id))).path), [retilted.crop!.width, retilted.crop!.height], 'restored as shown');
 });

@@ -19,19 +19,13 @@ import { photoMediaKey } from '../../src/shared/media-key.ts';
 import type { PhotoSummary } from '../../src/shared/types.ts';
 import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
 import { BLUE, colourAt, H, near, quadrants, RED, size, W } from '../fixtures/quadrants.ts';
+import { queueIdle } from '../fixtures/queue-idle.ts';
 
 let work: string;
 let lib: string;
 let svc: Services;
 let photo: PhotoSummary;
 let originalBytes: Buffer;
-
-async function idle(): Promise<void> {
-  for (let t = 0; (await svc.handlers['jobs:list']({ active: true, limit: 10 })).length > 0; t++) {
-    assert.ok(t < 400, 'the queue went idle');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'heirloom-rotation-'));
@@ -86,7 +80,7 @@ test('a restore works on the turned photo; then the photo refuses to turn until 
   const [job] = await svc.handlers['restore:start']({ photoIds: [photo.id], scratches: 'off' });
   // Queued or running: turning now would leave the version the other way round.
   await assert.rejects(svc.handlers['photos:update'](photo.id, { rotation: 180 }), /sideways\.png is being restored: wait for the restore to finish or cancel it/);
-  await idle();
+  await queueIdle(svc);
   const [version] = await svc.handlers['versions:list'](photo.id);
   assert.deepEqual((await svc.handlers['jobs:list']({ active: false, limit: 10 })).map((j) => [j.id, j.state, j.versionId]), [[job!.id, 'done', version!.id]]);
   const output = (await svc.readMedia('version', String(version!.id))).path;

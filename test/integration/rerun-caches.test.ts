@@ -17,6 +17,7 @@ import { createServices, type Services } from '../../src/main/services/index.ts'
 import type { JobEvent, VersionInfo } from '../../src/shared/types.ts';
 import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
 import { makePhoto } from '../helpers/images.ts';
+import { queueIdle } from '../fixtures/queue-idle.ts';
 
 const W = 160;
 const H = 120;
@@ -40,10 +41,7 @@ after(async () => {
 });
 
 async function idle(): Promise<void> {
-  for (let t = 0; (await svc.handlers['jobs:list']({ active: true, limit: 10 })).length > 0; t++) {
-    assert.ok(t < 400, 'the queue went idle');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await queueIdle(svc);
   const failed = (await svc.handlers['jobs:list']({ active: false, limit: 50 })).filter((j) => j.state === 'failed');
   assert.deepEqual(failed, [], 'no job failed');
 }
