@@ -3,9 +3,10 @@
  * (tested under plain Node); this file wires them to the window, IPC, the
  * media protocol and native dialogs, and owns the app lifecycle.
  */
-import { app, BrowserWindow, dialog, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, Menu, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import type { EventName, StudioEvents } from '../shared/contract.ts';
+import { menuTemplate } from './app-menu.ts';
 import { registerIpc } from './ipc/register.ts';
 import { utilityRunnerSpawner } from './jobs/spawn.ts';
 import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
@@ -89,6 +90,11 @@ async function start(): Promise<void> {
     isTrustedSender: (event) => isTrustedSender(event.senderFrame)
   });
 
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({ platform: process.platform, development: process.env.ELECTRON_RENDERER_URL !== undefined, command: (command) => send('menu:command', { command }) })
+    )
+  );
   createMainWindow(app.getPath('userData'));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(app.getPath('userData'));

@@ -98,6 +98,8 @@ export interface StudioEvents {
   'library:changed': t.LibraryChange;
   'export:progress': t.ExportProgress;
   'jobs:event': t.JobEvent;
+  /** Desktop only: a menu item the window carries out (browser mode has no menu). */
+  'menu:command': { command: t.MenuCommand };
 }
 export type EventName = keyof StudioEvents;
 

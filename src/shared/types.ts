@@ -22,6 +22,10 @@ export interface PhotoSummary {
   crop: Crop | null;
 }
 
+/** What the desktop app's menu asks the window to do (the window owns these dialogs). */
+export const MENU_COMMANDS = ['import-photos', 'import-folder', 'settings', 'shortcuts'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
 export const ROTATIONS = [0, 90, 180, 270] as const;
 export type Rotation = (typeof ROTATIONS)[number];
 

@@ -6,7 +6,7 @@
  */
 import type { Crop } from '../../../../shared/crop.ts';
 import { turnedBy } from '../../../../shared/media-key.ts';
-import type { LibraryChange, TagCount } from '../../../../shared/types.ts';
+import type { LibraryChange, MenuCommand, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { formatTaken } from '../../../../shared/taken-date.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
@@ -53,6 +53,7 @@ export class StudioManager {
       this.importer.listen(),
       this.exporter.listen(),
       studio.on('library:changed', (c) => this.#changed(c)),
+      studio.on('menu:command', ({ command }) => void this.menuCommand(command)),
       this.jobs.listen((e) => {
         if (this.detail.photoId !== e.photoId) return;
         void this.versions.load(e.photoId);
@@ -73,6 +74,16 @@ export class StudioManager {
   /** After an import or anything else that adds photos. */
   async afterImport(): Promise<void> {
     await Promise.all([this.library.reload(), this.albums.refresh()]);
+  }
+
+  /** The desktop menu's items that open the window's own dialogs (Electron only: browser mode has no menu). */
+  async menuCommand(command: MenuCommand): Promise<void> {
+    if (command === 'settings') this.settings.open = true;
+    else if (command === 'shortcuts') this.helpOpen = true;
+    else if (!this.importer.running) {
+      const report = await this.importer.pick(command === 'import-folder' ? 'folder' : 'files', this.library.albumId ?? undefined);
+      if (report) await this.afterImport();
+    }
   }
 
   async importDrop(dt: DataTransfer, albumId?: number): Promise<void> {
