@@ -234,6 +234,11 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   const [, w1, h1, l1, t1] = /^Crop rectangle, (\d+) × (\d+) at (\d+), (\d+)$/.exec(await dragCorner(0.25, 0.25))!.map(Number);
   assert.ok(Math.abs(l1! - 225) <= 12 && Math.abs(t1! - 300) <= 12, `the corner moved to ${l1}, ${t1}`);
   assert.deepEqual([w1! + l1!, h1! + t1!], [900, 1200]);
+  // Without a pointer: Alt + arrows resize from the bottom-right corner, Shift + arrows move by 10 px.
+  const rect = page.getByRole('group', { name: /^Crop rectangle/ });
+  await page.keyboard.press('Alt+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowUp');
+  assert.equal(await rect.getAttribute('aria-label'), `Crop rectangle, ${w1! - 1} × ${h1} at ${l1}, ${t1! - 10}`);
   await page.keyboard.press('Escape');
   await tool.waitFor({ state: 'detached' });
   await waitForPage(page, shown(900, 1200), 'the photo uncropped after Esc, still open');
