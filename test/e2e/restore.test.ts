@@ -310,8 +310,11 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await lakeItem.getByText('done').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compare Version 1 with the original' }).waitFor();
   await page.getByText('Version 1 · current').waitFor();
-  // A photo with restored versions keeps its turn (they were made the way it is now).
+  // A photo with restored versions keeps its turn and crop (they were made the way it is now); C does nothing either.
   assert.ok(await detail().getByRole('button', { name: 'Turn right' }).isDisabled());
+  assert.ok(await detail().getByRole('button', { name: 'Crop', exact: true }).isDisabled());
+  await page.keyboard.press('c');
+  assert.equal(await page.getByRole('toolbar', { name: 'Crop' }).count(), 0);
   await shot('detail');
   const first = await waitForJobs((j) => j.length === 1 && j[0]!.state === 'done', 'the detail restore');
   lake.detailJob = first[0]!.id;
