@@ -239,6 +239,16 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.keyboard.press('Alt+ArrowLeft');
   await page.keyboard.press('Shift+ArrowUp');
   assert.equal(await rect.getAttribute('aria-label'), `Crop rectangle, ${w1! - 1} × ${h1} at ${l1}, ${t1! - 10}`);
+  // A print's shape: 3:2 comes out portrait (2:3) on a portrait crop; ⇄ turns it landscape.
+  const ratio = async () => {
+    const [, w, h] = /^Crop rectangle, (\d+) × (\d+)/.exec((await rect.getAttribute('aria-label'))!)!.map(Number);
+    return w! / h!;
+  };
+  await tool.getByRole('combobox', { name: 'Shape' }).selectOption('3:2');
+  assert.ok(Math.abs((await ratio()) - 2 / 3) < 0.01, `portrait 2:3, got ${await ratio()}`);
+  await tool.getByRole('button', { name: 'Swap to landscape' }).click();
+  assert.ok(Math.abs((await ratio()) - 3 / 2) < 0.01, `landscape 3:2, got ${await ratio()}`);
+  await tool.getByRole('combobox', { name: 'Shape' }).selectOption('free');
   await page.keyboard.press('Escape');
   await tool.waitFor({ state: 'detached' });
   await waitForPage(page, shown(900, 1200), 'the photo uncropped after Esc, still open');
