@@ -180,8 +180,10 @@ test('a straightened photo is turned by its tilt and cut to the frame that holds
 
   // A crop of the straightened frame; changing the tilt carries it, in proportion, into the new frame.
   const cropped = await svc.handlers['photos:update'](crooked.id, { crop: { left: 40, top: 30, width: 120, height: 80 } });
+  const before = (await svc.readMedia('thumb', photoMediaKey(cropped))).path;
   const retilted = await svc.handlers['photos:update'](crooked.id, { tilt: -2 });
   assert.deepEqual(retilted.crop, rescaleCrop(cropped.crop!, frame, shownFrame(retilted)));
+  assert.ok(!existsSync(before), 'the thumbnail of the tilt before went with it');
   const out = join(work, 'out', 'tilted');
   const exported = await exportAlbum(svc.db, lib, { photoIds: [crooked.id], format: 'png', destination: { kind: 'folder', path: out } });
   const [name] = (await readdir(exported.path)).filter((n) => n.endsWith('.png'));

@@ -119,7 +119,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
     async 'photos:update'(id, patch) {
       const detail = photos.updatePhoto(db, id, patch);
       // Renditions of an earlier turn or crop will not be asked for again: they would only fill the disk.
-      if (patch.rotation !== undefined || patch.crop !== undefined) await removeRenditions(libraryDir, detail.sha256, photoMediaKey(detail));
+      if (patch.rotation !== undefined || patch.tilt !== undefined || patch.crop !== undefined) await removeRenditions(libraryDir, detail.sha256, photoMediaKey(detail));
       changed('photos');
       if (patch.currentVersionId !== undefined) emit('library:changed', { scope: 'versions' });
       return detail;
