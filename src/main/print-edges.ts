@@ -65,12 +65,20 @@ function marginModel(px: Uint8Array, width: number, height: number, channels: nu
 }
 
 /**
- * The bounds of what is not margin in an interleaved 8-bit image, or null when there is no even margin or what
- * is left would be a sliver (the whole picture is even).
+ * The bounds of what is not margin in an interleaved 8-bit image, or null when there is no even margin, what is
+ * left would be a sliver (the whole picture is even), or a side the margin was cut back from does not end in a
+ * straight edge (an even sky or backdrop meeting a skyline or figures is picture, not a lid around a print).
  */
 export function findPrintBounds(px: Uint8Array, width: number, height: number, channels: number): Bounds | null {
-  const model = marginModel(px, width, height, channels);
-  return model && boundsOf(model, width, height);
+  return printOf(px, width, height, channels)?.bounds ?? null;
+}
+
+/**
+ * How many degrees clockwise the print lies turned on the glass, from the straight lines its edges draw against
+ * the margin (the median of the sides'); null when there is no print (see `findPrintBounds`).
+ */
+export function findPrintSkew(px: Uint8Array, width: number, height: number, channels: number): number | null {
+  return printOf(px, width, height, channels)?.skew ?? null;
 }
 
 function boundsOf(model: MarginModel, width: number, height: number): Bounds | null {
@@ -92,12 +100,11 @@ function boundsOf(model: MarginModel, width: number, height: number): Bounds | n
   return { left, top, right, bottom };
 }
 
-/**
- * How many degrees clockwise the print lies turned on the glass, from the straight lines its edges draw against
- * the margin (each side with margin measured on its middle half, away from the corners; the median of the
- * sides); null when no side gives a line.
- */
-export function findPrintSkew(px: Uint8Array, width: number, height: number, channels: number): number | null {
+
+/** A side's edge must put this share of its samples on one line. */
+const STRAIGHT_SHARE = 0.75;
+
+function printOf(px: Uint8Array, width: number, height: number, channels: number): { bounds: Bounds; skew: number } | null {
   const model = marginModel(px, width, height, channels);
   const b = model && boundsOf(model, width, height);
   if (!model || !b) return null;
@@ -108,24 +115,27 @@ export function findPrintSkew(px: Uint8Array, width: number, height: number, cha
     }
     return null;
   };
+  // Each side's middle half, away from the corners a turned print rounds off.
   const along = (from: number, to: number): number[] => {
     const out: number[] = [];
     for (let t = Math.round(from + 0.25 * (to - from)); t < from + 0.75 * (to - from); t++) out.push(t);
     return out;
   };
-  const estimates: number[] = [];
-  const add = (points: [number, number][], sign: 1 | -1): void => {
-    const slope = robustSlope(points);
-    if (slope !== null) estimates.push((sign * Math.atan(slope) * 180) / Math.PI);
-  };
   const w = width;
   const h = height;
+  const sides: { ts: number[]; at: (t: number) => number | null; sign: 1 | -1 }[] = [];
   // A print turned clockwise by φ: its left and right edges run dx/dy = −tan φ, its top and bottom dy/dx = tan φ.
-  if (b.left > 0) add(pointsOf(along(b.top, b.bottom), (y) => edge(0, y, 1, 0, w)), -1);
-  if (b.right < w) add(pointsOf(along(b.top, b.bottom), (y) => { const k = edge(w - 1, y, -1, 0, w); return k === null ? null : w - 1 - k; }), -1);
-  if (b.top > 0) add(pointsOf(along(b.left, b.right), (x) => edge(x, 0, 0, 1, h)), 1);
-  if (b.bottom < h) add(pointsOf(along(b.left, b.right), (x) => { const k = edge(x, h - 1, 0, -1, h); return k === null ? null : h - 1 - k; }), 1);
-  return estimates.length === 0 ? null : median(estimates);
+  if (b.left > 0) sides.push({ ts: along(b.top, b.bottom), at: (y) => edge(0, y, 1, 0, w), sign: -1 });
+  if (b.right < w) sides.push({ ts: along(b.top, b.bottom), at: (y) => { const k = edge(w - 1, y, -1, 0, w); return k === null ? null : w - 1 - k; }, sign: -1 });
+  if (b.top > 0) sides.push({ ts: along(b.left, b.right), at: (x) => edge(x, 0, 0, 1, h), sign: 1 });
+  if (b.bottom < h) sides.push({ ts: along(b.left, b.right), at: (x) => { const k = edge(x, h - 1, 0, -1, h); return k === null ? null : h - 1 - k; }, sign: 1 });
+  const angles: number[] = [];
+  for (const side of sides) {
+    const fit = robustLine(pointsOf(side.ts, side.at));
+    if (!fit || fit.inliers < STRAIGHT_SHARE * side.ts.length) return null;
+    angles.push((side.sign * Math.atan(fit.slope) * 180) / Math.PI);
+  }
+  return { bounds: b, skew: angles.length === 0 ? 0 : median(angles) };
 }
 
 function pointsOf(ts: number[], at: (t: number) => number | null): [number, number][] {
@@ -135,14 +145,15 @@ function pointsOf(ts: number[], at: (t: number) => number | null): [number, numb
   });
 }
 
-/** The slope of a least-squares line through the points, refitted without those more than 1.5 px off it; null for too few. */
-function robustSlope(points: [number, number][]): number | null {
+/** A least-squares line through the points, refitted twice without those more than 1.5 px off it: its slope and how many points lie on it; null for too few. */
+function robustLine(points: [number, number][]): { slope: number; inliers: number } | null {
   let pts = points;
+  let slope = 0;
   for (let round = 0; round < 3; round++) {
     if (pts.length < 10) return null;
     const n = pts.length;
-    const mt = pts.reduce((a, p) => a + p[0], 0) / n;
-    const mv = pts.reduce((a, p) => a + p[1], 0) / n;
+    const mt = pts.reduce((acc, p) => acc + p[0], 0) / n;
+    const mv = pts.reduce((acc, p) => acc + p[1], 0) / n;
     let stt = 0;
     let stv = 0;
     for (const [t, v] of pts) {
@@ -150,11 +161,11 @@ function robustSlope(points: [number, number][]): number | null {
       stv += (t - mt) * (v - mv);
     }
     if (stt === 0) return null;
-    const slope = stv / stt;
-    if (round === 2) return slope;
-    pts = pts.filter(([t, v]) => Math.abs(v - (mv + slope * (t - mt))) <= 1.5);
+    slope = stv / stt;
+    const m = slope;
+    pts = points.filter(([t, v]) => Math.abs(v - (mv + m * (t - mt))) <= 1.5);
   }
-  return null;
+  return pts.length < 10 ? null : { slope, inliers: pts.length };
 }
 
 /**
@@ -186,9 +197,9 @@ export async function findPrint(path: string, view: { rotation: Rotation; tilt: 
       .raw()
       .toBuffer({ resolveWithObject: true });
     const px = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const bounds = findPrintBounds(px, info.width, info.height, info.channels);
-    const crop = bounds && boundsToCrop(bounds, { width: info.width, height: info.height }, straightened(turned, tilt));
-    return { tilt, crop, skew: crop ? findPrintSkew(px, info.width, info.height, info.channels) : null };
+    const print = printOf(px, info.width, info.height, info.channels);
+    const crop = print && boundsToCrop(print.bounds, { width: info.width, height: info.height }, straightened(turned, tilt));
+    return { tilt, crop, skew: crop ? print.skew : null };
   };
   const first = await look(view.tilt);
   // Level the print when it lies more than a fifth of a degree off square, then find it again in the levelled frame.
@@ -196,6 +207,7 @@ export async function findPrint(path: string, view: { rotation: Rotation; tilt: 
   const best = levelled?.crop ? levelled : first;
   return best.crop ? { tilt: best.tilt, crop: best.crop } : null;
 }
+
 
 function median(values: number[]): number {
   return quantile(values, 0.5);

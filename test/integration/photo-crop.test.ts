@@ -126,8 +126,8 @@ test('a restore works on the cropped photo; then the crop stays until its versio
 });
 
 test('the print inside a scan is found as a crop of the photo as shown, turned or not', async () => {
-  const print = join(work, 'in', 'print.png');
-  await quadrants(print);
+  await quadrants(join(work, 'in', 'print.png'));
+  const print = await sharp(photoPixels(96, 64, 2), { raw: { width: 96, height: 64, channels: 3 } }).png().toBuffer();
   const scanPath = join(work, 'in', 'scan.png');
   await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f4f2' } })
     .composite([{ input: print, left: 40, top: 30 }])

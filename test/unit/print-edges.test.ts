@@ -91,3 +91,20 @@ test('how crooked a print lies is read from its edges, either way, to a few tent
   assert.ok(corner !== null && Math.abs(corner + 4) <= 0.4, `corner: read ${corner}`);
   assert.equal(findPrintSkew(scan(200, 150, 0, { left: 0, top: 0, right: 200, bottom: 150 }, 4), 200, 150, 3), null, 'no margin, no skew');
 });
+
+test('an even sky along two sides that meets a skyline is picture, not a margin around a print', () => {
+  // Pale sky over the top and down the left, buildings of uneven height along the bottom right.
+  const w = 300;
+  const h = 200;
+  const r = rng(21);
+  const px = new Uint8Array(w * h * 3);
+  for (let x = 0; x < w; x++) {
+    const roof = x < 60 ? h : 60 + Math.round(50 * Math.abs(Math.sin(x / 9)) + 30 * r());
+    for (let y = 0; y < h; y++) {
+      const building = y >= roof;
+      for (let c = 0; c < 3; c++) px[(y * w + x) * 3 + c] = building ? 40 + Math.round(120 * r()) : 236 + Math.round(6 * r());
+    }
+  }
+  assert.equal(findPrintBounds(px, w, h, 3), null);
+  assert.equal(findPrintSkew(px, w, h, 3), null);
+});
