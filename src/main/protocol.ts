@@ -6,6 +6,7 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { toErrorShape } from '../shared/errors.ts';
+import { isMediaKeyShape } from '../shared/media-key.ts';
 import { MEDIA_KINDS, type MediaKind } from '../shared/types.ts';
 
 export const MEDIA_SCHEME = 'heirloom-media';
@@ -26,7 +27,7 @@ export function handleMediaProtocol(readMedia: ReadMedia): void {
       const url = new URL(request.url);
       const kind = url.hostname as MediaKind;
       const key = decodeURIComponent(url.pathname.replace(/^\//, ''));
-      if (!KINDS.has(kind) || !/^[A-Za-z0-9._-]{1,200}$/.test(key) || key.includes('..')) {
+      if (!KINDS.has(kind) || !isMediaKeyShape(key)) {
         return new Response('bad media URL', { status: 400 });
       }
       const { path, mime } = await readMedia(kind, key);

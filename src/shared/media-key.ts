@@ -20,6 +20,14 @@ export function photoMediaKey(photo: { sha256: string } & PhotoFrame): string {
   return `${photo.sha256}${turn}${tilt}${photo.crop ? `.c${formatCrop(photo.crop)}` : ''}`;
 }
 
+/**
+ * Whether a media URL's key is one the transports pass on to `readMedia` (the Electron protocol and the
+ * browser bridge both check it first): a version id or a photo key, no path separators, no `..`.
+ */
+export function isMediaKeyShape(key: string): boolean {
+  return /^[A-Za-z0-9._-]{1,200}$/.test(key) && !key.includes('..');
+}
+
 /** A turn of `quarters` quarter turns (clockwise positive) added to `rotation`. */
 export function turnedBy(rotation: Rotation, quarters: number): Rotation {
   return ((((rotation + quarters * 90) % 360) + 360) % 360) as Rotation;

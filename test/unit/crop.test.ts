@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Crop, cropProblem, formatCrop, isWholeFrame, normalizeTilt, parseCrop, rescaleCrop, shownFrame, shownSize, straightened, straightenedOffset, tiltedBounds, turnCrop } from '../../src/shared/crop.ts';
-import { parsePhotoMediaKey, photoMediaKey } from '../../src/shared/media-key.ts';
+import { isMediaKeyShape, parsePhotoMediaKey, photoMediaKey } from '../../src/shared/media-key.ts';
 
 const SHA = 'ab'.repeat(32);
 
@@ -108,4 +108,13 @@ test('a tilt is kept to a tenth of a degree within ±15°, and a crop follows in
   assert.equal(normalizeTilt(-0.04), 0);
   assert.deepEqual(rescaleCrop({ left: 100, top: 30, width: 200, height: 240 }, { width: 400, height: 300 }, { width: 376, height: 281 }), { left: 94, top: 28, width: 188, height: 225 });
   assert.deepEqual(rescaleCrop({ left: 0, top: 0, width: 40, height: 32 }, { width: 400, height: 300 }, { width: 100, height: 75 }), { left: 0, top: 0, width: 32, height: 32 }, 'never below the smallest crop');
+});
+
+test('every photo key, turned, straightened and cropped as far as it goes, passes the transports\' key check', () => {
+  const longest = photoMediaKey({ sha256: SHA, rotation: 270, tilt: -14.9, crop: { left: 999999, top: 999999, width: 999999, height: 999999 } });
+  assert.ok(isMediaKeyShape(longest), longest);
+  assert.deepEqual(parsePhotoMediaKey(longest)?.tilt, -14.9);
+  for (const tilt of [0.1, -0.1, 7, -15]) assert.ok(isMediaKeyShape(photoMediaKey({ sha256: SHA, rotation: 90, tilt, crop: null })), `${tilt}°`);
+  for (const bad of ['../secret', 'a/b', 'a\\b', '', 'x'.repeat(201), `${SHA}..r90`]) assert.ok(!isMediaKeyShape(bad), bad);
+  assert.ok(isMediaKeyShape('12345'), 'a version id');
 });

@@ -21,6 +21,7 @@ import { readBody, requireContentType, securityHeaders, sendError, sendJson, sta
 import { assertRendererBuilt, serveFile, serveStatic } from './static-files.ts';
 import type { Bridge, BridgeOptions } from './types.ts';
 import { batchDir, receiveUpload, relativeReport, uploadsRoot, uploadTarget } from './uploads.ts';
+import { isMediaKeyShape } from '../../shared/media-key.ts';
 
 /** API call bodies: JSON arguments, the largest being an edited full-resolution mask PNG. */
 export const MAX_CALL_BYTES = 256 * 1024 * 1024;
@@ -93,7 +94,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const [, , kind, ...rest] = path.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (!MEDIA_KIND_SET.has(kind)) throw new StudioError('not-found', `unknown media kind "${kind}"`);
-    if (!/^[A-Za-z0-9._-]{1,200}$/.test(key) || key.includes('..')) throw new StudioError('invalid-input', 'bad media key');
+    if (!isMediaKeyShape(key)) throw new StudioError('invalid-input', 'bad media key');
     const found = await services.readMedia(kind as MediaKind, key);
     if (!(await serveFile(res, found.path, found.mime, req.method === 'HEAD'))) throw new StudioError('not-found', 'media file is missing');
   }
