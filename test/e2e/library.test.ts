@@ -390,6 +390,36 @@ test('a selection of scans is cropped to its prints at once (and undone); a phot
   await page.getByRole('button', { name: 'Clear selection' }).click();
 });
 
+test('with "crop scans as they are imported" on, a scan dropped in comes in cut to its print', async () => {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('checkbox', { name: 'Crop scans to their print as they are imported' }).check();
+  await settings.getByRole('button', { name: 'Close Settings' }).click();
+  const png = (
+    await sharp({ create: { width: 300, height: 220, channels: 3, background: '#f4f4f2' } })
+      .composite([{ input: await photo(200, 140, 43, 'png'), left: 50, top: 40 }])
+      .png()
+      .toBuffer()
+  ).toString('base64');
+  await page.evaluate(`(() => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(png)}), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'lid-scan.png', { type: 'image/png' }));
+    const target = document.querySelector('.app');
+    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+  await page.getByText(`${GOOD.length + 2} photos`, { exact: true }).waitFor();
+  await page.getByRole('status').getByText('Cropped 1 photo to the print.').waitFor();
+  await waitForPage(
+    page,
+    `(() => {
+      const img = document.querySelector('[role="option"][aria-label="lid-scan.png"] img');
+      return !!img && /\\.c5\\d_4\\d_19\\d_13\\d\\b/.test(img.src) && img.complete && Math.abs(img.naturalWidth / img.naturalHeight - 200 / 140) < 0.03;
+    })()`,
+    'the scan, cut to its print on import'
+  );
+});
+
 test('remove photos from the library: asked first, gone from grid and album, the source files untouched', async () => {
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
   await page.getByRole('button', { name: 'Album Summer holidays, 4 photos' }).click();
@@ -408,7 +438,8 @@ test('remove photos from the library: asked first, gone from grid and album, the
   await page.getByRole('button', { name: 'Album Summer holidays, 2 photos' }).waitFor();
   await page.getByText('2 photos', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'All photos' }).click();
-  await page.getByText(`${GOOD.length - 1} photos`, { exact: true }).waitFor();
+  // Two removed, the lid scan imported with its crop still there.
+  await page.getByText(`${GOOD.length} photos`, { exact: true }).waitFor();
   assert.equal(await grid().getByRole('option', { name: family, exact: true }).count(), 0);
   const source = GOOD.find((g) => g.name.endsWith(family))!;
   assert.ok((await readFile(join(work, 'Family photos', source.name))).length > 0, 'the imported file is still there');

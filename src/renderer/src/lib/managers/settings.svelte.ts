@@ -25,15 +25,18 @@ export class SettingsManager {
   exportFormat = $state<ExportFormat>('jpeg');
   gridShows = $state<GridShows>('originals');
   gridOrder = $state<GridOrder>('imported');
+  /** Crop each photo to the print inside its scan margin as it is imported (Find print; undo from the notice). */
+  cropOnImport = $state(false);
   busy = $state(false);
   error = $state<string | null>(null);
 
   constructor() {
     try {
-      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows; gridOrder?: GridOrder };
+      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows; gridOrder?: GridOrder; cropOnImport?: boolean };
       if (saved.exportFormat) this.exportFormat = saved.exportFormat;
       if (saved.gridShows === 'restored') this.gridShows = 'restored';
       if (saved.gridOrder && GRID_ORDERS.includes(saved.gridOrder)) this.gridOrder = saved.gridOrder;
+      this.cropOnImport = saved.cropOnImport === true;
     } catch {
       // A damaged entry just means defaults.
     }
@@ -88,8 +91,13 @@ export class SettingsManager {
     this.#save();
   }
 
+  setCropOnImport(on: boolean): void {
+    this.cropOnImport = on;
+    this.#save();
+  }
+
   #save(): void {
-    localStorage.setItem(KEY, JSON.stringify({ exportFormat: this.exportFormat, gridShows: this.gridShows, gridOrder: this.gridOrder }));
+    localStorage.setItem(KEY, JSON.stringify({ exportFormat: this.exportFormat, gridShows: this.gridShows, gridOrder: this.gridOrder, cropOnImport: this.cropOnImport }));
   }
 
   async #run(work: () => Promise<void>): Promise<void> {

@@ -74,6 +74,10 @@ export class StudioManager {
   /** After an import or anything else that adds photos. */
   async afterImport(): Promise<void> {
     await Promise.all([this.library.reload(), this.albums.refresh()]);
+    const report = this.importer.report;
+    if (!this.settings.cropOnImport || !report) return;
+    const ids = report.outcomes.flatMap((o) => (o.status === 'imported' ? [o.photoId] : []));
+    if (ids.length > 0) await this.cropToPrints(ids, true);
   }
 
   /** The desktop menu's items that open the window's own dialogs (Electron only: browser mode has no menu). */
@@ -165,7 +169,11 @@ export class StudioManager {
    * (restored versions, a restore under way), stay as they are; the notice says how many and why.
    */
   async cropSelectedToPrints(): Promise<void> {
-    const ids = [...this.library.selected];
+    await this.cropToPrints([...this.library.selected]);
+  }
+
+  /** Crops these photos to their prints (see `cropSelectedToPrints`); `quiet`: no notice when none had a print. */
+  async cropToPrints(ids: number[], quiet = false): Promise<void> {
     let cropped = 0;
     let unmarked = 0;
     const refused: string[] = [];
@@ -185,6 +193,10 @@ export class StudioManager {
       } catch (err) {
         refused.push(errorMessage(err));
       }
+    }
+    if (quiet && cropped === 0 && refused.length === 0) {
+      this.notice = null;
+      return;
     }
     this.notice = [
       `Cropped ${count(cropped, 'photo')} to the print.`,
