@@ -6,7 +6,8 @@
  * suggestion the crop tool shows for the user to adjust; nothing is cut here.
  */
 import sharp from 'sharp';
-import { type Crop, MIN_CROP_SIDE, normalizeTilt, type Size, straightened } from '../shared/crop.ts';
+import { type Crop, type FoundPrint, MIN_CROP_SIDE, normalizeTilt, type Size, straightened, turnedSize } from '../shared/crop.ts';
+import { decodeError } from './pipeline/image-io.ts';
 import type { Rotation } from '../shared/types.ts';
 import { MAX_PIXELS } from './import/formats.ts';
 import { framed } from './photo-frame.ts';
@@ -184,11 +185,21 @@ export function boundsToCrop(b: Bounds, small: Size, frame: Size): Crop | null {
 }
 
 /**
- * The print in the photo as shown turned by `view` (uncropped; `turned` is its size before straightening): the tilt
- * that levels it (the view's own when it lies square) and its crop in the frame that tilt leaves; null when no
- * margin is found.
+ * The print in the photo file at `path` as shown turned by `view` (uncropped): the tilt that levels it (the view's
+ * own when it lies square) and its crop in the frame that tilt leaves; null when no margin is found. A file that
+ * cannot be read fails with the decoder's clear error, as a restore of it would.
  */
-export async function findPrint(path: string, view: { rotation: Rotation; tilt: number }, turned: Size): Promise<{ tilt: number; crop: Crop } | null> {
+export async function findPrint(path: string, view: { rotation: Rotation; tilt: number }): Promise<FoundPrint | null> {
+  try {
+    return await findPrintIn(path, view);
+  } catch (err) {
+    throw decodeError(path, err);
+  }
+}
+
+async function findPrintIn(path: string, view: { rotation: Rotation; tilt: number }): Promise<FoundPrint | null> {
+  const meta = await sharp(path).metadata();
+  const turned = turnedSize({ width: meta.width ?? 0, height: meta.height ?? 0, orientation: meta.orientation ?? null, rotation: view.rotation });
   const look = async (tilt: number): Promise<{ tilt: number; crop: Crop | null; skew: number | null }> => {
     const { data, info } = await (await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { rotation: view.rotation, tilt, crop: null }))
       .resize(WORK_SIDE, WORK_SIDE, { fit: 'inside', withoutEnlargement: true })

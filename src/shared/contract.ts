@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import * as s from './schemas.ts';
-import type { Crop } from './crop.ts';
+import type { FoundPrint } from './crop.ts';
 import type * as t from './types.ts';
 
 const channel = <A extends z.ZodTuple>(args: A) => ({
@@ -27,7 +27,7 @@ export const channels = {
   'photos:update': channel(z.tuple([s.photoId, s.photoPatch])).returns<t.PhotoDetail>(),
   'photos:remove': channel(z.tuple([z.array(s.photoId).min(1).max(100_000)])).returns<void>(),
   /** Where the print sits inside the scan's even margin: the tilt that levels it and its crop of the photo turned as it is; null when there is no margin. */
-  'photos:findPrint': channel(z.tuple([s.photoId])).returns<{ tilt: number; crop: Crop } | null>(),
+  'photos:findPrint': channel(z.tuple([s.photoId])).returns<FoundPrint | null>(),
   'tags:list': channel(z.tuple([])).returns<t.TagCount[]>(),
   'tags:set': channel(z.tuple([s.photoId, z.array(s.tagName).max(200)])).returns<string[]>(),
   'albums:list': channel(z.tuple([])).returns<t.Album[]>(),

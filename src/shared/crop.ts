@@ -16,6 +16,12 @@ export interface Crop {
   height: number;
 }
 
+/** What Find print answers: the tilt that levels the print, and its crop in the frame that tilt leaves. */
+export interface FoundPrint {
+  tilt: number;
+  crop: Crop;
+}
+
 export interface Size {
   width: number;
   height: number;

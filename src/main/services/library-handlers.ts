@@ -16,8 +16,6 @@ import * as tags from '../library/queries/tags.ts';
 import { libraryPaths } from '../paths.ts';
 import { removeRenditions } from './media.ts';
 import { findPrint } from '../print-edges.ts';
-import { decodeError } from '../pipeline/image-io.ts';
-import { turnedSize } from '../../shared/crop.ts';
 
 export interface LibraryHandlerDeps {
   db: Database.Database;
@@ -126,12 +124,7 @@ export function createLibraryHandlers(deps: LibraryHandlerDeps): LibraryHandlers
     },
     async 'photos:findPrint'(id) {
       const row = photos.getPhotoRow(db, id);
-      const original = libraryPaths(libraryDir).original(row.sha256, row.ext);
-      try {
-        return await findPrint(original, row, turnedSize(row));
-      } catch (err) {
-        throw decodeError(original, err);
-      }
+      return findPrint(libraryPaths(libraryDir).original(row.sha256, row.ext), row);
     },
     async 'photos:remove'(ids) {
       const gone = photos.removePhotoRows(db, ids);

@@ -15,9 +15,6 @@ import { parseProvider } from '../../pipeline/providers.ts';
 import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
 import { ModelSessions } from '../../pipeline/sessions.ts';
 import sharp from 'sharp';
-import { turnedSize } from '../../../shared/crop.ts';
-import type { PhotoFrame } from '../../../shared/media-key.ts';
-import { decodeError } from '../../pipeline/image-io.ts';
 import { findPrint } from '../../print-edges.ts';
 
 // libvips' operation cache keeps whole decoded scans alive between photos; the engine never re-reads one.
@@ -28,17 +25,6 @@ export const usage =
   'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--crop-to-print] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR] [--tile PX]';
 
 type Outcome = { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult } | { input: string; status: 'failed'; kind: string; message: string };
-
-/** The print inside a scan's margin as a frame to restore, or null when there is none. */
-async function findPrintIn(path: string): Promise<PhotoFrame | null> {
-  try {
-    const meta = await sharp(path).metadata();
-    const found = await findPrint(path, { rotation: 0, tilt: 0 }, turnedSize({ width: meta.width ?? 0, height: meta.height ?? 0, orientation: meta.orientation ?? null, rotation: 0 }));
-    return found && { rotation: 0, ...found };
-  } catch (err) {
-    throw decodeError(path, err);
-  }
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -94,9 +80,9 @@ export async function run(argv: string[]): Promise<number> {
       const mask = values['save-mask'] ? join(outDir, `${item.stem}.mask.png`) : null;
       try {
         // Scans of prints: the print alone, levelled, as the app's Find print suggests (the whole file where no margin is found).
-        const print = values['crop-to-print'] ? await findPrintIn(item.input) : null;
+        const print = values['crop-to-print'] ? await findPrint(item.input, { rotation: 0, tilt: 0 }) : null;
         const result = await restoreFile(sessions, item.input, {
-          frame: print ?? undefined,
+          frame: print ? { rotation: 0, ...print } : undefined,
           outPath: output,
           maskOutPath: mask,
           overwrite: values.overwrite,

@@ -1,6 +1,6 @@
 /** The open photo: its full record, tags and caption edits. */
 import { turnedBy } from '../../../../shared/media-key.ts';
-import type { Crop } from '../../../../shared/crop.ts';
+import type { Crop, FoundPrint } from '../../../../shared/crop.ts';
 import type { PhotoDetail, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { attempt } from './attempt.ts';
@@ -82,7 +82,7 @@ export class DetailManager {
   }
 
   /** The print inside the open photo's scan margin: the tilt that levels it and its crop; null when there is none. */
-  async findPrint(): Promise<{ tilt: number; crop: Crop } | null> {
+  async findPrint(): Promise<FoundPrint | null> {
     return this.photo ? studio.findPrint(this.photo.id) : null;
   }
 

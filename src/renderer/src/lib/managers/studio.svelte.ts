@@ -6,7 +6,7 @@
  */
 import type { Crop } from '../../../../shared/crop.ts';
 import { turnedBy } from '../../../../shared/media-key.ts';
-import type { LibraryChange, MenuCommand, TagCount } from '../../../../shared/types.ts';
+import type { LibraryChange, MenuCommand, PhotoSummary, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { formatTaken } from '../../../../shared/taken-date.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
@@ -151,7 +151,7 @@ export class StudioManager {
     const refused: string[] = [];
     for (const id of this.library.selected) {
       try {
-        const photo = this.library.photoAt(this.library.indexOf(id)) ?? (await studio.getPhoto(id));
+        const photo = await this.#photo(id);
         await studio.updatePhoto(id, { rotation: turnedBy(photo.rotation, quarters) });
         turned++;
       } catch (err) {
@@ -159,7 +159,7 @@ export class StudioManager {
       }
     }
     const done = `Turned ${count(turned, 'photo')} ${quarters === 1 ? 'right' : 'left'}.`;
-    this.notice = [done, leftAsTheyWere(refused)].filter((part) => part !== '').join(' ');
+    this.notice = sentences(done, leftAsTheyWere(refused));
     await this.library.reload();
   }
 
@@ -185,7 +185,7 @@ export class StudioManager {
         const found = await studio.findPrint(id);
         if (!found) unmarked++;
         else {
-          const photo = this.library.photoAt(this.library.indexOf(id)) ?? (await studio.getPhoto(id));
+          const photo = await this.#photo(id);
           await studio.updatePhoto(id, found);
           before.push({ id, tilt: photo.tilt, crop: photo.crop });
           cropped++;
@@ -198,23 +198,27 @@ export class StudioManager {
       this.notice = null;
       return;
     }
-    this.notice = [
+    this.notice = sentences(
       `Cropped ${count(cropped, 'photo')} to the print.`,
       unmarked > 0 ? `${count(unmarked, 'photo')} had no even margin around a print.` : '',
       leftAsTheyWere(refused)
-    ]
-      .filter((part) => part !== '')
-      .join(' ');
+    );
     if (before.length > 0) {
       this.undo = async () => {
         this.undo = null;
         const stuck: string[] = [];
         for (const b of before) await studio.updatePhoto(b.id, { tilt: b.tilt, crop: b.crop }).catch((err: unknown) => stuck.push(errorMessage(err)));
-        this.notice = [`Put back ${count(before.length - stuck.length, 'photo')} as ${before.length - stuck.length === 1 ? 'it was' : 'they were'}.`, leftAsTheyWere(stuck)].filter((p) => p !== '').join(' ');
+        const back = before.length - stuck.length;
+        this.notice = sentences(`Put back ${count(back, 'photo')} as ${back === 1 ? 'it was' : 'they were'}.`, leftAsTheyWere(stuck));
         await this.library.reload();
       };
     }
     await this.library.reload();
+  }
+
+  /** A photo as the grid has it, or from main when the grid has not loaded that page. */
+  async #photo(id: number): Promise<PhotoSummary> {
+    return this.library.photoAt(this.library.indexOf(id)) ?? studio.getPhoto(id);
   }
 
   async removeSelectedFromAlbum(): Promise<void> {
@@ -318,6 +322,11 @@ export class StudioManager {
       if (scopes.has('jobs')) void this.jobs.refresh();
     }, 300);
   }
+}
+
+/** A notice made of these sentences, the empty ones left out. */
+function sentences(...parts: string[]): string {
+  return parts.filter((part) => part !== '').join(' ');
 }
 
 /** How many photos of a selection an action left alone, and the first one's reason; empty when none. */
