@@ -64,6 +64,37 @@ after(async () => {
 /** The photo grid (a listbox), so <option>s of selects elsewhere never match. */
 const grid = () => page.getByRole('listbox', { name: 'Photos' });
 
+/** Waits until the grid's thumbnail of `name` has loaded and `check` (browser-side, over its `img`) holds. */
+async function thumbnailShows(name: string, check: string, what: string): Promise<void> {
+  await waitForPage(
+    page,
+    `(() => {
+      const img = document.querySelector('[role="option"][aria-label=${JSON.stringify(name)}] img');
+      return !!img && img.complete && (${check});
+    })()`,
+    what
+  );
+}
+
+/** A PNG of a print (a generated photo, `w` × `h`) laid at (left, top) on a scanner's white lid of `lidW` × `lidH`. */
+async function lidScan(lidW: number, lidH: number, print: { w: number; h: number; seed: number; left: number; top: number }, lid: string): Promise<Buffer> {
+  return sharp({ create: { width: lidW, height: lidH, channels: 3, background: lid } })
+    .composite([{ input: await photo(print.w, print.h, print.seed, 'png'), left: print.left, top: print.top }])
+    .png()
+    .toBuffer();
+}
+
+/** Drops a file onto the element the browser-side expression `target` finds, as a drag from the desktop does. */
+async function dropFile(bytes: Buffer, name: string, target: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(bytes.toString('base64'))}), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'image/png' }));
+    const target = ${target};
+    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+}
+
 async function thumbnailsLoaded(p: Page, count: number): Promise<void> {
   // Browser-side code as a string: this file is type-checked without the DOM lib.
   await waitForPage(
@@ -128,19 +159,8 @@ test('reorder an album by dragging, rename it, drop a file onto it', async () =>
   assert.deepEqual(await order(), [before[2], before[0], before[1]]);
 
   // A file dropped onto the album row is imported straight into it: a postcard scanned on a white lid.
-  const png = (
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#f3f3f1' } })
-      .composite([{ input: await photo(240, 160, 42, 'png'), left: 40, top: 40 }])
-      .png()
-      .toBuffer()
-  ).toString('base64');
-  await page.evaluate(`(() => {
-    const bytes = Uint8Array.from(atob(${JSON.stringify(png)}), (c) => c.charCodeAt(0));
-    const dt = new DataTransfer();
-    dt.items.add(new File([bytes], 'dropped-postcard.png', { type: 'image/png' }));
-    const target = [...document.querySelectorAll('nav li')].find((li) => li.textContent.includes('Summer holidays'));
-    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-  })()`);
+  const postcard = await lidScan(320, 240, { w: 240, h: 160, seed: 42, left: 40, top: 40 }, '#f3f3f1');
+  await dropFile(postcard, 'dropped-postcard.png', `[...document.querySelectorAll('nav li')].find((li) => li.textContent.includes('Summer holidays'))`);
   await album(4).waitFor();
   await page.getByText('4 photos', { exact: true }).waitFor();
   await page.getByRole('option', { name: 'dropped-postcard.png' }).waitFor();
@@ -302,14 +322,7 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await screenshot(page, '05-detail');
   await page.getByRole('button', { name: 'Back to library' }).click();
   await page.getByRole('button', { name: 'Show photos tagged grandma' }).waitFor();
-  await waitForPage(
-    page,
-    `(() => {
-      const img = document.querySelector('[role="option"][aria-label="wedding.jpg"] img');
-      return !!img && /\\.r270\\.t2\\.5\\b/.test(img.src) && img.complete && img.naturalHeight > img.naturalWidth;
-    })()`,
-    "the grid's thumbnail, turned and straightened"
-  );
+  await thumbnailShows('wedding.jpg', `/\\.r270\\.t2\\.5\\b/.test(img.src) && img.naturalHeight > img.naturalWidth`, "the grid's thumbnail, turned and straightened");
 
   // The only dated photo leads the date order (undated ones follow); by name is alphabetical, case aside.
   const labels = () => grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!.replace(/, restored$/, '')));
@@ -367,25 +380,11 @@ test('a selection of scans is cropped to its prints at once (and undone); a phot
   await page.getByRole('button', { name: 'Crop to print' }).click();
   await page.getByRole('status').getByText('Cropped 1 photo to the print. 1 photo had no even margin around a print.').waitFor();
   // The postcard's thumbnail is the card alone (240 × 160, a pixel in from its edge), no longer the scan's 4:3.
-  await waitForPage(
-    page,
-    `(() => {
-      const img = document.querySelector('[role="option"][aria-label="dropped-postcard.png"] img');
-      return !!img && /\\.c4\\d_4\\d_23\\d_15\\d\\b/.test(img.src) && img.complete && Math.abs(img.naturalWidth / img.naturalHeight - 1.5) < 0.03;
-    })()`,
-    "the postcard's thumbnail, cropped to the card"
-  );
+  await thumbnailShows('dropped-postcard.png', `/\\.c4\\d_4\\d_23\\d_15\\d\\b/.test(img.src) && Math.abs(img.naturalWidth / img.naturalHeight - 1.5) < 0.03`, "the postcard's thumbnail, cropped to the card");
   // Undo puts the scan back as it was.
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.getByRole('status').getByText('Put back 1 photo as it was.').waitFor();
-  await waitForPage(
-    page,
-    `(() => {
-      const img = document.querySelector('[role="option"][aria-label="dropped-postcard.png"] img');
-      return !!img && !/\\.c\\d/.test(img.src) && img.complete && img.naturalWidth / img.naturalHeight === 4 / 3;
-    })()`,
-    "the postcard's thumbnail, the whole scan again"
-  );
+  await thumbnailShows('dropped-postcard.png', `!/\\.c\\d/.test(img.src) && img.naturalWidth / img.naturalHeight === 4 / 3`, "the postcard's thumbnail, the whole scan again");
   assert.equal(await page.getByRole('button', { name: 'Undo' }).count(), 0, 'nothing more to undo');
   await page.getByRole('button', { name: 'Clear selection' }).click();
 });
@@ -395,29 +394,10 @@ test('with "crop scans as they are imported" on, a scan dropped in comes in cut 
   const settings = page.getByRole('dialog', { name: 'Settings' });
   await settings.getByRole('checkbox', { name: 'Crop scans to their print as they are imported' }).check();
   await settings.getByRole('button', { name: 'Close Settings' }).click();
-  const png = (
-    await sharp({ create: { width: 300, height: 220, channels: 3, background: '#f4f4f2' } })
-      .composite([{ input: await photo(200, 140, 43, 'png'), left: 50, top: 40 }])
-      .png()
-      .toBuffer()
-  ).toString('base64');
-  await page.evaluate(`(() => {
-    const bytes = Uint8Array.from(atob(${JSON.stringify(png)}), (c) => c.charCodeAt(0));
-    const dt = new DataTransfer();
-    dt.items.add(new File([bytes], 'lid-scan.png', { type: 'image/png' }));
-    const target = document.querySelector('.app');
-    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-  })()`);
+  await dropFile(await lidScan(300, 220, { w: 200, h: 140, seed: 43, left: 50, top: 40 }, '#f4f4f2'), 'lid-scan.png', `document.querySelector('.app')`);
   await page.getByText(`${GOOD.length + 2} photos`, { exact: true }).waitFor();
   await page.getByRole('status').getByText('Cropped 1 photo to the print.').waitFor();
-  await waitForPage(
-    page,
-    `(() => {
-      const img = document.querySelector('[role="option"][aria-label="lid-scan.png"] img');
-      return !!img && /\\.c5\\d_4\\d_19\\d_13\\d\\b/.test(img.src) && img.complete && Math.abs(img.naturalWidth / img.naturalHeight - 200 / 140) < 0.03;
-    })()`,
-    'the scan, cut to its print on import'
-  );
+  await thumbnailShows('lid-scan.png', `/\\.c5\\d_4\\d_19\\d_13\\d\\b/.test(img.src) && Math.abs(img.naturalWidth / img.naturalHeight - 200 / 140) < 0.03`, 'the scan, cut to its print on import');
 });
 
 test('remove photos from the library: asked first, gone from grid and album, the source files untouched', async () => {

@@ -8,21 +8,20 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
-import { createServices, validateArgs, type Services } from '../../src/main/services/index.ts';
+import { validateArgs, type Services } from '../../src/main/services/index.ts';
 import { rescaleCrop, shownFrame, tiltedBounds, turnCrop } from '../../src/shared/crop.ts';
 import { photoMediaKey } from '../../src/shared/media-key.ts';
 import type { PhotoSummary } from '../../src/shared/types.ts';
-import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
 import { photoPixels } from '../helpers/images.ts';
 import { BLUE, colourAt, GREEN, H, near, quadrants, RED, size, W, WHITE } from '../fixtures/quadrants.ts';
 import { queueIdle } from '../fixtures/queue-idle.ts';
+import { quadrantLibrary, type QuadrantLibrary } from '../fixtures/quadrant-library.ts';
 
 let work: string;
 let lib: string;
@@ -33,20 +32,13 @@ let originalBytes: Buffer;
 /** The right half of the photo: green above, white below. */
 const RIGHT_HALF = { left: W / 2, top: 0, width: W / 2, height: H };
 
+let library: QuadrantLibrary;
+
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-crop-'));
-  lib = join(work, 'lib');
-  await mkdir(join(work, 'in'));
-  await quadrants(join(work, 'in', 'album page.png'));
-  originalBytes = await readFile(join(work, 'in', 'album page.png'));
-  svc = await createServices({ libraryDir: lib, emit: () => {}, modelDirs: [TINY_MODELS] });
-  await svc.handlers['import:paths']({ paths: [join(work, 'in', 'album page.png')] });
-  photo = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported' })).items[0]!;
+  library = await quadrantLibrary('heirloom-crop-', 'album page.png');
+  ({ work, lib, svc, photo, originalBytes } = library);
 });
-after(async () => {
-  await svc.close();
-  await rm(work, { recursive: true, force: true });
-});
+after(() => library.close());
 
 test('a crop is checked, stored, and shown cut under its own media keys', async () => {
   assert.equal(photo.crop, null);

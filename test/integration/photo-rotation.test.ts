@@ -8,18 +8,17 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
-import { createServices, validateArgs, type Services } from '../../src/main/services/index.ts';
+import { validateArgs, type Services } from '../../src/main/services/index.ts';
 import { photoMediaKey } from '../../src/shared/media-key.ts';
 import type { PhotoSummary } from '../../src/shared/types.ts';
-import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
-import { BLUE, colourAt, H, near, quadrants, RED, size, W } from '../fixtures/quadrants.ts';
+import { BLUE, colourAt, H, near, RED, size, W } from '../fixtures/quadrants.ts';
 import { queueIdle } from '../fixtures/queue-idle.ts';
+import { quadrantLibrary, type QuadrantLibrary } from '../fixtures/quadrant-library.ts';
 
 let work: string;
 let lib: string;
@@ -27,20 +26,13 @@ let svc: Services;
 let photo: PhotoSummary;
 let originalBytes: Buffer;
 
+let library: QuadrantLibrary;
+
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-rotation-'));
-  lib = join(work, 'lib');
-  await mkdir(join(work, 'in'));
-  await quadrants(join(work, 'in', 'sideways.png'));
-  originalBytes = await readFile(join(work, 'in', 'sideways.png'));
-  svc = await createServices({ libraryDir: lib, emit: () => {}, modelDirs: [TINY_MODELS] });
-  await svc.handlers['import:paths']({ paths: [join(work, 'in', 'sideways.png')] });
-  photo = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported' })).items[0]!;
+  library = await quadrantLibrary('heirloom-rotation-', 'sideways.png');
+  ({ work, lib, svc, photo, originalBytes } = library);
 });
-after(async () => {
-  await svc.close();
-  await rm(work, { recursive: true, force: true });
-});
+after(() => library.close());
 
 test('a turn is validated, stored, and shown under its own media keys', async () => {
   assert.equal(photo.rotation, 0);
