@@ -15,7 +15,10 @@ DEFAULTS = {
     },
     # clean_extra: more folders of clean photos (absolute, ~, or under --data-root), such as the one
     # training.data.extra_clean builds from Debian packages
-    'data': {'clean': 'clean', 'clean_extra': [], 'old': 'old-photos', 'crop': 128, 'max_side': 1024, 'photo': 192},
+    # real_masks: the share of the detector's training images that are the labelled real crops of the training
+    # half (training/real_damage), instead of synthetic damage
+    'data': {'clean': 'clean', 'clean_extra': [], 'old': 'old-photos', 'crop': 128, 'max_side': 1024, 'photo': 192,
+             'real_masks': 0.0},
     'degrade': {'p_structured': 0.6, 'p_gray': 0.12, 'strength': 1.0},
     'train': {
         'batch': 16, 'lr': 2e-4, 'workers': 4, 'seed': 1, 'ckpt_every_s': 120, 'log_every': 25, 'dilate': 3,
@@ -33,6 +36,8 @@ DEFAULTS = {
         'l1': 1.0, 'ssim': 0.5, 'kl': 0.01, 'latent_noise': 0.2, 'gan': 0.02, 'fm': 0.2, 'latent_adv': 0.05,
         'map_latent': 10.0, 'map_image': 1.0, 'joint_latent': 1.0, 'bce_pos_weight': 5.0, 'dice': 1.0,
         'tone_l1': 0.5,
+        # the detector's Tversky term (losses.tversky) beside BCE and dice, and its weight on misses
+        'tversky': 0.0, 'tversky_beta': 0.7,
         'mse': 0.0,  # the joint stage's MSE weight, on images in [-1, 1] (losses.image_loss)
     },
     # pyramid: {"minSide", "threshold", "minArea"} adds coarser detector levels (detect_pyramid.py), chosen by
@@ -62,7 +67,7 @@ _SCHEMA = {
     'name': None,
     'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine', 'refine_depth'},
               'map': {'widths', 'n_res_before', 'n_res_after', 'pool', 'nl_res', 'context'},
-              'detect': {'width', 'depth', 'context'},
+              'detect': {'width', 'depth', 'context', 'tophat'},
               'tone': {'width'}},
     'data': set(DEFAULTS['data']),
     'degrade': {f.name for f in dataclasses.fields(DegradeConfig)},

@@ -339,6 +339,8 @@ def main(argv=None):
                        help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
     other.add_argument('--released', action='store_true',
                        help="degrade with the reference code's recipe (degrade.released) instead; writes eval-released.json, not the manifest")
+    other.add_argument('--real', action='store_true',
+                       help='score the detector on the held-out labelled real crops (training/real_damage); writes eval-real.json')
     ap.add_argument('--no-manifest', action='store_true', help='do not store the metrics in the models\' manifest')
     ap.add_argument('--lpips-weights', help='LPIPS v0.1 linear layers (alex.pth of the lpips package)')
     ap.add_argument('--lpips-backbone', help='torchvision AlexNet ImageNet weights (alexnet-owt-7be5be79.pth)')
@@ -350,6 +352,13 @@ def main(argv=None):
     models = os.path.abspath(args.models)
     if not os.path.isfile(os.path.join(models, 'manifest.json')):
         raise SystemExit(f'no model set at {models} (export one with training.export, or pass --models DIR)')
+    if args.real:
+        from .evaluate_real import default_paths, evaluate_real, print_real
+        out, sheet = default_paths()
+        out = out if args.out == ap.get_default('out') else args.out
+        sheet = sheet if args.sheet == ap.get_default('sheet') else args.sheet
+        print_real(evaluate_real(models, args.data_root, out, sheet, args.threads, args.ep, args.keep), out, sheet)
+        return
     with open(os.path.join(models, 'manifest.json')) as f:
         manifest = json.load(f)
     lpips, lpips_note = None, 'skipped: needs --lpips-weights (lpips alex.pth) and --lpips-backbone (torchvision AlexNet weights)'

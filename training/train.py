@@ -153,6 +153,11 @@ def train(args, cfg, run_dir, ckpt_path, log_file):
     if 'vae_a' in stages and 'vae_a' not in state['done']:
         data['old'] = load_folder(os.path.join(root, cfg['data']['old']), cfg['data']['max_side'])
         log(f'data: {len(data["old"])} real old photos')
+    if 'detect' in stages and cfg['data']['real_masks'] > 0:
+        from .real_damage.labels import load_manifest, load_pair, old_photos_root
+        data['real_masks'] = [load_pair(e, old_photos_root(root)) for e in load_manifest('train')]
+        log(f'data: {len(data["real_masks"])} labelled real crops (the training half), '
+            f'{cfg["data"]["real_masks"]:.0%} of the detector\'s images')
     budgets = parse_budgets(args.time_budget)
     stop = StopFlag()
 

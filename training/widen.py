@@ -148,7 +148,9 @@ def widen_detector(old_sd: dict, old, wide) -> dict:
     o_ch = [old.inc[0].out_channels * 2 ** i for i in range(old.depth + 1)]
     n_ch = [wide.inc[0].out_channels * 2 ** i for i in range(wide.depth + 1)]
     first = lambda level: list(range(o_ch[level]))  # a level's old channels keep their places
-    layout = {'inc.0': ([0], first(0)), 'inc.2': (first(0), first(0)), 'out': (first(0), [0])}
+    # the grey photo stays input channel 0; top-hat inputs a grown detector gains read zero columns
+    old_in = list(range(old.inc[0].in_channels))
+    layout = {'inc.0': (old_in, first(0)), 'inc.2': (first(0), first(0)), 'out': (first(0), [0])}
     for i in range(old.depth):
         layout[f'down.{i}.0'] = (first(i), first(i + 1))
         layout[f'down.{i}.2'] = (first(i + 1), first(i + 1))
@@ -167,7 +169,7 @@ def widen_detector(old_sd: dict, old, wide) -> dict:
     return out
 
 
-_GROWABLE = {'map': ('widths',), 'vae': ('refine', 'refine_depth'), 'detect': ('width',)}
+_GROWABLE = {'map': ('widths',), 'vae': ('refine', 'refine_depth'), 'detect': ('width', 'tophat')}
 
 
 def _check_only_sizes_differ(a: dict, b: dict):
@@ -175,7 +177,7 @@ def _check_only_sizes_differ(a: dict, b: dict):
         return {sec: {k: v for k, v in vals.items() if k not in _GROWABLE.get(sec, ())} for sec, vals in model.items()}
     if fixed(a) != fixed(b):
         raise SystemExit('widen: the configs\' models differ in more than the mapping\'s widths, the head\'s size and '
-                         'the detector\'s width')
+                         'the detector\'s width and top-hat inputs')
 
 
 def main(argv=None):
@@ -204,12 +206,15 @@ def main(argv=None):
         out['G_B'] = grow_head(weights['G_B'], old['G_B'], new['G_B'])
         grown['G_B'] = 'G_B\'s head {}×{} → {}×{} (channels × hidden layers)'.format(
             *head(old_cfg['model']['vae']), *head(new_cfg['model']['vae']))
-    if old_cfg['model']['detect']['width'] != new_cfg['model']['detect']['width']:
+    od, nd = old_cfg['model']['detect'], new_cfg['model']['detect']
+    if (od['width'], od.get('tophat', False)) != (nd['width'], nd.get('tophat', False)):
         if 'detector' not in weights:
             raise SystemExit(f'{path}: has no detector')
+        if od.get('tophat', False) and not nd.get('tophat', False):
+            raise SystemExit('widen: a detector with top-hat inputs cannot lose them')
         out['detector'] = widen_detector(weights['detector'], old['detector'], new['detector'])
-        grown['detector'] = 'detector widened {} → {} channels'.format(
-            old_cfg['model']['detect']['width'], new_cfg['model']['detect']['width'])
+        grown['detector'] = 'detector widened {} → {} channels{}'.format(
+            od['width'], nd['width'], ', top-hat inputs added' if nd.get('tophat') and not od.get('tophat') else '')
     if not grown:
         raise SystemExit('widen: the two configs describe the same networks: nothing to grow')
     torch.save(out, args.out)

@@ -110,6 +110,38 @@ class RealOldDataset(Dataset):
         return to_tensor(random_crop(self.images[int(rng.integers(len(self.images)))], self.crop, rng))
 
 
+class WithRealMasks(Dataset):
+    """`base`'s samples, except that a `share` of them (drawn per index, so resuming replays them) is a random
+    window of one of the labelled real crops `pairs` [(uint8 [H, W, 3], bool [H, W])] with its mask, turned by a
+    random quarter and flipped: real scratches, cracks and dust, and real hair, fabric and branches that are not
+    damage, among the detector's synthetic ones. The clean target is the crop itself (the detector never reads it)."""
+
+    def __init__(self, base, pairs, share: float, seed: int):
+        self.base, self.pairs, self.share, self.seed = base, pairs, share, seed
+
+    def __len__(self):
+        return len(self.base)
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng([self.seed, 611953, i])
+        if rng.random() >= self.share:
+            return self.base[i]
+        rgb, mask = self.pairs[int(rng.integers(len(self.pairs)))]
+        size = self.base.crop
+        h, w = mask.shape
+        if min(h, w) < size:
+            raise ValueError(f'labelled crops must be at least {size} px on each side, not {w} × {h}')
+        y, x = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
+        img = rgb[y:y + size, x:x + size].astype(np.float32) / 255
+        m = mask[y:y + size, x:x + size].astype(np.float32)
+        k = int(rng.integers(4))
+        img, m = np.rot90(img, k), np.rot90(m, k)
+        if rng.random() < 0.5:
+            img, m = img[:, ::-1], m[:, ::-1]
+        x_t = to_tensor(np.ascontiguousarray(img))
+        return x_t, x_t, torch.from_numpy(np.ascontiguousarray(m))[None]
+
+
 class StepSampler(Sampler):
     """Yields sample indices from `start` on, in order."""
 

@@ -4,9 +4,11 @@ final scan/compression pass."""
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
 from . import structured as S
 from . import unstructured as U
+from . import prints as PR
 from . import wear as W
 from .released import released_faults
 
@@ -37,8 +39,13 @@ class DegradeConfig:
     p_mute: float = 0.0
     # Probabilities of scratches, dust, blotches and tears on an image with structured defects. Each is one draw
     # whatever its value, so other values keep every other draw of a seed where it was.
-    # Entries past the fourth draw `wear.KINDS` in order (scratch textures, cracks, hairs, spots, flakes).
+    # Entries past the fourth draw `wear.KINDS` in order (scratch textures, cracks, hairs, spots, flakes), then
+    # `prints.KINDS` (real film-damage overlays, crack networks, folds, torn edges).
     p_kinds: tuple = (0.85, 0.5, 0.25, 0.2)
+    # Share of photos with structured defects that are softened and given grain again after them: a scan blurs
+    # and grains a crack's edges as it does the picture's, and defects drawn crisp over a soft photo are a cue
+    # real prints never give. 0 draws no random number, so seeds reproduce the images they always did.
+    post: float = 0.0
     # METHOD.md's ranges where ours were narrower: Gaussian noise to sigma 50/255 (not 28), JPEG quality to 95
     # (not 85), and colour jitter (per-channel gain, brightness, saturation, a hue turn) as one more fault. False
     # draws exactly what it always drew, so the evaluation's and validation's photos stay the same.
@@ -55,14 +62,14 @@ class DegradeConfig:
         n = len(structured_kinds())
         if not 1 <= len(self.p_kinds) <= n:
             raise ValueError(f'degrade.p_kinds takes 1 to {n} probabilities (scratches, dust, blotches, tears, then '
-                             f'degrade/wear.py\'s kinds), not {len(self.p_kinds)}')
+                             f'degrade/wear.py\'s and degrade/prints.py\'s kinds), not {len(self.p_kinds)}')
         if not 0 <= self.released <= 1:
             raise ValueError(f'degrade.released is a share of photos, from 0 to 1, not {self.released}')
 
 
 def structured_kinds():
     """The structured defects `p_kinds` draws, in its order (looked up on each call, so tests can stand in for one)."""
-    return [S.scratches, S.dust, S.blotches, S.tears] + W.KINDS
+    return [S.scratches, S.dust, S.blotches, S.tears] + W.KINDS + PR.KINDS
 
 
 _BLURS = [(U.gaussian_blur, 0.6), (U.defocus_blur, 0.25), (U.motion_blur, 0.15)]
@@ -113,6 +120,15 @@ def target(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig) -> n
     return clean
 
 
+def scanned(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The damaged print as a scanner sees it: a slight blur and grain over defects and picture alike."""
+    sigma = rng.uniform(0.3, 1.0)
+    img = np.stack([ndimage.gaussian_filter(img[..., c], sigma) for c in range(3)], -1)
+    if rng.random() < 0.6:
+        img = img + rng.normal(0, rng.uniform(0.005, 0.03), img.shape[:2])[..., None]
+    return np.clip(img, 0, 1).astype(np.float32)
+
+
 def _window(h, w, canvas_max, rng):
     """A virtual photo (vh, vw) around the h × w crop and the crop's offset (oy, ox) in it."""
     side = max(h, w)
@@ -152,6 +168,8 @@ def degrade(clean: np.ndarray, rng: np.random.Generator, cfg: DegradeConfig | No
         for fn in chosen:
             fn(img, mask, rng, view)
         img = np.clip(img, 0, 1)
+        if cfg.post > 0 and rng.random() < cfg.post:
+            img = scanned(img, rng)
         if rng.random() < 0.3:  # the damaged print was scanned and compressed again
             img = U.jpeg(U.gaussian_noise(img, rng) if rng.random() < 0.5 else img, rng)
     return np.clip(img, 0, 1).astype(np.float32), mask.astype(np.uint8)

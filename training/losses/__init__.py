@@ -59,6 +59,18 @@ def weighted_bce_dice(logits, target, pos_weight=5.0, w_dice=1.0):
     return bce + w_dice * dice.mean()
 
 
+def tversky(logits, target, beta=0.7):
+    """1 − the Tversky index per image, misses weighted `beta` and false marks 1 − beta: with beta > 0.5 a
+    detector that leaves a crack unmarked pays more than one that marks a little too much, which is the
+    trade the mapping wants (an unmarked scratch stays in the photo; a false mark is filled from its
+    surroundings). Images without defects count through their false marks alone."""
+    p = torch.sigmoid(logits)
+    tp = (p * target).sum((1, 2, 3))
+    fn = ((1 - p) * target).sum((1, 2, 3))
+    fp = (p * (1 - target)).sum((1, 2, 3))
+    return (1 - (tp + 1) / (tp + beta * fn + (1 - beta) * fp + 1)).mean()
+
+
 def latent_mask(mask: torch.Tensor, dilate: int, factor: int = 4) -> torch.Tensor:
     """Full-resolution mask → latent scale exactly as the engine does it:
     dilate by `dilate` px, then max-pool by the encoder's stride."""

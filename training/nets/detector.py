@@ -8,7 +8,18 @@ sees only a bright area, and the earlier detectors found 6 % of the pieces
 over 5,000 px. `context` more halvings below the bottleneck (convolutions
 only, no global pooling, so tiles still agree) add their upsampled features
 to the bottleneck. Its last convolution starts at zero, so a detector grown
-from one without it starts as that detector."""
+from one without it starts as that detector.
+
+Top-hat features (`model.detect.tophat`, not in the paper). A print's
+scratches and cracks are thin lines brighter (paper showing through) or darker
+than what lies on both sides of them; the white and black morphological
+top-hats (the photo minus its opening; its closing minus the photo) measure
+exactly that, and a ten-line classical recipe built on them found 72 % of real
+scratch pixels where the learned detector found 10 %. With `tophat` the
+first convolution also reads both top-hats at `TOPHAT_SIZES` (square windows,
+so each responds to lines up to about that wide): fixed max-pool arithmetic
+inside the graph, local, so tiles still agree. Their input columns start at
+zero, so a detector grown from one without them starts as that detector."""
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -20,11 +31,31 @@ def _double(cin: int, cout: int) -> nn.Sequential:
         nn.Conv2d(cout, cout, 3, padding=1), nn.LeakyReLU(0.1, inplace=True))
 
 
+TOPHAT_SIZES = (5, 11)
+
+
+def _dilate(x: torch.Tensor, k: int) -> torch.Tensor:
+    return F.max_pool2d(x, k, 1, k // 2)
+
+
+def tophats(grey: torch.Tensor) -> torch.Tensor:
+    """[N, 1, H, W] → [N, 2 · len(TOPHAT_SIZES), H, W]: white then black top-hat per window size (grey units,
+    never negative). Max-pool pads with -inf, so a border reads only the photo; the engine reflects tiles at the
+    photo's edges, and interior tile edges lie in the overlap."""
+    out = []
+    for k in TOPHAT_SIZES:
+        opened = _dilate(-_dilate(-grey, k), k)
+        closed = -_dilate(-_dilate(grey, k), k)
+        out += [grey - opened, closed - grey]
+    return torch.cat(out, 1)
+
+
 class ScratchUNet(nn.Module):
-    def __init__(self, width: int = 16, depth: int = 3, context: int = 0):
+    def __init__(self, width: int = 16, depth: int = 3, context: int = 0, tophat: bool = False):
         super().__init__()
         chans = [width * 2 ** i for i in range(depth + 1)]
-        self.inc = _double(1, chans[0])
+        self.tophat = tophat
+        self.inc = _double(1 + (2 * len(TOPHAT_SIZES) if tophat else 0), chans[0])
         self.down = nn.ModuleList([_double(chans[i], chans[i + 1]) for i in range(depth)])
         self.up = nn.ModuleList([nn.ConvTranspose2d(chans[i + 1], chans[i], 2, 2) for i in reversed(range(depth))])
         self.dec = nn.ModuleList([_double(chans[i] * 2, chans[i]) for i in reversed(range(depth))])
@@ -46,6 +77,8 @@ class ScratchUNet(nn.Module):
         return 2 ** (self.depth + self.context)
 
     def logits(self, image: torch.Tensor) -> torch.Tensor:
+        if self.tophat:
+            image = torch.cat([image, tophats(image)], 1)
         skips, h = [], self.inc(image)
         for d in self.down:
             skips.append(h)

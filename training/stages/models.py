@@ -28,7 +28,7 @@ def build_models(cfg: dict) -> dict:
                          refine_depth=v.get('refine_depth', 2)),
         'T': Mapping(c, m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'],
                      m.get('context', False)),
-        'detector': ScratchUNet(d['width'], d['depth'], d.get('context', 0)),
+        'detector': ScratchUNet(d['width'], d['depth'], d.get('context', 0), d.get('tophat', False)),
         'tone': ToneNet(cfg['model'].get('tone', {}).get('width', 24)),  # configs stored before the tone stage have none
         'D_A': MultiScalePatchD(3, 32, 3, 2),
         'D_B': MultiScalePatchD(3, 32, 3, 2),

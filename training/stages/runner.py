@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from ..config import PAPER_BETAS
-from ..data import PairDataset, RealOldDataset, StepSampler
+from ..data import PairDataset, RealOldDataset, StepSampler, WithRealMasks
 from ..degrade import DegradeConfig
 from .models import CRITICS, GROWN_MODULES, TRAINS
 from .steps import STEPS
@@ -138,6 +138,8 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
     else:
         ds = PairDataset(ctx['data']['clean'], cfg['data']['crop'], seed * 1000 + STAGE_SEED[stage], dcfg,
                          clean_only=stage == 'vae_b')
+        if stage == 'detect' and cfg['data']['real_masks'] > 0:
+            ds = WithRealMasks(ds, ctx['data']['real_masks'], cfg['data']['real_masks'], seed)
     names = getattr(ds, 'names', ('x', 'y', 'm'))
     pairs = _loader(ds, start_step, remaining, batch, workers)
     reals = _loader(RealOldDataset(ctx['data']['old'], cfg['data']['crop'], seed), start_step, remaining,

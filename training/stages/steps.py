@@ -117,6 +117,8 @@ def detect(n, batch, cfg):
     gray = engine_grey(batch['x'])  # exactly the grey the engine computes before detect.onnx
     logits = n['detector'].logits(gray)
     g = L.weighted_bce_dice(logits, batch['m'], lw['bce_pos_weight'], lw['dice'])
+    if lw['tversky'] > 0:
+        g = g + lw['tversky'] * L.tversky(logits, batch['m'], lw['tversky_beta'])
     with torch.no_grad():
         p = logits > 0
         t = batch['m'] > 0.5

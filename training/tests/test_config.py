@@ -43,9 +43,9 @@ class ConfigTest(unittest.TestCase):
                 check_config(over)
 
     def test_too_many_kinds_of_defect_are_named(self):
-        with self.assertRaisesRegex(ValueError, r'cfg.json: degrade.p_kinds takes 1 to 9 probabilities .* not 10'):
-            check_config({'degrade': {'p_kinds': [0.5] * 10}}, 'cfg.json')
-        check_config({'degrade': {'p_kinds': [0.5] * 9, 'wide': True}})
+        with self.assertRaisesRegex(ValueError, r'cfg.json: degrade.p_kinds takes 1 to 13 probabilities .* not 14'):
+            check_config({'degrade': {'p_kinds': [0.5] * 14}}, 'cfg.json')
+        check_config({'degrade': {'p_kinds': [0.5] * 13, 'wide': True}})
 
     def test_extra_clean_folders_are_a_list_of_paths(self):
         check_config({'data': {'clean_extra': ['~/.cache/heirloom/clean-extra', '/data/more']}})

@@ -86,8 +86,8 @@ class PipelineWearTest(unittest.TestCase):
         self.assertEqual(drawn, ['cracks', 'spots'])
 
     def test_more_p_kinds_than_kinds_is_a_clear_error(self):
-        with self.assertRaisesRegex(ValueError, r'degrade.p_kinds takes 1 to 9 probabilities .* not 10'):
-            degrade(photo(0), np.random.default_rng(0), DegradeConfig(p_structured=1.0, p_kinds=(1,) * 10))
+        with self.assertRaisesRegex(ValueError, r'degrade.p_kinds takes 1 to 13 probabilities .* not 14'):
+            degrade(photo(0), np.random.default_rng(0), DegradeConfig(p_structured=1.0, p_kinds=(1,) * 14))
 
     def test_wide_adds_colour_jitter_and_reaches_heavier_noise(self):
         ops = []

@@ -1,0 +1,185 @@
+"""Labelled real damage (training/real_damage): the masks, manifest and crops.json agree, the split keeps the
+paper's four scratched prints held out; the detector's top-hat inputs; the Tversky loss; real crops mixed into
+the detector's training; the real evaluation's scores."""
+import json
+import os
+import re
+import unittest
+
+import numpy as np
+import torch
+from PIL import Image
+
+from training import widen
+from training.data.datasets import WithRealMasks
+from training.evaluate_real import falsely_marked, scores_of
+from training.evaluate import mask_counts
+from training.losses import tversky
+from training.nets.detector import TOPHAT_SIZES, ScratchUNet, tophats
+from training.real_damage import candidates as C
+from training.real_damage import labels as L
+from training.tests.helpers import synthetic_photo
+
+
+class LabelsTest(unittest.TestCase):
+    def setUp(self):
+        self.spec = L.load_spec()
+        self.manifest = L.load_manifest()
+
+    def test_at_least_sixty_crops_half_held_out(self):
+        self.assertGreaterEqual(len(self.manifest), 60)
+        held = [e for e in self.manifest if e['split'] == 'heldout']
+        self.assertEqual(len(held) * 2, len(self.manifest))
+
+    def test_the_papers_scratched_prints_are_held_out_whole(self):
+        prints = [e for e in self.manifest if 'old_w_scratch' in e['source']]
+        self.assertEqual(sorted(os.path.basename(e['source']) for e in prints), ['a.png', 'b.png', 'c.png', 'd.png'])
+        self.assertTrue(all(e['split'] == 'heldout' for e in prints))
+        self.assertTrue(all(e['box'] is None for e in prints), 'the four prints are labelled in full')
+
+    def test_no_photo_gives_crops_to_both_halves(self):
+        split = {}
+        for e in self.manifest:
+            self.assertEqual(split.setdefault(e['source'], e['split']), e['split'], e['source'])
+
+    def test_manifest_matches_spec_and_masks_match_their_crops(self):
+        self.assertEqual([e['id'] for e in self.manifest], [c['id'] for c in self.spec])
+        for e in self.manifest:
+            self.assertRegex(e['sha256'], r'^[0-9a-f]{64}$')
+            with Image.open(os.path.join(L.HERE, e['mask'])) as im:
+                self.assertEqual(list(im.size), e['size'], e['id'])
+                mask = np.asarray(im.convert('L')) > 127
+            if e['box']:
+                self.assertEqual(e['size'], e['box'][2:], e['id'])
+                self.assertGreaterEqual(min(e['size']), 256, 'crops are at least 256 px')
+            self.assertAlmostEqual(float(mask.mean()), e['damageShare'], places=4)
+
+    def test_masks_are_small_files_and_no_photo_is_kept(self):
+        files = os.listdir(L.MASKS)
+        self.assertTrue(all(f.endswith('.png') for f in files))
+        for f in files:
+            with Image.open(os.path.join(L.MASKS, f)) as im:
+                self.assertEqual(im.mode, '1', f'{f}: masks are stored 1-bit, never as photos')
+            self.assertLess(os.path.getsize(os.path.join(L.MASKS, f)), 40_000, f)
+
+    def test_hard_negatives_are_present(self):
+        tags = [t for e in self.manifest for t in e['tags']]
+        for t in ('hair', 'fabric', 'branches', 'wires', 'text', 'edges'):
+            self.assertIn(t, tags)
+        self.assertTrue(any(e['damageShare'] == 0 for e in self.manifest if e['split'] == 'heldout'))
+
+    @unittest.skipUnless(os.path.isdir(L.old_photos_root()), 'the old-photos data set is not beside the repo')
+    def test_masks_rebuild_from_crops_json_and_the_sources(self):
+        root = L.old_photos_root()
+        spec = {c['id']: c for c in self.spec}
+        for e in self.manifest:
+            rgb, mask = L.load_pair(e, root)
+            np.testing.assert_array_equal(mask, L.mask_of(spec[e['id']], rgb), e['id'])
+
+    def test_edits(self):
+        rgb = np.zeros((40, 50, 3), np.uint8)
+        rgb[20, 5:45] = 255  # a one-pixel bright scratch
+        c = {'id': 'x', 'candidates': [{'polarity': 'bright', 'size': 5, 'threshold': 0.3, 'min_area': 5}], 'edits': []}
+        self.assertGreaterEqual(int(L.mask_of(c, rgb)[20].sum()), 38)
+        c['edits'] = [['erase', 0, 0, 25, 40]]
+        self.assertEqual(np.flatnonzero(L.mask_of(c, rgb)[20]).min(), 25)
+        c['edits'] = [['disc', 10, 5, 2], ['keep', 30, 15, 5, 10]]
+        m = L.mask_of(c, rgb)
+        self.assertTrue(m[20, 30:35].all())
+        outside = m.copy()
+        outside[15:25, 30:35] = False
+        self.assertFalse(outside.any(), 'keep boxes clear everything outside them, drawn edits too')
+        c['edits'] = [['line', 1, 0, 0, 49, 0]]
+        self.assertTrue(L.mask_of(c, rgb)[0].all())
+        with self.assertRaisesRegex(ValueError, "unknown edit 'smudge'"):
+            L.mask_of({'id': 'x', 'edits': [['smudge']]}, rgb)
+
+
+class CandidatesTest(unittest.TestCase):
+    def test_thin_bright_lines_pass_and_round_blobs_do_not_unless_asked(self):
+        rgb = np.full((64, 64, 3), 80, np.uint8)
+        rgb[10, 4:60] = 230
+        rgb[40:44, 40:44] = 230
+        lines = C.candidate(rgb, 'bright', 7, 0.2, 6, 3.0, grow=0)
+        self.assertTrue(lines[10, 10:50].all())
+        self.assertFalse(lines[40:44, 40:44].any())
+        specks = C.candidate(rgb, 'bright', 7, 0.2, 6, 0.0, grow=0, max_area=30)
+        self.assertTrue(specks[41, 41] and not specks[10, 30], 'a speck passes, the long line is over max_area')
+
+
+class TophatDetectorTest(unittest.TestCase):
+    def test_tophats_respond_to_thin_lines_of_their_polarity_only(self):
+        g = torch.full((1, 1, 32, 32), -0.2)
+        g[0, 0, 10, :] = 0.8   # bright line
+        g[0, 0, 20, :] = -0.9  # dark line
+        t = tophats(g)
+        self.assertEqual(t.shape[1], 2 * len(TOPHAT_SIZES))
+        self.assertGreaterEqual(float(t.min()), -1e-6)
+        self.assertAlmostEqual(float(t[0, 0, 10, 16]), 1.0, places=5)
+        self.assertAlmostEqual(float(t[0, 1, 20, 16]), 0.7, places=5)
+        self.assertAlmostEqual(float(t[0, 0, 20, 16]), 0.0, places=5)
+        self.assertAlmostEqual(float(t[0, 0, 5, 16]), 0.0, places=5)
+
+    def test_a_detector_grown_with_tophat_inputs_starts_as_the_one_it_grew_from(self):
+        torch.manual_seed(0)
+        old = ScratchUNet(4, 3).eval()
+        for p in old.parameters():
+            p.data += 0.05 * torch.randn_like(p)
+        wide = ScratchUNet(6, 3, tophat=True)
+        wide.load_state_dict(widen.widen_detector(old.state_dict(), old, wide))
+        x = torch.randn(2, 1, 32, 40)
+        with torch.no_grad():
+            a, b = old.logits(x), wide.eval().logits(x)
+        self.assertLess(float((a - b).abs().max()), 1e-5 * float(a.abs().max()))
+        wide.train().logits(x).pow(2).mean().backward()
+        self.assertGreater(float(wide.inc[0].weight.grad[:, 1:].abs().max()), 0, 'the top-hat columns learn')
+
+
+class LossAndMixTest(unittest.TestCase):
+    def test_tversky_charges_misses_more_than_false_marks(self):
+        t = torch.zeros(1, 1, 8, 8)
+        t[..., 2:4, :] = 1
+        perfect = torch.where(t > 0, 20.0, -20.0)
+        miss = torch.where(t > 0, -20.0, -20.0)
+        extra = torch.full_like(t, 20.0)
+        self.assertLess(float(tversky(perfect, t)), 1e-3)
+        self.assertGreater(float(tversky(miss, t, 0.7)), float(tversky(extra, t, 0.7)))
+
+    def test_real_crops_replace_a_share_of_the_samples_reproducibly(self):
+        class Base:
+            crop = 32
+
+            def __len__(self):
+                return 10 ** 6
+
+            def __getitem__(self, i):
+                z = torch.zeros(3, 32, 32)
+                return z, z, torch.zeros(1, 32, 32)
+        rng = np.random.default_rng(0)
+        rgb = (synthetic_photo(rng, 48, 40) * 255).astype(np.uint8)
+        mask = np.zeros((48, 40), bool)
+        mask[:, 20] = True
+        ds = WithRealMasks(Base(), [(rgb, mask)], 0.3, seed=7)
+        real = [i for i in range(400) if ds[i][2].sum() > 0]
+        self.assertTrue(90 <= len(real) <= 150, len(real))
+        x, y, m = ds[real[0]]
+        self.assertEqual(tuple(x.shape), (3, 32, 32))
+        self.assertEqual(int(m.sum()), 32, 'a full-height line, turned or not, crosses the window once')
+        np.testing.assert_array_equal(ds[real[0]][2], m)
+
+
+class RealEvaluationTest(unittest.TestCase):
+    def test_scores_pool_damaged_crops_and_false_marks_on_intact_ones(self):
+        t = np.zeros((10, 10), bool)
+        t[2] = True
+        p = np.zeros((10, 10), bool)
+        p[2, :5] = True
+        recs = [{'damaged': True, 'print': True, 'ours': mask_counts(p, t)},
+                {'damaged': False, 'print': False, 'ours': mask_counts(p, np.zeros((10, 10), bool))}]
+        s = scores_of(recs, 'ours', lambda r: r['damaged'])
+        self.assertEqual((s['recall'], s['precision'], s['crops']), (0.5, 1.0, 1))
+        self.assertEqual(falsely_marked(recs, 'ours'), 0.05)
+
+
+if __name__ == '__main__':
+    unittest.main()
