@@ -3,6 +3,8 @@
 # running the independent stages side by side: VAE-A, VAE-B and the detector
 # in parallel, then the mapping and the joint fine-tune on the two VAEs.
 # Usage: bash training/device-run.sh CONFIG DATA_ROOT OUT_DIR [VAE_S MAP_S JOINT_S DETECT_S]
+# DETECT_CONFIG=training/configs/gpu-detect-real.json trains the detector with its own config (the real-damage
+# detector: top-hat inputs, film-damage overlays, crack networks, labelled real crops), side by side as before.
 set -u
 CFG=$1; DATA=$2; OUT=$3; VAE_S=${4:-220}; MAP_S=${5:-270}; JOINT_S=${6:-270}; DET_S=${7:-780}
 PY=${PYTHON:-python3}
@@ -13,7 +15,8 @@ train --run-dir "$OUT/a" --stage vae_a --workers 6 --time-budget vae_a=$VAE_S > 
 A=$!
 train --run-dir "$OUT/b" --stage vae_b --workers 3 --time-budget vae_b=$VAE_S > "$OUT/b.log" 2>&1 &
 B=$!
-train --run-dir "$OUT/det" --stage detect --workers 5 --time-budget detect=$DET_S > "$OUT/det.log" 2>&1 &
+DCFG=${DETECT_CONFIG:-$CFG}
+$PY -m training.train --config "$DCFG" --data-root "$DATA" --run-dir "$OUT/det" --stage detect --workers 5 --time-budget detect=$DET_S > "$OUT/det.log" 2>&1 &
 D=$!
 wait $A $B
 train --run-dir "$OUT/map" --stage map,joint --workers 13 --init "$OUT/a/weights/vae_a.pt,$OUT/b/weights/vae_b.pt" \
