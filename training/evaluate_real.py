@@ -64,9 +64,10 @@ def falsely_marked(records, key):
     return round(sum(c['pred'] for c in cs) / max(1, sum(c['pixels'] for c in cs)), 5) if cs else None
 
 
-def evaluate_real(models, data_root, out, sheet_path, threads, ep, keep=None, split='heldout'):
+def evaluate_real(models, data_root, out, sheet_path, threads, ep, keep=None, split='heldout', labels=None):
+    """labels: (entries, folder their mask paths are relative to) instead of training/real_damage's manifest."""
     root = old_photos_root(data_root)
-    entries = load_manifest(split)
+    entries, base = labels if labels else (load_manifest(split), None)
     if not entries:
         raise SystemExit(f'no labelled real crops in the {split} split (training/real_damage/manifest.json)')
     t0 = time.time()
@@ -78,7 +79,7 @@ def evaluate_real(models, data_root, out, sheet_path, threads, ep, keep=None, sp
     try:
         truth = {}
         for e in entries:
-            rgb, mask = load_pair(e, root)
+            rgb, mask = load_pair(e, root, base) if base else load_pair(e, root)
             Image.fromarray(rgb).save(os.path.join(in_dir, e['id'] + '.png'))
             truth[e['id']] = (rgb, mask, e)
         cli = run_cli(models, in_dir, out_dir, threads, ep)
@@ -100,7 +101,9 @@ def evaluate_real(models, data_root, out, sheet_path, threads, ep, keep=None, sp
                 rows.append((cid, [Image.fromarray(rgb), overlay(rgb, pred), Image.open(o['output'])]))
         rows.sort(key=lambda r: (not r[0].startswith(PRINTS), not truth[r[0]][1].any(), r[0]))
         sheet(rows, sheet_path)
-        result = {'split': split, 'models': json.load(open(os.path.join(models, 'manifest.json')))['modelId'],
+        with open(os.path.join(models, 'manifest.json')) as f:
+            model_id = json.load(f)['modelId']
+        result = {'split': split, 'models': model_id,
                   'crops': len(records), 'seconds': round(time.time() - t0, 1)}
         for key in ('ours', 'classical'):
             result[key] = {'damaged': scores_of(records, key, lambda r: r['damaged']),

@@ -147,13 +147,14 @@ def load_manifest(split: str | None = None) -> list:
     return [c for c in crops if split is None or c['split'] == split]
 
 
-def load_pair(entry: dict, root: str) -> tuple:
-    """(uint8 [H, W, 3] crop, bool [H, W] mask) of a manifest entry, the source checked against its sha256."""
+def load_pair(entry: dict, root: str, base: str = HERE) -> tuple:
+    """(uint8 [H, W, 3] crop, bool [H, W] mask) of a manifest entry (its mask path relative to `base`), the source
+    checked against its sha256."""
     path = os.path.join(root, entry['source'])
     if sha256(path) != entry['sha256']:
         raise ValueError(f'{entry["id"]}: {entry["source"]} is not the file the mask was drawn on (sha256 differs)')
     rgb = crop_of(entry, root)
-    with Image.open(os.path.join(HERE, entry['mask'])) as im:
+    with Image.open(os.path.join(base, entry['mask'])) as im:
         mask = np.asarray(im.convert('L')) > 127
     if mask.shape != rgb.shape[:2]:
         raise ValueError(f'{entry["id"]}: mask {mask.shape[::-1]} and crop {rgb.shape[1::-1]} differ in size')

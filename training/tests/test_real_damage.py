@@ -1,9 +1,12 @@
 """Labelled real damage (training/real_damage): the masks, manifest and crops.json agree, the split keeps the
 paper's four scratched prints held out; the detector's top-hat inputs; the Tversky loss; real crops mixed into
 the detector's training; the real evaluation's scores."""
+import contextlib
+import io
 import json
 import os
-import re
+import shutil
+import tempfile
 import unittest
 
 import numpy as np
@@ -12,13 +15,14 @@ from PIL import Image
 
 from training import widen
 from training.data.datasets import WithRealMasks
-from training.evaluate_real import falsely_marked, scores_of
+from training.evaluate_real import evaluate_real, falsely_marked, scores_of
+from training.export import main as export_main
 from training.evaluate import mask_counts
 from training.losses import tversky
 from training.nets.detector import TOPHAT_SIZES, ScratchUNet, tophats
 from training.real_damage import candidates as C
 from training.real_damage import labels as L
-from training.tests.helpers import synthetic_photo
+from training.tests.helpers import ROOT, TINY, synthetic_photo
 
 
 class LabelsTest(unittest.TestCase):
@@ -166,6 +170,47 @@ class LossAndMixTest(unittest.TestCase):
         self.assertEqual(tuple(x.shape), (3, 32, 32))
         self.assertEqual(int(m.sum()), 32, 'a full-height line, turned or not, crosses the window once')
         np.testing.assert_array_equal(ds[real[0]][2], m)
+
+
+@unittest.skipUnless(shutil.which('node') and os.path.isdir(os.path.join(ROOT, 'node_modules', 'onnxruntime-node')),
+                     'node with the app\'s node_modules is needed to drive the CLI')
+class RealEvaluationEndToEndTest(unittest.TestCase):
+    def test_labelled_crops_are_restored_through_the_cli_and_scored(self):
+        with tempfile.TemporaryDirectory(prefix='heirloom-eval-real-') as tmp:
+            photos = os.path.join(tmp, 'data', 'old-photos', 'box')
+            os.makedirs(photos)
+            os.makedirs(os.path.join(tmp, 'masks'))
+            rng = np.random.default_rng(3)
+            entries = []
+            for i in range(3):
+                img = (synthetic_photo(rng, 96, 112) * 255).astype(np.uint8)
+                mask = np.zeros((64, 80), bool)
+                if i < 2:  # a bright scratch in two of them, the third intact
+                    img[30 + i, 10:100] = 250
+                    mask[30 + i - 8, 2:80] = True
+                Image.fromarray(img).save(os.path.join(photos, f'{i}.png'))
+                Image.fromarray(mask.astype(np.uint8) * 255).convert('1').save(os.path.join(tmp, 'masks', f'{i}.png'))
+                entries.append({'id': f'bopbtl-scratch-{i}' if i == 0 else f'crop-{i}', 'source': f'box/{i}.png',
+                                'sha256': L.sha256(os.path.join(photos, f'{i}.png')), 'box': [8, 8, 80, 64],
+                                'split': 'heldout', 'tags': [], 'mask': f'masks/{i}.png'})
+            models = os.path.join(tmp, 'models')
+            with contextlib.redirect_stdout(io.StringIO()):
+                export_main(['--random-init', '--config', TINY, '--out', models])
+            out, sheet = os.path.join(tmp, 'real.json'), os.path.join(tmp, 'sheet.png')
+            with contextlib.redirect_stdout(io.StringIO()):
+                result = evaluate_real(models, os.path.join(tmp, 'data'), out, sheet, 1, 'cpu', labels=(entries, tmp))
+            self.assertEqual(result['crops'], 3)
+            self.assertEqual(result['ours']['damaged']['crops'], 2)
+            self.assertEqual(result['ours']['prints']['crops'], 1)
+            self.assertGreater(result['classical']['damaged']['recall'], 0.5, 'the top-hat recipe finds a bright line')
+            self.assertIsNotNone(result['ours']['undamagedMarked'])
+            with open(out) as f:
+                self.assertEqual(json.load(f)['perCrop'][0]['truePixels'], 78)
+            with Image.open(sheet) as im:
+                self.assertGreater(im.height, 3 * 16)
+            entries[1]['sha256'] = '0' * 64
+            with self.assertRaisesRegex(ValueError, 'crop-1: box/1.png is not the file the mask was drawn on'):
+                evaluate_real(models, os.path.join(tmp, 'data'), out, sheet, 1, 'cpu', labels=(entries, tmp))
 
 
 class RealEvaluationTest(unittest.TestCase):
