@@ -228,3 +228,18 @@ class RealEvaluationTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class ThinStatsTest(unittest.TestCase):
+    def test_width_contrast_and_branches_of_a_drawn_cross(self):
+        from training.real_damage.stats import thin_stats
+        rgb = np.full((80, 80, 3), 100, np.uint8)
+        mask = np.zeros((80, 80), bool)
+        mask[39:42, 5:75] = True   # 3 px wide
+        mask[5:75, 39:42] = True
+        rgb[mask] = 200
+        s = thin_stats(rgb, mask)
+        self.assertTrue(2.5 <= s['width'] <= 4.5, s)
+        self.assertAlmostEqual(s['contrast'], 100 / 255, places=2)
+        self.assertGreater(s['branching'], 0)
+        self.assertIsNone(thin_stats(rgb, np.zeros((80, 80), bool)))
