@@ -226,9 +226,6 @@ class RealEvaluationTest(unittest.TestCase):
         self.assertEqual(falsely_marked(recs, 'ours'), 0.05)
 
 
-if __name__ == '__main__':
-    unittest.main()
-
 
 class ThinStatsTest(unittest.TestCase):
     def test_width_contrast_and_branches_of_a_drawn_cross(self):
@@ -243,3 +240,7 @@ class ThinStatsTest(unittest.TestCase):
         self.assertAlmostEqual(s['contrast'], 100 / 255, places=2)
         self.assertGreater(s['branching'], 0)
         self.assertIsNone(thin_stats(rgb, np.zeros((80, 80), bool)))
+
+
+if __name__ == '__main__':
+    unittest.main()
