@@ -217,7 +217,7 @@ before(async () => {
   await writeFile(join(folder, PHOTOS[2]!), await jpeg(2));
   await mkdir(join(work, 'library'));
   await mkdir(join(work, 'Exports')); // an export lands in an existing folder
-  served = await serve(join(work, 'library'));
+  served = await serve(join(work, 'library'), { exportsDir: join(work, 'Exports') });
   browser = await launch();
   page = browser.page;
   await page.setViewportSize({ width: 1280, height: 800 });

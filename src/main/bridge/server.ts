@@ -1,7 +1,7 @@
 /**
  * Browser mode: the same services as the Electron app behind a loopback HTTP
  * server. Routes:
- *   GET  /                      the built renderer (sets the token cookie)
+ *   GET  /                      the built renderer: no token needed, it holds no data
  *   POST /api/call/<channel>    JSON args tuple → { ok, value } | { ok: false, error }
  *   GET  /api/events            Server-Sent Events: { event, payload }
  *   POST /api/upload?batch&path raw file body into the batch folder
@@ -15,7 +15,9 @@ import { channels } from '../../shared/contract.ts';
 import { StudioError, toErrorShape } from '../../shared/errors.ts';
 import { decodeWire } from '../../shared/wire.ts';
 import { MEDIA_KINDS, type ImportReport, type MediaKind } from '../../shared/types.ts';
-import { assertLoopbackHost, authorised, cookieName, hostAllowed, newToken } from './auth.ts';
+import type { ExportRequest } from '../../shared/schemas.ts';
+import { assertLoopbackHost, authorised, hostAllowed, newToken } from './auth.ts';
+import { assertBrowserChannel, confineExport, resolveExportRoot } from './confine.ts';
 import { EventHub } from './events.ts';
 import { readBody, requireContentType, securityHeaders, sendError, sendJson, statusFor } from './http-util.ts';
 import { assertRendererBuilt, serveFile, serveStatic } from './static-files.ts';
@@ -35,6 +37,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const hub = new EventHub();
   const batches = new Map<string, string[]>();
   const { services, libraryDir, rendererDir } = options;
+  const exportRoot = options.exportRoot === undefined ? null : await resolveExportRoot(options.exportRoot, libraryDir);
   // Leftovers of a bridge that was killed mid-upload.
   await rm(uploadsRoot(libraryDir), { recursive: true, force: true });
   let port = 0;
@@ -43,6 +46,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!Object.hasOwn(channels, channel) || !Object.hasOwn(services.handlers, channel)) {
       throw new StudioError('not-found', `unknown channel "${channel}"`);
     }
+    assertBrowserChannel(channel);
     requireContentType(req, 'application/json');
     const body = await readBody(req, MAX_CALL_BYTES);
     let raw: unknown;
@@ -52,6 +56,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       throw new StudioError('invalid-input', 'request body is not valid JSON');
     }
     const args = services.validateArgs(channel, raw);
+    if (channel === 'export:album') {
+      const request = args[0] as ExportRequest;
+      args[0] = { ...request, destination: await confineExport(request.destination, exportRoot, libraryDir) };
+    }
     const handler = services.handlers[channel] as (...a: unknown[]) => Promise<unknown>;
     const value = await handler(...args);
     sendJson(res, 200, { ok: true, value: value ?? null });
@@ -115,7 +123,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendError(res, 405, new StudioError('invalid-input', `method ${method} not allowed`));
       return;
     }
-    if (!authorised(req, url, token, port, path.startsWith('/api/') && isPost ? 'header' : 'any')) {
+    const isApi = path.startsWith('/api/');
+    // The page and its scripts hold no data; everything that does needs the token.
+    const needsToken = isApi || path.startsWith('/media/');
+    if (needsToken && !authorised(req, url, token, isApi && isPost ? 'header' : 'any')) {
       sendError(res, 401, new StudioError('invalid-input', 'missing or wrong token: open the URL that `heirloom serve` printed'));
       return;
     }
@@ -125,11 +136,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (isPost && path === '/api/upload/commit') return await commit(req, res);
       if (isGet && path === '/api/events') return hub.attach(res);
       if (isGet && path.startsWith('/media/')) return await media(path, req, res);
-      if (isGet && !path.startsWith('/api/')) {
-        const cookie = `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
-        const headers: Record<string, string> = path === '/' || path === '/index.html' ? { 'Set-Cookie': cookie } : {};
-        if (await serveStatic(res, rendererDir, path, method === 'HEAD', headers)) return;
-      }
+      if (isGet && !needsToken && (await serveStatic(res, rendererDir, path, method === 'HEAD'))) return;
       sendError(res, 404, new StudioError('not-found', `no route for ${method} ${path}`));
     } catch (err) {
       const shape = toErrorShape(err);

@@ -25,6 +25,8 @@ export interface BridgeOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The folder exports may go into (`--exports`); without it the bridge takes no folder or .zip exports. */
+  exportRoot?: string;
   /** Fixed token for tests; otherwise 32 random bytes. */
   token?: string;
 }
