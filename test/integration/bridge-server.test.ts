@@ -21,6 +21,8 @@ let dir: string;
 let bridge: Bridge;
 let base: string;
 const seenImports: { paths: string[]; contents: string[]; albumId?: number }[] = [];
+/** Mask re-runs being handled at once, and the most seen. */
+const masks = { now: 0, most: 0 };
 
 function standIn(mediaDir: string): BridgeServices {
   return {
@@ -35,7 +37,12 @@ function standIn(mediaDir: string): BridgeServices {
       'library:get': async (id: number) => {
         throw new StudioError('not-found', `no photo ${id}`);
       },
-      'restore:rerunMapping': async (req: { versionId: number; maskPng: Uint8Array }) => ({ bytes: req.maskPng.length, first: req.maskPng[0] }),
+      'restore:rerunMapping': async (req: { versionId: number; maskPng: Uint8Array }) => {
+        masks.most = Math.max(masks.most, ++masks.now);
+        await new Promise((r) => setTimeout(r, 30));
+        masks.now--;
+        return { bytes: req.maskPng.length, first: req.maskPng[0] };
+      },
       'import:paths': async (req: { paths: string[]; albumId?: number }): Promise<ImportReport> => {
         const contents = await Promise.all(req.paths.map((p) => readFile(p, 'utf8')));
         seenImports.push({ ...req, contents });
@@ -229,4 +236,41 @@ test('events reach the page through Server-Sent Events', async () => {
   while (!text.includes('library:changed')) text += new TextDecoder().decode((await reader.read()).value);
   assert.match(text, /data: \{"event":"library:changed","payload":\{"scope":"albums"\}\}/);
   controller.abort();
+});
+
+test('each channel has the body limit its payload needs; large mask calls are taken one at a time', async () => {
+  const big = JSON.stringify(['x'.repeat(5 * 1024 * 1024)]);
+  const refused = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: big });
+  assert.equal(refused.status, 413);
+  assert.match(((await refused.json()) as { error: { message: string } }).error.message, /over the 4194304-byte limit/);
+  const mask = new Uint8Array(5 * 1024 * 1024).fill(7);
+  masks.most = 0;
+  const answers = await Promise.all(Array.from({ length: 3 }, () => call('restore:rerunMapping', [{ versionId: 3, maskPng: mask }])));
+  for (const a of answers) assert.deepEqual(((await a.json()) as { value: unknown }).value, { bytes: mask.length, first: 7 });
+  assert.equal(masks.most, 1, 'one large call at a time');
+});
+
+test('an upload batch that is never committed is deleted after its time to live', async () => {
+  const libraryDir = join(dir, 'library-ttl');
+  await mkdir(libraryDir);
+  const short = await startBridge({ services: standIn(join(dir, 'media')), libraryDir, rendererDir: join(dir, 'renderer'), uploadTtlMs: 200 });
+  try {
+    const res = await fetch(`http://127.0.0.1:${short.port}/api/upload?batch=abandoned1&path=a.jpg`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${short.token}`, 'Content-Type': 'application/octet-stream' },
+      body: 'AAA'
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await readdir(join(libraryDir, '.uploads')), ['abandoned1']);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(await readdir(join(libraryDir, '.uploads')), []);
+    const commit = await fetch(`http://127.0.0.1:${short.port}/api/upload/commit`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${short.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batch: 'abandoned1' })
+    });
+    assert.equal(((await commit.json()) as { value: ImportReport }).value.imported, 0, 'nothing is left to import');
+  } finally {
+    await short.close();
+  }
 });

@@ -22,11 +22,16 @@ import { EventHub } from './events.ts';
 import { readBody, requireContentType, securityHeaders, sendError, sendJson, statusFor } from './http-util.ts';
 import { assertRendererBuilt, serveFile, serveStatic } from './static-files.ts';
 import type { Bridge, BridgeOptions } from './types.ts';
-import { batchDir, receiveUpload, relativeReport, uploadsRoot, uploadTarget } from './uploads.ts';
+import { relativeReport, UploadBatches, uploadsRoot } from './uploads.ts';
 import { isMediaKeyShape } from '../../shared/media-key.ts';
 
-/** API call bodies: JSON arguments, the largest being an edited full-resolution mask PNG. */
-export const MAX_CALL_BYTES = 256 * 1024 * 1024;
+/** API call bodies: JSON arguments; 100,000 photo ids are under 1 MB. */
+export const MAX_CALL_BYTES = 4 * 1024 * 1024;
+/** The one channel with a large payload: an edited full-resolution mask PNG. */
+export const MAX_MASK_CALL_BYTES = 256 * 1024 * 1024;
+const LARGE_CALLS: Record<string, number> = { 'restore:rerunMapping': MAX_MASK_CALL_BYTES };
+/** Uploads not committed within this long after their last file are deleted. */
+export const UPLOAD_TTL_MS = 60 * 60 * 1000;
 const MEDIA_KIND_SET = new Set<string>(MEDIA_KINDS);
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
@@ -35,9 +40,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   assertRendererBuilt(options.rendererDir);
   const token = options.token ?? newToken();
   const hub = new EventHub();
-  const batches = new Map<string, string[]>();
   const { services, libraryDir, rendererDir } = options;
   const exportRoot = options.exportRoot === undefined ? null : await resolveExportRoot(options.exportRoot, libraryDir);
+  const batches = new UploadBatches(libraryDir, options.uploadTtlMs ?? UPLOAD_TTL_MS);
+  // Large calls are read and decoded one at a time: four at once held gigabytes.
+  let largeCall: Promise<unknown> = Promise.resolve();
   // Leftovers of a bridge that was killed mid-upload.
   await rm(uploadsRoot(libraryDir), { recursive: true, force: true });
   let port = 0;
@@ -48,7 +55,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     assertBrowserChannel(channel);
     requireContentType(req, 'application/json');
-    const body = await readBody(req, MAX_CALL_BYTES);
+    const limit = LARGE_CALLS[channel];
+    if (limit === undefined) return callWith(channel, await readBody(req, MAX_CALL_BYTES), res);
+    const turn = largeCall.then(async () => callWith(channel, await readBody(req, limit), res));
+    largeCall = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async function callWith(channel: string, body: Buffer, res: ServerResponse): Promise<void> {
     let raw: unknown;
     try {
       raw = body.length === 0 ? [] : decodeWire(body.toString('utf8'));
@@ -67,22 +81,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     requireContentType(req, 'application/octet-stream');
-    const batch = url.searchParams.get('batch');
-    const dir = batchDir(libraryDir, batch);
-    const target = uploadTarget(dir, url.searchParams.get('path'));
-    const bytes = await receiveUpload(req, target);
-    const list = batches.get(batch!) ?? [];
-    list.push(target);
-    batches.set(batch!, list);
+    const bytes = await batches.receive(url.searchParams.get('batch'), url.searchParams.get('path'), req);
     sendJson(res, 200, { ok: true, value: { bytes } });
   }
 
   async function commit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     requireContentType(req, 'application/json');
     const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { batch?: unknown; albumId?: unknown; abort?: unknown };
-    const dir = batchDir(libraryDir, body.batch);
-    const files = batches.get(body.batch as string) ?? [];
-    batches.delete(body.batch as string);
+    const { dir, files } = batches.take(body.batch);
     let report: ImportReport = { imported: 0, duplicates: 0, failed: 0, outcomes: [] };
     try {
       if (body.abort !== true && files.length > 0) {
@@ -166,6 +172,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     emit: (event, payload) => hub.send(event, payload),
     async close() {
       hub.close();
+      batches.close();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await rm(uploadsRoot(libraryDir), { recursive: true, force: true });

@@ -27,6 +27,8 @@ export interface BridgeOptions {
   port?: number;
   /** The folder exports may go into (`--exports`); without it the bridge takes no folder or .zip exports. */
   exportRoot?: string;
+  /** How long an uncommitted upload batch is kept after its last file (default an hour). */
+  uploadTtlMs?: number;
   /** Fixed token for tests; otherwise 32 random bytes. */
   token?: string;
 }
