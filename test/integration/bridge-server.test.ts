@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -272,5 +273,65 @@ test('an upload batch that is never committed is deleted after its time to live'
     assert.equal(((await commit.json()) as { value: ImportReport }).value.imported, 0, 'nothing is left to import');
   } finally {
     await short.close();
+  }
+});
+
+/** A raw connection to `port`: what it has received so far, and when (ms after opening) the server closed it. */
+function rawConnection(port: number): { socket: Socket; received: () => string; closed: Promise<number> } {
+  const socket = connect(port, '127.0.0.1');
+  const opened = Date.now();
+  let text = '';
+  socket.on('data', (d) => (text += d.toString()));
+  socket.on('error', () => {});
+  const closed = new Promise<number>((ok) => socket.once('close', () => ok(Date.now() - opened)));
+  return { socket, received: () => text, closed };
+}
+
+/** Resolves with the close time, or rejects when the server still holds the connection after `ms`. */
+function closesWithin(closed: Promise<number>, ms: number, what: string): Promise<number> {
+  return Promise.race([closed, new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`${what}: the connection was still open after ${ms} ms`)), ms))]);
+}
+
+test('an unauthenticated request trickling a huge body gets its 401 and loses the connection at once', async () => {
+  const c = rawConnection(bridge.port);
+  c.socket.write(`POST /api/call/library:stats HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n[`);
+  const trickle = setInterval(() => c.socket.writable && c.socket.write(' '), 20);
+  try {
+    await closesWithin(c.closed, 3000, 'unauthenticated');
+  } finally {
+    clearInterval(trickle);
+    c.socket.destroy();
+  }
+  assert.match(c.received(), /^HTTP\/1\.1 401/);
+  assert.match(c.received(), /connection: close/i);
+});
+
+test('a request body that does not arrive in time gets 408; an upload may take longer while data flows', async () => {
+  const libraryDir = join(dir, 'library-slow');
+  await mkdir(libraryDir);
+  const slow = await startBridge({ services: standIn(join(dir, 'media')), libraryDir, rendererDir: join(dir, 'renderer'), bodyTimeoutMs: 300, uploadIdleMs: 300 });
+  try {
+    const c = rawConnection(slow.port);
+    c.socket.write(`POST /api/call/albums:create HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n["Sum`);
+    await closesWithin(c.closed, 3000, 'stalled call body');
+    assert.match(c.received(), /^HTTP\/1\.1 408/);
+    assert.match(c.received(), /did not arrive within 0\.3 s/);
+
+    // 10 chunks 100 ms apart: a second in all, three times the body timeout, never silent for the idle timeout.
+    const u = rawConnection(slow.port);
+    u.socket.write(`POST /api/upload?batch=slowbatch1&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\nConnection: close\r\n\r\n`);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      u.socket.write('A');
+    }
+    await closesWithin(u.closed, 3000, 'upload');
+    assert.match(u.received(), /^HTTP\/1\.1 200/);
+
+    // An upload that stops sending is cut off after the idle timeout.
+    const idle = rawConnection(slow.port);
+    idle.socket.write(`POST /api/upload?batch=slowbatch2&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\n\r\nAB`);
+    await closesWithin(idle.closed, 3000, 'silent upload');
+  } finally {
+    await slow.close();
   }
 });

@@ -19,7 +19,7 @@ import type { ExportRequest } from '../../shared/schemas.ts';
 import { assertLoopbackHost, authorised, hostAllowed, newToken } from './auth.ts';
 import { assertBrowserChannel, confineExport, resolveExportRoot } from './confine.ts';
 import { EventHub } from './events.ts';
-import { readBody, requireContentType, securityHeaders, sendError, sendJson, statusFor } from './http-util.ts';
+import { readBody, refuse, requireContentType, securityHeaders, sendError, sendJson, statusFor } from './http-util.ts';
 import { assertRendererBuilt, serveFile, serveStatic } from './static-files.ts';
 import type { Bridge, BridgeOptions } from './types.ts';
 import { relativeReport, UploadBatches, uploadsRoot } from './uploads.ts';
@@ -30,6 +30,10 @@ export const MAX_CALL_BYTES = 4 * 1024 * 1024;
 /** The one channel with a large payload: an edited full-resolution mask PNG. */
 export const MAX_MASK_CALL_BYTES = 256 * 1024 * 1024;
 const LARGE_CALLS: Record<string, number> = { 'restore:rerunMapping': MAX_MASK_CALL_BYTES };
+/** A request body other than an upload must arrive within this long. */
+export const BODY_TIMEOUT_MS = 60_000;
+/** An upload may take as long as it needs, but not sit silent for longer than this. */
+export const UPLOAD_IDLE_MS = 60_000;
 /** Uploads not committed within this long after their last file are deleted. */
 export const UPLOAD_TTL_MS = 60 * 60 * 1000;
 const MEDIA_KIND_SET = new Set<string>(MEDIA_KINDS);
@@ -81,8 +85,26 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     requireContentType(req, 'application/octet-stream');
-    const bytes = await batches.receive(url.searchParams.get('batch'), url.searchParams.get('path'), req);
-    sendJson(res, 200, { ok: true, value: { bytes } });
+    req.setTimeout(options.uploadIdleMs ?? UPLOAD_IDLE_MS, () => req.socket.destroy());
+    try {
+      const bytes = await batches.receive(url.searchParams.get('batch'), url.searchParams.get('path'), req);
+      sendJson(res, 200, { ok: true, value: { bytes } });
+    } finally {
+      req.socket.setTimeout(0);
+    }
+  }
+
+  /** Answers 408 and closes the connection when the body has not all arrived in time. */
+  function bodyDeadline(req: IncomingMessage, res: ServerResponse): void {
+    const ms = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      if (res.headersSent) req.socket.destroy();
+      else refuse(req, res, 408, new StudioError('invalid-input', `the request body did not arrive within ${ms / 1000} s`));
+    }, ms);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    res.once('close', () => clearTimeout(timer));
   }
 
   async function commit(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,7 +138,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res);
     if (!hostAllowed(req, port)) {
-      sendError(res, 421, new StudioError('invalid-input', 'unexpected Host header'));
+      refuse(req, res, 421, new StudioError('invalid-input', 'unexpected Host header'));
       return;
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
@@ -126,16 +148,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const isGet = method === 'GET' || method === 'HEAD';
     // CORS is never granted, and preflights are refused outright.
     if (!isPost && !isGet) {
-      sendError(res, 405, new StudioError('invalid-input', `method ${method} not allowed`));
+      refuse(req, res, 405, new StudioError('invalid-input', `method ${method} not allowed`));
       return;
     }
     const isApi = path.startsWith('/api/');
     // The page and its scripts hold no data; everything that does needs the token.
     const needsToken = isApi || path.startsWith('/media/');
     if (needsToken && !authorised(req, url, token, isApi && isPost ? 'header' : 'any')) {
-      sendError(res, 401, new StudioError('invalid-input', 'missing or wrong token: open the URL that `heirloom serve` printed'));
+      refuse(req, res, 401, new StudioError('invalid-input', 'missing or wrong token: open the URL that `heirloom serve` printed'));
       return;
     }
+    if (isPost && path !== '/api/upload') bodyDeadline(req, res);
     try {
       if (isPost && path.startsWith('/api/call/')) return await call(decodeURIComponent(path.slice(10)), req, res);
       if (isPost && path === '/api/upload') return await upload(url, req, res);
@@ -157,7 +180,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       else res.destroy();
     });
   });
-  // Uploads of large scans over loopback can take a while; never cut them off.
+  // Node's whole-request limit would cut off a large upload; bodyDeadline and the upload's idle timeout stand in for it.
   server.requestTimeout = 0;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

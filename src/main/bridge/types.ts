@@ -29,6 +29,10 @@ export interface BridgeOptions {
   exportRoot?: string;
   /** How long an uncommitted upload batch is kept after its last file (default an hour). */
   uploadTtlMs?: number;
+  /** Time for a request body other than an upload to arrive (default 60 s). */
+  bodyTimeoutMs?: number;
+  /** Longest silence inside an upload (default 60 s). */
+  uploadIdleMs?: number;
   /** Fixed token for tests; otherwise 32 random bytes. */
   token?: string;
 }
