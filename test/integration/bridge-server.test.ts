@@ -171,10 +171,46 @@ test('binary arguments cross as bytes', async () => {
   assert.deepEqual(((await res.json()) as { value: unknown }).value, { bytes: 4, first: 137 });
 });
 
-test('methods other than GET/HEAD/POST are refused (no CORS preflight)', async () => {
+test('methods a route does not take are refused with Allow (no CORS preflight)', async () => {
   const res = await fetch(`${base}/api/call/library:stats`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', ...auth() } });
   assert.equal(res.status, 405);
   assert.equal(res.headers.get('access-control-allow-origin'), null);
+  assert.equal(res.headers.get('allow'), 'POST');
+  for (const [method, path, allow] of [
+    ['GET', '/api/call/library:stats', 'POST'],
+    ['GET', '/api/upload/commit', 'POST'],
+    ['POST', '/api/events', 'GET, HEAD'],
+    ['POST', `/media/thumb/${'a'.repeat(64)}`, 'GET, HEAD'],
+    ['DELETE', '/', 'GET, HEAD']
+  ]) {
+    const r = await fetch(base + path, { method, headers: auth() });
+    assert.equal(r.status, 405, `${method} ${path}`);
+    assert.equal(r.headers.get('allow'), allow, `${method} ${path}`);
+  }
+});
+
+test('broken %-escapes and commit bodies that are not an object are 400 with a plain message', async () => {
+  const expectPlain400 = async (res: Response, message: RegExp, what: string) => {
+    assert.equal(res.status, 400, what);
+    const body = (await res.json()) as { error: { kind: string; message: string } };
+    assert.equal(body.error.kind, 'invalid-input', what);
+    assert.match(body.error.message, message, what);
+  };
+  await expectPlain400(await fetch(`${base}/media/thumb/%E0%A4%A?token=${bridge.token}`), /broken %-escape/, 'media');
+  await expectPlain400(await call('library%E0%A4%A', []), /broken %-escape/, 'call');
+  for (const body of ['{', 'null', '[1]', '"batch"']) {
+    const res = await fetch(`${base}/api/upload/commit`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body });
+    await expectPlain400(res, body === '{' ? /not valid JSON/ : /must be an object/, body);
+  }
+});
+
+test('HEAD /api/events answers the headers and ends', async () => {
+  const res = await Promise.race([
+    fetch(`${base}/api/events?token=${bridge.token}`, { method: 'HEAD' }),
+    new Promise<never>((_, fail) => setTimeout(() => fail(new Error('HEAD /api/events did not finish')), 3000))
+  ]);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
 });
 
 test('media is served by key; traversal and unknown kinds are refused', async () => {

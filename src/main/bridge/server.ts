@@ -38,6 +38,34 @@ export const UPLOAD_IDLE_MS = 60_000;
 export const UPLOAD_TTL_MS = 60 * 60 * 1000;
 const MEDIA_KIND_SET = new Set<string>(MEDIA_KINDS);
 
+/** The methods a path answers: the API's calls and uploads are POST, everything else GET and HEAD. */
+function allowedMethods(path: string): string {
+  return path.startsWith('/api/call/') || path === '/api/upload' || path === '/api/upload/commit' ? 'POST' : 'GET, HEAD';
+}
+
+/** A %-escaped part of the address; a broken escape is the client's mistake, said plainly. */
+function decodePart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new StudioError('invalid-input', 'the address has a broken %-escape');
+  }
+}
+
+/** `{ batch, albumId?, abort? }` of an upload commit, or a plain invalid-input error. */
+function commitBody(text: string): { batch?: unknown; albumId?: unknown; abort?: unknown } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text || '{}');
+  } catch {
+    throw new StudioError('invalid-input', 'the upload commit is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new StudioError('invalid-input', 'the upload commit must be an object: { "batch": "…", "albumId": 1 }');
+  }
+  return body;
+}
+
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
   assertLoopbackHost(host);
@@ -109,7 +137,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function commit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     requireContentType(req, 'application/json');
-    const body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { batch?: unknown; albumId?: unknown; abort?: unknown };
+    const body = commitBody((await readBody(req, 64 * 1024)).toString('utf8'));
     const { dir, files } = batches.take(body.batch);
     let report: ImportReport = { imported: 0, duplicates: 0, failed: 0, outcomes: [] };
     try {
@@ -128,7 +156,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function media(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [, , kind, ...rest] = path.split('/');
-    const key = decodeURIComponent(rest.join('/'));
+    const key = decodePart(rest.join('/'));
     if (!MEDIA_KIND_SET.has(kind)) throw new StudioError('not-found', `unknown media kind "${kind}"`);
     if (!isMediaKeyShape(key)) throw new StudioError('invalid-input', 'bad media key');
     const found = await services.readMedia(kind as MediaKind, key);
@@ -147,8 +175,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const isPost = method === 'POST';
     const isGet = method === 'GET' || method === 'HEAD';
     // CORS is never granted, and preflights are refused outright.
-    if (!isPost && !isGet) {
-      refuse(req, res, 405, new StudioError('invalid-input', `method ${method} not allowed`));
+    const allow = allowedMethods(path);
+    if (!allow.split(', ').includes(method)) {
+      refuse(req, res, 405, new StudioError('invalid-input', `method ${method} not allowed for ${path} (only ${allow})`), { Allow: allow });
       return;
     }
     const isApi = path.startsWith('/api/');
@@ -160,10 +189,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     if (isPost && path !== '/api/upload') bodyDeadline(req, res);
     try {
-      if (isPost && path.startsWith('/api/call/')) return await call(decodeURIComponent(path.slice(10)), req, res);
+      if (isPost && path.startsWith('/api/call/')) return await call(decodePart(path.slice(10)), req, res);
       if (isPost && path === '/api/upload') return await upload(url, req, res);
       if (isPost && path === '/api/upload/commit') return await commit(req, res);
-      if (isGet && path === '/api/events') return hub.attach(res);
+      if (isGet && path === '/api/events') return method === 'HEAD' ? hub.head(res) : hub.attach(res);
       if (isGet && path.startsWith('/media/')) return await media(path, req, res);
       if (isGet && !needsToken && (await serveStatic(res, rendererDir, path, method === 'HEAD'))) return;
       sendError(res, 404, new StudioError('not-found', `no route for ${method} ${path}`));
