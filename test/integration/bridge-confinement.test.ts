@@ -106,11 +106,12 @@ test('exports outside the export folder are refused: elsewhere, through a symlin
     ['folder', `${exportsDir}/../outside/album`],
     ['folder', join(exportsDir, 'library-link', 'originals', 'album')],
     ['zip', join(lib, 'library.sqlite.zip')],
-    ['folder', join(lib, 'originals', 'album')]
+    ['folder', join(lib, 'originals', 'album')],
+    ['folder', exportsDir]
   ] as const) {
     const res = await exportTo(bridge, kind, path);
     assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
-    assert.match(res.body.error!.message, /exports go into .*Exports/, path);
+    assert.match(res.body.error!.message, /exports go inside .*Exports \(the folder `heirloom serve --exports` names\)/, path);
   }
   assert.deepEqual(await readdir(join(work, 'outside')), []);
   assert.ok(!existsSync(join(lib, 'library.sqlite.zip')));

@@ -52,11 +52,11 @@ export async function confineExport(
   if (exportRoot === null) {
     throw new StudioError('invalid-input', 'this server takes no exports to folders: restart `heirloom serve` with --exports DIR to name the folder exports may go into');
   }
-  const where = `exports go into ${exportRoot} (the folder \`heirloom serve --exports\` names) or a folder inside it`;
+  const where = `exports go inside ${exportRoot} (the folder \`heirloom serve --exports\` names): name a folder or .zip file in it`;
   const path = destination.path;
   if (!isAbsolute(path)) throw new StudioError('invalid-input', `the export destination must be a full path: ${where}`);
   if (path.split(/[\\/]/).some((part) => part === '.' || part === '..')) {
-    throw new StudioError('invalid-input', `the export destination "${path}" may not contain "." or ".." : ${where}`);
+    throw new StudioError('invalid-input', `the export destination "${path}" may not contain "." or "..": ${where}`);
   }
   const trailing = /[\\/]$/.test(path) ? sep : '';
   const name = basename(path);
