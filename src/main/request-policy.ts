@@ -1,7 +1,7 @@
 /**
  * What the desktop app's session may load, as plain functions (no electron
- * import, so they are unit-tested): the page's own files, library media
- * through our protocol, and the Vite dev server only in an unpackaged run
+ * import, so they are unit-tested): the page's own files, the library's
+ * files (our media protocol reads them), and the Vite dev server only in an unpackaged run
  * under `npm run dev`. A `file:` URL anywhere else on disk, or a dev-server
  * URL put into the environment of an installed app, is refused.
  */
@@ -37,10 +37,11 @@ const within = (path: string, dir: string): boolean => {
 };
 
 /**
- * Whether a request may go ahead. `fromPage` is false for the main process's
- * own requests: the media protocol fetches library files, the page never does.
+ * Whether a request may go ahead. Library files are let through because the
+ * media protocol reads them with net.fetch, which passes this filter too; the
+ * page already reaches them all through that protocol, so it gains nothing.
  */
-export function requestAllowed(url: string, fromPage: boolean, policy: RequestPolicy): boolean {
+export function requestAllowed(url: string, policy: RequestPolicy): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -60,7 +61,7 @@ export function requestAllowed(url: string, fromPage: boolean, policy: RequestPo
       } catch {
         return false;
       }
-      return within(path, policy.rendererDir) || (!fromPage && within(path, policy.libraryDir));
+      return within(path, policy.rendererDir) || within(path, policy.libraryDir);
     }
     case 'http:':
     case 'ws:': {

@@ -27,7 +27,7 @@ export function hardenSession(rendererDir: string, libraryDir: string): void {
   // Nothing we ship talks to the network; refuse anything that is not our own content (request-policy.ts).
   const policy = { rendererDir, libraryDir, devServer: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) };
   ses.webRequest.onBeforeRequest((details, callback) => {
-    callback({ cancel: !requestAllowed(details.url, details.webContentsId !== undefined, policy) });
+    callback({ cancel: !requestAllowed(details.url, policy) });
   });
 }
 

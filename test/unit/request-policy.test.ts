@@ -15,8 +15,8 @@ const policy: RequestPolicy = { rendererDir: join(app, 'renderer'), libraryDir: 
 const file = (path: string): string => pathToFileURL(path).href;
 
 test('the page may load its own files, and nothing else from disk', () => {
-  assert.equal(requestAllowed(file(join(app, 'renderer', 'index.html')), true, policy), true);
-  assert.equal(requestAllowed(file(join(app, 'renderer', 'assets', 'index-abc.js')), true, policy), true);
+  assert.equal(requestAllowed(file(join(app, 'renderer', 'index.html')), policy), true);
+  assert.equal(requestAllowed(file(join(app, 'renderer', 'assets', 'index-abc.js')), policy), true);
   for (const url of [
     file('/etc/passwd'),
     file(join(app, 'main', 'index.js')),
@@ -24,23 +24,21 @@ test('the page may load its own files, and nothing else from disk', () => {
     `${file(join(app, 'renderer'))}/../main/index.js`,
     `${file(join(app, 'renderer'))}/%2e%2e/main/index.js`,
     `${file(join(app, 'renderer'))}/a%2F..%2F..%2Fmain.js`,
-    file(join('/home/me/Heirloom', 'originals', 'ab', 'x.jpg')),
     'file://server/share/x.js'
   ]) {
-    assert.equal(requestAllowed(url, true, policy), false, url);
+    assert.equal(requestAllowed(url, policy), false, url);
   }
 });
 
-test('library files are read by the main process (the media protocol), never by the page', () => {
-  const original = file(join('/home/me/Heirloom', 'originals', 'ab', 'x.jpg'));
-  assert.equal(requestAllowed(original, false, policy), true);
-  assert.equal(requestAllowed(original, true, policy), false);
-  assert.equal(requestAllowed(file('/home/me/Other/x.jpg'), false, policy), false);
+test('library files pass (the media protocol reads them with net.fetch); the rest of the home folder does not', () => {
+  assert.equal(requestAllowed(file(join('/home/me/Heirloom', 'originals', 'ab', 'x.jpg')), policy), true);
+  assert.equal(requestAllowed(file('/home/me/Other/x.jpg'), policy), false);
+  assert.equal(requestAllowed(file('/home/me/Heirloom-other/x.jpg'), policy), false);
 });
 
 test('our media scheme and in-page data pass; the network does not', () => {
-  for (const url of [`heirloom-media://thumb/${'a'.repeat(64)}`, 'data:image/png;base64,AAAA', 'blob:file:///1234']) assert.equal(requestAllowed(url, true, policy), true, url);
-  for (const url of ['https://example.com/', 'http://127.0.0.1:5173/', 'ws://localhost:5173/', 'ftp://x/', 'not a url']) assert.equal(requestAllowed(url, true, policy), false, url);
+  for (const url of [`heirloom-media://thumb/${'a'.repeat(64)}`, 'data:image/png;base64,AAAA', 'blob:file:///1234']) assert.equal(requestAllowed(url, policy), true, url);
+  for (const url of ['https://example.com/', 'http://127.0.0.1:5173/', 'ws://localhost:5173/', 'ftp://x/', 'not a url']) assert.equal(requestAllowed(url, policy), false, url);
 });
 
 test('the dev server is used only unpackaged, on this machine, and then only it', () => {
@@ -52,8 +50,8 @@ test('the dev server is used only unpackaged, on this machine, and then only it'
   const dev = devServerUrl(false, 'http://localhost:5173');
   assert.equal(dev, 'http://localhost:5173/');
   const withDev = { ...policy, devServer: dev };
-  assert.equal(requestAllowed('http://localhost:5173/src/main.ts', true, withDev), true);
-  assert.equal(requestAllowed('ws://localhost:5173/', true, withDev), true);
-  assert.equal(requestAllowed('http://localhost:5174/', true, withDev), false);
-  assert.equal(requestAllowed('http://example.com/', true, withDev), false);
+  assert.equal(requestAllowed('http://localhost:5173/src/main.ts', withDev), true);
+  assert.equal(requestAllowed('ws://localhost:5173/', withDev), true);
+  assert.equal(requestAllowed('http://localhost:5174/', withDev), false);
+  assert.equal(requestAllowed('http://example.com/', withDev), false);
 });
