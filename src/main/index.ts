@@ -11,9 +11,10 @@ import { registerIpc } from './ipc/register.ts';
 import { utilityRunnerSpawner } from './jobs/spawn.ts';
 import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
 import { resolveLibraryDir, saveLibraryDir } from './library-location.ts';
+import { devServerUrl } from './request-policy.ts';
 import { guardAllContents, hardenSession } from './security.ts';
 import * as services from './services/index.ts';
-import { createMainWindow, getMainWindow, isTrustedSender } from './window.ts';
+import { createMainWindow, getMainWindow, isTrustedSender, rendererDir } from './window.ts';
 
 function send<E extends EventName>(event: E, payload: StudioEvents[E]): void {
   const win = getMainWindow();
@@ -72,10 +73,11 @@ async function start(): Promise<void> {
     }
   });
   await app.whenReady();
-  hardenSession();
+  const libraryDir = resolveLibraryDir(process.argv, process.env, app.getPath('userData'));
+  hardenSession(rendererDir(), libraryDir);
 
   const options = {
-    libraryDir: resolveLibraryDir(process.argv, process.env, app.getPath('userData')),
+    libraryDir,
     emit: send,
     pickPaths,
     chooseLibraryDir,
@@ -92,7 +94,7 @@ async function start(): Promise<void> {
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      menuTemplate({ platform: process.platform, development: process.env.ELECTRON_RENDERER_URL !== undefined, command: (command) => send('menu:command', { command }) })
+      menuTemplate({ platform: process.platform, development: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) !== null, command: (command) => send('menu:command', { command }) })
     )
   );
   createMainWindow(app.getPath('userData'));

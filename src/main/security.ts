@@ -4,13 +4,14 @@
  * The renderer only ever shows our own bundle and library media.
  */
 import { app, session, type WebContents } from 'electron';
+import { devServerUrl, requestAllowed } from './request-policy.ts';
 
 export const APP_CSP =
   "default-src 'self'; img-src 'self' heirloom-media: blob: data:; style-src 'self' 'unsafe-inline'; " +
   "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Session-wide policy; call once after `app.whenReady()`. */
-export function hardenSession(): void {
+/** Session-wide policy; call once after `app.whenReady()`, with our page's folder and the library's. */
+export function hardenSession(rendererDir: string, libraryDir: string): void {
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({
@@ -23,16 +24,11 @@ export function hardenSession(): void {
   });
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
-  // Nothing we ship talks to the network; refuse anything that is not our own content.
+  // Nothing we ship talks to the network; refuse anything that is not our own content (request-policy.ts).
+  const policy = { rendererDir, libraryDir, devServer: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) };
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = /^(file|heirloom-media|devtools|data|blob):/.test(details.url) || isDevServer(details.url);
-    callback({ cancel: !ok });
+    callback({ cancel: !requestAllowed(details.url, policy) });
   });
-}
-
-function isDevServer(url: string): boolean {
-  const dev = process.env.ELECTRON_RENDERER_URL;
-  return !app.isPackaged && !!dev && (url.startsWith(dev) || url.startsWith(dev.replace(/^http/, 'ws')));
 }
 
 /** Per-contents guards, applied to every web contents that is ever created. */

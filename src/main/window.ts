@@ -2,20 +2,22 @@
  * The one application window. Sandboxed, isolated renderer; the preload is
  * the only bridge. `isTrustedSender` is what every IPC handler checks.
  */
-import { BrowserWindow, screen, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, screen, type WebFrameMain } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { devServerUrl } from './request-policy.ts';
 import { loadWindowState, MIN_WINDOW, saveWindowState } from './window-state.ts';
 
 let mainWindow: BrowserWindow | null = null;
 
-function rendererIndex(): string {
-  return join(import.meta.dirname, '../renderer/index.html');
+/** The built page's folder: the only files the window may load. */
+export function rendererDir(): string {
+  return join(import.meta.dirname, '../renderer');
 }
 
-/** The URL our page is loaded from: the dev server in `electron-vite dev`, else the built file. */
+/** The URL our page is loaded from: the dev server under `npm run dev` (never in a packaged app), else the built file. */
 export function rendererUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(rendererIndex()).href;
+  return devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) ?? pathToFileURL(join(rendererDir(), 'index.html')).href;
 }
 
 /** Opens where and as large as it was closed (`window-state.ts`, kept in `userData`). */

@@ -94,6 +94,23 @@ async function shot(name: string): Promise<void> {
   shots.push(name);
 }
 
+/** Imports one file as browser mode does (upload, then commit), from inside the page with its token. */
+async function upload(name: string, bytes: Buffer): Promise<void> {
+  const status = await page.evaluate(
+    async ([name, base64]) => {
+      const g = globalThis as any;
+      const auth = { Authorization: `Bearer ${g.sessionStorage.getItem('heirloom-token')}` };
+      const body = Uint8Array.from(g.atob(base64), (c: string) => c.charCodeAt(0));
+      const q = new g.URLSearchParams({ batch: 'gardenbatch', path: name });
+      await g.fetch(`/api/upload?${q}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body });
+      const res = await g.fetch('/api/upload/commit', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ batch: 'gardenbatch' }) });
+      return res.status;
+    },
+    [name, bytes.toString('base64')] as const
+  );
+  assert.equal(status, 200);
+}
+
 /** A studio call from inside the page, with the page's own token (as the app makes it). */
 async function api<T>(channel: string, ...args: unknown[]): Promise<T> {
   return page.evaluate(
@@ -217,7 +234,7 @@ before(async () => {
   await writeFile(join(folder, PHOTOS[2]!), await jpeg(2));
   await mkdir(join(work, 'library'));
   await mkdir(join(work, 'Exports')); // an export lands in an existing folder
-  served = await serve(join(work, 'library'));
+  served = await serve(join(work, 'library'), { exportsDir: join(work, 'Exports') });
   browser = await launch();
   page = browser.page;
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -342,9 +359,13 @@ test('restore from the detail view, a selection and the album; the queue shows s
   // The queue is busy for a few seconds: the overall bar and per-job bars are up.
   await queue().getByRole('progressbar', { name: 'Overall restore progress' }).waitFor({ timeout: 10_000 });
   await shot('queue');
-  const jobs = await waitForJobs((j) => j.length === 6 && j.every((x) => x.state === 'done'), 'six restores');
+  // Six restores asked for; a photo whose restore with the same setting is still waiting is not queued twice
+  // (wedding's, when porch's first restore has not finished by the album's click), so five or six ran.
+  const jobs = await waitForJobs((j) => j.length >= 5 && j.every((x) => x.state === 'done'), 'the restores');
+  assert.ok(jobs.length <= 6, `${jobs.length} jobs`);
+  for (const name of ['lake-1962.jpg', 'porch.jpg', 'wedding 1958.jpg']) assert.ok(jobs.some((j) => j.photoId === ids[name] && j.id !== lake.detailJob), name);
   await queue().getByRole('progressbar', { name: 'Overall restore progress' }).waitFor({ state: 'detached' });
-  assert.equal(await queue().getByRole('listitem').filter({ hasText: 'done' }).count(), 6);
+  assert.equal(await queue().getByRole('listitem').filter({ hasText: 'done' }).count(), jobs.length);
   assert.ok(jobs.every((j) => j.kind === 'restore' && j.versionId !== null && j.progress === 1));
   lake.albumVersion = jobs.find((j) => j.photoId === ids['lake-1962.jpg'] && j.id !== lake.detailJob)!.versionId!;
   const lakeVersions = await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg']);
@@ -679,9 +700,7 @@ test('with nothing selected, "Restore all" restores what the grid shows, asking 
     return jobs.filter((j) => !before.some((b) => b.id === j.id));
   };
   await page.getByRole('button', { name: 'All photos' }).click();
-  const garden = join(work, 'garden.jpg');
-  await writeFile(garden, await jpeg(3));
-  await api('import:paths', { paths: [garden] });
+  await upload('garden.jpg', await jpeg(3));
   await thumbnailsLoaded(4);
   const gardenId = (await api<PhotoPage>('library:list', { offset: 0, limit: 10, restored: false })).items.map((p) => p.id);
   assert.equal(gardenId.length, 1, 'only the new photo is not restored yet');

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,6 +22,8 @@ let dir: string;
 let bridge: Bridge;
 let base: string;
 const seenImports: { paths: string[]; contents: string[]; albumId?: number }[] = [];
+/** Mask re-runs being handled at once, and the most seen. */
+const masks = { now: 0, most: 0 };
 
 function standIn(mediaDir: string): BridgeServices {
   return {
@@ -35,7 +38,12 @@ function standIn(mediaDir: string): BridgeServices {
       'library:get': async (id: number) => {
         throw new StudioError('not-found', `no photo ${id}`);
       },
-      'restore:rerunMapping': async (req: { versionId: number; maskPng: Uint8Array }) => ({ bytes: req.maskPng.length, first: req.maskPng[0] }),
+      'restore:rerunMapping': async (req: { versionId: number; maskPng: Uint8Array }) => {
+        masks.most = Math.max(masks.most, ++masks.now);
+        await new Promise((r) => setTimeout(r, 30));
+        masks.now--;
+        return { bytes: req.maskPng.length, first: req.maskPng[0] };
+      },
       'import:paths': async (req: { paths: string[]; albumId?: number }): Promise<ImportReport> => {
         const contents = await Promise.all(req.paths.map((p) => readFile(p, 'utf8')));
         seenImports.push({ ...req, contents });
@@ -81,8 +89,8 @@ test('prints a loopback URL with the token', () => {
   assert.match(bridge.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
 });
 
-test('every route answers 401 without the token', async () => {
-  for (const path of ['/', '/assets/app.js', '/api/events', `/media/thumb/${'a'.repeat(64)}`]) {
+test('every route with data answers 401 without the token', async () => {
+  for (const path of ['/api/events', `/media/thumb/${'a'.repeat(64)}`, `/media/thumb/${'a'.repeat(64)}?token=wrong`]) {
     const res = await fetch(base + path);
     assert.equal(res.status, 401, path);
     assert.equal(((await res.json()) as { error: { kind: string } }).error.kind, 'invalid-input');
@@ -119,16 +127,19 @@ test('a missing renderer build is a clear error', async () => {
   await assert.rejects(startBridge({ services: standIn(dir), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'nowhere') }), /npm run build/);
 });
 
-test('the page sets a port-scoped cookie and the security headers', async () => {
-  const res = await fetch(`${base}/?token=${bridge.token}`);
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('set-cookie') ?? '', new RegExp(`^heirloom_token_${bridge.port}=.+HttpOnly; SameSite=Strict`));
-  assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-  assert.equal(res.headers.get('access-control-allow-origin'), null);
-  const asset = await fetch(`${base}/assets/app.js`, { headers: { Cookie: `heirloom_token_${bridge.port}=${bridge.token}` } });
-  assert.equal(asset.status, 200);
-  assert.match(asset.headers.get('content-type') ?? '', /text\/javascript/);
+test('the page and its scripts need no token and set no cookie; the security headers are on', async () => {
+  for (const path of ['/', '/assets/app.js', `/?token=${bridge.token}`]) {
+    const res = await fetch(base + path);
+    assert.equal(res.status, 200, path);
+    assert.equal(res.headers.get('set-cookie'), null, path);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('access-control-allow-origin'), null);
+  }
+  assert.match((await fetch(`${base}/assets/app.js`)).headers.get('content-type') ?? '', /text\/javascript/);
+  // A cookie is never a key, whatever it is called.
+  const withCookie = await fetch(`${base}/api/events`, { headers: { Cookie: `heirloom_token_${bridge.port}=${bridge.token}` } });
+  assert.equal(withCookie.status, 401);
 });
 
 test('valid calls answer { ok, value }; errors keep their kind', async () => {
@@ -160,10 +171,46 @@ test('binary arguments cross as bytes', async () => {
   assert.deepEqual(((await res.json()) as { value: unknown }).value, { bytes: 4, first: 137 });
 });
 
-test('methods other than GET/HEAD/POST are refused (no CORS preflight)', async () => {
+test('methods a route does not take are refused with Allow (no CORS preflight)', async () => {
   const res = await fetch(`${base}/api/call/library:stats`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', ...auth() } });
   assert.equal(res.status, 405);
   assert.equal(res.headers.get('access-control-allow-origin'), null);
+  assert.equal(res.headers.get('allow'), 'POST');
+  for (const [method, path, allow] of [
+    ['GET', '/api/call/library:stats', 'POST'],
+    ['GET', '/api/upload/commit', 'POST'],
+    ['POST', '/api/events', 'GET, HEAD'],
+    ['POST', `/media/thumb/${'a'.repeat(64)}`, 'GET, HEAD'],
+    ['DELETE', '/', 'GET, HEAD']
+  ]) {
+    const r = await fetch(base + path, { method, headers: auth() });
+    assert.equal(r.status, 405, `${method} ${path}`);
+    assert.equal(r.headers.get('allow'), allow, `${method} ${path}`);
+  }
+});
+
+test('broken %-escapes and commit bodies that are not an object are 400 with a plain message', async () => {
+  const expectPlain400 = async (res: Response, message: RegExp, what: string) => {
+    assert.equal(res.status, 400, what);
+    const body = (await res.json()) as { error: { kind: string; message: string } };
+    assert.equal(body.error.kind, 'invalid-input', what);
+    assert.match(body.error.message, message, what);
+  };
+  await expectPlain400(await fetch(`${base}/media/thumb/%E0%A4%A?token=${bridge.token}`), /broken %-escape/, 'media');
+  await expectPlain400(await call('library%E0%A4%A', []), /broken %-escape/, 'call');
+  for (const body of ['{', 'null', '[1]', '"batch"']) {
+    const res = await fetch(`${base}/api/upload/commit`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body });
+    await expectPlain400(res, body === '{' ? /not valid JSON/ : /must be an object/, body);
+  }
+});
+
+test('HEAD /api/events answers the headers and ends', async () => {
+  const res = await Promise.race([
+    fetch(`${base}/api/events?token=${bridge.token}`, { method: 'HEAD' }),
+    new Promise<never>((_, fail) => setTimeout(() => fail(new Error('HEAD /api/events did not finish')), 3000))
+  ]);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
 });
 
 test('media is served by key; traversal and unknown kinds are refused', async () => {
@@ -226,4 +273,101 @@ test('events reach the page through Server-Sent Events', async () => {
   while (!text.includes('library:changed')) text += new TextDecoder().decode((await reader.read()).value);
   assert.match(text, /data: \{"event":"library:changed","payload":\{"scope":"albums"\}\}/);
   controller.abort();
+});
+
+test('each channel has the body limit its payload needs; large mask calls are taken one at a time', async () => {
+  const big = JSON.stringify(['x'.repeat(5 * 1024 * 1024)]);
+  const refused = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: big });
+  assert.equal(refused.status, 413);
+  assert.match(((await refused.json()) as { error: { message: string } }).error.message, /over the 4194304-byte limit/);
+  const mask = new Uint8Array(5 * 1024 * 1024).fill(7);
+  masks.most = 0;
+  const answers = await Promise.all(Array.from({ length: 3 }, () => call('restore:rerunMapping', [{ versionId: 3, maskPng: mask }])));
+  for (const a of answers) assert.deepEqual(((await a.json()) as { value: unknown }).value, { bytes: mask.length, first: 7 });
+  assert.equal(masks.most, 1, 'one large call at a time');
+});
+
+test('an upload batch that is never committed is deleted after its time to live', async () => {
+  const libraryDir = join(dir, 'library-ttl');
+  await mkdir(libraryDir);
+  const short = await startBridge({ services: standIn(join(dir, 'media')), libraryDir, rendererDir: join(dir, 'renderer'), uploadTtlMs: 200 });
+  try {
+    const res = await fetch(`http://127.0.0.1:${short.port}/api/upload?batch=abandoned1&path=a.jpg`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${short.token}`, 'Content-Type': 'application/octet-stream' },
+      body: 'AAA'
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await readdir(join(libraryDir, '.uploads')), ['abandoned1']);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.deepEqual(await readdir(join(libraryDir, '.uploads')), []);
+    const commit = await fetch(`http://127.0.0.1:${short.port}/api/upload/commit`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${short.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ batch: 'abandoned1' })
+    });
+    assert.equal(((await commit.json()) as { value: ImportReport }).value.imported, 0, 'nothing is left to import');
+  } finally {
+    await short.close();
+  }
+});
+
+/** A raw connection to `port`: what it has received so far, and when (ms after opening) the server closed it. */
+function rawConnection(port: number): { socket: Socket; received: () => string; closed: Promise<number> } {
+  const socket = connect(port, '127.0.0.1');
+  const opened = Date.now();
+  let text = '';
+  socket.on('data', (d) => (text += d.toString()));
+  socket.on('error', () => {});
+  const closed = new Promise<number>((ok) => socket.once('close', () => ok(Date.now() - opened)));
+  return { socket, received: () => text, closed };
+}
+
+/** Resolves with the close time, or rejects when the server still holds the connection after `ms`. */
+function closesWithin(closed: Promise<number>, ms: number, what: string): Promise<number> {
+  return Promise.race([closed, new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`${what}: the connection was still open after ${ms} ms`)), ms))]);
+}
+
+test('an unauthenticated request trickling a huge body gets its 401 and loses the connection at once', async () => {
+  const c = rawConnection(bridge.port);
+  c.socket.write(`POST /api/call/library:stats HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n[`);
+  const trickle = setInterval(() => c.socket.writable && c.socket.write(' '), 20);
+  try {
+    await closesWithin(c.closed, 3000, 'unauthenticated');
+  } finally {
+    clearInterval(trickle);
+    c.socket.destroy();
+  }
+  assert.match(c.received(), /^HTTP\/1\.1 401/);
+  assert.match(c.received(), /connection: close/i);
+});
+
+test('a request body that does not arrive in time gets 408; an upload may take longer while data flows', async () => {
+  const libraryDir = join(dir, 'library-slow');
+  await mkdir(libraryDir);
+  const slow = await startBridge({ services: standIn(join(dir, 'media')), libraryDir, rendererDir: join(dir, 'renderer'), bodyTimeoutMs: 300, uploadIdleMs: 300 });
+  try {
+    const c = rawConnection(slow.port);
+    c.socket.write(`POST /api/call/albums:create HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n["Sum`);
+    await closesWithin(c.closed, 3000, 'stalled call body');
+    assert.match(c.received(), /^HTTP\/1\.1 408/);
+    assert.match(c.received(), /did not arrive within 0\.3 s/);
+
+    // 10 chunks 100 ms apart: a second in all, three times the body timeout, never silent for the idle timeout.
+    const u = rawConnection(slow.port);
+    u.socket.write(`POST /api/upload?batch=slowbatch1&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\nConnection: close\r\n\r\n`);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      u.socket.write('A');
+    }
+    await closesWithin(u.closed, 3000, 'upload');
+    assert.match(u.received(), /^HTTP\/1\.1 200/);
+
+    // An upload that stops sending is cut off after the idle timeout.
+    const idle = rawConnection(slow.port);
+    idle.socket.write(`POST /api/upload?batch=slowbatch2&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\n\r\nAB`);
+    await closesWithin(idle.closed, 3000, 'silent upload');
+  } finally {
+    await slow.close();
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -131,6 +132,11 @@ test('invalid requests and unknown albums are clear errors', async () => {
     exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: join(root.dir, 'no', 'such', 'dir', 'a.zip') } }),
     /the folder to export into does not exist/
   );
+  await writeFile(join(root.dir, 'a-file'), 'x');
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, destination: { kind: 'folder', path: join(root.dir, 'a-file', 'out') } }),
+    /a-file is not a folder/
+  );
   assert.throws(() => albumByName(db, 'Nope'), /no album called "Nope"; albums: "Empty", "Family"/);
   const empty = albumByName(db, 'Empty');
   await assert.rejects(exportAlbum(db, lib, { albumId: empty.id, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /has no photos/);
@@ -165,6 +171,21 @@ const cli = (args: string[]) =>
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
   );
+
+test('a folder export to the top of the disk, or a .zip without a file name, is refused before anything is written', async () => {
+  const cwd = await readdir(process.cwd());
+  for (const path of ['/', '//']) {
+    await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'folder', path } }), /is the top of a disk: name the folder/, path);
+    await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path } }), /is the top of a disk/, path);
+  }
+  const out = join(root.dir, 'zips');
+  await mkdir(out);
+  await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: `${out}/` } }), /a \.zip export needs a file name, and ".*zips\/" ends in a folder separator/);
+  await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: join(out, '.zip') } }), /needs a file name before "\.zip"/);
+  assert.deepEqual(await readdir(out), [], 'no hidden .zip, no staging folder');
+  assert.ok(!existsSync('/.zip'));
+  assert.deepEqual(await readdir(process.cwd()), cwd, 'nothing staged in the working directory');
+});
 
 test('heirloom export CLI writes a zip with a CSV manifest and fails clearly', { timeout: 120_000 }, async () => {
   const out = join(root.dir, 'out-cli');

@@ -2,8 +2,9 @@
  * Who may talk to the bridge: only this machine (loopback bind plus a Host
  * header check against DNS rebinding) and only whoever holds the token printed
  * at start-up. API calls must carry it as `Authorization: Bearer`, which a
- * cross-site form or <img> cannot set; page loads, media and the event stream
- * may carry it as `?token=` or in the port-scoped cookie set on first load.
+ * cross-site form or <img> cannot set; media and the event stream, which the
+ * page opens by URL, carry it as `?token=`. There is no cookie: cookies are
+ * not scoped by port, so one would go to every other program on 127.0.0.1.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -37,30 +38,13 @@ export function sameToken(given: string | undefined | null, token: string): bool
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function cookieName(port: number): string {
-  // Cookies are shared between ports of one host, so two bridges must not share a name.
-  return `heirloom_token_${port}`;
-}
-
-function cookieToken(req: IncomingMessage, port: number): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  const name = cookieName(port);
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}
-
 function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 }
 
-/** `header` for state-changing API calls; `any` also accepts the query and cookie. */
-export function authorised(req: IncomingMessage, url: URL, token: string, port: number, mode: 'header' | 'any'): boolean {
+/** `header` for state-changing API calls; `any` also accepts `?token=` (media, events). */
+export function authorised(req: IncomingMessage, url: URL, token: string, mode: 'header' | 'any'): boolean {
   if (sameToken(bearer(req), token)) return true;
-  if (mode === 'header') return false;
-  return sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req, port), token);
+  return mode === 'any' && sameToken(url.searchParams.get('token'), token);
 }

@@ -6,6 +6,12 @@
 import type { ServerResponse } from 'node:http';
 import { encodeWire } from '../../shared/wire.ts';
 
+const HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-store',
+  Connection: 'keep-alive'
+};
+
 export class EventHub {
   readonly #clients = new Set<ServerResponse>();
   readonly #heartbeat: NodeJS.Timeout;
@@ -17,14 +23,16 @@ export class EventHub {
   }
 
   attach(res: ServerResponse): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive'
-    });
+    res.writeHead(200, HEADERS);
     res.write('retry: 1000\n\n');
     this.#clients.add(res);
     res.on('close', () => this.#clients.delete(res));
+  }
+
+  /** HEAD: the stream's headers, and done (a stream that never ends would hold the request forever). */
+  head(res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': HEADERS['Content-Type'], 'Cache-Control': 'no-store' });
+    res.end();
   }
 
   send(event: string, payload: unknown): void {

@@ -28,6 +28,18 @@ export function sendError(res: ServerResponse, status: number, err: unknown): vo
   sendJson(res, status, { ok: false, error: toErrorShape(err) });
 }
 
+/**
+ * Answers and then closes the connection, without reading the rest of the
+ * body: an unauthenticated or refused sender gets nothing more from us, not
+ * even time. The short grace lets the answer leave before the socket goes.
+ */
+export function refuse(req: IncomingMessage, res: ServerResponse, status: number, err: unknown, headers: Record<string, string> = {}): void {
+  res.setHeader('Connection', 'close');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  sendError(res, status, err);
+  res.once('finish', () => setTimeout(() => req.socket.destroy(), 250).unref());
+}
+
 /** HTTP status for an error kind, so curl users see something sensible too. */
 export function statusFor(kind: string): number {
   switch (kind) {

@@ -43,13 +43,13 @@ export function staticPath(root: string, urlPath: string): string | null {
   return full.startsWith(base + sep) ? full : null;
 }
 
-export async function serveStatic(res: ServerResponse, root: string, urlPath: string, head: boolean, extraHeaders: Record<string, string> = {}): Promise<boolean> {
+export async function serveStatic(res: ServerResponse, root: string, urlPath: string, head: boolean): Promise<boolean> {
   const file = staticPath(root, urlPath);
   if (!file) return false;
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return false;
   const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': info.size, ...extraHeaders });
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': info.size });
   if (head) {
     res.end();
     return true;

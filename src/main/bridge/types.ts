@@ -25,6 +25,14 @@ export interface BridgeOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The folder exports may go into (`--exports`); without it the bridge takes no folder or .zip exports. */
+  exportRoot?: string;
+  /** How long an uncommitted upload batch is kept after its last file (default an hour). */
+  uploadTtlMs?: number;
+  /** Time for a request body other than an upload to arrive (default 60 s). */
+  bodyTimeoutMs?: number;
+  /** Longest silence inside an upload (default 60 s). */
+  uploadIdleMs?: number;
   /** Fixed token for tests; otherwise 32 random bytes. */
   token?: string;
 }

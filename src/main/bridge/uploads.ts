@@ -86,3 +86,59 @@ export function relativeReport(report: ImportReport, dir: string): ImportReport 
     }))
   };
 }
+
+/**
+ * The batches uploaded and not yet committed. A page closed mid-import never
+ * commits, so a batch idle for `ttlMs` (no upload running, none finished for
+ * that long) is deleted rather than kept on disk until the server restarts.
+ */
+export class UploadBatches {
+  readonly #batches = new Map<string, { dir: string; files: string[]; running: number; touched: number }>();
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly libraryDir: string,
+    private readonly ttlMs: number
+  ) {
+    this.#sweeper = setInterval(() => void this.sweep(), Math.max(50, Math.min(ttlMs / 2, 60_000)));
+    this.#sweeper.unref();
+  }
+
+  /** Streams one file into `batch`, kept for the commit. */
+  async receive(batch: unknown, relPath: unknown, req: IncomingMessage): Promise<number> {
+    const dir = batchDir(this.libraryDir, batch);
+    const target = uploadTarget(dir, relPath);
+    const entry = this.#batches.get(batch as string) ?? { dir, files: [], running: 0, touched: Date.now() };
+    this.#batches.set(batch as string, entry);
+    entry.running++;
+    try {
+      const bytes = await receiveUpload(req, target);
+      entry.files.push(target);
+      return bytes;
+    } finally {
+      entry.running--;
+      entry.touched = Date.now();
+    }
+  }
+
+  /** The batch's files, forgotten here: the caller imports them and removes the folder. */
+  take(batch: unknown): { dir: string; files: string[] } {
+    const dir = batchDir(this.libraryDir, batch);
+    const entry = this.#batches.get(batch as string);
+    this.#batches.delete(batch as string);
+    return { dir, files: entry?.files ?? [] };
+  }
+
+  /** Deletes batches left idle for longer than the time to live. */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const [id, entry] of this.#batches) {
+      if (entry.running > 0 || now - entry.touched < this.ttlMs) continue;
+      this.#batches.delete(id);
+      await rm(entry.dir, { recursive: true, force: true });
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#sweeper);
+  }
+}

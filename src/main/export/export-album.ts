@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import { exportRequest, type ExportRequestInput } from '../../shared/schemas.ts';
 import type { ExportProgress, ExportResult } from '../../shared/types.ts';
+import { checkDestination } from './destination-check.ts';
 import { exportItems } from './export-items.ts';
 import { albumSnapshot, resolveItems, selectionSnapshot } from './source.ts';
 
@@ -34,6 +35,7 @@ export async function exportAlbum(
   if (!isAbsolute(r.destination.path)) {
     throw new StudioError('invalid-input', `the export destination must be an absolute path, got "${r.destination.path}"`);
   }
+  await checkDestination(r.destination);
   const { album, rows } = r.albumId !== undefined ? albumSnapshot(db, r.albumId) : { album: null, rows: selectionSnapshot(db, r.photoIds!) };
   const items = await resolveItems(libraryDir, rows);
   return exportItems(

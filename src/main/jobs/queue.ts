@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent } from '../../shared/types.ts';
-import { claimNextJob, endJob, enqueueJob, findJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
+import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
 import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
 import { checkMaskPng } from '../pipeline/image-io.ts';
 import { peekLatentHeader } from '../pipeline/latent-cache.ts';
@@ -21,6 +21,11 @@ import { commitVersion, hasLatentCache, jobDir, libraryRelative, runnerJobFor, v
 import { plannedStages, ProgressTracker } from './progress.ts';
 import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
 import type { RunnerHandle, SpawnRunner } from './spawn.ts';
+
+/** Jobs that may wait at once: as many as one restore:start may name, so a whole library fits, and a flood does not. */
+export const MAX_QUEUED = 100_000;
+/** Waiting mask re-runs: each keeps its edited mask (up to hundreds of MB) on disk until it runs. */
+export const MAX_QUEUED_RERUNS = 100;
 
 /** What the queue needs from its host. */
 export interface JobQueueOptions {
@@ -66,9 +71,25 @@ export class JobQueue {
     return requeued;
   }
 
+  /** Throws unless `count` more jobs fit in the queue (`MAX_QUEUED`; re-runs, which each keep a mask file, `MAX_QUEUED_RERUNS`). */
+  assertRoom(count: number, kind: 'restore' | 'rerun' = 'restore'): void {
+    const queued = countQueued(this.o.db);
+    if (queued + count > MAX_QUEUED) {
+      throw new StudioError('conflict', `the restore queue is full (${queued.toLocaleString('en')} waiting, at most ${MAX_QUEUED.toLocaleString('en')}): let it work through them or cancel some first`);
+    }
+    if (kind === 'rerun' && countQueued(this.o.db, 'rerun') + count > MAX_QUEUED_RERUNS) {
+      throw new StudioError('conflict', `${MAX_QUEUED_RERUNS} mask re-runs are already waiting: let them finish first`);
+    }
+  }
+
+  /** Queues a restore, or answers the one already waiting for this photo with these settings. */
   enqueueRestore(photoId: number, options: { scratches?: ScratchMode; tile?: number } = {}): JobRow {
     originalFile(this.o.db, this.o.libraryDir, photoId); // fail now, not in the runner, if the original is gone
-    const job = enqueueJob(this.o.db, 'restore', photoId, { scratches: options.scratches ?? 'auto', ...(options.tile ? { tile: options.tile } : {}) });
+    const settings = { scratches: options.scratches ?? 'auto', ...(options.tile ? { tile: options.tile } : {}) };
+    const waiting = findQueuedJob(this.o.db, 'restore', photoId, settings);
+    if (waiting) return waiting;
+    this.assertRoom(1);
+    const job = enqueueJob(this.o.db, 'restore', photoId, settings);
     this.announce(job, {});
     void this.pump();
     return job;
@@ -83,6 +104,7 @@ export class JobQueue {
     if (!header) originalFile(this.o.db, this.o.libraryDir, parent.photoId); // the re-run will start from it: fail now if it is gone
     const size = header ?? versionSize(parent);
     if (!size) throw new StudioError('conflict', `version ${versionId} has no record of its size; restore the photo again`);
+    this.assertRoom(1, 'rerun');
     await checkMaskPng(maskPng, size.width, size.height);
     const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
     await mkdir(dir, { recursive: true });

@@ -12,9 +12,9 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { cropProblem, shownFrame } from '../../shared/crop.ts';
+import { cropProblem, parseCrop, shownFrame } from '../../shared/crop.ts';
 import { StudioError } from '../../shared/errors.ts';
-import { type PhotoFrame, parsePhotoMediaKey } from '../../shared/media-key.ts';
+import { type PhotoFrame, parsePhotoMediaKey, photoMediaKey } from '../../shared/media-key.ts';
 import type { MediaKind } from '../../shared/types.ts';
 import { BROWSER_FORMATS, MAX_PIXELS } from '../import/formats.ts';
 import { moveIntoPlace, tmpName, writeThumbnail } from '../import/store.ts';
@@ -66,16 +66,27 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
   }
 
   /** `<sha256>[.r90|.r180|.r270][.t<degrees>][.c<left>_<top>_<width>_<height>]`: a photo, and the turn, tilt and crop to show it with. */
-  function photoByKey(key: string): { sha256: string; ext: string; format: string; frame: PhotoFrame } {
+  function photoByKey(key: string): { sha256: string; ext: string; format: string; frame: PhotoFrame; current: boolean } {
     const parsed = parsePhotoMediaKey(key);
     if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270, .t<degrees> and .c<left>_<top>_<width>_<height>');
-    const row = db.prepare('SELECT sha256, ext, format, width, height, orientation FROM photos WHERE sha256 = ?').get(parsed.sha256) as
-      | { sha256: string; ext: string; format: string; width: number; height: number; orientation: number | null }
+    const row = db.prepare('SELECT sha256, ext, format, width, height, orientation, rotation, tilt, crop FROM photos WHERE sha256 = ?').get(parsed.sha256) as
+      | { sha256: string; ext: string; format: string; width: number; height: number; orientation: number | null; rotation: PhotoFrame['rotation']; tilt: number; crop: string | null }
       | undefined;
     if (!row) throw new StudioError('not-found', 'no such photo');
     const problem = parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation, tilt: parsed.tilt }));
     if (problem) throw new StudioError('invalid-input', `media key: ${problem}`);
-    return { sha256: row.sha256, ext: row.ext, format: row.format, frame: { rotation: parsed.rotation, tilt: parsed.tilt, crop: parsed.crop } };
+    // The photo as it is now, turned only (what the crop tool draws on), and as imported: the views the app shows.
+    const now = { sha256: row.sha256, rotation: row.rotation, tilt: row.tilt, crop: parseCrop(row.crop) };
+    const current = key === row.sha256 || key === photoMediaKey(now) || key === photoMediaKey({ ...now, tilt: 0, crop: null });
+    return { sha256: row.sha256, ext: row.ext, format: row.format, frame: { rotation: parsed.rotation, tilt: parsed.tilt, crop: parsed.crop }, current };
+  }
+
+  /**
+   * Renditions are kept on disk only for the views the app shows, so each photo has at most three of each
+   * kind: any other valid key would otherwise write a new file, and a token holder could fill the disk.
+   */
+  function assertCurrent(p: { current: boolean }): void {
+    if (!p.current) throw new StudioError('not-found', 'that turn, straightening or crop is not the photo’s current one');
   }
 
   function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
@@ -92,7 +103,10 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
       case 'thumb': {
         const p = photoByKey(key);
         const dest = paths.thumb(key);
-        if (!existsSync(dest)) await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.frame), dest));
+        if (!existsSync(dest)) {
+          assertCurrent(p);
+          await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.frame), dest));
+        }
         return { path: dest, mime: 'image/webp' };
       }
       case 'version-thumb': {
@@ -118,6 +132,7 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
         if (BROWSER_FORMATS.has(p.format) && p.frame.rotation === 0 && p.frame.tilt === 0 && !p.frame.crop) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
         const dest = paths.display(key);
         if (!existsSync(dest)) {
+          assertCurrent(p);
           await once(dest, async () => {
             const tmp = tmpName(paths.tmp, '.png');
             // Full resolution, orientation, turn, straightening and crop applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.

@@ -66,7 +66,10 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
   queue.start();
   const handlers: RestoreHandlers = {
     async 'restore:start'(request) {
-      return request.photoIds.map((id) => jobInfo(deps.db, queue.enqueueRestore(id, { scratches: request.scratches })));
+      // A photo named twice is restored once; all of the call fits in the queue, or none of it is queued.
+      const ids = [...new Set(request.photoIds)];
+      queue.assertRoom(ids.length);
+      return ids.map((id) => jobInfo(deps.db, queue.enqueueRestore(id, { scratches: request.scratches })));
     },
     async 'restore:rerunMapping'(request) {
       return jobInfo(deps.db, await queue.enqueueRerun(request.versionId, request.maskPng));

@@ -1,7 +1,8 @@
 /**
- * `heirloom serve --library DIR [--port N] [--host 127.0.0.1]`: browser mode.
- * Starts the real services and the loopback bridge, prints the URL with its
- * token, and runs until SIGINT/SIGTERM. The renderer must be built first.
+ * `heirloom serve --library DIR [--exports DIR] [--port N] [--host 127.0.0.1]`:
+ * browser mode. Starts the real services and the loopback bridge, prints the
+ * URL with its token, and runs until SIGINT/SIGTERM. The renderer must be
+ * built first. Exports may go only into the `--exports` folder.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { parseFlags } from '../flags.ts';
 import { libraryDirOption } from '../library-option.ts';
 
 export const summary = 'browser mode: serve the studio on 127.0.0.1 with a random token (run `npm run build` first)';
-export const usage = 'serve --library DIR [--port N] [--host 127.0.0.1] [--renderer DIR]';
+export const usage = 'serve --library DIR [--exports DIR] [--port N] [--host 127.0.0.1] [--renderer DIR]';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
@@ -21,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
     library: { type: 'string' },
     port: { type: 'string' },
+    exports: { type: 'string' },
     host: { type: 'string' },
     renderer: { type: 'string' }
   });
@@ -44,13 +46,15 @@ export async function run(argv: string[]): Promise<number> {
       libraryDir,
       rendererDir: resolve(values.renderer ?? resolve(repoRoot, 'out/renderer')),
       host: values.host ?? '127.0.0.1',
-      port
+      port,
+      ...(values.exports === undefined ? {} : { exportRoot: resolve(values.exports) })
     });
   } catch (err) {
     await svc.close();
     throw err;
   }
   console.log(`Heirloom is serving ${libraryDir}`);
+  console.log(values.exports === undefined ? 'Exports to folders are off: give --exports DIR to allow them' : `Exports go into ${resolve(values.exports)}`);
   console.log(bridge.url);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

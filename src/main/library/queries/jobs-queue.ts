@@ -70,6 +70,19 @@ export function enqueueJob(db: Database.Database, kind: JobKind, photoId: number
   return getJob(db, Number(info.lastInsertRowid));
 }
 
+/** A queued job of this kind for this photo with exactly these options (as `enqueueJob` would store them), or null. */
+export function findQueuedJob(db: Database.Database, kind: JobKind, photoId: number, options: Record<string, unknown>): JobRow | null {
+  const row = db.prepare(`SELECT * FROM jobs WHERE state = 'queued' AND kind = ? AND photo_id = ? AND options = ? ORDER BY id LIMIT 1`).get(kind, photoId, JSON.stringify(options)) as RawJob | undefined;
+  return row ? toJob(row) : null;
+}
+
+/** How many jobs wait in the queue, of one kind or all. */
+export function countQueued(db: Database.Database, kind?: JobKind): number {
+  return (kind
+    ? db.prepare(`SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND kind = ?`).pluck().get(kind)
+    : db.prepare(`SELECT COUNT(*) FROM jobs WHERE state = 'queued'`).pluck().get()) as number;
+}
+
 export function getJob(db: Database.Database, id: number): JobRow {
   const row = db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
   if (!row) throw new StudioError('not-found', `no job ${id}`);
