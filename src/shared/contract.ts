@@ -40,6 +40,8 @@ export const channels = {
   'import:paths': channel(z.tuple([s.importRequest])).returns<t.ImportReport>(),
   'import:pickAndImport': channel(z.tuple([s.pickRequest])).returns<t.ImportReport | null>(),
   'export:album': channel(z.tuple([s.exportRequest])).returns<t.ExportResult>(),
+  /** Which version of each photo an export of the album or selection writes as "restored". */
+  'export:preview': channel(z.tuple([s.exportPreviewRequest])).returns<t.ExportPreview>(),
   'export:cancel': channel(z.tuple([s.exportId])).returns<boolean>(),
   'restore:start': channel(z.tuple([s.restoreRequest])).returns<t.JobInfo[]>(),
   'restore:rerunMapping': channel(z.tuple([s.rerunRequest])).returns<t.JobInfo>(),
@@ -79,6 +81,7 @@ export const apiNames = {
   pickAndImport: 'import:pickAndImport',
   exportAlbum: 'export:album',
   cancelExport: 'export:cancel',
+  previewExport: 'export:preview',
   startRestore: 'restore:start',
   rerunMapping: 'restore:rerunMapping',
   listJobs: 'jobs:list',

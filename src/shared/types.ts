@@ -128,6 +128,18 @@ export interface ExportResult {
   manifest: string;
 }
 
+/** One photo of an export, with the version it would write as "restored" (null: it has none, the original goes out). */
+export interface ExportPreviewItem {
+  photoId: number;
+  fileName: string;
+  /** `number` counts the photo's versions from the oldest, as the photo view's "Version N" does. */
+  version: { id: number; number: number; rerun: boolean } | null;
+}
+
+export interface ExportPreview {
+  items: ExportPreviewItem[];
+}
+
 /** Restore jobs, versions and the engine (issue 5). */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -9,6 +9,7 @@ import type { MediaKind } from '../../shared/types.ts';
 import type { SpawnRunner } from '../jobs/spawn.ts';
 import { sweepOrphans } from '../library/maintenance.ts';
 import { openLibrary } from '../library/open-library.ts';
+import { exportPreview } from '../library/queries/export-preview.ts';
 import { getSetting, setSetting } from '../library/queries/settings.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { createLibraryHandlers } from './library-handlers.ts';
@@ -51,6 +52,9 @@ export async function createServices(options: ServiceOptions) {
     ...library,
     ...exporter.handlers,
     ...restore.handlers,
+    async 'export:preview'(target: ChannelArgs<'export:preview'>[0]) {
+      return exportPreview(db, target);
+    },
     async 'photos:remove'(ids: ChannelArgs<'photos:remove'>[0]) {
       // A queued or running restore of a removed photo would run on for nothing (its version is never kept):
       // cancel those first, then remove.

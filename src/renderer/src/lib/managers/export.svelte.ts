@@ -1,9 +1,11 @@
 /**
  * One export at a time (an album, or the selected photos): the options the dialog edits, progress from
  * `export:progress` (matched by the export id we choose), cancel, and the
- * result. The default format comes from settings.
+ * result. The default format comes from settings; the photos default to
+ * Restored when any of them has a restored version, and the dialog lists which
+ * version of each photo goes out (`preview`).
  */
-import type { ExportFormat, ExportManifestFormat, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
+import type { ExportFormat, ExportManifestFormat, ExportPreview, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
@@ -26,14 +28,24 @@ export class ExportManager {
   progress = $state<ExportProgress | null>(null);
   result = $state<ExportResult | null>(null);
   error = $state<string | null>(null);
+  preview = $state<ExportPreview | null>(null);
   #exportId: string | null = null;
 
-  open(target: ExportTarget, defaultFormat: ExportFormat): void {
+  async open(target: ExportTarget, defaultFormat: ExportFormat): Promise<void> {
     this.target = target;
     this.options.format = defaultFormat;
+    this.options.what = 'originals';
     this.result = null;
     this.error = null;
     this.progress = null;
+    this.preview = null;
+    const preview = await studio
+      .previewExport('albumId' in target ? { albumId: target.albumId } : { photoIds: target.photoIds })
+      .catch(() => null);
+    if (this.target !== target) return;
+    this.preview = preview;
+    // An album the user has restored is exported restored unless they say otherwise.
+    if (preview?.items.some((i) => i.version !== null)) this.options.what = 'restored';
   }
 
   close(): void {

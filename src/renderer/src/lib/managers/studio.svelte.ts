@@ -127,7 +127,7 @@ export class StudioManager {
     };
     const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
     if (ids.length === 0) return;
-    this.exporter.open({ photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}` }, this.settings.exportFormat);
+    void this.exporter.open({ photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}` }, this.settings.exportFormat);
   }
 
   /** Sets (or with null clears) the date taken of every selected photo: a box of prints labelled "1958". */
