@@ -4,13 +4,14 @@
  * (restoration has no use for transparency and old scans carry none), at 8 or
  * 16 bits per channel, never resized. Outputs are PNG, 16-bit when the input
  * was, grey when the input was (including RGB files whose channels agree), carrying the original's date, GPS, camera and
- * description with orientation reset (the pixels are already upright).
+ * description with orientation reset (the pixels are already upright), and its resolution (a 600-dpi scan restores to a 600-dpi PNG).
  */
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
 import { framed, UNFRAMED } from '../photo-frame.ts';
+import { withPngDensity } from './png-density.ts';
 import { type ExifTags, carriedExif } from '../export/metadata.ts';
 
 /** Decoded pixels, interleaved, upright, sRGB. */
@@ -24,6 +25,8 @@ export interface SourceImage {
   /** What the output carries over from the original. */
   exif: ExifTags;
   hadIcc: boolean;
+  /** The file's resolution in pixels per inch, when it records one. */
+  density?: number;
 }
 
 /** Maps sharp's decode failures to errors that name the file. */
@@ -51,7 +54,7 @@ export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Pr
     const channels = info.channels === 1 ? 1 : 3;
     if (info.channels !== channels) throw new Error(`unexpected ${info.channels} channels after decoding`);
     const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const base = { width: info.width, height: info.height, bitDepth: deep ? 16 : 8, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined } as const;
+    const base = { width: info.width, height: info.height, bitDepth: deep ? 16 : 8, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined, ...(meta.density ? { density: meta.density } : {}) } as const;
     // Black-and-white prints are often scanned or saved as RGB: treat those as grey so the output stays grey.
     if (channels === 3 && looksGrey(pixels, deep ? 257 : 1)) return { ...base, channels: 1, data: toGrey(pixels) };
     return { ...base, channels, data: pixels };
@@ -91,7 +94,7 @@ export async function encodePng(
   width: number,
   height: number,
   channels: 1 | 3,
-  meta: { exif: ExifTags; hadIcc: boolean }
+  meta: { exif: ExifTags; hadIcc: boolean; density?: number }
 ): Promise<Buffer> {
   const deep = pixels instanceof Uint16Array;
   let img = sharp(pixels, { raw: { width, height, channels } });
@@ -101,7 +104,8 @@ export async function encodePng(
   // 8 bits: sharp's withIccProfile transforms as it attaches, which is the identity for 8-bit sRGB but
   // shifts 16-bit values (measured: up to 16698/65535); an untagged 16-bit PNG is read as sRGB anyway.
   if (meta.hadIcc && channels === 3 && !deep) img = img.withIccProfile('srgb');
-  return img.png({ compressionLevel: 6 }).toBuffer();
+  const png = await img.png({ compressionLevel: 6 }).toBuffer();
+  return meta.density ? withPngDensity(png, meta.density) : png;
 }
 
 /** An 8-bit grey mask PNG (0 or 255). */
