@@ -79,6 +79,8 @@ export interface ImportReport {
   imported: number;
   duplicates: number;
   failed: number;
+  /** Hidden image files (names starting with a dot) a folder import left out; absent when none could be (files given one by one). */
+  skipped?: number;
   outcomes: ImportOutcome[];
 }
 
@@ -139,6 +141,9 @@ export interface ExportPreviewItem {
 export interface ExportPreview {
   items: ExportPreviewItem[];
 }
+
+/** Browser mode's link to `heirloom serve`: `restarted` means a new server (new token) answers, so this page must be reopened from the new URL. */
+export type ConnectionState = 'connected' | 'reconnecting' | 'restarted';
 
 /** Restore jobs, versions and the engine (issue 5). */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

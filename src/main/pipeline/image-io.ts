@@ -6,6 +6,7 @@
  * was, grey when the input was (including RGB files whose channels agree), carrying the original's date, GPS, camera and
  * description with orientation reset (the pixels are already upright), and its resolution (a 600-dpi scan restores to a 600-dpi PNG).
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
@@ -13,6 +14,8 @@ import type { PhotoFrame } from '../../shared/media-key.ts';
 import { framed, UNFRAMED } from '../photo-frame.ts';
 import { withPngDensity } from './png-density.ts';
 import { type ExifTags, carriedExif } from '../export/metadata.ts';
+import { EMPTY_FILE, tooLarge } from '../import/errors.ts';
+import { MAX_PIXELS } from '../import/formats.ts';
 
 /** Decoded pixels, interleaved, upright, sRGB. */
 export interface SourceImage {
@@ -35,18 +38,24 @@ export function decodeError(path: string, err: unknown): StudioError {
   const name = basename(path);
   if (/ENOENT|no such file|input file is missing/i.test(msg)) return new StudioError('not-found', `${name}: file not found (${path})`);
   if (/unsupported image format|heif|heic/i.test(msg)) return new StudioError('unsupported-format', `${name}: not an image format Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, AVIF): ${msg}`);
-  if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is larger than the 268-megapixel limit`);
+  if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
   return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
 }
 
 /** Decodes a photo as the library shows it: upright (EXIF orientation), turned and cropped as the user chose. */
 export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Promise<SourceImage> {
   try {
-    const meta = await sharp(path).metadata();
+    // Checked as import checks them, with the same words.
+    if ((await stat(path)).size === 0) throw new StudioError('corrupt-file', `${basename(path)}: ${EMPTY_FILE}`);
+    const meta = await sharp(path, { limitInputPixels: false }).metadata();
+    if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_PIXELS) {
+      const e = tooLarge(meta.width!, meta.height!);
+      throw new StudioError(e.kind, `${basename(path)}: ${e.message}`);
+    }
     const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
     const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-    const { data, info } = await (await framed(sharp(path, { failOn: 'error' }), frame))
+    const { data, info } = await (await framed(sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }), frame))
       .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
       .toColourspace(space)
       .raw({ depth: deep ? 'ushort' : 'uchar' })
