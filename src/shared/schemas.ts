@@ -89,6 +89,12 @@ export const exportRequest = z.object({
 });
 export type ExportRequestInput = z.input<typeof exportRequest>;
 
+/** Desktop only: the system's folder or save dialog picks where an export goes (`suggestedName`: the album's). */
+export const exportDestinationRequest = z.object({
+  kind: z.enum(['folder', 'zip']),
+  suggestedName: z.string().trim().min(1).max(200)
+});
+
 /** What an export would write, asked before it runs: an album or a selection, as `exportRequest` names them. */
 export const exportPreviewRequest = z
   .object({ albumId: albumId.optional(), photoIds: z.array(photoId).min(1).max(100_000).optional() })

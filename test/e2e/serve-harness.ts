@@ -21,10 +21,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/heirloom.mjs serve` and resolves with the URL it prints. */
-export async function serve(libraryDir: string): Promise<Served> {
+/** Starts `node bin/heirloom.mjs serve` (on `port`, or any free one) and resolves with the URL it prints. */
+export async function serve(libraryDir: string, port = 0): Promise<Served> {
   if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', libraryDir, '--port', '0'], {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', libraryDir, '--port', String(port)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe']
   });

@@ -22,6 +22,8 @@ export interface ServiceOptions {
   emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
   pickPaths?(kind: 'files' | 'folder'): Promise<string[] | null>;
   chooseLibraryDir?(): Promise<string | null>;
+  /** Desktop only: the system dialog for an export's destination (browser mode types the path). */
+  chooseExportPath?(kind: 'folder' | 'zip', suggestedName: string): Promise<string | null>;
   spawn?: SpawnRunner;
   modelDirs?: string[];
 }
@@ -54,6 +56,10 @@ export async function createServices(options: ServiceOptions) {
     ...restore.handlers,
     async 'export:preview'(target: ChannelArgs<'export:preview'>[0]) {
       return exportPreview(db, target);
+    },
+    async 'export:chooseDestination'(request: ChannelArgs<'export:chooseDestination'>[0]) {
+      if (!options.chooseExportPath) throw new StudioError('invalid-input', 'there is no folder dialog in browser mode: type the destination path');
+      return options.chooseExportPath(request.kind, request.suggestedName);
     },
     async 'photos:remove'(ids: ChannelArgs<'photos:remove'>[0]) {
       // A queued or running restore of a removed photo would run on for nothing (its version is never kept):

@@ -18,8 +18,8 @@ export interface ExportOptions {
   manifest: ExportManifestFormat;
 }
 
-/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog. */
-export type ExportTarget = { albumId: number; title: string } | { photoIds: number[]; title: string };
+/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog, `name` names the export's folder or .zip. */
+export type ExportTarget = { albumId: number; title: string; name: string } | { photoIds: number[]; title: string; name: string };
 
 export class ExportManager {
   target = $state<ExportTarget | null>(null);
@@ -30,6 +30,8 @@ export class ExportManager {
   error = $state<string | null>(null);
   preview = $state<ExportPreview | null>(null);
   #exportId: string | null = null;
+  /** Counts opens, so a preview answering after the dialog moved on is dropped. */
+  #opened = 0;
 
   async open(target: ExportTarget, defaultFormat: ExportFormat): Promise<void> {
     this.target = target;
@@ -39,10 +41,11 @@ export class ExportManager {
     this.error = null;
     this.progress = null;
     this.preview = null;
+    const opened = ++this.#opened;
     const preview = await studio
       .previewExport('albumId' in target ? { albumId: target.albumId } : { photoIds: target.photoIds })
       .catch(() => null);
-    if (this.target !== target) return;
+    if (opened !== this.#opened || this.target === null) return;
     this.preview = preview;
     // An album the user has restored is exported restored unless they say otherwise.
     if (preview?.items.some((i) => i.version !== null)) this.options.what = 'restored';
@@ -62,6 +65,10 @@ export class ExportManager {
     const target = this.target;
     const o = this.options;
     if (target === null || this.running) return;
+    if (this.choosesPath && o.path.trim() === '') {
+      this.error = o.kind === 'zip' ? 'Choose where to save the .zip file (Save as…).' : 'Choose the folder to export into (Choose folder…).';
+      return;
+    }
     if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(o.path.trim())) {
       this.error = 'Enter the full path of the destination folder or .zip file (for example /home/me/Exports/Summer).';
       return;
@@ -85,6 +92,21 @@ export class ExportManager {
         });
       },
       (on) => (this.running = on)
+    );
+  }
+
+  /** The desktop app picks the destination with the system's dialog (browser mode types it). */
+  readonly choosesPath = studio.transport === 'electron';
+
+  async choosePath(): Promise<void> {
+    const target = this.target;
+    if (!target) return;
+    await attempt(
+      (e) => (this.error = e),
+      async () => {
+        const picked = await studio.chooseExportDestination({ kind: this.options.kind, suggestedName: target.name });
+        if (picked) this.options.path = picked;
+      }
     );
   }
 
