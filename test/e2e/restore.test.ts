@@ -649,6 +649,14 @@ test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metad
     assert.equal(f.originalName, 'lake-1962.jpg');
   }
   assert.equal(lakeFiles.find((f: { source: string }) => f.source === 'restored').versionId, lake.rerunVersion);
+  // …and its pixels are the re-run's, not those of the version it was made from.
+  const rgb = async (path: string) => sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  const sse = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0);
+  const outputOf = async (id: number) => join(served.libraryDir, (await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg'])).find((v) => v.id === id)!.outputPath);
+  const exported = await rgb(join(folder, lakeFiles.find((f: { source: string }) => f.source === 'restored').file));
+  const fromRerun = sse(exported, await rgb(await outputOf(lake.rerunVersion)));
+  const fromFirst = sse(exported, await rgb(await outputOf(lake.detailVersion)));
+  assert.ok(fromRerun < fromFirst, `the export is the re-run (squared error ${fromRerun} against it, ${fromFirst} against Version 1)`);
 
   // Again as a .zip of 16-bit TIFFs.
   await dialog.getByRole('combobox', { name: 'Format' }).selectOption('tiff16');
@@ -769,6 +777,15 @@ test('Settings: the re-run caches are sized and removed to free space; versions 
   const versionsAfter = await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg']);
   assert.deepEqual(versionsAfter.map((v) => [v.id, v.outputPath, v.latentPath]), versionsBefore.map((v) => [v.id, v.outputPath, null]));
   await settings.getByRole('button', { name: 'Close Settings' }).click();
+});
+
+test('photos dragged from the grid onto an album in the sidebar are added to it', async () => {
+  await page.getByRole('button', { name: 'All photos' }).click();
+  const garden = grid().getByRole('option', { name: /^garden\.jpg/ });
+  await garden.click();
+  await garden.dragTo(page.getByRole('button', { name: `Album ${ALBUM}, 3 photos` }));
+  await page.getByRole('button', { name: `Album ${ALBUM}, 4 photos` }).waitFor();
+  await page.getByRole('button', { name: 'Clear selection' }).click();
 });
 
 test('every view fits at 1280×800 and 1920×1080, the queue panel open and closed (screenshots in test-artifacts/layout-*)', { timeout: 120_000 }, async () => {
