@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Electron 45's downloader (@electron/get 5) declares this Node as its minimum. */
+/** Electron 45 and its downloader (@electron/get 5) declare this Node as their minimum. */
 export const ELECTRON_MIN_NODE = '22.12.0';
 
 /** 'v20.20.2' or '22.12.0' as numbers. */
@@ -47,26 +47,26 @@ export function electronStatus(dir: string): ElectronStatus {
 const BROWSER = 'or run the same studio in your browser: npm run build && npx heirloom serve --library DIR';
 
 /** The decision: start, download first, or stop with one plain sentence. */
-export function electronPlan(status: ElectronStatus, nodeVersion: string): ElectronPlan {
+export function electronPlan(status: ElectronStatus): ElectronPlan {
   if (status.state === 'ready') return { action: 'start' };
   if (status.state === 'not-installed') {
     return { action: 'stop', message: `Electron is not installed: run npm install first, ${BROWSER}.` };
   }
-  if (!atLeast(nodeVersion, ELECTRON_MIN_NODE)) {
-    return {
-      action: 'stop',
-      message:
-        `Electron's binary is not downloaded yet, and its downloader needs Node ${ELECTRON_MIN_NODE} or newer ` +
-        `(this is Node ${nodeVersion.replace(/^v/, '')}): install a newer Node and run this again, ${BROWSER}.`,
-    };
-  }
+  // Tried on any Node: the downloader runs on Node 20 too (npm only warns); an older Node is named if it fails.
   return { action: 'download' };
 }
 
-/** The sentence for a download that failed (offline, proxy, no disk), with the installer's last line. */
-export function downloadFailed(detail: string): string {
-  const why = detail.trim().split('\n').filter(Boolean).pop() ?? 'no reason given';
-  return `Electron's binary could not be downloaded (${why}): connect to the internet and run this again, ${BROWSER}.`;
+/**
+ * The sentence for a download that failed (offline, proxy, no disk): the installer's error line (not
+ * its stack), and the Node version when it is older than Electron 45's tools ask for.
+ */
+export function downloadFailed(detail: string, nodeVersion: string): string {
+  const lines = detail.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at '));
+  const why = lines[0] ?? 'no reason given';
+  const node = atLeast(nodeVersion, ELECTRON_MIN_NODE)
+    ? ''
+    : `; this is Node ${nodeVersion.replace(/^v/, '')} and Electron 45's tools ask for ${ELECTRON_MIN_NODE} or newer, so update Node if the network is not the cause`;
+  return `Electron's binary could not be downloaded (${why})${node}: connect to the internet and run this again, ${BROWSER}.`;
 }
 
 /** Makes sure the binary is there, running Electron's own installer (install.js) when it is not. */
@@ -74,7 +74,7 @@ export function ensureElectron(
   dir: string,
   nodeVersion: string,
 ): { ok: true; downloaded: boolean } | { ok: false; message: string } {
-  const plan = electronPlan(electronStatus(dir), nodeVersion);
+  const plan = electronPlan(electronStatus(dir));
   if (plan.action === 'start') return { ok: true, downloaded: false };
   if (plan.action === 'stop') return { ok: false, message: plan.message };
   console.log('Downloading Electron (once, about 100 MB)…');
@@ -85,5 +85,5 @@ export function ensureElectron(
   const after = electronStatus(dir);
   if (run.status === 0 && after.state === 'ready') return { ok: true, downloaded: true };
   const detail = run.stderr || run.error?.message || (after.state === 'missing' ? after.why : '');
-  return { ok: false, message: downloadFailed(detail) };
+  return { ok: false, message: downloadFailed(detail, nodeVersion) };
 }
