@@ -58,6 +58,30 @@ async function chooseLibraryDir(): Promise<string | null> {
   return dir;
 }
 
+/** An export's destination from the system's dialogs: a new folder named after the album inside the folder picked, or a .zip saved where the user says. */
+async function chooseExportPath(kind: 'folder' | 'zip', suggestedName: string): Promise<string | null> {
+  const win = getMainWindow();
+  if (kind === 'zip') {
+    const options: Electron.SaveDialogOptions = {
+      title: 'Export as a .zip file',
+      defaultPath: join(app.getPath('documents'), `${suggestedName}.zip`),
+      filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+      properties: ['createDirectory', 'showOverwriteConfirmation']
+    };
+    const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  }
+  const options: Electron.OpenDialogOptions = {
+    title: `Export into which folder? (a folder “${suggestedName}” is made in it)`,
+    buttonLabel: 'Export here',
+    defaultPath: app.getPath('documents'),
+    properties: ['openDirectory', 'createDirectory']
+  };
+  const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  const dir = result.canceled ? undefined : result.filePaths[0];
+  return dir ? join(dir, suggestedName) : null;
+}
+
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -81,6 +105,7 @@ async function start(): Promise<void> {
     emit: send,
     pickPaths,
     chooseLibraryDir,
+    chooseExportPath,
     // Inference runs in a utility process, off the main event loop.
     spawn: utilityRunnerSpawner(utilityProcess, join(import.meta.dirname, 'runner.js'))
   };

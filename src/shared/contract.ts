@@ -40,6 +40,10 @@ export const channels = {
   'import:paths': channel(z.tuple([s.importRequest])).returns<t.ImportReport>(),
   'import:pickAndImport': channel(z.tuple([s.pickRequest])).returns<t.ImportReport | null>(),
   'export:album': channel(z.tuple([s.exportRequest])).returns<t.ExportResult>(),
+  /** Which version of each photo an export of the album or selection writes as "restored". */
+  'export:preview': channel(z.tuple([s.exportPreviewRequest])).returns<t.ExportPreview>(),
+  /** Desktop only: where to export, from the system's folder (a new folder named as suggested inside it) or save dialog; null when cancelled. */
+  'export:chooseDestination': channel(z.tuple([s.exportDestinationRequest])).returns<string | null>(),
   'export:cancel': channel(z.tuple([s.exportId])).returns<boolean>(),
   'restore:start': channel(z.tuple([s.restoreRequest])).returns<t.JobInfo[]>(),
   'restore:rerunMapping': channel(z.tuple([s.rerunRequest])).returns<t.JobInfo>(),
@@ -79,6 +83,8 @@ export const apiNames = {
   pickAndImport: 'import:pickAndImport',
   exportAlbum: 'export:album',
   cancelExport: 'export:cancel',
+  previewExport: 'export:preview',
+  chooseExportDestination: 'export:chooseDestination',
   startRestore: 'restore:start',
   rerunMapping: 'restore:rerunMapping',
   listJobs: 'jobs:list',
@@ -100,6 +106,8 @@ export interface StudioEvents {
   'jobs:event': t.JobEvent;
   /** Desktop only: a menu item the window carries out (browser mode has no menu). */
   'menu:command': { command: t.MenuCommand };
+  /** Browser mode only: the page lost its server, got it back, or found a restarted one (which refuses this page's token). */
+  'connection:changed': { state: t.ConnectionState };
 }
 export type EventName = keyof StudioEvents;
 

@@ -88,6 +88,20 @@ export const exportRequest = z.object({
   path: ['albumId']
 });
 export type ExportRequestInput = z.input<typeof exportRequest>;
+
+/** Desktop only: the system's folder or save dialog picks where an export goes (`suggestedName`: the album's). */
+export const exportDestinationRequest = z.object({
+  kind: z.enum(['folder', 'zip']),
+  suggestedName: z.string().trim().min(1).max(200)
+});
+
+/** What an export would write, asked before it runs: an album or a selection, as `exportRequest` names them. */
+export const exportPreviewRequest = z
+  .object({ albumId: albumId.optional(), photoIds: z.array(photoId).min(1).max(100_000).optional() })
+  .refine((r) => (r.albumId === undefined) !== (r.photoIds === undefined), {
+    message: 'give either albumId (an album) or photoIds (a selection), not both or neither',
+    path: ['albumId']
+  });
 export type ExportRequest = z.output<typeof exportRequest>;
 
 /** Restore jobs and versions (issue 5). */

@@ -79,6 +79,8 @@ export interface ImportReport {
   imported: number;
   duplicates: number;
   failed: number;
+  /** Hidden image files (names starting with a dot) a folder import left out; absent when none could be (files given one by one). */
+  skipped?: number;
   outcomes: ImportOutcome[];
 }
 
@@ -127,6 +129,21 @@ export interface ExportResult {
   unrestored: number;
   manifest: string;
 }
+
+/** One photo of an export, with the version it would write as "restored" (null: it has none, the original goes out). */
+export interface ExportPreviewItem {
+  photoId: number;
+  fileName: string;
+  /** `number` counts the photo's versions from the oldest, as the photo view's "Version N" does. */
+  version: { id: number; number: number; rerun: boolean } | null;
+}
+
+export interface ExportPreview {
+  items: ExportPreviewItem[];
+}
+
+/** Browser mode's link to `heirloom serve`: `restarted` means a new server (new token) answers, so this page must be reopened from the new URL. */
+export type ConnectionState = 'connected' | 'reconnecting' | 'restarted';
 
 /** Restore jobs, versions and the engine (issue 5). */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -296,7 +296,8 @@ test('restore from the detail view, a selection and the album; the queue shows s
   const options = grid().getByRole('option');
   await options.nth(0).click();
   await options.nth(2).click({ modifiers: ['Shift'] });
-  await page.getByRole('button', { name: `Add 3 selected to ${ALBUM}` }).click();
+  // The toolbar's visible way to file them (the sidebar's + and dragging onto the album do the same).
+  await page.getByRole('combobox', { name: 'Add selected to album' }).selectOption({ label: ALBUM });
   await page.getByRole('button', { name: `Album ${ALBUM}, 3 photos` }).click();
   await page.getByRole('heading', { name: ALBUM }).waitFor();
   await thumbnailsLoaded(3);
@@ -327,6 +328,24 @@ test('restore from the detail view, a selection and the album; the queue shows s
   await lakeItem.getByText('done').waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compare Version 1 with the original' }).waitFor();
   await page.getByText('Version 1 · current').waitFor();
+  // The view shows what the user came for, the restored version, and says so; the switch and a held \\ show the original.
+  const viewer = detail().getByRole('application', { name: /^Photo viewer/ }).getByRole('img');
+  const onScreen = detail().getByRole('status', { name: 'On screen' });
+  await shot('detail-restored');
+  await onScreen.getByText('Restored: Version 1').waitFor();
+  const restoredSrc = await viewer.getAttribute('src');
+  assert.match(restoredSrc!, /^\/media\/version\/\d+\?/);
+  await detail().getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Original' }).click();
+  await onScreen.getByText('Original', { exact: true }).waitFor();
+  assert.match((await viewer.getAttribute('src'))!, /^\/media\/original\//);
+  await detail().getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Restored' }).click();
+  await onScreen.getByText('Restored: Version 1').waitFor();
+  await page.keyboard.down('\\');
+  await onScreen.getByText(/^Original \(release/).waitFor();
+  assert.match((await viewer.getAttribute('src'))!, /^\/media\/original\//);
+  await page.keyboard.up('\\');
+  await onScreen.getByText('Restored: Version 1').waitFor();
+  assert.equal(await viewer.getAttribute('src'), restoredSrc);
   // A photo with restored versions keeps its turn and crop (they were made the way it is now); C does nothing either.
   assert.ok(await detail().getByRole('button', { name: 'Turn right' }).isDisabled());
   assert.ok(await detail().getByRole('button', { name: 'Crop', exact: true }).isDisabled());
@@ -483,7 +502,9 @@ test('mask editor: the detected mask shows, brush + eraser + undo/redo, re-run m
   const rerun = jobs.find((j) => j.kind === 'rerun')!;
   lake.rerunJob = rerun.id;
   lake.rerunVersion = rerun.versionId!;
-  await versionsList.getByText('Version 3 (mask re-run)').waitFor();
+  // The re-run the user asked for is what the photo now is (and what an export writes); Version 1 stays a click away.
+  await versionsList.getByText('Version 3 (mask re-run) · current').waitFor();
+  assert.equal((await api<{ currentVersionId: number }>('library:get', ids['lake-1962.jpg'])).currentVersionId, lake.rerunVersion);
   await queue().getByRole('listitem').filter({ hasText: 'Re-run lake-1962.jpg' }).getByText('done').waitFor();
   await page.getByRole('button', { name: 'Close restore queue' }).click();
 
@@ -570,6 +591,9 @@ test('compare: slider, side by side, the toggle key and 1:1', async () => {
 
 test('make a version current, delete another; the original is untouched', async () => {
   const versionsList = page.getByRole('list', { name: 'Versions' });
+  await versionsList.getByRole('button', { name: 'Make Version 1 current' }).click();
+  await versionsList.getByText('Version 1 · current').waitFor();
+  assert.equal((await api<{ currentVersionId: number }>('library:get', ids['lake-1962.jpg'])).currentVersionId, lake.detailVersion);
   await versionsList.getByRole('button', { name: 'Make Version 3 current' }).click();
   await versionsList.getByText('Version 3 (mask re-run) · current').waitFor();
   const photo = await api<{ currentVersionId: number }>('library:get', ids['lake-1962.jpg']);
@@ -592,11 +616,18 @@ test('make a version current, delete another; the original is untouched', async 
 });
 
 test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metadata, manifest', { timeout: 30_000 }, async () => {
-  await page.getByRole('button', { name: 'Clear selection' }).click();
+  // Coming back from a photo leaves nothing selected, so the album's actions stay the album's.
+  await grid().getByRole('option').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Clear selection' }).count(), 0);
   await thumbnailsLoaded(3);
   await shot('library');
   await page.getByRole('button', { name: 'Export album' }).click();
   const dialog = page.getByRole('dialog', { name: `Export “${ALBUM}”` });
+  // A restored album is exported restored unless the user says otherwise, and the dialog says which version of each goes out.
+  const which = dialog.getByRole('list', { name: 'Version exported of each photo' });
+  await which.getByRole('listitem').filter({ hasText: 'lake-1962.jpg' }).getByText('Version 2 (mask re-run)').waitFor();
+  assert.equal(await dialog.getByRole('combobox', { name: 'Photos' }).inputValue(), 'restored');
+  assert.equal(await which.getByRole('listitem').count(), 3);
   await dialog.getByRole('combobox', { name: 'Photos' }).selectOption('both');
   await dialog.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');
   await dialog.getByRole('radio', { name: 'Folder' }).check();
@@ -639,6 +670,14 @@ test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metad
     assert.equal(f.originalName, 'lake-1962.jpg');
   }
   assert.equal(lakeFiles.find((f: { source: string }) => f.source === 'restored').versionId, lake.rerunVersion);
+  // …and its pixels are the re-run's, not those of the version it was made from.
+  const rgb = async (path: string) => sharp(path).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  const sse = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0);
+  const outputOf = async (id: number) => join(served.libraryDir, (await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg'])).find((v) => v.id === id)!.outputPath);
+  const exported = await rgb(join(folder, lakeFiles.find((f: { source: string }) => f.source === 'restored').file));
+  const fromRerun = sse(exported, await rgb(await outputOf(lake.rerunVersion)));
+  const fromFirst = sse(exported, await rgb(await outputOf(lake.detailVersion)));
+  assert.ok(fromRerun < fromFirst, `the export is the re-run (squared error ${fromRerun} against it, ${fromFirst} against Version 1)`);
 
   // Again as a .zip of 16-bit TIFFs.
   await dialog.getByRole('combobox', { name: 'Format' }).selectOption('tiff16');
@@ -757,6 +796,76 @@ test('Settings: the re-run caches are sized and removed to free space; versions 
   const versionsAfter = await api<VersionInfo[]>('versions:list', ids['lake-1962.jpg']);
   assert.deepEqual(versionsAfter.map((v) => [v.id, v.outputPath, v.latentPath]), versionsBefore.map((v) => [v.id, v.outputPath, null]));
   await settings.getByRole('button', { name: 'Close Settings' }).click();
+});
+
+test('photos dragged from the grid onto an album in the sidebar are added to it', async () => {
+  await page.getByRole('button', { name: 'All photos' }).click();
+  const garden = grid().getByRole('option', { name: /^garden\.jpg/ });
+  await garden.click();
+  await garden.dragTo(page.getByRole('button', { name: `Album ${ALBUM}, 3 photos` }));
+  await page.getByRole('button', { name: `Album ${ALBUM}, 4 photos` }).waitFor();
+  await page.getByRole('button', { name: 'Clear selection' }).click();
+});
+
+test('every view fits at 1280×800 and 1920×1080, the queue panel open and closed (screenshots in test-artifacts/layout-*)', { timeout: 120_000 }, async () => {
+  const oneRow = async (toolbar: ReturnType<typeof page.getByRole>, what: string) => {
+    const box = (await toolbar.boundingBox())!;
+    const button = (await toolbar.getByRole('button').first().boundingBox())!;
+    assert.ok(box.height < button.height * 2, `${what} is one row (${box.height} px high, buttons ${button.height} px)`);
+  };
+  for (const [width, height] of [[1280, 800], [1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
+    for (const open of [false, true]) {
+      const name = (view: string) => `layout-${view}-${width}x${height}-queue-${open ? 'open' : 'closed'}`;
+      if (open !== (await queue().count()) > 0) await page.getByRole('button', { name: /^Restore queue, / }).click();
+      await grid().getByRole('option', { name: /^lake-1962\.jpg/ }).waitFor();
+      await page.waitForTimeout(300); // thumbnails settle
+      await screenshot(page, name('library'));
+
+      await grid().getByRole('option', { name: /^lake-1962\.jpg/ }).dblclick();
+      const title = detail().getByRole('heading', { name: 'lake-1962.jpg' });
+      await title.waitFor();
+      await detail().getByRole('status', { name: 'On screen' }).getByText(/^Restored: /).waitFor();
+      await screenshot(page, name('photo'));
+      // The header is one row, and the title is whole.
+      const back = (await detail().getByRole('button', { name: 'Back to library' }).boundingBox())!;
+      const restore = (await detail().getByRole('button', { name: 'Restore', exact: true }).boundingBox())!;
+      assert.ok(Math.abs(back.y - restore.y) < 4 && back.height < 40, `the photo header is one row at ${width} px, queue ${open ? 'open' : 'closed'}`);
+      assert.ok(await title.evaluate((h) => h.scrollWidth <= h.clientWidth), 'the title is not cut');
+      await oneRow(detail().getByRole('toolbar', { name: 'Zoom' }), 'the zoom bar');
+
+      await page.getByRole('button', { name: 'Compare Version 1 with the original' }).click();
+      const compare = page.getByRole('region', { name: 'Compare original and restored' });
+      await compare.getByRole('button', { name: 'Slider view (\\)' }).click();
+      await compare.getByRole('img', { name: 'Restored' }).first().waitFor();
+      await screenshot(page, name('compare'));
+      // Side by side opens fitted: both images whole in their panes.
+      await compare.getByRole('button', { name: 'Side by side view (\\)' }).click();
+      await page.waitForTimeout(100);
+      const inside = await compare.locator('.pane').evaluateAll((panes) =>
+        panes.map((p) => {
+          const a = p.getBoundingClientRect();
+          const b = p.querySelector('img')!.getBoundingClientRect();
+          return b.left >= a.left - 1 && b.top >= a.top - 1 && b.right <= a.right + 1 && b.bottom <= a.bottom + 1;
+        })
+      );
+      assert.deepEqual(inside, [true, true], 'side by side, both images are whole');
+      await screenshot(page, name('side-by-side'));
+      await compare.getByRole('button', { name: 'Slider view (\\)' }).click();
+
+      await page.getByRole('button', { name: 'Edit the scratch mask of Version 1' }).click();
+      const tools = page.getByRole('toolbar', { name: 'Mask tools' });
+      await tools.waitFor();
+      await screenshot(page, name('mask-editor'));
+      await oneRow(tools, 'the mask toolbar');
+      await page.keyboard.press('Escape');
+      await tools.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Back to library' }).click();
+      await title.waitFor({ state: 'detached' });
+    }
+    if ((await queue().count()) > 0) await page.getByRole('button', { name: /^Restore queue, / }).click();
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
 });
 
 test('no page errors or CSP violations along the way', () => {

@@ -21,11 +21,15 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/heirloom.mjs serve` and resolves with the URL it prints; `exportsDir` is its `--exports` folder. */
-export async function serve(libraryDir: string, options: { exportsDir?: string } = {}): Promise<Served> {
+/**
+ * Starts `node bin/heirloom.mjs serve` (on `port`, or any free one) and resolves with the URL it prints;
+ * `exportsDir` is its `--exports` folder.
+ */
+export async function serve(libraryDir: string, options: { exportsDir?: string; port?: number } = {}): Promise<Served> {
   if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
   const exports = options.exportsDir === undefined ? [] : ['--exports', options.exportsDir];
-  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', libraryDir, '--port', '0', ...exports], {
+  const port = String(options.port ?? 0);
+  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', libraryDir, '--port', port, ...exports], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe']
   });

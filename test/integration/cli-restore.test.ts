@@ -46,9 +46,12 @@ test('restores a folder, reports the broken file, exits 1, writes masks', async 
   assert.equal(report.restored, 2);
   assert.equal(report.failed, 1);
   assert.equal(report.provider.provider, 'cpu');
-  assert.deepEqual((await readdir(out)).sort(), ['deep.mask.png', 'deep.png', 'wedding.mask.png', 'wedding.png']);
-  assert.equal((await sharp(join(out, 'deep.png')).metadata()).depth, 'ushort', '16-bit in → 16-bit out');
-  assert.equal((await sharp(join(out, 'wedding.mask.png')).metadata()).width, 72);
+  // The folder is mirrored under --out, subfolders and all.
+  assert.deepEqual(await readdir(out), ['photos']);
+  assert.deepEqual((await readdir(join(out, 'photos'))).sort(), ['box2', 'wedding.mask.png', 'wedding.png']);
+  assert.deepEqual((await readdir(join(out, 'photos', 'box2'))).sort(), ['deep.mask.png', 'deep.png']);
+  assert.equal((await sharp(join(out, 'photos', 'box2', 'deep.png')).metadata()).depth, 'ushort', '16-bit in → 16-bit out');
+  assert.equal((await sharp(join(out, 'photos', 'wedding.mask.png')).metadata()).width, 72);
 });
 
 test('never overwrites without --overwrite', async () => {
@@ -91,6 +94,35 @@ test('--crop-to-print restores the print alone, levelled, and a photo without a 
   // Laid 2° clockwise; read from edges 50 to 80 px long, levelled to within a few tenths.
   assert.match(r.stdout, /postcard\.png → .* \(1[56]\d×1[01]\d, 8-bit, scratches none, cropped to the print and levelled by -(1\.[6-9]|2(\.[0-4])?)°, /);
   assert.match(r.stdout, /snapshot\.png → .* \(120×90, 8-bit, scratches none, no margin around a print: whole, /);
-  const meta = await sharp(join(out, 'postcard.png')).metadata();
+  const meta = await sharp(join(out, 'scans', 'postcard.png')).metadata();
   assert.ok(meta.width! >= 152 && meta.width! <= 160 && meta.height! >= 102 && meta.height! <= 110, `${meta.width} × ${meta.height}`);
+});
+
+test('same-named scans in different folders both restore, each under its folder', async () => {
+  const family = join(tmp.dir, 'Family');
+  for (const [year, width] of [['1951', 50], ['1962', 60]] as const) {
+    await mkdir(join(family, year), { recursive: true });
+    await colourPng(join(family, year, 'scan.png'), width, 40);
+  }
+  const whole = join(tmp.dir, 'family-out');
+  const r = await heirloom([family, '--out', whole, '--models', TINY_MODELS, '--scratches', 'off']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await sharp(join(whole, 'Family', '1951', 'scan.png')).metadata()).width, 50);
+  assert.equal((await sharp(join(whole, 'Family', '1962', 'scan.png')).metadata()).width, 60);
+
+  // The two folders named one by one: each keeps its name.
+  const apart = join(tmp.dir, 'years-out');
+  const r2 = await heirloom([join(family, '1951'), join(family, '1962'), '--out', apart, '--models', TINY_MODELS, '--scratches', 'off']);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.deepEqual((await readdir(apart)).sort(), ['1951', '1962']);
+  assert.equal((await sharp(join(apart, '1962', 'scan.png')).metadata()).width, 60);
+});
+
+test('an output folder that cannot be written is refused before any photo is restored', { skip: process.platform !== 'linux' }, async () => {
+  // /sys refuses new files even to root, as a read-only disk or someone else's folder would.
+  const photo = join(tmp.dir, 'photos', 'wedding.png');
+  const r = await heirloom([photo, '--out', '/sys', '--models', TINY_MODELS]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot write to the output folder \/sys: (you do not have permission to write there|it is on a read-only disk)\. Nothing was restored; choose another --out\./);
+  assert.doesNotMatch(r.stdout + r.stderr, /execution provider|restored,/, 'no model was loaded, nothing ran');
 });

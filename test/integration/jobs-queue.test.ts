@@ -38,7 +38,7 @@ async function library(name: string) {
   return { dir, db };
 }
 
-test('a restore job creates a version, sets it current, and a re-run reuses its latent', async () => {
+test('a restore job creates a version, sets it current, and a re-run reuses its latent and becomes current', async () => {
   const { dir, db } = await library('basic');
   await colourPng(join(tmp.dir, 'a.png'), 96, 64);
   const photo = await addPhoto(db, dir, join(tmp.dir, 'a.png'), 96, 64);
@@ -80,7 +80,13 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     assert.equal(v2.parentVersionId, v.id);
     assert.deepEqual(Object.keys(v2.stats.seconds as object).sort(), ['decode', 'map'], 'only map and decode ran');
     assert.equal(listVersions(db, photo).length, 2);
-    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v.id, 'an existing current version is kept');
+    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v2.id, 'the re-run the user asked for is current');
+
+    // A second full restore does not take over from the version the user has.
+    const again = queue.enqueueRestore(photo, { scratches: 'on' });
+    await queue.whenIdle();
+    assert.equal(getJob(db, again.id).state, 'done');
+    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v2.id);
   } finally {
     queue.close();
     db.close();

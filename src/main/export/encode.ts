@@ -124,7 +124,12 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
       break;
     case 'tiff16':
       // sharp's default TIFF compression is JPEG, which is 8-bit only: deflate keeps 16 bits.
-      pipeline = pipeline.toColourspace('rgb16').tiff({ compression: 'deflate', predictor: 'horizontal' });
+      // Unlike JPEG and PNG, sharp's TIFF leaves the input's resolution out unless it is given (in pixels per mm).
+      pipeline = pipeline.toColourspace('rgb16').tiff({
+        compression: 'deflate',
+        predictor: 'horizontal',
+        ...(inputMeta.density ? { xres: inputMeta.density / 25.4, yres: inputMeta.density / 25.4, resolutionUnit: 'inch' as const } : {})
+      });
       break;
   }
   await pipeline.toFile(outPath);

@@ -2,6 +2,16 @@
 import { StudioError, type StudioErrorKind } from '../../shared/errors.ts';
 import { MAX_PIXELS } from './formats.ts';
 
+/**
+ * Limits and words shared by import and restore, so the same file gets the same answer from both
+ * (restore used to say 268 MP, sharp's default, and "unsupported image format" for an empty file).
+ */
+export const EMPTY_FILE = 'the file is empty (0 bytes)';
+
+export function tooLarge(width: number, height: number): StudioError {
+  return new StudioError('too-large', `image is ${((width * height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+}
+
 export function describeFsError(err: unknown): { kind: StudioErrorKind; message: string } {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {

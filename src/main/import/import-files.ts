@@ -13,7 +13,7 @@ import { StudioError, toErrorShape } from '../../shared/errors.ts';
 import type { ImportOutcome, ImportReport } from '../../shared/types.ts';
 import { libraryPaths } from '../paths.ts';
 import { reindexPhoto } from '../library/queries/search.ts';
-import { describeDecodeError, describeFsError } from './errors.ts';
+import { describeDecodeError, describeFsError, tooLarge } from './errors.ts';
 import { MAX_PIXELS, STORED_EXTENSION } from './formats.ts';
 import { imageFacts, type ImageFacts } from './metadata.ts';
 import { copyHashed, moveIntoPlace, writeThumbnail } from './store.ts';
@@ -62,6 +62,7 @@ export async function importPaths(db: Database.Database, libraryDir: string, pat
     imported: all.filter((o) => o.status === 'imported').length,
     duplicates: all.filter((o) => o.status === 'duplicate').length,
     failed: all.filter((o) => o.status === 'failed').length,
+    skipped: walked.skipped,
     outcomes: all
   };
 }
@@ -134,7 +135,7 @@ async function inspect(file: string): Promise<ImageFacts> {
   }
   const facts = imageFacts({ ...meta, format: format as sharp.Metadata['format'] });
   if (facts.width * facts.height > MAX_PIXELS) {
-    throw new StudioError('too-large', `image is ${((facts.width * facts.height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+    throw tooLarge(facts.width, facts.height);
   }
   return facts;
 }

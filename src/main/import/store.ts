@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
+import { EMPTY_FILE } from './errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
 import { framed, UNFRAMED } from '../photo-frame.ts';
 import { MAX_PIXELS, THUMB_SIZE } from './formats.ts';
@@ -39,7 +40,7 @@ export async function copyHashed(src: string, tmpDir: string): Promise<{ tmp: st
   }
   if (bytes === 0) {
     await rm(tmp, { force: true });
-    throw new StudioError('corrupt-file', 'the file is empty (0 bytes)');
+    throw new StudioError('corrupt-file', EMPTY_FILE);
   }
   return { tmp, sha256: hash.digest('hex'), bytes };
 }

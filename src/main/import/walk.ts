@@ -13,10 +13,12 @@ import { describeFsError } from './errors.ts';
 export interface Walked {
   files: string[];
   failed: Extract<ImportOutcome, { status: 'failed' }>[];
+  /** Hidden image files left out of a folder (`._scan.jpg` from a Mac, `.thumb.jpg`): counted, so the report says so. */
+  skipped: number;
 }
 
 export async function expandPaths(paths: string[]): Promise<Walked> {
-  const out: Walked = { files: [], failed: [] };
+  const out: Walked = { files: [], failed: [], skipped: 0 };
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   const addFile = (p: string): void => {
@@ -44,7 +46,10 @@ export async function expandPaths(paths: string[]): Promise<Walked> {
     }
     entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
     for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
+      if (e.name.startsWith('.')) {
+        if (!e.isDirectory() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.skipped++;
+        continue;
+      }
       const p = join(dir, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();

@@ -19,6 +19,7 @@ import { peekLatentHeader } from '../pipeline/latent-cache.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import { commitVersion, hasLatentCache, jobDir, libraryRelative, runnerJobFor, versionSize } from './job-files.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
+import { restoreMegapixels, stageRates } from '../library/queries/stage-rates.ts';
 import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
 import type { RunnerHandle, SpawnRunner } from './spawn.ts';
 
@@ -207,7 +208,8 @@ export class JobQueue {
     }
     const stages = plannedStages(runnerJob.kind, String(job.options.scratches ?? 'auto'), Boolean(runnerJob.maskPath));
     await new Promise<void>((settle) => {
-      this.active = { job, runnerJob, tracker: new ProgressTracker(stages), lastWrite: 0, settle };
+      const basis = { rates: stageRates(this.o.db), megapixels: restoreMegapixels(this.o.db, job.photoId) };
+      this.active = { job, runnerJob, tracker: new ProgressTracker(stages, basis), lastWrite: 0, settle };
       this.announce(job, {});
       this.ensureRunner().send({ type: 'run', job: runnerJob });
     });

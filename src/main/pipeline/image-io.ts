@@ -4,14 +4,18 @@
  * (restoration has no use for transparency and old scans carry none), at 8 or
  * 16 bits per channel, never resized. Outputs are PNG, 16-bit when the input
  * was, grey when the input was (including RGB files whose channels agree), carrying the original's date, GPS, camera and
- * description with orientation reset (the pixels are already upright).
+ * description with orientation reset (the pixels are already upright), and its resolution (a 600-dpi scan restores to a 600-dpi PNG).
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
 import { framed, UNFRAMED } from '../photo-frame.ts';
+import { withPngDensity } from './png-density.ts';
 import { type ExifTags, carriedExif } from '../export/metadata.ts';
+import { EMPTY_FILE, tooLarge } from '../import/errors.ts';
+import { MAX_PIXELS } from '../import/formats.ts';
 
 /** Decoded pixels, interleaved, upright, sRGB. */
 export interface SourceImage {
@@ -24,6 +28,8 @@ export interface SourceImage {
   /** What the output carries over from the original. */
   exif: ExifTags;
   hadIcc: boolean;
+  /** The file's resolution in pixels per inch, when it records one. */
+  density?: number;
 }
 
 /** Maps sharp's decode failures to errors that name the file. */
@@ -32,18 +38,24 @@ export function decodeError(path: string, err: unknown): StudioError {
   const name = basename(path);
   if (/ENOENT|no such file|input file is missing/i.test(msg)) return new StudioError('not-found', `${name}: file not found (${path})`);
   if (/unsupported image format|heif|heic/i.test(msg)) return new StudioError('unsupported-format', `${name}: not an image format Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, AVIF): ${msg}`);
-  if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is larger than the 268-megapixel limit`);
+  if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
   return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
 }
 
 /** Decodes a photo as the library shows it: upright (EXIF orientation), turned and cropped as the user chose. */
 export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Promise<SourceImage> {
   try {
-    const meta = await sharp(path).metadata();
+    // Checked as import checks them, with the same words.
+    if ((await stat(path)).size === 0) throw new StudioError('corrupt-file', `${basename(path)}: ${EMPTY_FILE}`);
+    const meta = await sharp(path, { limitInputPixels: false }).metadata();
+    if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_PIXELS) {
+      const e = tooLarge(meta.width!, meta.height!);
+      throw new StudioError(e.kind, `${basename(path)}: ${e.message}`);
+    }
     const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
     const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-    const { data, info } = await (await framed(sharp(path, { failOn: 'error' }), frame))
+    const { data, info } = await (await framed(sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }), frame))
       .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
       .toColourspace(space)
       .raw({ depth: deep ? 'ushort' : 'uchar' })
@@ -51,7 +63,7 @@ export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Pr
     const channels = info.channels === 1 ? 1 : 3;
     if (info.channels !== channels) throw new Error(`unexpected ${info.channels} channels after decoding`);
     const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const base = { width: info.width, height: info.height, bitDepth: deep ? 16 : 8, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined } as const;
+    const base = { width: info.width, height: info.height, bitDepth: deep ? 16 : 8, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined, ...(meta.density ? { density: meta.density } : {}) } as const;
     // Black-and-white prints are often scanned or saved as RGB: treat those as grey so the output stays grey.
     if (channels === 3 && looksGrey(pixels, deep ? 257 : 1)) return { ...base, channels: 1, data: toGrey(pixels) };
     return { ...base, channels, data: pixels };
@@ -91,7 +103,7 @@ export async function encodePng(
   width: number,
   height: number,
   channels: 1 | 3,
-  meta: { exif: ExifTags; hadIcc: boolean }
+  meta: { exif: ExifTags; hadIcc: boolean; density?: number }
 ): Promise<Buffer> {
   const deep = pixels instanceof Uint16Array;
   let img = sharp(pixels, { raw: { width, height, channels } });
@@ -101,7 +113,8 @@ export async function encodePng(
   // 8 bits: sharp's withIccProfile transforms as it attaches, which is the identity for 8-bit sRGB but
   // shifts 16-bit values (measured: up to 16698/65535); an untagged 16-bit PNG is read as sRGB anyway.
   if (meta.hadIcc && channels === 3 && !deep) img = img.withIccProfile('srgb');
-  return img.png({ compressionLevel: 6 }).toBuffer();
+  const png = await img.png({ compressionLevel: 6 }).toBuffer();
+  return meta.density ? withPngDensity(png, meta.density) : png;
 }
 
 /** An 8-bit grey mask PNG (0 or 255). */

@@ -26,6 +26,8 @@ export interface LatentHeader {
   bitDepth: 8 | 16;
   exif: ExifTags;
   hadIcc: boolean;
+  /** The original's pixels per inch, carried into every restored version made from this cache. */
+  density?: number;
   /** The whole photo's latent statistics (context.ts), kept when the mapping takes them. */
   context?: number[];
   /** The photo's tone correction (tone.ts), kept when the model set has a tone stage. */

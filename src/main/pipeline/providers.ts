@@ -63,7 +63,8 @@ export function explainFailure(p: Provider, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const bundled = ort.listSupportedBackends?.().find((b) => b.name === p)?.bundled;
   if (p === 'cuda' && /shared library|providers_shared|libcudart|libcublas|cudnn/i.test(msg)) {
-    return 'CUDA provider not installed (onnxruntime-node downloads its CUDA binaries separately: `node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12`, with the NVIDIA driver, CUDA 12 and cuDNN 9 present; see README)';
+    // Shown in Settings to people who never opened a terminal: what is missing and where to read more, no commands (the README has them).
+    return 'CUDA provider not installed: NVIDIA GPU support needs the NVIDIA driver, CUDA 12, cuDNN 9 and the GPU add-on of the inference library, which this copy does not have (see "GPU acceleration" in the README)';
   }
   if (/backend not found|no available backend/i.test(msg) || bundled === false) {
     return `${NAMES[p]} provider is not part of this onnxruntime-node build on ${process.platform}`;

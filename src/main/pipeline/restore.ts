@@ -111,6 +111,7 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     bitDepth: src.bitDepth,
     exif: src.exif,
     hadIcc: src.hadIcc,
+    ...(src.density ? { density: src.density } : {}),
     ...(takesContext(models) ? { context: Array.from(latentContext(latent, g.channels, g.latH * g.latW)) } : {}),
     ...(tone ? { tone: Array.from(tone) } : {})
   };

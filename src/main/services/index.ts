@@ -9,6 +9,7 @@ import type { MediaKind } from '../../shared/types.ts';
 import type { SpawnRunner } from '../jobs/spawn.ts';
 import { sweepOrphans } from '../library/maintenance.ts';
 import { openLibrary } from '../library/open-library.ts';
+import { exportPreview } from '../library/queries/export-preview.ts';
 import { getSetting, setSetting } from '../library/queries/settings.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { createLibraryHandlers } from './library-handlers.ts';
@@ -21,6 +22,8 @@ export interface ServiceOptions {
   emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
   pickPaths?(kind: 'files' | 'folder'): Promise<string[] | null>;
   chooseLibraryDir?(): Promise<string | null>;
+  /** Desktop only: the system dialog for an export's destination (browser mode types the path). */
+  chooseExportPath?(kind: 'folder' | 'zip', suggestedName: string): Promise<string | null>;
   spawn?: SpawnRunner;
   modelDirs?: string[];
 }
@@ -51,6 +54,13 @@ export async function createServices(options: ServiceOptions) {
     ...library,
     ...exporter.handlers,
     ...restore.handlers,
+    async 'export:preview'(target: ChannelArgs<'export:preview'>[0]) {
+      return exportPreview(db, target);
+    },
+    async 'export:chooseDestination'(request: ChannelArgs<'export:chooseDestination'>[0]) {
+      if (!options.chooseExportPath) throw new StudioError('invalid-input', 'there is no folder dialog in browser mode: type the destination path');
+      return options.chooseExportPath(request.kind, request.suggestedName);
+    },
     async 'photos:remove'(ids: ChannelArgs<'photos:remove'>[0]) {
       // A queued or running restore of a removed photo would run on for nothing (its version is never kept):
       // cancel those first, then remove.

@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(JSON.stringify(report, null, 2));
     } else {
       for (const o of report.outcomes) if (o.status === 'failed') console.error(`failed: ${o.path}: ${o.message}`);
-      console.log(`${report.imported} imported, ${report.duplicates} already in the library, ${report.failed} failed`);
+      console.log(`${report.imported} imported, ${report.duplicates} already in the library, ${report.failed} failed${report.skipped ? `, ${report.skipped} hidden skipped (names starting with a dot)` : ''}`);
     }
     return report.failed > 0 ? 1 : 0;
   } finally {

@@ -1,11 +1,12 @@
 /**
  * `heirloom restore <files|dirs…> --out DIR`: restores each photo into
- * `DIR/<stem>.png` (and `DIR/<stem>.mask.png` with --save-mask). A file that
- * fails gets one clear line and the others still run; the exit code is 1 if
- * any failed. Nothing is overwritten without --overwrite.
+ * `DIR/<stem>.png` (and `DIR/<stem>.mask.png` with --save-mask), a folder's
+ * photos into `DIR/<folder>/…` as its subfolders are. A file that fails gets one
+ * clear line and the others still run; the exit code is 1 if any failed. Nothing
+ * is overwritten without --overwrite. DIR is checked writable before any work.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StudioError, toErrorShape } from '../../../shared/errors.ts';
 import { expandInputs } from '../../pipeline/inputs.ts';
@@ -23,6 +24,31 @@ sharp.cache(false);
 export const summary = 'restore photos with the ONNX models: DIR/<name>.png (16-bit in → 16-bit out), optional masks';
 export const usage =
   'restore <files or dirs…> --out DIR [--scratches auto|on|off] [--save-mask] [--crop-to-print] [--ep auto|cpu|cuda|dml|webgpu|coreml] [--threads N] [--json] [--overwrite] [--models DIR] [--tile PX]';
+
+/** Why a folder cannot be written, in words (the errno names the cause, not the user's fault). */
+function unwritable(dir: string, err: unknown): StudioError {
+  const e = err as NodeJS.ErrnoException;
+  const why =
+    e.code === 'EROFS' ? 'it is on a read-only disk'
+    : e.code === 'EACCES' || e.code === 'EPERM' ? 'you do not have permission to write there'
+    : e.code === 'ENOSPC' ? 'the disk is full'
+    : e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a file of that name is in the way'
+    : e.message;
+  return new StudioError('io', `cannot write to the output folder ${dir}: ${why}. Nothing was restored; choose another --out.`);
+}
+
+/** Creates --out and writes a probe file in it, so a read-only or full destination fails before minutes of restoring. */
+async function checkWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    const probe = join(dir, `.heirloom-write-check-${process.pid}`);
+    await writeFile(probe, 'x');
+    await rm(probe, { force: true });
+  } catch (err) {
+    throw unwritable(dir, err);
+  }
+}
 
 type Outcome = { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult } | { input: string; status: 'failed'; kind: string; message: string };
 
@@ -54,8 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   if (tile !== undefined && (!Number.isInteger(tile) || tile < 16)) throw new StudioError('invalid-input', `--tile must be a whole number ≥ 16`);
   const provider = parseProvider(values.ep!);
   const outDir = resolve(values.out);
-  await mkdir(outDir, { recursive: true }).catch(() => undefined);
-  if (!(await stat(outDir).then((s) => s.isDirectory(), () => false))) throw new StudioError('not-found', `output folder ${outDir} does not exist and cannot be created`);
+  await checkWritable(outDir);
 
   const models = await loadModelSet(values.models ? [values.models] : defaultModelDirs());
   const sessions = await ModelSessions.open(models, { provider, threads });
@@ -79,6 +104,7 @@ export async function run(argv: string[]): Promise<number> {
       const output = join(outDir, `${item.stem}.png`);
       const mask = values['save-mask'] ? join(outDir, `${item.stem}.mask.png`) : null;
       try {
+        await mkdir(dirname(output), { recursive: true });
         // Scans of prints: the print alone, levelled, as the app's Find print suggests (the whole file where no margin is found).
         const print = values['crop-to-print'] ? await findPrint(item.input, { rotation: 0, tilt: 0 }) : null;
         const result = await restoreFile(sessions, item.input, {

@@ -1,7 +1,7 @@
 /**
  * What the job runner reads and writes besides the queue: where a photo's
  * original lives, the version a re-run starts from, and the `versions` row a
- * finished restore creates (setting the photo's current version if it had none).
+ * finished restore creates (current if the photo had none; a mask re-run always).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +52,11 @@ function toVersion(r: RawVersion): VersionRow {
   };
 }
 
-/** Inserts the version and, in the same transaction, makes it current if the photo had none. */
+/**
+ * Inserts the version and, in the same transaction, makes it current if the photo had none, or
+ * always for a mask re-run: the user asked for that fix, and exports write the current version
+ * (the version it started from stays in the list, one click to go back).
+ */
 export function insertVersion(db: Database.Database, v: VersionInput): VersionRow {
   return db.transaction(() => {
     const info = db
@@ -62,7 +66,8 @@ export function insertVersion(db: Database.Database, v: VersionInput): VersionRo
       )
       .run(v.photoId, v.kind, v.parentVersionId, v.modelId, v.modelSha256, JSON.stringify(v.options), v.maskPath, v.outputPath, v.latentPath, new Date().toISOString(), JSON.stringify(v.stats));
     const id = Number(info.lastInsertRowid);
-    db.prepare(`UPDATE photos SET current_version_id = ? WHERE id = ? AND current_version_id IS NULL`).run(id, v.photoId);
+    if (v.kind === 'rerun') db.prepare(`UPDATE photos SET current_version_id = ? WHERE id = ?`).run(id, v.photoId);
+    else db.prepare(`UPDATE photos SET current_version_id = ? WHERE id = ? AND current_version_id IS NULL`).run(id, v.photoId);
     return getVersion(db, id);
   })();
 }

@@ -2,10 +2,13 @@
  * `StudioApi` over the browser-mode bridge (`heirloom serve`): calls are
  * `POST /api/call/<channel>` with the bearer token, events arrive by
  * Server-Sent Events, imports upload each file and then commit the batch.
+ * It also watches the link (`connection:changed`): the event stream or a call
+ * failing means the server is gone, and it is probed each second until it
+ * answers; one that answers but refuses the token is a restarted server.
  */
 import { apiNames, type EventName, type InvokeApi, type StudioApi, type StudioEvents } from '../../../../shared/contract.ts';
 import type { StudioErrorShape } from '../../../../shared/errors.ts';
-import type { ImportReport, MediaKind } from '../../../../shared/types.ts';
+import type { ConnectionState, ImportReport, MediaKind } from '../../../../shared/types.ts';
 import { decodeWire, encodeWire } from '../../../../shared/wire.ts';
 import { relativePathOf, uniquePath } from './relative-paths.ts';
 
@@ -23,6 +26,7 @@ export class ApiError extends Error {
 }
 
 const UPLOAD_CONCURRENCY = 3;
+const PROBE_MS = 1000;
 
 export function createBrowserClient(token: string): StudioApi {
   const auth = { Authorization: `Bearer ${token}` };
@@ -32,8 +36,10 @@ export function createBrowserClient(token: string): StudioApi {
     try {
       res = await fetch(path, { method: 'POST', headers: { ...auth, 'Content-Type': type }, body });
     } catch (err) {
+      lost();
       throw new ApiError('io', `the studio server did not answer (${(err as Error).message}); is \`heirloom serve\` still running?`);
     }
+    if (res.status === 401) setConnection('restarted');
     let envelope: Envelope;
     try {
       envelope = decodeWire(await res.text()) as Envelope;
@@ -55,12 +61,52 @@ export function createBrowserClient(token: string): StudioApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let source: EventSource | null = null;
   const dispatch = (event: string, payload: unknown): void => listeners.get(event)?.forEach((l) => l(payload));
+
+  let connection: ConnectionState = 'connected';
+  let probing: ReturnType<typeof setTimeout> | null = null;
+  function setConnection(state: ConnectionState): void {
+    if (state === connection || connection === 'restarted') return; // a restarted server stays so: this page's token is dead
+    connection = state;
+    dispatch('connection:changed', { state });
+  }
+  /** The server stopped answering: say so, and probe until it answers again (or turns out to be a new one). */
+  function lost(): void {
+    if (connection === 'restarted') return;
+    setConnection('reconnecting');
+    probing ??= setTimeout(probe, PROBE_MS);
+  }
+  async function probe(): Promise<void> {
+    if (probing) clearTimeout(probing);
+    probing = null;
+    let status: number;
+    try {
+      status = (await fetch('/api/call/library%3Astats', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '[]' })).status;
+    } catch {
+      probing = setTimeout(probe, PROBE_MS);
+      return;
+    }
+    if (status === 401) return setConnection('restarted');
+    // Back: a fresh event stream (the old one may have given up), then tell the app to catch up on what it missed.
+    source?.close();
+    source = null;
+    if (listeners.size > 0) ensureSource();
+    setConnection('connected');
+  }
+
   function ensureSource(): void {
     if (source) return;
-    source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-    source.onmessage = (m) => {
+    const s = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    source = s;
+    s.onmessage = (m) => {
       const { event, payload } = decodeWire(m.data as string) as { event: string; payload: unknown };
       dispatch(event, payload);
+    };
+    s.onopen = () => {
+      if (connection === 'reconnecting') void probe();
+    };
+    // EventSource retries by itself while the server is down, but gives up for good on a refused reconnect.
+    s.onerror = () => {
+      if (source === s) lost();
     };
   }
 

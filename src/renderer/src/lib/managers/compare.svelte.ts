@@ -19,6 +19,8 @@ export class CompareManager {
   stageSize = $state<Size>({ width: 0, height: 0 });
   image = $state<Size | null>(null);
   dpr = $state(1);
+  /** True while the view is the fitted one: a new pane size (side by side, a resize, the queue panel) refits it. */
+  fitted = $state(true);
 
   /** Size of one pane in the current mode. */
   paneSize = $derived<Size>(
@@ -36,7 +38,7 @@ export class CompareManager {
     const first = this.stageSize.width === 0;
     this.stageSize = size;
     this.dpr = dpr;
-    if (first) this.fit();
+    if (first || this.fitted) this.fit();
     else this.keepInside();
   }
 
@@ -50,6 +52,8 @@ export class CompareManager {
     const before = this.paneSize;
     this.mode = mode;
     const after = this.paneSize;
+    // A fitted photo stays whole in the half-width panes (at the slider's scale both would be cut).
+    if (this.fitted) return this.fit();
     this.view = { ...this.view, x: this.view.x + (after.width - before.width) / 2, y: this.view.y + (after.height - before.height) / 2 };
     this.keepInside();
   }
@@ -59,15 +63,19 @@ export class CompareManager {
   }
 
   fit(): void {
+    this.fitted = true;
     if (this.image && this.paneSize.width > 0) this.view = fitView(this.image, this.paneSize, this.dpr, 8);
   }
 
   oneToOne(focus?: { x: number; y: number }): void {
-    if (this.image) this.view = actualPixels(this.view, this.image, this.paneSize, this.dpr, focus);
+    if (!this.image) return;
+    this.fitted = false;
+    this.view = actualPixels(this.view, this.image, this.paneSize, this.dpr, focus);
   }
 
   zoom(factor: number, at?: { x: number; y: number }): void {
     if (!this.image) return;
+    this.fitted = false;
     const point = at ?? { x: this.paneSize.width / 2, y: this.paneSize.height / 2 };
     this.view = zoomAt(this.view, factor, point, this.image, this.paneSize, this.dpr);
   }

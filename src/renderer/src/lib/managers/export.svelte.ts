@@ -1,9 +1,11 @@
 /**
  * One export at a time (an album, or the selected photos): the options the dialog edits, progress from
  * `export:progress` (matched by the export id we choose), cancel, and the
- * result. The default format comes from settings.
+ * result. The default format comes from settings; the photos default to
+ * Restored when any of them has a restored version, and the dialog lists which
+ * version of each photo goes out (`preview`).
  */
-import type { ExportFormat, ExportManifestFormat, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
+import type { ExportFormat, ExportManifestFormat, ExportPreview, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
@@ -16,8 +18,8 @@ export interface ExportOptions {
   manifest: ExportManifestFormat;
 }
 
-/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog. */
-export type ExportTarget = { albumId: number; title: string } | { photoIds: number[]; title: string };
+/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog, `name` names the export's folder or .zip. */
+export type ExportTarget = { albumId: number; title: string; name: string } | { photoIds: number[]; title: string; name: string };
 
 export class ExportManager {
   target = $state<ExportTarget | null>(null);
@@ -26,14 +28,27 @@ export class ExportManager {
   progress = $state<ExportProgress | null>(null);
   result = $state<ExportResult | null>(null);
   error = $state<string | null>(null);
+  preview = $state<ExportPreview | null>(null);
   #exportId: string | null = null;
+  /** Counts opens, so a preview answering after the dialog moved on is dropped. */
+  #opened = 0;
 
-  open(target: ExportTarget, defaultFormat: ExportFormat): void {
+  async open(target: ExportTarget, defaultFormat: ExportFormat): Promise<void> {
     this.target = target;
     this.options.format = defaultFormat;
+    this.options.what = 'originals';
     this.result = null;
     this.error = null;
     this.progress = null;
+    this.preview = null;
+    const opened = ++this.#opened;
+    const preview = await studio
+      .previewExport('albumId' in target ? { albumId: target.albumId } : { photoIds: target.photoIds })
+      .catch(() => null);
+    if (opened !== this.#opened || this.target === null) return;
+    this.preview = preview;
+    // An album the user has restored is exported restored unless they say otherwise.
+    if (preview?.items.some((i) => i.version !== null)) this.options.what = 'restored';
   }
 
   close(): void {
@@ -50,6 +65,10 @@ export class ExportManager {
     const target = this.target;
     const o = this.options;
     if (target === null || this.running) return;
+    if (this.choosesPath && o.path.trim() === '') {
+      this.error = o.kind === 'zip' ? 'Choose where to save the .zip file (Save as…).' : 'Choose the folder to export into (Choose folder…).';
+      return;
+    }
     if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(o.path.trim())) {
       this.error = 'Enter the full path of the destination folder or .zip file (for example /home/me/Exports/Summer).';
       return;
@@ -73,6 +92,21 @@ export class ExportManager {
         });
       },
       (on) => (this.running = on)
+    );
+  }
+
+  /** The desktop app picks the destination with the system's dialog (browser mode types it). */
+  readonly choosesPath = studio.transport === 'electron';
+
+  async choosePath(): Promise<void> {
+    const target = this.target;
+    if (!target) return;
+    await attempt(
+      (e) => (this.error = e),
+      async () => {
+        const picked = await studio.chooseExportDestination({ kind: this.options.kind, suggestedName: target.name });
+        if (picked) this.options.path = picked;
+      }
     );
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Crop } from '../../../../shared/crop.ts';
 import { turnedBy } from '../../../../shared/media-key.ts';
-import type { LibraryChange, MenuCommand, PhotoSummary, TagCount } from '../../../../shared/types.ts';
+import type { ConnectionState, LibraryChange, MenuCommand, PhotoSummary, TagCount } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import { formatTaken } from '../../../../shared/taken-date.ts';
 import { filesFromDrop } from '../import/collect-files.ts';
@@ -41,6 +41,8 @@ export class StudioManager {
   notice = $state<string | null>(null);
   /** What the notice's Undo button takes back, while the notice shows; null when it has none. */
   undo = $state<(() => Promise<void>) | null>(null);
+  /** Browser mode: whether `heirloom serve` still answers this page (the desktop app is always connected). */
+  connection = $state<ConnectionState>('connected');
 
   /** Loads the first data and subscribes to main's events; returns the cleanup. */
   start(): () => void {
@@ -54,6 +56,12 @@ export class StudioManager {
       this.exporter.listen(),
       studio.on('library:changed', (c) => this.#changed(c)),
       studio.on('menu:command', ({ command }) => void this.menuCommand(command)),
+      studio.on('connection:changed', ({ state }) => {
+        const back = state === 'connected' && this.connection === 'reconnecting';
+        this.connection = state;
+        // Events sent while the link was down are lost: catch up on everything they would have refreshed.
+        if (back) (['photos', 'albums', 'tags', 'versions', 'jobs'] as const).forEach((scope) => this.#changed({ scope }));
+      }),
       this.jobs.listen((e) => {
         if (this.detail.photoId !== e.photoId) return;
         void this.versions.load(e.photoId);
@@ -127,7 +135,7 @@ export class StudioManager {
     };
     const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
     if (ids.length === 0) return;
-    this.exporter.open({ photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}` }, this.settings.exportFormat);
+    void this.exporter.open({ photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}`, name: 'Selected photos' }, this.settings.exportFormat);
   }
 
   /** Sets (or with null clears) the date taken of every selected photo: a box of prints labelled "1958". */
@@ -296,8 +304,13 @@ export class StudioManager {
   }
 
   closePhoto(): void {
+    // Opening a photo selects it; coming back must not leave it so, or "Restore album" quietly becomes "Restore 1 selected".
+    const opened = this.detail.photoId;
+    if (opened !== null && this.library.selected.size === 1 && this.library.selected.has(opened)) this.library.clearSelection();
     this.screen = { name: 'library' };
     this.detail.close();
+    // Opened again, a photo starts on the photo itself, not on the compare or mask view it was left in.
+    this.versions.mode = { name: 'original' };
     void this.refreshTags();
   }
 
