@@ -631,6 +631,14 @@ test('export the album to a folder (JPEG) and a .zip (16-bit TIFF): names, metad
   await dialog.getByRole('combobox', { name: 'Photos' }).selectOption('both');
   await dialog.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');
   await dialog.getByRole('radio', { name: 'Folder' }).check();
+  // Browser mode types the path (issue 29), and exports go only inside the `--exports` folder (issue 31): the dialog says so,
+  // and a path elsewhere is refused in the dialog, naming that folder, with nothing written.
+  await dialog.getByText('In browser mode exports go only inside the folder that heirloom serve --exports names.').waitFor();
+  await dialog.getByRole('textbox', { name: 'Destination path' }).fill(join(work, ALBUM));
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const refusal = (await dialog.getByRole('alert').textContent({ timeout: 10_000 })) ?? '';
+  assert.match(refusal, /is outside the export folder: exports go inside .*Exports/, refusal);
+  assert.equal(existsSync(join(work, ALBUM)), false, 'nothing was written outside the export folder');
   const folder = join(work, 'Exports', ALBUM);
   await dialog.getByRole('textbox', { name: 'Destination path' }).fill(folder);
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();

@@ -83,6 +83,10 @@ test('import:paths is refused over the bridge, alike for a file that exists and 
   for (const channel of ['import:pickAndImport', 'library:chooseLocation']) {
     assert.equal((await call(bridge, channel, [{ kind: 'files' }])).status, 400, channel);
   }
+  // The desktop's export dialog (issue 29) is no more served than its import dialogs: browser mode types the path.
+  const dialog = await call(bridge, 'export:chooseDestination', [{ kind: 'folder', suggestedName: 'Summer' }]);
+  assert.equal(dialog.status, 400);
+  assert.match(dialog.body.error!.message, /export:chooseDestination is not available in browser mode: .*--exports/);
   assert.equal((await svc.handlers['library:stats']()).photos, 1, 'only the upload is in the library');
 });
 

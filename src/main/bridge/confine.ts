@@ -11,11 +11,12 @@ import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
 import type { ExportRequest } from '../../shared/schemas.ts';
 
-/** Channels that name files on this computer; browser mode imports through uploads only. */
+/** Channels that name files on this computer or open its file dialogs; browser mode imports through uploads only and types export paths. */
 const DESKTOP_ONLY: Record<string, string> = {
   'import:paths': 'browser mode imports only files you upload: drop them on the page or use the import buttons',
   'import:pickAndImport': 'file dialogs are only available in the desktop app; drop files or use the import buttons',
-  'library:chooseLocation': 'the library folder is chosen when `heirloom serve --library DIR` starts'
+  'library:chooseLocation': 'the library folder is chosen when `heirloom serve --library DIR` starts',
+  'export:chooseDestination': 'there is no folder dialog here: type a folder or .zip path inside the folder `heirloom serve --exports` names'
 };
 
 /** Throws for a channel the bridge does not serve, before its arguments are looked at (so a path's existence is never told). */
