@@ -26,7 +26,7 @@ from .detect_pyramid import coarse_pieces, detector_probabilities, level_probabi
 from .data.images import default_data_root
 from .validate import degraded_photo, load_detector, validation_items
 
-THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98]
+THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995]
 PYRAMID_SIDES = [64, 128, 192, 256]
 PYRAMID_THRESHOLDS = [0.8, 0.9, 0.95]
 PYRAMID_AREAS = [0, 50, 200, 800]
