@@ -54,11 +54,14 @@ export class StudioManager {
       this.exporter.listen(),
       studio.on('library:changed', (c) => this.#changed(c)),
       studio.on('menu:command', ({ command }) => void this.menuCommand(command)),
-      this.jobs.listen((e) => {
-        if (this.detail.photoId !== e.photoId) return;
-        void this.versions.load(e.photoId);
-        void this.detail.refreshCurrentVersion();
-      })
+      this.jobs.listen(
+        (e) => {
+          if (this.detail.photoId !== e.photoId) return;
+          void this.versions.load(e.photoId);
+          void this.detail.refreshCurrentVersion();
+        },
+        () => (this.queueOpen = true)
+      )
     ];
     return () => offs.forEach((off) => off());
   }
