@@ -73,6 +73,8 @@ export async function createServices(options: ServiceOptions) {
   return {
     db,
     handlers,
+    /** Settles when the stale export staging folders of earlier runs are removed. */
+    exportsSwept: exporter.swept,
     readMedia: (kind: MediaKind, key: string) => readMedia(kind, key),
     async close(): Promise<void> {
       if (closed) return;
