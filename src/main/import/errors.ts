@@ -1,6 +1,12 @@
 /** One clear sentence per failed file, from file system and decoder errors. */
 import { StudioError, type StudioErrorKind } from '../../shared/errors.ts';
+import { megabytes } from '../disk-space.ts';
 import { MAX_PIXELS } from './formats.ts';
+
+/** A file that did not fit: the library's disk, however the failure was worded where it happened. */
+export function libraryFullMessage(free: number | null): string {
+  return `the library's disk is full${free === null ? '' : `: ${megabytes(free)} free`}; free some space, then import this file again`;
+}
 
 export function describeFsError(err: unknown): { kind: StudioErrorKind; message: string } {
   const code = (err as NodeJS.ErrnoException).code;
@@ -13,7 +19,7 @@ export function describeFsError(err: unknown): { kind: StudioErrorKind; message:
     case 'EISDIR':
       return { kind: 'io', message: 'is a folder' };
     case 'ENOSPC':
-      return { kind: 'io', message: 'the library disk is full' };
+      return { kind: 'io', message: libraryFullMessage(null) };
     default:
       return { kind: 'io', message: `cannot read it: ${(err as Error).message}` };
   }

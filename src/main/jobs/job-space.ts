@@ -49,14 +49,14 @@ export function diskFullReason(kind: JobRow['kind'], free: number | null, need: 
 /**
  * A little disk held back for the database: a job that filled the disk to the last byte may have freed
  * too little by removing its own folder for SQLite to record that it failed, which would leave it `running`.
- * Released just before that record is written, held again when the queue resumes.
+ * Released just before that record is written, held again when the queue resumes (`<library>/.disk-reserve`).
  */
 const RESERVE_BYTES = 1_000_000;
-const reservePath = (libraryDir: string) => join(libraryDir, '.tmp', 'queue-reserve');
+const reservePath = (libraryDir: string) => join(libraryDir, '.disk-reserve');
 
 export async function holdReserve(libraryDir: string): Promise<void> {
   try {
-    await mkdir(join(libraryDir, '.tmp'), { recursive: true });
+    await mkdir(libraryDir, { recursive: true });
     await writeFile(reservePath(libraryDir), Buffer.alloc(RESERVE_BYTES));
   } catch {
     // No room even for this: the queue's free-space check pauses before the next job anyway.
