@@ -59,6 +59,10 @@ test('attempts count across host restarts: a job whose host died three times fai
     );
   const spent = left(3);
   const another = left(2);
+  // The spent job's folder, as its last host left it.
+  const spentDir = join(dir, 'versions', String(photos[0]), `job-${spent}`);
+  await mkdir(spentDir, { recursive: true });
+  await writeFile(join(spentDir, 'latent.f16'), Buffer.alloc(4096));
   const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config });
   try {
     assert.equal(queue.start(), 1, 'only the job with attempts left is queued again');
@@ -66,6 +70,7 @@ test('attempts count across host restarts: a job whose host died three times fai
     const failed = getJob(db, spent);
     assert.equal(failed.state, 'failed');
     assert.equal(failed.error, "the restore stopped unexpectedly three times; the photo may be too large for this computer's memory");
+    assert.ok(!existsSync(spentDir), "the given-up job's folder is removed");
     const done = getJob(db, another);
     assert.equal(done.state, 'done', done.error ?? '');
     assert.equal(done.attempts, 3);

@@ -80,7 +80,13 @@ export class JobQueue {
   /** Crash recovery, then work through the queue. */
   start(): number {
     // Attempts count across restarts: a photo that takes the whole host down is not retried forever.
-    const requeued = requeueInterrupted(this.o.db, this.o.maxAttempts ?? 3, stoppedUnexpectedly);
+    const spent: { id: number; photoId: number }[] = [];
+    const requeued = requeueInterrupted(this.o.db, this.o.maxAttempts ?? 3, (job) => {
+      spent.push(job);
+      return stoppedUnexpectedly(job.attempts, job.kind);
+    });
+    // The start-up sweep kept their folders while they were still `running`.
+    for (const job of spent) rmSync(jobDir(this.o.libraryDir, job), { recursive: true, force: true });
     void holdReserve(this.o.libraryDir).then(() => this.pump());
     return requeued;
   }

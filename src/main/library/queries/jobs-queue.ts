@@ -125,12 +125,21 @@ export function endJob(db: Database.Database, id: number, state: 'done' | 'faile
 /**
  * Crash recovery at start-up: jobs a dead process left running go back to the queue, unless they have
  * used up `maxAttempts` (a photo that takes its host down every time would otherwise be retried forever);
- * those fail with `failed(attempts)`. Returns how many were queued again.
+ * those fail with the error `failed(job)` words. Returns how many were queued again.
  */
-export function requeueInterrupted(db: Database.Database, maxAttempts = Number.MAX_SAFE_INTEGER, failed?: (attempts: number, kind: JobKind) => string): number {
+export function requeueInterrupted(
+  db: Database.Database,
+  maxAttempts = Number.MAX_SAFE_INTEGER,
+  failed?: (job: { id: number; photoId: number; kind: JobKind; attempts: number }) => string
+): number {
   return db.transaction(() => {
-    const spent = db.prepare(`SELECT id, kind, attempts FROM jobs WHERE state = 'running' AND attempts >= ?`).all(maxAttempts) as { id: number; kind: JobKind; attempts: number }[];
-    for (const j of spent) endJob(db, j.id, 'failed', { error: failed?.(j.attempts, j.kind) ?? `stopped unexpectedly ${j.attempts} times` });
+    const spent = db.prepare(`SELECT id, photo_id AS photoId, kind, attempts FROM jobs WHERE state = 'running' AND attempts >= ?`).all(maxAttempts) as {
+      id: number;
+      photoId: number;
+      kind: JobKind;
+      attempts: number;
+    }[];
+    for (const j of spent) endJob(db, j.id, 'failed', { error: failed?.(j) ?? `stopped unexpectedly ${j.attempts} times` });
     return db.prepare(`UPDATE jobs SET state = 'queued', stage = NULL, progress = 0 WHERE state = 'running'`).run().changes;
   })();
 }
