@@ -96,8 +96,9 @@ export async function exportItems(
   const manifestName = MANIFEST_FILES[options.manifest];
   const namer = new FileNamer(items.length, [manifestName]);
   const index = new Map(items.map((item, i) => [item.photoId, i + 1]));
-  const sink: ExportSink =
-    options.destination.kind === 'zip' ? await zipSink(options.destination.path) : await folderSink(options.destination.path);
+  const sink: ExportSink = await (options.destination.kind === 'zip' ? zipSink : folderSink)(options.destination.path).catch(async (err: unknown) => {
+    throw isDiskFull(err) ? await destinationFull(options.destination, planned, 0, 0) : err;
+  });
   const progress = (done: number, current: string | null, stage: ExportProgress['stage']) =>
     onProgress({ exportId: options.exportId, done, total: planned.length, current, stage });
 
