@@ -6,7 +6,8 @@
  * goes on once there is room. No job is ever left `running`.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { JobEvent, QueueState } from '../../src/shared/types.ts';
@@ -76,6 +77,16 @@ test('a queue whose next restore the disk cannot hold pauses before claiming it,
     await queue.whenIdle();
     assert.deepEqual(states(db), ['done', 'done', 'done', 'done']);
     assert.deepEqual(seen.at(-1), { paused: false, reason: null });
+
+    // A mask edit sent while the disk is full is refused in the same words, and leaves no mask file.
+    const version = listJobs(db).at(-1)!.versionId!;
+    disk!.fill(0);
+    const mask = await sharp(Buffer.alloc(512 * 384, 255), { raw: { width: 512, height: 384, channels: 1 } }).png().toBuffer();
+    await assert.rejects(queue.enqueueRerun(version, mask), {
+      kind: 'io',
+      message: /^the library's disk is full: \d+ MB free, this re-run needs about \d+ MB; free some space, then edit the mask again$/
+    });
+    assert.deepEqual(readdirSync(join(dir, 'versions', String(photos[0]))).filter((n) => n === 'masks' && readdirSync(join(dir, 'versions', String(photos[0]), n)).length > 0), []);
   } finally {
     disk!.free();
     queue.close();

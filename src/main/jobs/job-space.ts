@@ -40,10 +40,10 @@ export function jobNeedBytes(db: Database.Database, libraryDir: string, job: Pic
 }
 
 /** The sentence a job or the paused queue shows when the library's disk cannot hold the job. */
-export function diskFullReason(kind: JobRow['kind'], free: number | null, need: number): string {
+export function diskFullReason(kind: JobRow['kind'], free: number | null, need: number, then = 'resume the queue'): string {
   const what = kind === 'rerun' ? 'this re-run' : 'this restore';
   const left = free === null ? '' : `: ${megabytes(free)} free`;
-  return `the library's disk is full${left}, ${what} needs about ${megabytes(need)}; free some space, then resume the queue`;
+  return `the library's disk is full${left}, ${what} needs about ${megabytes(need)}; free some space, then ${then}`;
 }
 
 /**

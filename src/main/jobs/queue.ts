@@ -110,9 +110,16 @@ export class JobQueue {
     if (!size) throw new StudioError('conflict', `version ${versionId} has no record of its size; restore the photo again`);
     await checkMaskPng(maskPng, size.width, size.height);
     const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
-    await mkdir(dir, { recursive: true });
     const maskFile = join(dir, `${randomUUID()}.png`);
-    await writeFile(maskFile, maskPng);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(maskFile, maskPng);
+    } catch (err) {
+      await rm(maskFile, { force: true });
+      if (!isDiskFull(err)) throw err;
+      const need = jobNeedBytes(this.o.db, this.o.libraryDir, { kind: 'rerun', photoId: parent.photoId, options: { parentVersionId: versionId } });
+      throw new StudioError('io', diskFullReason('rerun', await freeBytes(this.o.libraryDir), need, 'edit the mask again'));
+    }
     const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath: libraryRelative(this.o.libraryDir, maskFile), scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
     this.announce(job, {});
     void this.pump();
