@@ -336,6 +336,8 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
 /** Restores the big photo, cancels it once it maps, and returns when the server should die (0.1-0.5 s later). */
 async function cancelThenKill(s: Server): Promise<string> {
   const big = (await api<{ items: { id: number; fileName: string }[] }>(s, 'library:list', { offset: 0, limit: 500, sort: 'imported' })).items.find((p) => p.fileName === 'big.jpg')!;
+  // The user clears the queue first, so the big restore runs now and is cancelled mid-way, as in the issue.
+  for (const j of await api<{ id: number }[]>(s, 'jobs:list', { active: true, limit: 1000 })) await api(s, 'jobs:cancel', j.id);
   const [job] = await api<{ id: number }[]>(s, 'restore:start', { photoIds: [big.id], scratches: 'off' });
   for (let t = 0; t < 1200; t++) {
     const j = (await api<{ id: number; state: string; stage: string | null; progress: number }[]>(s, 'jobs:list', { active: false, limit: 200 })).find((x) => x.id === job!.id);
@@ -343,9 +345,10 @@ async function cancelThenKill(s: Server): Promise<string> {
     if (j && j.state !== 'running' && j.state !== 'queued') break;
     await sleep(100);
   }
+  const at = (await api<{ id: number; stage: string | null; progress: number }[]>(s, 'jobs:list', { active: true, limit: 10 })).find((x) => x.id === job!.id);
   await api(s, 'jobs:cancel', job!.id);
   await sleep(100 + random() * 400);
-  return `cancelled job ${job!.id}`;
+  return `cancelled job ${job!.id} at ${at?.stage ?? 'its end'} ${Math.round((at?.progress ?? 1) * 100)} %`;
 }
 
 // ---- the loop ------------------------------------------------------------------------------------
