@@ -333,11 +333,22 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
   }
 }
 
+/** Waits (up to `ms`) until none of `ids` is queued or running; how many still are. */
+async function settle(s: Server, ids: number[], ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const active = new Set((await api<{ id: number }[]>(s, 'jobs:list', { active: true, limit: 1000 })).map((j) => j.id));
+    const left = ids.filter((id) => active.has(id)).length;
+    if (left === 0 || Date.now() > until) return left;
+    await sleep(250);
+  }
+}
+
 /** Restores the big photo, cancels it once it maps, and returns when the server should die (0.1-0.5 s later). */
 async function cancelThenKill(s: Server): Promise<string> {
   const big = (await api<{ items: { id: number; fileName: string }[] }>(s, 'library:list', { offset: 0, limit: 500, sort: 'imported' })).items.find((p) => p.fileName === 'big.jpg')!;
-  // The user clears the queue first, so the big restore runs now and is cancelled mid-way, as in the issue.
-  for (const j of await api<{ id: number }[]>(s, 'jobs:list', { active: true, limit: 1000 })) await api(s, 'jobs:cancel', j.id);
+  // The queue is let run dry first (two minutes at most), so the big restore runs now and is cancelled mid-way.
+  for (let t = 0; t < 1200 && (await api<unknown[]>(s, 'jobs:list', { active: true, limit: 1 })).length > 0; t++) await sleep(100);
   const [job] = await api<{ id: number }[]>(s, 'restore:start', { photoIds: [big.id], scratches: 'off' });
   for (let t = 0; t < 1200; t++) {
     const j = (await api<{ id: number; state: string; stage: string | null; progress: number }[]>(s, 'jobs:list', { active: false, limit: 200 })).find((x) => x.id === job!.id);
@@ -361,6 +372,8 @@ interface Cycle {
   restartMs: number;
   runnerExitMs: number | null;
   interrupted: number[];
+  /** Jobs the previous kill cut off that had not finished when this cycle's action began. */
+  unsettled: number;
 }
 const cycles: Cycle[] = [];
 const interrupted = new Set<number>();
@@ -381,6 +394,8 @@ console.log(`kill loop: ${CYCLES} cycles at most, ${flags['max-minutes']} min at
 for (let c = 1; c <= CYCLES && Date.now() < DEADLINE; c++) {
   const s = await startServer();
   await checkAfterStart(c);
+  // The jobs the last kill cut off get their next attempt before this cycle's kill (90 s at most), as a user restarting the app would see.
+  const unsettled = await settle(s, cycles.at(-1)?.interrupted ?? [], 90_000);
   const action: Action = pick(['restore', 'restore', 'rerun', 'rerun', 'import', 'upload', 'export', 'export', 'cancel-then-kill']);
   const kill: Kill = action === 'cancel-then-kill' ? 'server' : pick(['both', 'server', 'runner']);
   let what = await act(s, action, c);
@@ -406,8 +421,10 @@ for (let c = 1; c <= CYCLES && Date.now() < DEADLINE; c++) {
   const cut = runningJobs();
   cut.forEach((id) => interrupted.add(id));
   await checkAtRest(c);
-  cycles.push({ cycle: c, action: what, kill, afterMs, restartMs: s.startMs, runnerExitMs, interrupted: cut });
-  console.log(`cycle ${c}: ${what}, kill ${kill} after ${afterMs} ms; restart ${s.startMs} ms, runner gone in ${runnerExitMs ?? '>5000'} ms, ${cut.length} job(s) cut off`);
+  cycles.push({ cycle: c, action: what, kill, afterMs, restartMs: s.startMs, runnerExitMs, interrupted: cut, unsettled });
+  console.log(
+    `cycle ${c}: ${what}, kill ${kill} after ${afterMs} ms; restart ${s.startMs} ms, runner gone in ${runnerExitMs ?? '>5000'} ms, ${cut.length} job(s) cut off${unsettled ? `, ${unsettled} of the last still waiting` : ''}`
+  );
 }
 
 // Last start: everything the kills interrupted must finish.
