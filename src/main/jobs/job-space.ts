@@ -59,11 +59,12 @@ export async function holdReserve(libraryDir: string): Promise<void> {
     await mkdir(libraryDir, { recursive: true });
     await writeFile(reservePath(libraryDir), Buffer.alloc(RESERVE_BYTES));
   } catch {
-    // No room even for this: the queue's free-space check pauses before the next job anyway.
-    await rm(reservePath(libraryDir), { force: true });
+    // No room even for this (or a read-only library): the queue's free-space check pauses before the next job anyway.
+    await releaseReserve(libraryDir);
   }
 }
 
+/** Never fails: the reserve is a help, not a condition. */
 export async function releaseReserve(libraryDir: string): Promise<void> {
-  await rm(reservePath(libraryDir), { force: true });
+  await rm(reservePath(libraryDir), { force: true }).catch(() => undefined);
 }
