@@ -52,7 +52,7 @@ const states = (db: Parameters<typeof listJobs>[0]) => listJobs(db).map((j) => j
 
 test('a queue whose next restore the disk cannot hold pauses before claiming it, and resumes once there is room', { timeout: 60_000 }, async (t) => {
   if (skip) return t.skip(skip);
-  const { dir, db, photos } = await setUp('before', 3);
+  const { dir, db, photos } = await setUp('before', 4);
   const seen: QueueState[] = [];
   const runners: RunnerHandle[] = [];
   const spawn = nodeRunnerSpawner();
@@ -60,15 +60,17 @@ test('a queue whose next restore the disk cannot hold pauses before claiming it,
   try {
     disk!.fill(2_000_000);
     queue.start();
-    for (const p of photos) queue.enqueueRestore(p, { scratches: 'off' });
+    for (const p of photos.slice(0, 3)) queue.enqueueRestore(p, { scratches: 'off' });
     await queue.whenIdle();
     assert.equal(queue.state.paused, true);
     assert.match(queue.state.reason!, FULL);
     assert.deepEqual(seen, [queue.state], 'the pause was announced once');
     assert.deepEqual(states(db), ['queued', 'queued', 'queued'], 'nothing was claimed onto the full disk');
     assert.equal(runners.length, 0);
-    // A new restore while paused waits too.
-    queue.enqueueRestore(photos[0]!, { scratches: 'off' });
+    // A new restore while paused waits too; asking again for one already waiting answers that job (issue 31's dedup).
+    const first = listJobs(db).at(-1)!;
+    assert.equal(queue.enqueueRestore(photos[0]!, { scratches: 'off' }).id, first.id);
+    queue.enqueueRestore(photos[3]!, { scratches: 'off' });
     await queue.whenIdle();
     assert.deepEqual(states(db), ['queued', 'queued', 'queued', 'queued']);
 
