@@ -2,7 +2,9 @@
  * Kill loop: how the library survives `kill -9`. Starts `heirloom serve` on a
  * fresh library (127.0.0.1 only), sets off restores, mask re-runs, imports,
  * uploads, exports or a cancel, and kills the server, its runner or both
- * 0.3-8 s later (or just after a cancel); then checks every invariant:
+ * 0.3-8 s later (or just after a cancel); imports go through uploads and
+ * exports into its `--exports` folder, as browser mode allows; then checks
+ * every invariant:
  *
  *   after the kill:  SQLite integrity and foreign keys clean, every original's
  *                    sha256 right, every version decodes at its recorded size,
@@ -84,7 +86,7 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', lib, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', lib, '--exports', exportsDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -114,6 +116,23 @@ async function api<T = unknown>(s: Server, channel: string, ...args: unknown[]):
   const envelope = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
   if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message}`);
   return envelope.value;
+}
+
+/**
+ * Imports `files` the way browser mode allows (issue 31: no `import:paths` over the bridge): each
+ * file is uploaded into one batch, then the commit imports the batch. Returns the commit's answer.
+ */
+async function uploadImport(s: Server, files: string[]): Promise<Response> {
+  const batch = randomUUID().replace(/-/g, '');
+  for (const file of files) {
+    const res = await fetch(`${s.base}/api/upload?batch=${batch}&path=${encodeURIComponent(basename(file))}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/octet-stream' },
+      body: await readFile(file)
+    });
+    if (!res.ok) throw new Error(`upload of ${file}: ${res.status} ${await res.text()}`);
+  }
+  return fetch(`${s.base}/api/upload/commit`, { method: 'POST', headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ batch }) });
 }
 
 /** The restore runner(s): the server's child processes running runner-entry. */
@@ -305,7 +324,8 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
       const dir = join(work, `batch-${cycle}`);
       const files = [];
       for (let i = 0; i < 40; i++) files.push(await makePhoto(join(dir, `batch-${cycle}-${i}.jpg`), 160 + Math.floor(random() * 300), 120 + Math.floor(random() * 200)));
-      void api(s, 'import:paths', { paths: [dir] }).catch(() => {});
+      // Uploaded first, then imported by the commit: the kill falls on the import.
+      void uploadImport(s, files).catch(() => {});
       return `import ${files.length} files`;
     }
     case 'upload': {
@@ -383,7 +403,8 @@ console.log(`kill loop: ${CYCLES} cycles at most, ${flags['max-minutes']} min at
 {
   // Two restored versions to start from, so that mask re-runs can be cut off too.
   const s = await startServer();
-  await api(s, 'import:paths', { paths: [...photos, bigPhoto] });
+  const imported = await uploadImport(s, [...photos, bigPhoto]);
+  if (!imported.ok) throw new Error(`the first import failed: ${imported.status} ${await imported.text()}`);
   const first = (await api<{ items: { id: number }[] }>(s, 'library:list', { offset: 0, limit: 2, sort: 'imported' })).items.map((p) => p.id);
   await api(s, 'restore:start', { photoIds: first, scratches: 'auto' });
   for (let t = 0; (await api<unknown[]>(s, 'jobs:list', { active: true, limit: 10 })).length > 0 && t < 3000; t++) await sleep(200);
