@@ -49,6 +49,9 @@ export const channels = {
   'restore:rerunMapping': channel(z.tuple([s.rerunRequest])).returns<t.JobInfo>(),
   'jobs:list': channel(z.tuple([s.jobsQuery])).returns<t.JobInfo[]>(),
   'jobs:cancel': channel(z.tuple([s.jobId])).returns<boolean>(),
+  'jobs:queueState': channel(z.tuple([])).returns<t.QueueState>(),
+  /** Takes the queue out of a pause (it pauses again at once if the disk is still too full). */
+  'jobs:resume': channel(z.tuple([])).returns<t.QueueState>(),
   'versions:list': channel(z.tuple([s.photoId])).returns<t.VersionInfo[]>(),
   'versions:delete': channel(z.tuple([s.versionId])).returns<void>(),
   'versions:removeCaches': channel(z.tuple([])).returns<{ versions: number; bytes: number }>(),
@@ -89,6 +92,8 @@ export const apiNames = {
   rerunMapping: 'restore:rerunMapping',
   listJobs: 'jobs:list',
   cancelJob: 'jobs:cancel',
+  queueState: 'jobs:queueState',
+  resumeQueue: 'jobs:resume',
   listVersions: 'versions:list',
   deleteVersion: 'versions:delete',
   removeLatentCaches: 'versions:removeCaches',
@@ -104,6 +109,7 @@ export interface StudioEvents {
   'library:changed': t.LibraryChange;
   'export:progress': t.ExportProgress;
   'jobs:event': t.JobEvent;
+  'jobs:queue': t.QueueState;
   /** Desktop only: a menu item the window carries out (browser mode has no menu). */
   'menu:command': { command: t.MenuCommand };
   /** Browser mode only: the page lost its server, got it back, or found a restarted one (which refuses this page's token). */

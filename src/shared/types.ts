@@ -182,6 +182,12 @@ export interface JobEvent {
   error: string | null;
 }
 
+/** Whether the restore queue takes new jobs; paused (with the reason, in words) when the library's disk cannot hold the next one. */
+export interface QueueState {
+  paused: boolean;
+  reason: string | null;
+}
+
 export interface VersionInfo {
   id: number;
   photoId: number;

@@ -4,7 +4,7 @@
  * that and keeps outputs and masks, a mask edit on a version without its cache
  * still works (the whole chain from the original with the edited mask) and
  * gives the new version a cache of its own, so the next edit is mapping-only
- * again. Removal waits for the queue; a cache-less version deletes whole.
+ * again. Removal keeps what waiting re-runs need; a cache-less version deletes whole.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -93,15 +93,23 @@ test('a mask edit on a version without its cache runs from the original; its res
   assert.deepEqual(stagesOf(fast.id), ['map', 'decode']);
 });
 
-test('removal waits for the queue; a version without its cache is deleted whole', { timeout: 60_000 }, async () => {
+test('removal keeps the caches waiting re-runs need and frees the rest; a version without its cache is deleted whole', { timeout: 60_000 }, async () => {
+  // Versions 2 and 3 have caches and share one latent file (a re-run links its parent's).
+  const [, v2, v3] = await versions();
+  const cacheOf = (v: VersionInfo) => resolve(lib, v.latentPath!);
+  const own = (await stat(join(cacheOf(v2!), 'mapped.f16'))).size + (await stat(join(cacheOf(v2!), 'latent.json'))).size;
+  // A restore keeps the runner busy so the re-run of version 3 is still waiting when the caches go.
   await svc.handlers['restore:start']({ photoIds: [photoId], scratches: 'off' });
-  await assert.rejects(svc.handlers['versions:removeCaches'](), /1 restore is queued or running: let it finish, then remove the caches/);
+  const waiting = await svc.handlers['restore:rerunMapping']({ versionId: v3!.id, maskPng: await maskPng() });
+  assert.deepEqual(await svc.handlers['versions:removeCaches'](), { versions: 1, bytes: own }, "version 2's own files go; the latent it shares with version 3 stays");
+  assert.ok(existsSync(join(cacheOf(v3!), 'latent.f16')) && existsSync(join(cacheOf(v3!), 'mapped.f16')), "the waiting re-run's parent keeps its cache");
+  assert.ok(!existsSync(join(cacheOf(v2!), 'mapped.f16')));
   await idle();
-  // Versions 2 and 3 share one latent file (a re-run links its parent's): it counts once.
+  assert.deepEqual(stagesOf(waiting.id), ['map', 'decode'], 'the re-run was still mapping-only');
   const cached = (await versions()).filter((v) => v.latentPath);
   const naive = (await Promise.all(cached.flatMap((v) => ['latent.f16', 'mapped.f16', 'latent.json'].map(async (f) => (await stat(join(resolve(lib, v.latentPath!), f))).size)))).reduce((a, b) => a + b);
   const reported = (await svc.handlers['library:stats']()).cacheBytes;
-  assert.ok(reported < naive, `${reported} < ${naive}`);
+  assert.ok(reported < naive, `shared latents count once: ${reported} < ${naive}`);
   assert.deepEqual(await svc.handlers['versions:removeCaches'](), { versions: cached.length, bytes: reported });
   const [v1] = await versions();
   const folder = dirname(resolve(lib, v1!.outputPath));

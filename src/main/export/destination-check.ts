@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, parse } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
+import { unwritable } from './destination.ts';
 
 const SEPARATOR_AT_END = /[\\/]$/;
 
@@ -27,7 +28,9 @@ export async function checkDestination(destination: { kind: 'folder' | 'zip'; pa
   const info = await stat(parent).catch(() => null);
   if (!info) throw new StudioError('not-found', `the folder to export into does not exist: ${parent}`);
   if (!info.isDirectory()) throw new StudioError('invalid-input', `${parent} is not a folder, so nothing can be exported into it`);
-  await access(parent, constants.W_OK).catch(() => {
+  await access(parent, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
+    // A read-only disk gets the same words here as when a write fails there (destination.ts).
+    if (err.code === 'EROFS') throw unwritable(parent, err);
     throw new StudioError('invalid-input', `the folder ${parent} cannot be written to: choose another place to export to`);
   });
 }

@@ -1,20 +1,22 @@
 /**
  * Atomic export destinations. Everything is written into a hidden temp sibling
- * `.heirloom-export-<rand>.partial` next to the requested path and moved into
- * place only when complete; on cancel or failure the temp is removed and
- * nothing is left behind.
+ * `.heirloom-export-<pid>-<rand>.partial` next to the requested path and moved
+ * into place only when complete; on cancel or failure the temp is removed and
+ * nothing is left behind (what a crash leaves, the next export there removes:
+ * partials.ts).
  *
  * Never overwrite: when the requested folder exists and is not empty, or the
  * requested zip exists, the export lands at the first free `name (2)`,
  * `name (3)`, … and the result says where. An existing *empty* folder is used
  * as is (that is what a "New folder" button in a save dialog produces).
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { link, mkdir, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import yazl from 'yazl';
 import { StudioError } from '../../shared/errors.ts';
+import { isDiskFull } from '../disk-space.ts';
+import { markDone, markLive, stagingName, sweepStalePartials } from './partials.ts';
 
 /** A place export files are staged in before the final move. */
 export interface ExportSink {
@@ -28,8 +30,6 @@ export interface ExportSink {
   abort(): Promise<void>;
 }
 
-const PARTIAL_PREFIX = '.heirloom-export-';
-
 async function makeStaging(parent: string): Promise<string> {
   try {
     const info = await stat(parent);
@@ -38,9 +38,24 @@ async function makeStaging(parent: string): Promise<string> {
     if (err instanceof StudioError) throw err;
     throw new StudioError('not-found', `the folder to export into does not exist: ${parent}`);
   }
-  const staging = join(parent, `${PARTIAL_PREFIX}${randomBytes(6).toString('hex')}.partial`);
-  await mkdir(staging);
+  await sweepStalePartials(parent);
+  const staging = join(parent, stagingName());
+  try {
+    await mkdir(staging);
+  } catch (err) {
+    throw unwritable(parent, err);
+  }
+  markLive(staging);
   return staging;
+}
+
+/** A destination that refuses writes, in words: read-only, not ours to write, or full. */
+export function unwritable(parent: string, err: unknown): StudioError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EROFS') return new StudioError('io', `cannot export to ${parent}: it is on a read-only disk; choose another folder`);
+  if (code === 'EACCES' || code === 'EPERM') return new StudioError('io', `cannot export to ${parent}: you do not have permission to write in that folder; choose another one`);
+  if (isDiskFull(err)) return new StudioError('io', `cannot export to ${parent}: its disk is full; free some space or choose another folder. The library is intact`);
+  return new StudioError('io', `cannot export to ${parent}: ${(err as Error).message}`);
 }
 
 /** `photos` → `photos (2)`, `album.zip` → `album (2).zip`. */
@@ -75,6 +90,7 @@ export async function folderSink(requested: string): Promise<ExportSink> {
         }
         try {
           await rename(staging, candidate);
+          markDone(staging);
           return candidate;
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
@@ -84,7 +100,10 @@ export async function folderSink(requested: string): Promise<ExportSink> {
       }
       throw new StudioError('conflict', `no free name next to ${target}`);
     },
-    abort: () => rm(staging, { recursive: true, force: true })
+    async abort() {
+      await rm(staging, { recursive: true, force: true });
+      markDone(staging);
+    }
   };
 }
 
@@ -129,6 +148,7 @@ export async function zipSink(requested: string): Promise<ExportSink> {
           await rename(zipPath, candidate);
         }
         await rm(staging, { recursive: true, force: true });
+        markDone(staging);
         return candidate;
       }
       throw new StudioError('conflict', `no free name next to ${basename(target)}`);
@@ -142,6 +162,7 @@ export async function zipSink(requested: string): Promise<ExportSink> {
       }
       await unlink(zipPath).catch(() => {});
       await rm(staging, { recursive: true, force: true });
+      markDone(staging);
     }
   };
 }

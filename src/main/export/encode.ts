@@ -12,8 +12,10 @@
  */
 import { constants } from 'node:fs';
 import { copyFile, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
+import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
 import { asciiCaption, carriedExif, metadataXmp, readBack, type ExifTags } from './metadata.ts';
 import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
 import { exifTaken } from '../../shared/taken-date.ts';
@@ -68,6 +70,10 @@ export async function encodeEntry(job: EncodeJob, outPath: string): Promise<Enco
   } catch (err) {
     if (err instanceof StudioError) throw err;
     const e = err as NodeJS.ErrnoException;
+    // Written into the destination: a full disk there is not a damaged source (libvips may only say "write error").
+    if (isDiskFull(e) || (isBareWriteError(e) && ((await freeBytes(dirname(outPath))) ?? Infinity) < 1_000_000)) {
+      throw new StudioError('io', `${basename(outPath)}: no space left on the destination disk`);
+    }
     if (e.code === 'ENOENT') throw new StudioError('not-found', `${job.inputPath} is missing`);
     if (typeof e.code === 'string') throw new StudioError('io', `${job.inputPath}: ${e.message}`);
     throw new StudioError('corrupt-file', `${job.inputPath} could not be read as an image: ${e.message}`);

@@ -8,8 +8,10 @@
  * marked with a note in the manifest: an album export should never silently
  * come out shorter than what was asked for.
  */
-import { access, constants, writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
+import { freeBytes, isDiskFull, megabytes } from '../disk-space.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
 import type { ExportProgress, ExportResult } from '../../shared/types.ts';
 import { folderSink, zipSink, type ExportSink } from './destination.ts';
@@ -94,14 +96,15 @@ export async function exportItems(
   const manifestName = MANIFEST_FILES[options.manifest];
   const namer = new FileNamer(items.length, [manifestName]);
   const index = new Map(items.map((item, i) => [item.photoId, i + 1]));
-  const sink: ExportSink =
-    options.destination.kind === 'zip' ? await zipSink(options.destination.path) : await folderSink(options.destination.path);
+  const sink: ExportSink = await (options.destination.kind === 'zip' ? zipSink : folderSink)(options.destination.path).catch(async (err: unknown) => {
+    throw isDiskFull(err) ? await destinationFull(options.destination, planned, 0, 0) : err;
+  });
   const progress = (done: number, current: string | null, stage: ExportProgress['stage']) =>
     onProgress({ exportId: options.exportId, done, total: planned.length, current, stage });
 
+  const entries: ManifestEntry[] = [];
+  let bytes = 0;
   try {
-    const entries: ManifestEntry[] = [];
-    let bytes = 0;
     for (const [i, p] of planned.entries()) {
       checkAborted(signal);
       const restored = p.source === 'restored';
@@ -178,6 +181,24 @@ export async function exportItems(
     };
   } catch (err) {
     await sink.abort();
+    if (isDiskFull(err)) throw await destinationFull(options.destination, planned, entries.length, bytes);
     throw err;
   }
+}
+
+/**
+ * A full destination, said as such: how much room the export needs (what was written, and as much again
+ * per photo still to go; a zip holds its files and itself while it is written), and that nothing else was
+ * touched. Before this the user read that a restored photo "could not be read as an image".
+ */
+async function destinationFull(destination: ExportOptions['destination'], planned: Planned[], done: number, written: number): Promise<StudioError> {
+  const left = planned.length - done;
+  const perFile = done > 0 ? written / done : (await Promise.all(planned.map((p) => stat(p.inputPath).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0) / planned.length;
+  const need = (written + left * perFile) * (destination.kind === 'zip' ? 2 : 1);
+  const parent = dirname(destination.path.replace(/[/\\]+$/, ''));
+  const free = await freeBytes(parent);
+  return new StudioError(
+    'io',
+    `the destination disk is full: ${parent} has ${free === null ? 'too little' : megabytes(free)} free, and this export needs about ${megabytes(need)}. Nothing was exported; the library and its photos are intact`
+  );
 }

@@ -1,5 +1,6 @@
 /** One clear sentence per failed file, from file system and decoder errors. */
 import { StudioError, type StudioErrorKind } from '../../shared/errors.ts';
+import { megabytes } from '../disk-space.ts';
 import { MAX_PIXELS } from './formats.ts';
 
 /**
@@ -10,6 +11,11 @@ export const EMPTY_FILE = 'the file is empty (0 bytes)';
 
 export function tooLarge(width: number, height: number): StudioError {
   return new StudioError('too-large', `image is ${((width * height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+}
+
+/** A file that did not fit: the library's disk, however the failure was worded where it happened. */
+export function libraryFullMessage(free: number | null): string {
+  return `the library's disk is full${free === null ? '' : `: ${megabytes(free)} free`}; free some space, then import this file again`;
 }
 
 export function describeFsError(err: unknown): { kind: StudioErrorKind; message: string } {
@@ -23,7 +29,7 @@ export function describeFsError(err: unknown): { kind: StudioErrorKind; message:
     case 'EISDIR':
       return { kind: 'io', message: 'is a folder' };
     case 'ENOSPC':
-      return { kind: 'io', message: 'the library disk is full' };
+      return { kind: 'io', message: libraryFullMessage(null) };
     default:
       return { kind: 'io', message: `cannot read it: ${(err as Error).message}` };
   }

@@ -13,11 +13,15 @@ import { StudioError, toErrorShape } from '../../shared/errors.ts';
 import type { ImportOutcome, ImportReport } from '../../shared/types.ts';
 import { libraryPaths } from '../paths.ts';
 import { reindexPhoto } from '../library/queries/search.ts';
-import { describeDecodeError, describeFsError, tooLarge } from './errors.ts';
+import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
+import { describeDecodeError, describeFsError, libraryFullMessage, tooLarge } from './errors.ts';
 import { MAX_PIXELS, STORED_EXTENSION } from './formats.ts';
 import { imageFacts, type ImageFacts } from './metadata.ts';
 import { copyHashed, moveIntoPlace, writeThumbnail } from './store.ts';
 import { expandPaths } from './walk.ts';
+
+/** Below this a bare write error in the library is taken for a full disk. */
+const LOW_SPACE = 16_000_000;
 
 export interface ImportOptions {
   albumId?: number;
@@ -80,6 +84,8 @@ async function importOne(
     copied = await copyHashed(path, paths.tmp);
   } catch (err) {
     if (err instanceof StudioError) return { path, status: 'failed', kind: err.kind, message: err.message };
+    // The copy goes into the library's .tmp: a full disk there is the library's.
+    if (isDiskFull(err)) return { path, status: 'failed', kind: 'io', message: libraryFullMessage(await freeBytes(libraryDir)) };
     return { path, status: 'failed', ...describeFsError(err) };
   }
   let thumbTmp: string | null = null;
@@ -95,7 +101,8 @@ async function importOne(
     try {
       const facts = await inspect(copied.tmp);
       thumbTmp = await writeThumbnail(copied.tmp, paths.tmp).catch((err: unknown) => {
-        throw describeDecodeError(err, facts.format);
+        // A thumbnail that cannot be written is the library's disk, not the photo: judged below.
+        throw isDiskFull(err) || isBareWriteError(err) ? err : describeDecodeError(err, facts.format);
       });
       const ext = STORED_EXTENSION[facts.format]!;
       await moveIntoPlace(copied.tmp, paths.original(copied.sha256, ext));
@@ -108,6 +115,8 @@ async function importOne(
       inFlight.delete(copied.sha256);
     }
   } catch (err) {
+    const full = await libraryFull(libraryDir, err);
+    if (full) return { path, status: 'failed', kind: 'io', message: full };
     const sniffed = await sniffUndecodable(copied.tmp);
     const described = sniffed ? describeDecodeError(err, sniffed) : err instanceof StudioError ? err : describeDecodeError(err);
     const shape = toErrorShape(described);
@@ -116,6 +125,15 @@ async function importOne(
     await rm(copied.tmp, { force: true });
     if (thumbTmp) await rm(thumbTmp, { force: true });
   }
+}
+
+/** The sentence for a file that failed because the library's disk is full (SQLite's SQLITE_FULL included), or null. */
+async function libraryFull(libraryDir: string, err: unknown): Promise<string | null> {
+  if (!isDiskFull(err) && !isBareWriteError(err)) return null;
+  const free = await freeBytes(libraryDir);
+  // libvips says only "write error": taken as a full disk when the disk is nearly so.
+  if (!isDiskFull(err) && (free === null || free > LOW_SPACE)) return `cannot write into the library: ${(err as Error).message}`;
+  return libraryFullMessage(free);
 }
 
 /** Header-only checks before the full decode: format we keep, pixel limit. */

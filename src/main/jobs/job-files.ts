@@ -17,7 +17,7 @@ export function libraryRelative(libraryDir: string, p: string): string {
   return relative(libraryDir, p).split('\\').join('/');
 }
 
-export function jobDir(libraryDir: string, job: JobRow): string {
+export function jobDir(libraryDir: string, job: Pick<JobRow, 'id' | 'photoId'>): string {
   return join(libraryDir, 'versions', String(job.photoId), `job-${job.id}`);
 }
 

@@ -9,7 +9,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { StudioError } from '../../shared/errors.ts';
 import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache.ts';
 
 const CACHE_FILES = [LATENT_FILE, MAPPED_FILE, HEADER_FILE];
@@ -44,19 +43,41 @@ export async function latentCacheBytes(db: Database.Database, libraryDir: string
 }
 
 /**
- * Removes every version's latent cache and returns how many versions had one and the bytes freed.
- * Refused while restores are queued or running (a running re-run reads its parent's cache). Rows
- * first, then files: a version never points at a cache that is being removed.
+ * Removes the latent caches no waiting job needs and returns how many versions had one and the bytes freed:
+ * on a full disk the user must be able to free space without cancelling the queue. A queued or running
+ * re-run reads its parent version's cache, so those stay; a restore never reads one. Rows first, then
+ * files: a version never points at a cache that is being removed.
  */
 export async function removeLatentCaches(db: Database.Database, libraryDir: string): Promise<{ versions: number; bytes: number }> {
   const dirs = db.transaction(() => {
-    const active = db.prepare("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')").pluck().get() as number;
-    if (active > 0) throw new StudioError('conflict', `${active} restore${active === 1 ? ' is' : 's are'} queued or running: let ${active === 1 ? 'it' : 'them'} finish, then remove the caches`);
-    const found = cacheDirs(db, libraryDir);
-    db.prepare('UPDATE versions SET latent_path = NULL WHERE latent_path IS NOT NULL').run();
+    const needed = db
+      .prepare("SELECT DISTINCT json_extract(options, '$.parentVersionId') FROM jobs WHERE kind = 'rerun' AND state IN ('queued', 'running')")
+      .pluck()
+      .all() as (number | null)[];
+    const keep = new Set(needed.filter((id) => id !== null).map(Number));
+    const found = cacheDirs(db, libraryDir).filter((c) => !keep.has(c.id));
+    const clear = db.prepare('UPDATE versions SET latent_path = NULL WHERE id = ?');
+    for (const c of found) clear.run(c.id);
     return found;
   })();
-  const { files, bytes } = await measure(dirs.map((c) => c.dir));
+  const { files } = await measure(dirs.map((c) => c.dir));
+  const bytes = await freedBy(files);
   for (const file of files) await rm(file, { force: true });
   return { versions: dirs.length, bytes };
+}
+
+/** Bytes removing `files` frees: a file hard-linked into a kept version's folder (a re-run's parent latent) frees nothing. */
+async function freedBy(files: string[]): Promise<number> {
+  const byInode = new Map<string, { links: number; removed: number; size: number }>();
+  for (const file of files) {
+    const info = await stat(file).catch(() => null);
+    if (!info) continue;
+    const inode = `${info.dev}:${info.ino}`;
+    const entry = byInode.get(inode) ?? { links: info.nlink, removed: 0, size: info.size };
+    entry.removed++;
+    byInode.set(inode, entry);
+  }
+  let bytes = 0;
+  for (const e of byInode.values()) if (e.removed >= e.links) bytes += e.size;
+  return bytes;
 }

@@ -5,19 +5,25 @@
  * (up to `maxAttempts`); a job that fails is recorded and the queue moves on;
  * cancelling aborts the runner's job (killing the runner if it does not stop
  * promptly) and removes the job's folder, so no partial output survives.
+ * Before claiming a job it checks the library's disk can hold it; a full disk
+ * (found then, or by a job half way) pauses the queue with the reason in words
+ * until `resume()`, and fails only the job it hit, so nothing stays `running`.
  */
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
-import type { EngineInfo, JobEvent } from '../../shared/types.ts';
-import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, type JobRow, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
+import type { EngineInfo, JobEvent, QueueState } from '../../shared/types.ts';
+import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
+import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, type JobKind, type JobRow, peekNextJob, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
 import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
 import { checkMaskPng } from '../pipeline/image-io.ts';
 import { peekLatentHeader } from '../pipeline/latent-cache.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import { commitVersion, hasLatentCache, jobDir, libraryRelative, runnerJobFor, versionSize } from './job-files.ts';
+import { diskFullReason, holdReserve, jobNeedBytes, releaseReserve } from './job-space.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
 import { restoreMegapixels, stageRates } from '../library/queries/stage-rates.ts';
 import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
@@ -35,6 +41,8 @@ export interface JobQueueOptions {
   spawn: SpawnRunner;
   config: RunnerConfig;
   emit?: (event: JobEvent) => void;
+  /** The queue paused or resumed. */
+  onState?: (state: QueueState) => void;
   /** Runner deaths a job survives before it is marked failed. */
   maxAttempts?: number;
   /** How long a cancelled job may take to stop before its runner is killed. */
@@ -47,6 +55,15 @@ interface Active {
   tracker: ProgressTracker;
   lastWrite: number;
   settle: () => void;
+  /** The library's disk filled while it ran: it was stopped, and fails as a full disk whatever the runner says. */
+  diskFull?: boolean;
+}
+
+const TIMES = ['no', 'once', 'twice', 'three times', 'four times', 'five times'];
+
+/** Why a job whose process kept dying was given up, in words for the person who queued it. */
+export function stoppedUnexpectedly(attempts: number, kind: JobKind): string {
+  return `the ${kind === 'rerun' ? 're-run' : 'restore'} stopped unexpectedly ${TIMES[attempts] ?? `${attempts} times`}; the photo may be too large for this computer's memory`;
 }
 
 export class JobQueue {
@@ -58,6 +75,7 @@ export class JobQueue {
   private readyWaiters: (() => void)[] = [];
   private engine: EngineInfo;
   private modelSha: string | null = null;
+  private pausedFor: string | null = null;
   /** Runner processes started so far (tests check restarts). */
   spawned = 0;
 
@@ -67,8 +85,15 @@ export class JobQueue {
 
   /** Crash recovery, then work through the queue. */
   start(): number {
-    const requeued = requeueInterrupted(this.o.db);
-    void this.pump();
+    // Attempts count across restarts: a photo that takes the whole host down is not retried forever.
+    const spent: { id: number; photoId: number }[] = [];
+    const requeued = requeueInterrupted(this.o.db, this.o.maxAttempts ?? 3, (job) => {
+      spent.push(job);
+      return stoppedUnexpectedly(job.attempts, job.kind);
+    });
+    // The start-up sweep kept their folders while they were still `running`.
+    for (const job of spent) rmSync(jobDir(this.o.libraryDir, job), { recursive: true, force: true });
+    void holdReserve(this.o.libraryDir).then(() => this.pump());
     return requeued;
   }
 
@@ -108,9 +133,16 @@ export class JobQueue {
     this.assertRoom(1, 'rerun');
     await checkMaskPng(maskPng, size.width, size.height);
     const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
-    await mkdir(dir, { recursive: true });
     const maskFile = join(dir, `${randomUUID()}.png`);
-    await writeFile(maskFile, maskPng);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(maskFile, maskPng);
+    } catch (err) {
+      await rm(maskFile, { force: true });
+      if (!isDiskFull(err)) throw err;
+      const need = jobNeedBytes(this.o.db, this.o.libraryDir, { kind: 'rerun', photoId: parent.photoId, options: { parentVersionId: versionId } });
+      throw new StudioError('io', diskFullReason('rerun', await freeBytes(this.o.libraryDir), need, 'edit the mask again'));
+    }
     const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath: libraryRelative(this.o.libraryDir, maskFile), scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
     this.announce(job, {});
     void this.pump();
@@ -121,6 +153,8 @@ export class JobQueue {
     const job = getJob(this.o.db, jobId);
     if (!endJob(this.o.db, jobId, 'cancelled', { error: 'cancelled' })) return false;
     this.announce(getJob(this.o.db, jobId), {});
+    // A running job's mask goes when its runner stops; a queued one never gets there.
+    if (job.state === 'queued') void this.cleanupMask(job);
     if (this.active?.job.id === jobId && this.runner) {
       const runner = this.runner;
       runner.send({ type: 'cancel', jobId });
@@ -156,9 +190,23 @@ export class JobQueue {
     });
   }
 
-  /** Resolves when nothing is queued or running. */
+  get state(): QueueState {
+    return { paused: this.pausedFor !== null, reason: this.pausedFor };
+  }
+
+  /** Takes the queue out of a pause; it pauses again before the next job if the disk still cannot hold it. */
+  resume(): QueueState {
+    if (this.pausedFor !== null) {
+      this.pausedFor = null;
+      this.o.onState?.(this.state);
+      void holdReserve(this.o.libraryDir).then(() => this.pump());
+    } else void this.pump();
+    return this.state;
+  }
+
+  /** Resolves when nothing is queued or running, or the queue is paused with nothing running. */
   whenIdle(): Promise<void> {
-    if (!this.active && !claimablePeek(this.o.db)) return Promise.resolve();
+    if (!this.active && (this.pausedFor !== null || !claimablePeek(this.o.db))) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -166,16 +214,47 @@ export class JobQueue {
     this.closed = true;
     this.runner?.kill();
     this.runner = null;
+    // A job cut off here starts again from nothing (or was cancelled): its partial folder is of no use.
+    if (this.active) rmSync(this.active.runnerJob.cacheDir, { recursive: true, force: true });
+  }
+
+  private pause(reason: string): void {
+    console.error(`[jobs] queue paused: ${reason}`);
+    const changed = this.pausedFor !== reason;
+    this.pausedFor = reason;
+    if (changed) this.o.onState?.(this.state);
+    if (!this.active) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** The reason to pause before `job` when the library's disk cannot hold it, else null. */
+  private async shortOfSpace(job: JobRow): Promise<string | null> {
+    const need = jobNeedBytes(this.o.db, this.o.libraryDir, job);
+    const free = await freeBytes(this.o.libraryDir);
+    return free !== null && free < need ? diskFullReason(job.kind, free, need) : null;
+  }
+
+  private async fullReason(job: JobRow): Promise<string> {
+    return diskFullReason(job.kind, await freeBytes(this.o.libraryDir), jobNeedBytes(this.o.db, this.o.libraryDir, job));
   }
 
   private async pump(): Promise<void> {
-    if (this.pumping || this.closed) return;
+    if (this.pumping || this.closed || this.pausedFor !== null) return;
     this.pumping = true;
+    let next: JobRow | null = null;
     try {
-      for (let job = claimNextJob(this.o.db); job && !this.closed; job = this.closed ? null : claimNextJob(this.o.db)) await this.execute(job);
+      while (!this.closed && this.pausedFor === null && (next = peekNextJob(this.o.db))) {
+        const short = await this.shortOfSpace(next);
+        if (short) {
+          this.pause(short);
+          break;
+        }
+        const job = claimNextJob(this.o.db);
+        if (job) await this.execute(job);
+      }
     } catch (err) {
-      // The queue stops rather than crash its host; the next enqueue or start() resumes it.
-      console.error(`[jobs] queue stopped: ${(err as Error)?.message ?? String(err)}`);
+      // The queue stops rather than crash its host; the next enqueue or start() resumes it (a full disk: resume()).
+      if (isDiskFull(err) && next) this.pause(await this.fullReason(next));
+      else console.error(`[jobs] queue stopped: ${(err as Error)?.message ?? String(err)}`);
     } finally {
       this.pumping = false;
       if (!this.active) for (const w of this.idleWaiters.splice(0)) w();
@@ -201,7 +280,14 @@ export class JobQueue {
       await mkdir(dir, { recursive: true });
       runnerJob = runnerJobFor(this.o.db, this.o.libraryDir, job, dir);
     } catch (err) {
-      endJob(this.o.db, job.id, 'failed', { error: (err as Error).message });
+      const full = isDiskFull(err);
+      await rm(dir, { recursive: true, force: true });
+      const reason = full ? await this.fullReason(job) : (err as Error).message;
+      if (full) {
+        this.pause(reason);
+        await releaseReserve(this.o.libraryDir);
+      }
+      endJob(this.o.db, job.id, 'failed', { error: reason });
       const failed = findJob(this.o.db, job.id);
       if (failed) this.announce(failed, {});
       return;
@@ -233,16 +319,27 @@ export class JobQueue {
     if (m.type === 'event') {
       a.tracker.update(m.event);
       const now = performance.now();
+      if (a.diskFull) return;
       if (m.event.type === 'stage' || now - a.lastWrite > 250) {
         a.lastWrite = now;
-        setJobProgress(this.o.db, a.job.id, a.tracker.stage ?? m.event.stage, a.tracker.fraction);
+        try {
+          setJobProgress(this.o.db, a.job.id, a.tracker.stage ?? m.event.stage, a.tracker.fraction);
+        } catch (err) {
+          // Progress cannot even be recorded: stop the job (it fails as a full disk) rather than let it run on unrecorded.
+          if (isDiskFull(err)) this.stopForFullDisk(a);
+          else console.error(`[jobs] job ${a.job.id}: ${(err as Error).message}`);
+          return;
+        }
         const tile = m.event.type === 'tile' ? m.event : null;
         this.announce({ ...a.job, state: 'running' }, { stage: m.event.stage, tile: tile?.tile ?? null, tiles: tile?.tiles ?? null });
       }
       return;
     }
-    // Never let a database or file error here become an unhandled rejection: that would take the host down.
-    const end = m.type === 'done' ? this.finish(a, m.result) : this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message);
+    this.ending(a, m.type === 'done' ? this.finish(a, m.result) : this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message));
+  }
+
+  /** Never lets a database or file error while ending a job become an unhandled rejection: that would take the host down. */
+  private ending(a: Active, end: Promise<void>): void {
     end.catch((err: unknown) => {
       console.error(`[jobs] job ${a.job.id}: ${(err as Error)?.message ?? String(err)}`);
       void rm(a.runnerJob.cacheDir, { recursive: true, force: true });
@@ -258,10 +355,28 @@ export class JobQueue {
     this.settle(a, versionId);
   }
 
+  private stopForFullDisk(a: Active): void {
+    a.diskFull = true;
+    const runner = this.runner;
+    runner?.send({ type: 'cancel', jobId: a.job.id });
+    setTimeout(() => {
+      if (this.active === a && this.runner === runner) runner?.kill();
+    }, this.o.cancelGraceMs ?? 3000).unref();
+  }
+
   private async fail(a: Active, message: string): Promise<void> {
-    if (message !== 'cancelled') endJob(this.o.db, a.job.id, 'failed', { error: message });
+    // The job's files go first: on a full disk that is the space the database needs to record the failure.
     await rm(a.runnerJob.cacheDir, { recursive: true, force: true });
     await this.cleanupMask(a.job);
+    const full =
+      a.diskFull || (message !== 'cancelled' && (isDiskFull(message) || (isBareWriteError(message) && (await this.shortOfSpace(a.job)) !== null)));
+    if (full) {
+      const reason = await this.fullReason(a.job);
+      // Paused before the row is written: should even that fail, no further job is claimed onto the full disk.
+      this.pause(reason);
+      await releaseReserve(this.o.libraryDir);
+      endJob(this.o.db, a.job.id, 'failed', { error: reason });
+    } else if (message !== 'cancelled') endJob(this.o.db, a.job.id, 'failed', { error: message });
     this.settle(a, null);
   }
 
@@ -269,12 +384,13 @@ export class JobQueue {
     if (this.runner === runner) this.runner = null;
     const a = this.active;
     if (!a || this.closed) return;
+    // Killed because it would not stop after the disk filled: that is how it ends, not a crash to retry.
+    if (a.diskFull) return this.ending(a, this.fail(a, 'cancelled'));
     const job = findJob(this.o.db, a.job.id);
     if (job?.state === 'running') {
       const retry = job.attempts < (this.o.maxAttempts ?? 3);
-      endJob(this.o.db, job.id, retry ? 'queued' : 'failed', {
-        error: retry ? null : `the restore process stopped unexpectedly (exit code ${code ?? 'signal'}) ${job.attempts} times`
-      });
+      if (!retry) console.error(`[jobs] job ${job.id}: runner exited (${code ?? 'signal'}) ${job.attempts} times`);
+      endJob(this.o.db, job.id, retry ? 'queued' : 'failed', { error: retry ? null : stoppedUnexpectedly(job.attempts, job.kind) });
     }
     void rm(a.runnerJob.cacheDir, { recursive: true, force: true }).then(() => this.settle(a, null));
   }

@@ -7,7 +7,7 @@ import { channels, type ChannelArgs, type ChannelName, type EventName, type Stud
 import { StudioError } from '../../shared/errors.ts';
 import type { MediaKind } from '../../shared/types.ts';
 import type { SpawnRunner } from '../jobs/spawn.ts';
-import { sweepOrphans } from '../library/maintenance.ts';
+import { sweepOrphans, sweepVersionOrphans } from '../library/maintenance.ts';
 import { openLibrary } from '../library/open-library.ts';
 import { exportPreview } from '../library/queries/export-preview.ts';
 import { getSetting, setSetting } from '../library/queries/settings.ts';
@@ -43,6 +43,8 @@ export function validateArgs<C extends ChannelName>(channel: C, args: unknown): 
 export async function createServices(options: ServiceOptions) {
   const db = openLibrary(options.libraryDir);
   sweepOrphans(db, options.libraryDir);
+  // Before the queue starts: a job it requeues keeps its folder until it runs again.
+  sweepVersionOrphans(db, options.libraryDir);
   const library = createLibraryHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, pickPaths: options.pickPaths, chooseLibraryDir: options.chooseLibraryDir });
   const exporter = createExportHandlers({ db, libraryDir: options.libraryDir, emit: options.emit });
   const restore = createRestoreHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, spawn: options.spawn, modelDirs: options.modelDirs });
@@ -81,6 +83,8 @@ export async function createServices(options: ServiceOptions) {
   return {
     db,
     handlers,
+    /** Settles when the stale export staging folders of earlier runs are removed. */
+    exportsSwept: exporter.swept,
     readMedia: (kind: MediaKind, key: string) => readMedia(kind, key),
     async close(): Promise<void> {
       if (closed) return;

@@ -34,6 +34,8 @@ type RestoreChannels =
   | 'restore:rerunMapping'
   | 'jobs:list'
   | 'jobs:cancel'
+  | 'jobs:queueState'
+  | 'jobs:resume'
   | 'versions:list'
   | 'versions:delete'
   | 'versions:removeCaches'
@@ -61,7 +63,8 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
     emit: (e) => {
       deps.emit('jobs:event', e);
       if (e.state === 'done') deps.emit('library:changed', { scope: 'versions' });
-    }
+    },
+    onState: (state) => deps.emit('jobs:queue', state)
   });
   queue.start();
   const handlers: RestoreHandlers = {
@@ -80,6 +83,12 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
     async 'jobs:cancel'(jobId) {
       getJob(deps.db, jobId);
       return queue.cancel(jobId);
+    },
+    async 'jobs:queueState'() {
+      return queue.state;
+    },
+    async 'jobs:resume'() {
+      return queue.resume();
     },
     async 'versions:list'(photoId) {
       return listVersions(deps.db, photoId);

@@ -103,6 +103,12 @@ export function listJobs(db: Database.Database, options: { active?: boolean; lim
   return (rows as RawJob[]).map(toJob);
 }
 
+/** The job `claimNextJob` would take, without taking it (the queue checks it fits on the disk first). */
+export function peekNextJob(db: Database.Database): JobRow | null {
+  const row = db.prepare(`SELECT * FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).get() as RawJob | undefined;
+  return row ? toJob(row) : null;
+}
+
 /** Atomically takes the oldest queued job and marks it running. */
 export function claimNextJob(db: Database.Database): JobRow | null {
   return db.transaction(() => {
@@ -129,7 +135,24 @@ export function endJob(db: Database.Database, id: number, state: 'done' | 'faile
   return info.changes > 0;
 }
 
-/** Crash recovery at start-up: jobs a dead process left running go back to the queue. */
-export function requeueInterrupted(db: Database.Database): number {
-  return db.prepare(`UPDATE jobs SET state = 'queued', stage = NULL, progress = 0 WHERE state = 'running'`).run().changes;
+/**
+ * Crash recovery at start-up: jobs a dead process left running go back to the queue, unless they have
+ * used up `maxAttempts` (a photo that takes its host down every time would otherwise be retried forever);
+ * those fail with the error `failed(job)` words. Returns how many were queued again.
+ */
+export function requeueInterrupted(
+  db: Database.Database,
+  maxAttempts = Number.MAX_SAFE_INTEGER,
+  failed?: (job: { id: number; photoId: number; kind: JobKind; attempts: number }) => string
+): number {
+  return db.transaction(() => {
+    const spent = db.prepare(`SELECT id, photo_id AS photoId, kind, attempts FROM jobs WHERE state = 'running' AND attempts >= ?`).all(maxAttempts) as {
+      id: number;
+      photoId: number;
+      kind: JobKind;
+      attempts: number;
+    }[];
+    for (const j of spent) endJob(db, j.id, 'failed', { error: failed?.(j) ?? `stopped unexpectedly ${j.attempts} times` });
+    return db.prepare(`UPDATE jobs SET state = 'queued', stage = NULL, progress = 0 WHERE state = 'running'`).run().changes;
+  })();
 }

@@ -1,9 +1,10 @@
 /**
  * The restore queue as the renderer sees it: jobs from `jobs:list`, kept live
- * by `jobs:event` (stage, percent, ETA), plus starting restores and cancelling.
+ * by `jobs:event` (stage, percent, ETA), plus starting restores and cancelling,
+ * and whether main paused the queue (a full disk) with Resume.
  * Jobs are persisted in main, so a reload or restart shows the same queue.
  */
-import type { JobEvent, JobInfo } from '../../../../shared/types.ts';
+import type { JobEvent, JobInfo, QueueState } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 import { mergeFetched, withEvent } from './job-merge.ts';
@@ -16,6 +17,8 @@ export class JobsManager {
   live = $state<Record<number, JobEvent>>({});
   scratches = $state<ScratchMode>('auto');
   error = $state<string | null>(null);
+  /** Paused by main (the library's disk cannot hold the next job), with the reason in words. */
+  queue = $state<QueueState>({ paused: false, reason: null });
   active = $derived(this.jobs.filter((j) => j.state === 'queued' || j.state === 'running'));
   /** Overall progress of the unfinished queue, 0..1. */
   overall = $derived(this.active.length === 0 ? 1 : this.active.reduce((s, j) => s + j.progress, 0) / this.active.length);
@@ -27,8 +30,13 @@ export class JobsManager {
   #asked = 0;
   #applied = 0;
 
-  listen(onDone: (e: JobEvent) => void): () => void {
-    return studio.on('jobs:event', (e) => {
+  /** `onPaused`: the queue has just paused, so the panel that says why can be shown. */
+  listen(onDone: (e: JobEvent) => void, onPaused: () => void = () => {}): () => void {
+    const offQueue = studio.on('jobs:queue', (state) => {
+      this.queue = state;
+      if (state.paused) onPaused();
+    });
+    const offJobs = studio.on('jobs:event', (e) => {
       this.live = { ...this.live, [e.jobId]: e };
       this.#eventSeq[e.jobId] = ++this.#events;
       const i = this.jobs.findIndex((j) => j.id === e.jobId);
@@ -36,6 +44,10 @@ export class JobsManager {
       else this.jobs[i] = withEvent(this.jobs[i]!, e);
       if (e.state === 'done') onDone(e);
     });
+    return () => {
+      offQueue();
+      offJobs();
+    };
   }
 
   async refresh(): Promise<void> {
@@ -46,6 +58,14 @@ export class JobsManager {
       if (ticket < this.#applied) return;
       this.#applied = ticket;
       this.jobs = mergeFetched(fetched, this.live, this.#eventSeq, askedAt);
+      this.queue = await studio.queueState();
+    });
+  }
+
+  async resume(): Promise<void> {
+    await this.#run(async () => {
+      this.queue = await studio.resumeQueue();
+      await this.refresh();
     });
   }
 

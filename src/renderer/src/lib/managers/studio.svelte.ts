@@ -62,11 +62,14 @@ export class StudioManager {
         // Events sent while the link was down are lost: catch up on everything they would have refreshed.
         if (back) (['photos', 'albums', 'tags', 'versions', 'jobs'] as const).forEach((scope) => this.#changed({ scope }));
       }),
-      this.jobs.listen((e) => {
-        if (this.detail.photoId !== e.photoId) return;
-        void this.versions.load(e.photoId);
-        void this.detail.refreshCurrentVersion();
-      })
+      this.jobs.listen(
+        (e) => {
+          if (this.detail.photoId !== e.photoId) return;
+          void this.versions.load(e.photoId);
+          void this.detail.refreshCurrentVersion();
+        },
+        () => (this.queueOpen = true)
+      )
     ];
     return () => offs.forEach((off) => off());
   }
