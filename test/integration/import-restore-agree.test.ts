@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import type Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { importPaths } from '../../src/main/import/import-files.ts';
 import { openLibrary } from '../../src/main/library/open-library.ts';
 import { readSource } from '../../src/main/pipeline/image-io.ts';
+import { PNG_SIGNATURE, pngChunk } from '../../src/main/pipeline/png-density.ts';
 
 let work: string;
 let lib: string;
@@ -28,14 +29,6 @@ after(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
 
 /** A PNG whose header says 20,000 × 13,000 (260 MP): over import's 250 MP, under sharp's own 268 MP default. */
 function hugePng(): Buffer {
@@ -44,7 +37,7 @@ function hugePng(): Buffer {
   ihdr.writeUInt32BE(13_000, 4);
   ihdr.writeUInt8(8, 8); // bit depth
   ihdr.writeUInt8(0, 9); // grey
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(10))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(10))), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 async function importMessage(path: string): Promise<string> {

@@ -6,9 +6,10 @@
  */
 import { crc32 } from 'node:zlib';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and the CRC over type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -19,19 +20,19 @@ function chunk(type: string, data: Buffer): Buffer {
 
 /** `png` with its pHYs replaced by `dpi` pixels per inch (stored per metre, as PNG requires), placed right after IHDR. */
 export function withPngDensity(png: Buffer, dpi: number): Buffer {
-  if (!(dpi > 0) || !png.subarray(0, 8).equals(SIGNATURE)) return png;
+  if (!(dpi > 0) || !png.subarray(0, 8).equals(PNG_SIGNATURE)) return png;
   const perMetre = Math.round(dpi / 0.0254);
   const phys = Buffer.alloc(9);
   phys.writeUInt32BE(perMetre, 0);
   phys.writeUInt32BE(perMetre, 4);
   phys.writeUInt8(1, 8); // unit: metre
-  const parts: Buffer[] = [SIGNATURE];
+  const parts: Buffer[] = [PNG_SIGNATURE];
   for (let at = 8; at + 12 <= png.length; ) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     const end = at + 12 + length;
     if (type !== 'pHYs') parts.push(png.subarray(at, end));
-    if (type === 'IHDR') parts.push(chunk('pHYs', phys));
+    if (type === 'IHDR') parts.push(pngChunk('pHYs', phys));
     at = end;
   }
   return Buffer.concat(parts);
