@@ -29,6 +29,8 @@ from scipy import ndimage
 from .structured import _view
 from .wear import MASK_FLOOR, _blend, _polygons, _strokes
 
+VISIBLE = 0.06  # the least change of a channel (about 15 of 255 levels) that marks an overlay's pixel
+
 # Overlay folders and how often each is drawn: scratches are what users' prints show most and what the detector
 # missed most; stains are large and soft, and mostly the fading model's business.
 OVERLAY_KINDS = {'scratches': 0.36, 'dirt': 0.1, 'dots': 0.08, 'hair-short': 0.1, 'lint': 0.1, 'smut': 0.07,
@@ -100,12 +102,17 @@ def film_overlay(img, mask, rng, view=None):
             continue
         alpha = ndimage.map_coordinates(src, [v, u], order=1, mode='constant', cval=0.0).astype(np.float32)
         alpha = np.clip(alpha * rng.uniform(0.55, 1.3), 0, 1) ** rng.uniform(0.7, 1.3)
+        before = img.copy()
+        drawn = np.zeros_like(mask)
         if rng.random() < 0.75:  # screen: paper or light showing through
-            _blend(img, mask, alpha, np.full(3, rng.uniform(0.85, 1.0), np.float32) * rng.uniform(0.96, 1.0, 3))
+            _blend(img, drawn, alpha, np.full(3, rng.uniform(0.85, 1.0), np.float32) * rng.uniform(0.96, 1.0, 3))
         else:  # multiply: dirt lying on the print
             a = alpha[..., None] * rng.uniform(0.6, 0.95)
             img *= 1 - a
-            mask |= a[..., 0] > MASK_FLOOR
+            drawn |= a[..., 0] > MASK_FLOOR
+        # Marked where the overlay changes the pixel: a faint scratch crossing white paper leaves nothing to find or
+        # fill, and marking it taught the detector to mark bright regions.
+        mask |= drawn & (np.abs(img - before).max(-1) > VISIBLE)
 
 
 def _jagged(rng, x, y, ang, steps, step, wobble):
