@@ -67,7 +67,9 @@ _SCHEMA = {
     'name': None,
     'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine', 'refine_depth'},
               'map': {'widths', 'n_res_before', 'n_res_after', 'pool', 'nl_res', 'context'},
-              'detect': {'width', 'depth', 'context', 'tophat'},
+              # thin + thresholds: a union with a thin-damage detector (stages.models.build_detector)
+              'detect': {'width': None, 'depth': None, 'context': None, 'tophat': None, 'thresholds': None,
+                         'thin': {'width', 'depth', 'context', 'tophat'}},
               'tone': {'width'}},
     'data': set(DEFAULTS['data']),
     'degrade': {f.name for f in dataclasses.fields(DegradeConfig)},

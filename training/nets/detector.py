@@ -91,3 +91,33 @@ class ScratchUNet(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self.logits(image))
+
+
+def _logit(p: float) -> float:
+    return float(torch.logit(torch.tensor(p, dtype=torch.float64)))
+
+
+class UnionDetector(nn.Module):
+    """Two detectors read as one (`model.detect.thin`, not in the paper): the general one, trained on our drawn
+    damage (strokes, blotches, tears) and tuned at its own threshold, and a thin-damage one trained on real
+    film-damage overlays, crack networks and folds. Each one's logits are shifted by its own threshold, so the
+    union's probability passes 0.5 exactly where either detector passes its threshold: the engine keeps one
+    threshold and one graph, and neither detector's tuning is given up for the other's. (One detector trained on
+    both kinds found real cracks only by also marking bright, flat regions, and lost a fifth of the drawn damage.)"""
+
+    def __init__(self, general: ScratchUNet, thin: ScratchUNet, thresholds: tuple):
+        super().__init__()
+        if general.stride != thin.stride:
+            raise ValueError(f'the two detectors need one stride, not {general.stride} and {thin.stride}')
+        self.general, self.thin = general, thin
+        self.register_buffer('shifts', torch.tensor([_logit(t) for t in thresholds]), persistent=False)
+
+    @property
+    def stride(self) -> int:
+        return self.general.stride
+
+    def logits(self, image: torch.Tensor) -> torch.Tensor:
+        return torch.maximum(self.general.logits(image) - self.shifts[0], self.thin.logits(image) - self.shifts[1])
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.logits(image))

@@ -3,6 +3,7 @@ from torch import nn
 
 from ..nets.vae import BAND
 from ..nets import Encoder, Generator, LatentD, Mapping, MultiScalePatchD, ScratchUNet, ToneNet, latent_context
+from ..nets.detector import UnionDetector
 
 
 def latent_channels(cfg: dict) -> int:
@@ -14,7 +15,17 @@ def latent_channels(cfg: dict) -> int:
 def detect_multiple(cfg: dict) -> int:
     """The detector's input sides must be multiples of this (one per halving, context levels included)."""
     d = cfg['model']['detect']
-    return 2 ** (d['depth'] + d.get('context', 0))
+    return max(2 ** (n['depth'] + n.get('context', 0)) for n in (d, d.get('thin', d)))
+
+
+def build_detector(d: dict):
+    """The scratch detector of `model.detect`; with a `thin` section, the union of it and a thin-damage detector,
+    each at its own threshold (`thresholds`: [general, thin])."""
+    def one(n):
+        return ScratchUNet(n['width'], n['depth'], n.get('context', 0), n.get('tophat', False))
+    if 'thin' not in d:
+        return one(d)
+    return UnionDetector(one(d), one(d['thin']), tuple(d['thresholds']))
 
 
 def build_models(cfg: dict) -> dict:
@@ -28,7 +39,7 @@ def build_models(cfg: dict) -> dict:
                          refine_depth=v.get('refine_depth', 2)),
         'T': Mapping(c, m['widths'], m['n_res_before'], m['n_res_after'], m['pool'], m['nl_res'],
                      m.get('context', False)),
-        'detector': ScratchUNet(d['width'], d['depth'], d.get('context', 0), d.get('tophat', False)),
+        'detector': build_detector(d),
         'tone': ToneNet(cfg['model'].get('tone', {}).get('width', 24)),  # configs stored before the tone stage have none
         'D_A': MultiScalePatchD(3, 32, 3, 2),
         'D_B': MultiScalePatchD(3, 32, 3, 2),

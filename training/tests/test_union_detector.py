@@ -1,0 +1,119 @@
+"""The union of the general and the thin-damage detector (`nets.detector.UnionDetector`,
+`training.union_detector`): it marks exactly where either detector passes its own threshold, joining keeps each
+detector's weights, wrong shapes are refused by name, and the union exports as the one detect stage and is
+recovered from its ONNX file."""
+import contextlib
+import io
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+from training.config import check_config, load_config
+from training.export import main as export_main
+from training.from_onnx import recover
+from training.nets.detector import ScratchUNet, UnionDetector
+from training.stages.models import build_detector, build_models, detect_multiple
+from training.tests.helpers import TINY
+from training.union_detector import join
+
+THIN = {'width': 4, 'depth': 2, 'tophat': True}
+
+
+def tiny_union(thresholds=(0.6, 0.9)):
+    cfg = load_config(TINY)
+    cfg['model']['detect'] = {**cfg['model']['detect'], 'thresholds': list(thresholds), 'thin': dict(THIN)}
+    return cfg
+
+
+class UnionDetectorTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(3)
+        self.tmp = tempfile.TemporaryDirectory(prefix='heirloom-union-')
+        self.addCleanup(self.tmp.cleanup)
+
+    def test_marks_where_either_detector_passes_its_threshold(self):
+        general, thin = ScratchUNet(4, 2), ScratchUNet(4, 2, tophat=True)
+        for net, t in ((general, 0.6), (thin, 0.9)):  # logits spread around each threshold, so both sides occur
+            torch.nn.init.normal_(net.out.weight, 0, 30.0)
+            torch.nn.init.constant_(net.out.bias, float(torch.logit(torch.tensor(t))))
+        union = UnionDetector(general, thin, (0.6, 0.9)).eval()
+        x = torch.rand(2, 1, 32, 32) * 2 - 1
+        with torch.no_grad():
+            g, t, u = general(x), thin(x), union(x)
+        either = (g >= 0.6) | (t >= 0.9)
+        self.assertTrue(0 < either.float().mean() < 1)  # the check below compares both outcomes
+        near = ((g - 0.6).abs() < 1e-4) | ((t - 0.9).abs() < 1e-4)
+        self.assertTrue(torch.equal((u >= 0.5)[~near], either[~near]))
+
+    def test_strides_must_agree(self):
+        with self.assertRaisesRegex(ValueError, 'one stride, not 4 and 8'):
+            UnionDetector(ScratchUNet(4, 2), ScratchUNet(4, 3), (0.5, 0.5))
+
+    def test_config_takes_a_thin_section_and_checks_its_keys(self):
+        cfg = tiny_union()
+        check_config(cfg)
+        self.assertIsInstance(build_models(cfg)['detector'], UnionDetector)
+        self.assertEqual(detect_multiple(cfg), 4)
+        cfg['model']['detect']['thin']['wdth'] = 4
+        with self.assertRaisesRegex(ValueError, 'model.detect.thin.wdth'):
+            check_config(cfg)
+
+    def save_single(self, name, section):
+        cfg = load_config(TINY)
+        cfg['model']['detect'] = section
+        det = build_detector(section)
+        path = os.path.join(self.tmp.name, name)
+        torch.save({'nets': {'detector': det.state_dict()}, 'config': cfg}, path)
+        return det, path
+
+    def test_join_keeps_each_detectors_weights_and_the_chosen_thresholds(self):
+        cfg = tiny_union()
+        general, g_path = self.save_single('general.pt', {'width': 4, 'depth': 2})
+        thin, t_path = self.save_single('thin.pt', dict(THIN))
+        out = join(g_path, t_path, cfg, (0.7, 0.95))
+        self.assertEqual(out['config']['model']['detect']['thresholds'], [0.7, 0.95])
+        self.assertEqual(cfg['model']['detect']['thresholds'], [0.6, 0.9])  # the caller's config is left alone
+        union = build_detector(out['config']['model']['detect'])
+        union.load_state_dict(out['nets']['detector'])
+        x = torch.rand(1, 1, 16, 16)
+        with torch.no_grad():
+            self.assertTrue(torch.equal(union.general(x), general(x)))
+            self.assertTrue(torch.equal(union.thin(x), thin(x)))
+        with self.assertRaisesRegex(SystemExit, 'thin.pt.*the config\'s general detector'):
+            join(t_path, g_path, cfg)
+
+    def test_union_exports_as_one_detect_stage_and_is_recovered(self):
+        cfg = tiny_union()
+        cfg['export']['threshold'] = 0.5
+        config = os.path.join(self.tmp.name, 'tiny-union.json')
+        with open(config, 'w') as f:
+            json.dump(cfg, f)
+        out = os.path.join(self.tmp.name, 'models')
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            self.assertEqual(export_main(['--random-init', '--config', config, '--out', out, '--parity']), 0)
+        with open(os.path.join(out, 'manifest.json')) as f:
+            self.assertEqual(json.load(f)['detect']['threshold'], 0.5)
+        # the recovered weights reproduce what the ONNX graph computed on the parity fixture (onnxruntime ran it
+        # through the exporter's own check): both detectors and both shifts are in the one graph
+        nets, _ = recover(out)
+        union = build_detector(cfg['model']['detect'])
+        union.load_state_dict(nets['detector'])
+        folder = os.path.join(out, 'parity')
+        with open(os.path.join(folder, 'index.json')) as f:
+            entry = json.load(f)['stages']['detect']
+
+        def fixture(ref):
+            return np.fromfile(os.path.join(folder, ref['file']), np.float32).reshape(ref['shape'])
+
+        x = fixture(entry['inputs']['image'])
+        with torch.no_grad():
+            got = union.eval()(torch.from_numpy(x)).numpy()
+        np.testing.assert_allclose(got, fixture(entry['outputs']['mask_prob']), atol=1e-4)
+
+
+if __name__ == '__main__':
+    unittest.main()

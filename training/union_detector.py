@@ -1,0 +1,73 @@
+"""Joins the general scratch detector and the thin-damage detector into the one the engine runs
+(`nets.detector.UnionDetector`): each keeps its weights, the config says each one's threshold.
+
+    /usr/bin/python3 -m training.union_detector --general GENERAL.pt --thin THIN.pt \
+        --config training/configs/cpu-detect-union.json [--thresholds 0.6,0.9] --out UNION.pt
+
+GENERAL.pt and THIN.pt: any file `training.validate.load_weights` reads whose config describes its detector
+(a run's final.pt, a checkpoint, an averaged or from_onnx file). `--thresholds` overrides the config's
+`model.detect.thresholds` and is written into the stored config. The result holds {'nets': {'detector'},
+'config'}; `training.export --weights CHAIN.pt,UNION.pt --config …union.json` ships it with the chain."""
+import argparse
+import copy
+
+import torch
+
+from .stages.models import build_detector
+from .validate import load_config_or_exit, load_weights
+
+
+def single(path: str):
+    """(state_dict, detect section) of the detector stored in `path`."""
+    weights, cfg = load_weights(path)
+    if 'detector' not in weights:
+        raise SystemExit(f'{path}: has no detector')
+    d = cfg['model']['detect']
+    if 'thin' in d:
+        raise SystemExit(f'{path}: already a union of two detectors')
+    return weights['detector'], d
+
+
+def same_shape(section: dict, stored: dict, role: str, path: str):
+    keys = ('width', 'depth', 'context', 'tophat')
+    want = {k: section.get(k, 0) for k in keys}
+    have = {k: stored.get(k, 0) for k in keys}
+    if want != have:
+        raise SystemExit(f'{path}: its detector is {have}, the config\'s {role} detector {want}')
+
+
+def join(general: str, thin: str, cfg: dict, thresholds=None) -> dict:
+    cfg = copy.deepcopy(cfg)
+    d = cfg['model']['detect']
+    if 'thin' not in d:
+        raise SystemExit("the config's model.detect has no 'thin' section")
+    if thresholds:
+        d['thresholds'] = list(thresholds)
+    g_sd, g_d = single(general)
+    t_sd, t_d = single(thin)
+    same_shape({k: v for k, v in d.items() if k not in ('thin', 'thresholds')}, g_d, 'general', general)
+    same_shape(d['thin'], t_d, 'thin', thin)
+    det = build_detector(d)
+    det.general.load_state_dict(g_sd)
+    det.thin.load_state_dict(t_sd)
+    return {'nets': {'detector': det.state_dict()}, 'config': cfg}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--general', required=True)
+    ap.add_argument('--thin', required=True)
+    ap.add_argument('--config', required=True)
+    ap.add_argument('--thresholds', help='general,thin (default: the config\'s model.detect.thresholds)')
+    ap.add_argument('--out', required=True)
+    args = ap.parse_args(argv)
+    ths = [float(v) for v in args.thresholds.split(',')] if args.thresholds else None
+    if ths and (len(ths) != 2 or not all(0 < t < 1 for t in ths)):
+        raise SystemExit(f'--thresholds takes two probabilities in (0, 1), not {args.thresholds}')
+    out = join(args.general, args.thin, load_config_or_exit(args.config), ths)
+    torch.save(out, args.out)
+    print(f"{args.out}: union detector, thresholds {out['config']['model']['detect']['thresholds']}")
+
+
+if __name__ == '__main__':
+    main()
