@@ -46,10 +46,10 @@ import math
 import torch
 from torch import nn
 
+from .checkpoints import load_weights
 from .config import load_config_or_exit
 from .nets.mapping import Mapping
 from .stages.models import build_models
-from .validate import load_weights
 
 
 def _grow(old: torch.Tensor, fresh: torch.Tensor, zero_new_rows: bool = False) -> torch.Tensor:

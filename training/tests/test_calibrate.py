@@ -15,7 +15,8 @@ from training.config import load_config
 from training.data.images import list_images
 from training.degrade import DegradeConfig, degrade
 from training.detect_pyramid import combine, levels
-from training.evaluate import DEGRADE, image_seed, load
+from training.benchmark import DEGRADE, image_seed
+from training.metrics import load
 from training.tests.helpers import TINY, constant_detector, write_benchmark_set
 
 
