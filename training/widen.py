@@ -31,7 +31,7 @@ the trained one ("Net2Net"-style, function-preserving):
   input channels first, so their new input rows are the zeroed ones).
 
 (The head was grown because its gain was still rising when its first runs
-ended; wider and deeper heads then tied with it: see the model card.)
+ended; wider and deeper heads then tied with it: see training/NOTES.md.)
 
     /usr/bin/python3 -m training.widen --weights RUN/weights/final.pt --config WIDE.json --out WIDE-INIT.pt
 
