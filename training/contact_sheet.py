@@ -1,4 +1,5 @@
-"""The evaluation's contact sheet of real old photos: one row per photo, input | restored."""
+"""The evaluation's contact sheet of real old photos (one row per photo, input | restored), and the stacking of
+rows into one PNG that any contact sheet ends with."""
 import os
 
 from PIL import Image, ImageDraw
@@ -23,11 +24,16 @@ def contact_sheet(pairs, path, row_h=240, max_w=1400):
         d.text((2, 3), f'{name if len(name) <= room else name[:room - 3] + "..."}: input', fill='black')
         d.text((w + 14, 3), 'restored', fill='black')
         rows.append(row)
-    width = max(r.width for r in rows)
-    sheet = Image.new('RGB', (width, sum(r.height + 8 for r in rows)), 'white')
+    stack_rows(rows, path, gap=8)
+
+
+def stack_rows(rows, path, gap):
+    """Images one under the other, `gap` px apart on white, saved as one PNG (its folder made): a contact sheet's
+    last step, whatever its rows hold."""
+    sheet = Image.new('RGB', (max(r.width for r in rows), sum(r.height + gap for r in rows)), 'white')
     y = 0
     for r in rows:
         sheet.paste(r, (0, y))
-        y += r.height + 8
+        y += r.height + gap
     os.makedirs(os.path.dirname(path), exist_ok=True)
     sheet.save(path)
