@@ -27,7 +27,7 @@ import glob
 
 import torch
 
-from .export import checkpoint_record, sha256_file
+from .checkpoints import checkpoint_record, sha256_file
 from .stages.models import GROWN_MODULES
 
 AVERAGED = ['E_A', 'T', 'G_B']

@@ -43,109 +43,28 @@ import shutil
 import sys
 import warnings
 
-import numpy as np
 import torch
 from torch import nn
 
-from .config import DEFAULTS, STAGE_ORDER, _merge, load_config_or_exit
-from .nets import apply_tone, latent_context
-from .nets.tone import PARAMS as TONE_PARAMS, THUMB
+from .checkpoints import INFERENCE_NETS, OPTIONAL_NETS, TRAINED_BY, load_weight_files, sha256_file
+from .config import STAGE_ORDER, load_config_or_exit
 from .nets.blocks import count_macs_per_pixel
+from .nets.tone import THUMB
 from .detect_pyramid import check_mirrors
-from .stages.models import build_models, detect_multiple, latent_channels
+from .onnx_stages import STAGE_ORDER_EXPORT, example_inputs, stage_module, stage_specs
+from .stages.models import build_models, latent_channels
+# Names that used to live here, still importable from here: the weight files' helpers are in checkpoints, the
+# stages' modules and contract in onnx_stages.
+from .checkpoints import checkpoint_record  # noqa: F401
+from .onnx_stages import STAGE_NET, DecodeTone, Detect  # noqa: F401
 
 OPSET = 17
-INFERENCE_NETS = ['E_A', 'T', 'G_B', 'detector', 'tone']
-OPTIONAL_NETS = {'tone'}  # weights from before the tone stage export without it
-STAGE_NET = {'detect': 'detector', 'encode': 'E_A', 'map': 'T', 'decode': 'G_B', 'tone': 'tone'}
-# which training stages leave a net trained (for a warning when a file carries an untouched one)
-TRAINED_BY = {'E_A': {'vae_a', 'joint'}, 'T': {'map', 'joint'}, 'G_B': {'vae_b', 'joint'}, 'detector': {'detect'},
-              'tone': {'tone'}}
 LICENCE = {
     'weights': 'MIT',
     'note': 'Heirloom\'s own weights, trained from scratch with this repository\'s code (method: Wan et al., '
             'CVPR 2020, re-implemented; no weights or code of the authors are used). Training images and '
             'their licences are listed in the datasets\' SOURCES.md; none is shipped.',
 }
-
-
-class Detect(nn.Module):
-    """detect.onnx: the scratch U-Net with its sigmoid."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-
-    def forward(self, image):
-        return torch.sigmoid(self.net.logits(image))
-
-
-class DecodeTone(nn.Module):
-    """decode.onnx of a set with a tone stage: the generator, then the photo's tone correction."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-
-    def forward(self, latent, tone):
-        return apply_tone(self.net(latent), tone)
-
-
-def stage_module(stage, nets, tone=False):
-    """The module a stage's ONNX file is exported from (and recovered into): the net, or its wrapper."""
-    net = nets[STAGE_NET[stage]]
-    if stage == 'detect':
-        return Detect(net)
-    return DecodeTone(net) if stage == 'decode' and tone else net
-
-
-def stage_specs(cfg, tone=False):
-    """name → (net key, input names, output names, manifest input shapes, output shapes, spatial multiple, grey)."""
-    c = latent_channels(cfg)
-    mult = detect_multiple(cfg)
-    map_in, map_shapes = ['latent', 'mask'], {'latent': ['N', c, 'h', 'w'], 'mask': ['N', 1, 'h', 'w']}
-    if cfg['model']['map'].get('context'):
-        # the whole photo's latent statistics (nets.mapping.latent_context), the same for every tile
-        map_in, map_shapes = map_in + ['context'], {**map_shapes, 'context': ['N', 2 * c]}
-    return {
-        'detect': ('detector', ['image'], ['mask_prob'], {'image': ['N', 1, 'H', 'W']},
-                   {'mask_prob': ['N', 1, 'H', 'W']}, mult, True),
-        'encode': ('E_A', ['image'], ['latent'], {'image': ['N', 3, 'H', 'W']},
-                   {'latent': ['N', c, 'H/4', 'W/4']}, 4, False),
-        # map and decode work on any latent size (the non-local block pools with ceil_mode): multiples in latent cells
-        'map': ('T', map_in, ['latent_out'], map_shapes,
-                {'latent_out': ['N', c, 'h', 'w']}, 1, False),
-        'decode': ('G_B', ['latent', 'tone'] if tone else ['latent'], ['image'],
-                   {'latent': ['N', c, 'h', 'w'], **({'tone': ['N', TONE_PARAMS]} if tone else {})},
-                   {'image': ['N', 3, '4h', '4w']}, 1, False),
-        'tone': ('tone', ['thumbnail'], ['tone'], {'thumbnail': ['N', 3, THUMB, THUMB]}, {'tone': ['N', TONE_PARAMS]}, 1, False),
-    }
-
-
-def example_inputs(stage, cfg, seed=0, batch=2, tone=False):
-    """Seeded random inputs of awkward (non-square, non-power-of-two) sizes that respect the stage's multiple."""
-    g = torch.Generator().manual_seed(1000 + seed * 10 + STAGE_ORDER_EXPORT.index(stage))
-    c = latent_channels(cfg)
-    mult = detect_multiple(cfg)
-    if stage == 'detect':
-        return (torch.rand(batch, 1, 5 * mult, 3 * mult, generator=g) * 2 - 1,)
-    if stage == 'encode':
-        return (torch.rand(batch, 3, 44, 36, generator=g) * 2 - 1,)
-    if stage == 'map':
-        latent = torch.randn(batch, c, 11, 9, generator=g)
-        mask = (torch.rand(batch, 1, 11, 9, generator=g) < 0.2).float()
-        mask[-1] = 0  # the last sample is quality-only (all-zero mask)
-        if cfg['model']['map'].get('context'):
-            # statistics of a larger photo than the tile, as in the engine
-            return latent, mask, latent_context(torch.randn(batch, c, 23, 17, generator=g) * 1.5 + 0.3)
-        return latent, mask
-    if stage == 'decode':
-        latent = torch.randn(batch, c, 11, 9, generator=g)
-        # a strong correction, so parity checks the tone arithmetic and not an identity
-        return (latent, torch.randn(batch, TONE_PARAMS, generator=g) * 0.2) if tone else (latent,)
-    if stage == 'tone':
-        return (torch.rand(batch, 3, THUMB, THUMB, generator=g) * 2 - 1,)
-    raise ValueError(stage)
 
 
 def pyramid_spec(p):
@@ -157,68 +76,6 @@ def pyramid_spec(p):
         raise SystemExit(f'export.pyramid: minSide must be an integer ≥ 16, minArea an integer ≥ 0 and threshold '
                          f'in [0, 1], not {p!r}')
     return {'minSide': p['minSide'], 'threshold': float(p['threshold']), 'minArea': p['minArea']}
-
-
-# tone last: each stage's parity seed is its index here, and the older stages keep theirs
-STAGE_ORDER_EXPORT = ['detect', 'encode', 'map', 'decode', 'tone']
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def checkpoint_record(state: dict) -> dict:
-    """Steps and seconds per stage of a training checkpoint's state: the finished stages and the one in progress."""
-    steps, seconds = dict(state.get('steps') or {}), dict(state.get('seconds') or {})
-    if state.get('stage') and state.get('step'):
-        steps[state['stage']] = state['step']
-        seconds[state['stage']] = round(state.get('stage_seconds', 0.0), 1)
-    return {'steps': steps, 'seconds': seconds}
-
-
-def load_weight_files(paths):
-    """Merges weight files left to right → (state dicts per net, provenance, training info, config or None)."""
-    nets, sources, training, config = {}, {}, {'steps': {}, 'seconds': {}}, None
-    for path in paths:
-        ck = torch.load(path, map_location='cpu', weights_only=False)
-        if not isinstance(ck, dict):
-            raise SystemExit(f'{path}: not a weights file (expected a dict of state dicts)')
-        if 'nets' in ck:  # final.pt or a training checkpoint
-            found = {k: v for k, v in ck['nets'].items() if k in INFERENCE_NETS}
-            config = ck.get('config', config)
-            info = ck.get('training') or {}
-            if not info and isinstance(ck.get('state'), dict):  # ckpt/latest.pt
-                info = checkpoint_record(ck['state'])
-        else:  # weights/<stage>.pt
-            found = {k: v for k, v in ck.items() if k in INFERENCE_NETS}
-            stage = os.path.splitext(os.path.basename(path))[0]
-            info = {'stageFile': stage}
-        if not found:
-            raise SystemExit(f'{path}: holds none of the inference networks {INFERENCE_NETS} '
-                             f'(it has {sorted(ck.get("nets", ck))})')
-        done = set((info.get('steps') or {}).keys())
-        if info.get('stageFile'):
-            done.add(info['stageFile'])
-        for k, sd in found.items():
-            nets[k] = sd
-            sources[k] = {'file': os.path.basename(path), 'sha256': sha256_file(path), 'trained': bool(done & TRAINED_BY[k])}
-            recovered = info.get('recoveredFrom')
-            if recovered and k in recovered.get('weights', {}):  # training.from_onnx: the set's own record of this net
-                sources[k]['recoveredFrom'] = {'modelId': recovered.get('modelId'), **recovered['weights'][k]}
-            if info.get('averagedFrom'):  # training.average: the mean of these files' weights
-                sources[k]['averagedFrom'] = [{'file': a['file'], 'sha256': a['sha256']} for a in info['averagedFrom']]
-            if isinstance(ck.get('config'), dict):  # what this net was built as, checked against --config
-                sources[k]['model'] = _merge(DEFAULTS['model'], ck['config'].get('model') or {})
-        for key in ('steps', 'seconds'):
-            training[key].update(info.get(key) or {})
-        for key in ('device', 'torch', 'data'):
-            if info.get(key) is not None:
-                training[key] = info[key]
-    return nets, sources, training, config
 
 
 _DONE = re.compile(r'\[(\w+)\] done: (\d+) steps in (\d+)s')
@@ -339,7 +196,9 @@ def swap_into_place(tmp, out):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def main(argv=None):
+# ---------------------------------------------------------------- main, step by step
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(prog='training.export', description=__doc__.split('\n')[0])
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument('--weights', help='final.pt, a checkpoint or weights/<stage>.pt; a comma list is merged left to right')
@@ -351,9 +210,11 @@ def main(argv=None):
     ap.add_argument('--parity', nargs='?', const='', default=None, metavar='DIR',
                     help='also write parity fixtures (default folder: <out>/parity)')
     ap.add_argument('--seed', type=int, default=0, help='seed of --random-init weights and of the parity inputs')
-    args = ap.parse_args(argv)
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
+    return ap.parse_args(argv)
 
+
+def weight_paths(args):
+    """The weight files to merge, left to right (none for --random-init); each must exist."""
     paths = []
     if args.run_dir:
         paths = [os.path.join(args.run_dir, 'weights', 'final.pt')]
@@ -362,8 +223,11 @@ def main(argv=None):
     for p in paths:
         if not os.path.isfile(p):
             raise SystemExit(f'weights file not found: {p}')
-    state, sources, info, stored_cfg = load_weight_files(paths) if paths else ({}, {}, {'steps': {}, 'seconds': {}}, None)
+    return paths
 
+
+def choose_config(args, sources, stored_cfg):
+    """--config, checked against every network's own config, else the config stored with the weights."""
     if args.config:
         cfg = load_config_or_exit(args.config)
         # checked per network: a set merged from runs of different configs is fine when each network fits
@@ -371,11 +235,15 @@ def main(argv=None):
         if bad:
             raise SystemExit(f'--config {args.config} describes other networks than the weights were trained with: '
                              f'{"; ".join(bad)} (omit --config to use the weights\' own config)')
-    elif stored_cfg is not None:
-        cfg = stored_cfg
-    else:
-        raise SystemExit('--config is required when the weights carry no config')
+        return cfg
+    if stored_cfg is not None:
+        return stored_cfg
+    raise SystemExit('--config is required when the weights carry no config')
 
+
+def detect_settings(cfg):
+    """(pyramid or None, mirrors) of the config's export section, checked; warns when the engine's latent masks
+    would be dilated unlike training's."""
     pyramid = pyramid_spec(cfg['export']['pyramid']) if cfg['export'].get('pyramid') else None
     mirrors = cfg['export'].get('mirrors', 1)
     check_mirrors(mirrors)
@@ -383,6 +251,11 @@ def main(argv=None):
         print(f'warning: export.dilate = {cfg["export"]["dilate"]} but the mapping was trained with masks dilated by '
               f'train.dilate = {cfg["train"]["dilate"]} px; the engine will build latent masks unlike training\'s',
               file=sys.stderr)
+    return pyramid, mirrors
+
+
+def build_nets(args, cfg, state, sources, paths):
+    """The config's networks in eval mode, holding the merged weights (or, with --random-init, random ones)."""
     torch.manual_seed(args.seed)
     nets = build_models(cfg)
     if not args.random_init:
@@ -404,16 +277,19 @@ def main(argv=None):
         nn.init.normal_(nets['tone'].head[-1].weight, std=0.02)
     for k in INFERENCE_NETS:
         nets[k].eval()
-    with_tone = 'tone' in state or bool(args.random_init)
-    exported = [s for s in STAGE_ORDER_EXPORT if s != 'tone' or with_tone]
+    return nets
 
+
+def staging(args):
+    """(out, the staging folder beside it, parity folder or None, where parity files are written): the set is
+    written beside --out and renamed into place; parity inside the set goes into the staged copy."""
     out = os.path.abspath(args.out)
     parent = os.path.dirname(out)
     os.makedirs(parent, exist_ok=True)
     tmp = os.path.join(parent, f'.{os.path.basename(out)}.tmp-{os.getpid()}')
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
-    parity = None
+    parity = parity_write = None
     if args.parity is not None:
         parity = os.path.abspath(args.parity) if args.parity else os.path.join(out, 'parity')
         if os.path.commonpath([parity, out]) == out:  # inside the model folder: write it into the staged copy
@@ -421,89 +297,136 @@ def main(argv=None):
         else:
             parity_write = parity
             shutil.rmtree(parity, ignore_errors=True)
-    try:
-        specs = stage_specs(cfg, with_tone)
-        stages, parity_index = {}, {}
-        for stage in exported:
-            _net, ins, outs, in_shapes, out_shapes, mult, grey = specs[stage]
-            module = stage_module(stage, nets, with_tone)
-            module.eval()
-            inputs = example_inputs(stage, cfg, args.seed, tone=with_tone)
-            path = os.path.join(tmp, f'{stage}.onnx')
-            export_onnx(module, inputs, path, ins, outs, out_shapes)
-            stages[stage] = {
-                'file': f'{stage}.onnx', 'sha256': sha256_file(path), 'bytes': os.path.getsize(path),
-                'inputs': in_shapes, 'outputs': out_shapes, 'spatialMultiple': mult,
-                'normalisation': {'range': [-1, 1], 'grayscale': grey},
-            }
-            if parity is not None:
-                parity_index[stage] = write_parity(parity_write, stage, module, inputs, ins, outs, args.seed)
-        per_stage = macs(nets, cfg)
-        for stage, v in per_stage.items():
-            stages[stage]['macsPerPixel'] = v
-        if with_tone:  # once per photo, whatever its size
-            stages['tone']['macsPerPhoto'] = round(count_macs_per_pixel(nets['tone'], torch.zeros(1, 3, THUMB, THUMB)) * THUMB * THUMB)
+    return out, tmp, parity, parity_write
 
-        digest = hashlib.sha256(''.join(stages[s]['sha256'] for s in exported).encode()).hexdigest()[:10]
-        model_id = args.model_id or (f'{cfg["name"]}-random-init-{digest}' if args.random_init
-                                     else f'heirloom-{cfg["name"]}-{datetime.date.today():%Y%m%d}-{digest}')
-        log_dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths} |
-                          {os.path.dirname(os.path.dirname(os.path.abspath(p))) for p in paths})
-        log_steps, log_secs, log_data = read_logs(log_dirs) if paths else ({}, {}, {})
-        steps = {**log_steps, **info['steps']}
-        seconds = {**log_secs, **info['seconds']}
-        data = {**log_data, **(info.get('data') or {})}
-        e = cfg['export']
-        manifest = {
-            'format': 1,
-            'modelId': model_id,
-            'latentChannels': latent_channels(cfg),
-            'stages': stages,
-            'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate'],
-                       **({'pyramid': pyramid} if pyramid else {}), **({'mirrors': mirrors} if mirrors > 1 else {})},
-            'tiling': {'tile': e['tile'], 'overlap': e['overlap']},
-            'macsPerPixel': round(sum(per_stage.values()), 1),
-            'training': {
-                'randomInit': bool(args.random_init),
-                'config': cfg,
-                'configFile': args.config,
-                'weights': [{'net': k, **{f: v for f, v in sources[k].items() if f != 'model'}} for k in INFERENCE_NETS if k in sources],
-                'stages': {s: {'steps': steps.get(s), 'seconds': round(seconds[s], 1) if s in seconds else None}
-                           for s in STAGE_ORDER if s in steps or s in seconds},
-                'device': info.get('device'),
-                'torch': info.get('torch'),
-                'data': {'images': data, 'root': 'shared/datasets ({})'.format(
-                    ', '.join(f'{k}: {cfg["data"][k]}/' for k in ('clean', 'old'))),
-                         **({'extra': cfg['data']['clean_extra']} if cfg['data']['clean_extra'] else {})} if data else None,
-                'parameters': {k: sum(p.numel() for p in nets[k].parameters()) for k in INFERENCE_NETS
-                               if k != 'tone' or with_tone},
-                'exportedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-                'exportedWith': {'torch': torch.__version__, 'opset': OPSET},
-            },
-            'metrics': {},
-            'licence': LICENCE,
+
+def export_stages(cfg, nets, exported, with_tone, tmp, seed, parity_write):
+    """Each stage's ONNX file (and parity fixtures) → (manifest stage entries with MACs, parity index)."""
+    specs = stage_specs(cfg, with_tone)
+    stages, parity_index = {}, {}
+    for stage in exported:
+        _net, ins, outs, in_shapes, out_shapes, mult, grey = specs[stage]
+        module = stage_module(stage, nets, with_tone)
+        module.eval()
+        inputs = example_inputs(stage, cfg, seed, tone=with_tone)
+        path = os.path.join(tmp, f'{stage}.onnx')
+        export_onnx(module, inputs, path, ins, outs, out_shapes)
+        stages[stage] = {
+            'file': f'{stage}.onnx', 'sha256': sha256_file(path), 'bytes': os.path.getsize(path),
+            'inputs': in_shapes, 'outputs': out_shapes, 'spatialMultiple': mult,
+            'normalisation': {'range': [-1, 1], 'grayscale': grey},
         }
-        previous = os.path.join(out, 'manifest.json')
-        if os.path.isfile(previous):
-            try:
-                with open(previous) as f:
-                    old = json.load(f)
-                if set(old['stages']) == set(stages) and all(old['stages'][s]['sha256'] == stages[s]['sha256'] for s in stages):
-                    manifest['metrics'] = old.get('metrics') or {}
-            except (OSError, ValueError, KeyError, TypeError):
-                pass
-        with open(os.path.join(tmp, 'manifest.json'), 'w') as f:
-            json.dump(manifest, f, indent=2)
-            f.write('\n')
-        if parity is not None:
-            with open(os.path.join(parity_write, 'index.json'), 'w') as f:
-                json.dump({'modelId': model_id, 'tolerance': 1e-3,
-                           'sha256': {s: stages[s]['sha256'] for s in exported},
-                           'stages': parity_index}, f, indent=2)
-        card = os.path.join(out, 'README.md')
-        if os.path.isfile(card):  # the model card is written by people; a re-export must not drop it
-            shutil.copy2(card, os.path.join(tmp, 'README.md'))
-        swap_into_place(tmp, out)
+        if parity_write is not None:
+            parity_index[stage] = write_parity(parity_write, stage, module, inputs, ins, outs, seed)
+    for stage, v in macs(nets, cfg).items():
+        stages[stage]['macsPerPixel'] = v
+    if with_tone:  # once per photo, whatever its size
+        stages['tone']['macsPerPhoto'] = round(count_macs_per_pixel(nets['tone'], torch.zeros(1, 3, THUMB, THUMB)) * THUMB * THUMB)
+    return stages, parity_index
+
+
+def model_id_of(args, cfg, stages, exported):
+    digest = hashlib.sha256(''.join(stages[s]['sha256'] for s in exported).encode()).hexdigest()[:10]
+    return args.model_id or (f'{cfg["name"]}-random-init-{digest}' if args.random_init
+                             else f'heirloom-{cfg["name"]}-{datetime.date.today():%Y%m%d}-{digest}')
+
+
+def training_record(args, cfg, nets, paths, sources, info, with_tone):
+    """The manifest's `training`: the config, where each network came from, steps and seconds per stage (from the
+    weights, else the logs beside them), the photos, parameter counts and the exporter."""
+    log_dirs = sorted({os.path.dirname(os.path.abspath(p)) for p in paths} |
+                      {os.path.dirname(os.path.dirname(os.path.abspath(p))) for p in paths})
+    log_steps, log_secs, log_data = read_logs(log_dirs) if paths else ({}, {}, {})
+    steps = {**log_steps, **info['steps']}
+    seconds = {**log_secs, **info['seconds']}
+    data = {**log_data, **(info.get('data') or {})}
+    return {
+        'randomInit': bool(args.random_init),
+        'config': cfg,
+        'configFile': args.config,
+        'weights': [{'net': k, **{f: v for f, v in sources[k].items() if f != 'model'}} for k in INFERENCE_NETS if k in sources],
+        'stages': {s: {'steps': steps.get(s), 'seconds': round(seconds[s], 1) if s in seconds else None}
+                   for s in STAGE_ORDER if s in steps or s in seconds},
+        'device': info.get('device'),
+        'torch': info.get('torch'),
+        'data': {'images': data, 'root': 'shared/datasets ({})'.format(
+            ', '.join(f'{k}: {cfg["data"][k]}/' for k in ('clean', 'old'))),
+                 **({'extra': cfg['data']['clean_extra']} if cfg['data']['clean_extra'] else {})} if data else None,
+        'parameters': {k: sum(p.numel() for p in nets[k].parameters()) for k in INFERENCE_NETS
+                       if k != 'tone' or with_tone},
+        'exportedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+        'exportedWith': {'torch': torch.__version__, 'opset': OPSET},
+    }
+
+
+def build_manifest(model_id, cfg, stages, pyramid, mirrors, training):
+    e = cfg['export']
+    return {
+        'format': 1,
+        'modelId': model_id,
+        'latentChannels': latent_channels(cfg),
+        'stages': stages,
+        'detect': {'threshold': e['threshold'], 'workingLongSide': e['workingLongSide'], 'dilate': e['dilate'],
+                   **({'pyramid': pyramid} if pyramid else {}), **({'mirrors': mirrors} if mirrors > 1 else {})},
+        'tiling': {'tile': e['tile'], 'overlap': e['overlap']},
+        'macsPerPixel': round(sum(s['macsPerPixel'] for s in stages.values() if 'macsPerPixel' in s), 1),
+        'training': training,
+        'metrics': {},
+        'licence': LICENCE,
+    }
+
+
+def kept_metrics(out, stages):
+    """The previous set's metrics when its ONNX files are byte-identical to these (training.evaluate measured them),
+    else {}."""
+    previous = os.path.join(out, 'manifest.json')
+    if os.path.isfile(previous):
+        try:
+            with open(previous) as f:
+                old = json.load(f)
+            if set(old['stages']) == set(stages) and all(old['stages'][s]['sha256'] == stages[s]['sha256'] for s in stages):
+                return old.get('metrics') or {}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return {}
+
+
+def write_set(out, tmp, manifest, parity_write, parity_index, exported):
+    """The manifest, the parity index and the model card into the staged folder, then the folder into place."""
+    stages, model_id = manifest['stages'], manifest['modelId']
+    with open(os.path.join(tmp, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+    if parity_write is not None:
+        with open(os.path.join(parity_write, 'index.json'), 'w') as f:
+            json.dump({'modelId': model_id, 'tolerance': 1e-3,
+                       'sha256': {s: stages[s]['sha256'] for s in exported},
+                       'stages': parity_index}, f, indent=2)
+    card = os.path.join(out, 'README.md')
+    if os.path.isfile(card):  # the model card is written by people; a re-export must not drop it
+        shutil.copy2(card, os.path.join(tmp, 'README.md'))
+    swap_into_place(tmp, out)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
+    paths = weight_paths(args)
+    state, sources, info, stored_cfg = load_weight_files(paths) if paths else ({}, {}, {'steps': {}, 'seconds': {}}, None)
+    cfg = choose_config(args, sources, stored_cfg)
+    pyramid, mirrors = detect_settings(cfg)
+    nets = build_nets(args, cfg, state, sources, paths)
+    with_tone = 'tone' in state or bool(args.random_init)
+    exported = [s for s in STAGE_ORDER_EXPORT if s != 'tone' or with_tone]
+
+    out, tmp, parity, parity_write = staging(args)
+    try:
+        stages, parity_index = export_stages(cfg, nets, exported, with_tone, tmp, args.seed, parity_write)
+        model_id = model_id_of(args, cfg, stages, exported)
+        manifest = build_manifest(model_id, cfg, stages, pyramid, mirrors,
+                                  training_record(args, cfg, nets, paths, sources, info, with_tone))
+        manifest['metrics'] = kept_metrics(out, stages)
+        write_set(out, tmp, manifest, parity_write, parity_index, exported)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

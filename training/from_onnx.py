@@ -19,7 +19,8 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from .export import STAGE_NET, TRAINED_BY, stage_module
+from .checkpoints import TRAINED_BY
+from .onnx_stages import STAGE_NET, stage_module
 from .stages.models import build_models
 
 

@@ -44,28 +44,18 @@ import numpy as np
 import torch
 
 from . import losses as L
-from .config import load_config_or_exit
-from .data.images import default_data_root, list_images
+from .benchmark import clean_photo, damage_of, degraded_photo, image_seed, validation_items
+from .checkpoints import load_detector, load_weights
+from .data.images import default_data_root
 from .detect_pyramid import detector_probabilities, photo_grey, pyramid_mask
 from .degrade import structured as S
 from .degrade.pipeline import apply_unstructured
-from .degrade.unstructured import mute
-from .evaluate import benchmark_damage, damage_of, image_seed, load, psnr, ssim
+from .metrics import psnr, ssim
 from .nets import apply_tone, thumbnail
 from .stages.models import build_models, restore_chain
-
-
-def load_weights(path, cfg_path=''):
-    """({net: state_dict}, config) of a weight file; the config named, merged over the defaults as training reads
-    it (a config file names only what it changes), else the one stored in the file."""
-    ck = torch.load(path, map_location='cpu', weights_only=False)
-    if cfg_path:
-        cfg = load_config_or_exit(cfg_path)
-    elif isinstance(ck, dict) and 'config' in ck:
-        cfg = ck['config']
-    else:
-        raise SystemExit(f'{path}: no config inside; name one as {path}:CONFIG.json')
-    return ck.get('nets', ck), cfg
+# calibrate_detector and union_detector import degraded_photo, validation_items, load_detector, load_weights and
+# load_config_or_exit from here; they live in benchmark, checkpoints and config, and stay importable from this module.
+from .config import load_config_or_exit  # noqa: F401
 
 
 def load_nets(spec):
@@ -97,16 +87,6 @@ def engine_mask(detector, bad):
     return (mask if mask.mean() >= AUTO_MIN_COVERAGE else np.zeros_like(mask)).astype(np.uint8)
 
 
-def load_detector(path, cfg_path=''):
-    """(detector net, config) of a weight file (the config's `export` settings are the engine's; see load_weights)."""
-    weights, cfg = load_weights(path, cfg_path)
-    if 'detector' not in weights:
-        raise SystemExit(f'{path}: has no detector')
-    det = build_models(cfg)['detector']
-    det.load_state_dict(weights['detector'])
-    return det.eval(), cfg
-
-
 def looks_grey(img):
     """The engine's rule (image-io.ts `looksGrey`) on the 8-bit photo: channels differ by at most 2 levels on
     average and 12 anywhere. The engine restores such a photo as grey and writes the mean of the restored RGB."""
@@ -128,36 +108,6 @@ def restore(nets, cfg, img, mask):
             out = apply_tone(out, nets['tone'](thumbnail(x)))
     out = ((out[0].permute(1, 2, 0).numpy() + 1) / 2).clip(0, 1)
     return np.repeat(out.mean(-1, keepdims=True), 3, -1) if grey else out
-
-
-def validation_items(data_root, sets):
-    """[(set, path)] of the photos of the comma-separated `sets` under data_root/benchmarks."""
-    items = [(s, p) for s in sets.split(',') for p in list_images(os.path.join(data_root, 'benchmarks', s))]
-    if not items:
-        raise SystemExit(f'no images in {sets} under {data_root}/benchmarks')
-    return items
-
-
-def clean_photo(path, multiple):
-    """The photo as float32 [H, W, 3] in [0, 1], cropped to a multiple of `multiple` px."""
-    clean = np.asarray(load(path, 'RGB'), np.float32) / 255
-    h, w = clean.shape[:2]
-    return clean[:h // multiple * multiple, :w // multiple * multiple]
-
-
-MUTE_STREAM = 101  # the muted truth's random stream, apart from by_fault's (0 … len(FAULTS) - 1)
-
-
-def degraded_photo(set_name, path, multiple, muted=False, damage='ours'):
-    """(clean, degraded, defect mask) of a whole photo cropped to a multiple of `multiple` px, degraded exactly
-    as `training.evaluate` degrades its sets (same per-image seed). `muted`: the ground truth is first muted
-    (`unstructured.mute`, its own seed per photo), then degraded the same way. `damage` 'foreign': degraded by
-    `training.foreign` instead, from its own seed per photo; 'released': by the reference code's recipe
-    (`degrade.released.released_damage`), likewise."""
-    clean, seed = clean_photo(path, multiple), image_seed(set_name, os.path.basename(path))
-    if muted:
-        clean = mute(clean, np.random.default_rng([seed, MUTE_STREAM]))
-    return (clean, *benchmark_damage(clean, seed, damage))
 
 
 FAULTS = ['none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured']

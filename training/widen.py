@@ -31,7 +31,7 @@ the trained one ("Net2Net"-style, function-preserving):
   input channels first, so their new input rows are the zeroed ones).
 
 (The head was grown because its gain was still rising when its first runs
-ended; wider and deeper heads then tied with it: see the model card.)
+ended; wider and deeper heads then tied with it: see training/NOTES.md.)
 
     /usr/bin/python3 -m training.widen --weights RUN/weights/final.pt --config WIDE.json --out WIDE-INIT.pt
 
@@ -46,10 +46,10 @@ import math
 import torch
 from torch import nn
 
+from .checkpoints import load_weights
 from .config import load_config_or_exit
 from .nets.mapping import Mapping
 from .stages.models import build_models
-from .validate import load_weights
 
 
 def _grow(old: torch.Tensor, fresh: torch.Tensor, zero_new_rows: bool = False) -> torch.Tensor:

@@ -3,12 +3,9 @@ checkpoints every few minutes and on SIGINT/SIGTERM, exact resume."""
 import atexit
 import contextlib
 import multiprocessing
-import os
-import random
 import signal
 import time
 
-import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
@@ -17,48 +14,8 @@ from ..data import PairDataset, RealOldDataset, StepSampler, WithRealMasks
 from ..degrade import DegradeConfig
 from .models import CRITICS, GROWN_MODULES, TRAINS
 from .steps import STEPS
+from .state import Stop
 from .tone_bank import BankDataset, build_bank
-
-
-class Stop(Exception):
-    """Raised when a signal asked the run to stop (after a checkpoint)."""
-
-
-class StopFlag:
-    def __init__(self):
-        self.signal = None
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, self._set)
-
-    def _set(self, signum, _frame):
-        self.signal = signum
-
-
-def rng_state():
-    # numpy's state as plain Python values: a pickled ndarray names numpy's
-    # private module path, which differs between numpy 1 and 2, and a
-    # checkpoint must resume on either machine.
-    name, keys, pos, has_gauss, cached = np.random.get_state()
-    state = {'python': random.getstate(), 'numpy': (name, keys.tolist(), int(pos), int(has_gauss), float(cached)),
-             'torch': torch.get_rng_state()}
-    if torch.cuda.is_available():
-        state['cuda'] = torch.cuda.get_rng_state_all()
-    return state
-
-
-def set_rng_state(state):
-    random.setstate(state['python'])
-    name, keys, pos, has_gauss, cached = state['numpy']
-    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
-    torch.set_rng_state(state['torch'])
-    if 'cuda' in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state['cuda'])
-
-
-def atomic_save(obj, path):
-    tmp = path + '.tmp'
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
 
 
 def _ignore_stop_signals(_worker_id):

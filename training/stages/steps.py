@@ -82,7 +82,7 @@ def detected_mask(n, x, m, cfg):
     full-scale mask at the export threshold (what the engine hands the mapping, less the pyramid's coarse
     pieces), for the rest the true one. Trained on true masks alone, the chain takes every mark for a defect (a
     false mark on a necklace or a window frame wipes intact detail) and leaves unmarked defects alone; this lets
-    it meet the detector's errors in training (what it measured: training README, "Masks as users get them")."""
+    it meet the detector's errors in training (what it measured: training/NOTES.md, "Masks as users get them")."""
     share = cfg['train']['detected_masks']
     if share <= 0:
         return m

@@ -26,6 +26,7 @@ from ..data import PhotoDataset
 from ..degrade import DegradeConfig
 from ..nets import thumbnail
 from .models import restore_chain
+from .state import Stop, atomic_save
 
 FIELDS = ('thumb', 'out', 'clean')
 
@@ -47,7 +48,6 @@ def _chunk(nets, cfg, photos, first, count, dev):
 
 def build_bank(ctx, seed):
     """Loads the chunks already on disk and builds the rest; returns {field: tensor [n, …]}."""
-    from .runner import Stop, atomic_save  # the runner imports this module
     cfg, nets, dev = ctx['cfg'], ctx['nets'], ctx['device']
     sc = cfg['train']['stages']['tone']
     n, size = int(sc.get('bank', 3200)), int(sc.get('bank_chunk', 200))

@@ -1,5 +1,11 @@
-"""Shared helpers: small generated photos in the layout training expects."""
+"""Shared helpers: small generated photos in the layout training expects, tiny chains and detectors, and the
+validation command run on them."""
+import contextlib
+import io
 import os
+import shutil
+import tempfile
+import unittest
 
 import numpy as np
 import torch
@@ -68,3 +74,27 @@ def constant_detector(cfg, bias):
     torch.nn.init.zeros_(det.out.weight)
     torch.nn.init.constant_(det.out.bias, bias)
     return det
+
+
+class BenchmarkSetCase(unittest.TestCase):
+    """A class-wide temporary data root holding a generated benchmark set, SetG (three photos of SET_SIZE), removed
+    after the class's tests."""
+    SET_SIZE = (64, 56)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix='heirloom-benchmark-')
+        write_benchmark_set(cls.tmp, size=cls.SET_SIZE)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+def validate_text(weights, data_root, *extra, sets='SetG'):
+    """What `training.validate` prints for the weight files `weights` on the generated set(s) under data_root."""
+    from training.validate import main  # imported here: helpers serve tests that never load validation
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main([*weights, '--data-root', data_root, '--sets', sets, *extra])
+    return out.getvalue()

@@ -52,7 +52,7 @@ class AverageTest(unittest.TestCase):
         self.assertEqual([a['file'] for a in saved['training']['averagedFrom']], [self.path('a.pt'), self.path('b.pt')])
 
     def test_the_record_adds_up_finished_and_running_stages(self):
-        from training.export import checkpoint_record
+        from training.checkpoints import checkpoint_record
         state = {'done': ['joint'], 'steps': {'joint': 900}, 'seconds': {'joint': 1288.0}, 'stage': 'detect', 'step': 2783,
                  'stage_seconds': 2962.54}
         self.assertEqual(checkpoint_record(state), {'steps': {'joint': 900, 'detect': 2783},

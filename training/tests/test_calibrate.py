@@ -3,31 +3,23 @@ import contextlib
 import io
 import json
 import os
-import shutil
-import tempfile
 import unittest
 
 import numpy as np
 import torch
 
+from training.benchmark import DEGRADE, image_seed
 from training.calibrate_detector import THRESHOLDS, iou_grid, main as calibrate_main
 from training.config import load_config
 from training.data.images import list_images
 from training.degrade import DegradeConfig, degrade
 from training.detect_pyramid import combine, levels
-from training.evaluate import DEGRADE, image_seed, load
-from training.tests.helpers import TINY, constant_detector, write_benchmark_set
+from training.metrics import load
+from training.tests.helpers import TINY, BenchmarkSetCase, constant_detector
 
 
-class CalibrateTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix='heirloom-calibrate-')
-        write_benchmark_set(cls.tmp, size=(72, 64))
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class CalibrateTest(BenchmarkSetCase):
+    SET_SIZE = (72, 64)
 
     def calibrate(self, bias, context=0):
         cfg = load_config(TINY)

@@ -17,9 +17,10 @@ from training.data import engine_grey
 from training.detect_pyramid import detector_probabilities
 from training.stages import build_models
 from training.stages.steps import detected_mask
-from training.tests.helpers import TINY, constant_detector, save_chain, tiny_chain, write_benchmark_set, write_dataset
+from training.tests.helpers import (TINY, BenchmarkSetCase, constant_detector, save_chain, tiny_chain, validate_text,
+                                    write_dataset)
 from training.train import main as train_main
-from training.validate import engine_mask, main as validate_main
+from training.validate import engine_mask
 
 
 def random_detector(seed=0):
@@ -103,11 +104,10 @@ class TrainGuardTest(unittest.TestCase):
             train_main(['--config', cfg_path, '--stage', 'joint', '--data-root', tmp, '--run-dir', os.path.join(tmp, 'run')])
 
 
-class ValidateDetectedTest(unittest.TestCase):
+class ValidateDetectedTest(BenchmarkSetCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix='heirloom-validate-det-')
-        write_benchmark_set(cls.tmp, size=(64, 56))
+        super().setUpClass()
         cfg, nets = tiny_chain()
         torch.nn.init.normal_(nets['G_B'].decoder[-1].weight, std=0.05)
         with torch.no_grad():  # off its identity initialisation, so the mask changes what the mapping does
@@ -120,15 +120,8 @@ class ValidateDetectedTest(unittest.TestCase):
             cls.dets[name] = os.path.join(cls.tmp, f'det-{name}.pt')
             torch.save({'nets': {'detector': det.state_dict()}, 'config': cfg}, cls.dets[name])
 
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
     def validate(self, *extra):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            validate_main([self.chain, '--data-root', self.tmp, '--sets', 'SetG', *extra])
-        text = out.getvalue()
+        text = validate_text([self.chain], self.tmp, *extra)
         return text, float(re.search(re.escape(self.chain) + r': ([\d.]+) dB', text).group(1))
 
     def test_the_engine_mask_replaces_the_true_one(self):

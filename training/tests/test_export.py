@@ -272,40 +272,30 @@ class ExportTest(unittest.TestCase):
             json.dump(cfg, f)
         return export('--random-init', '--config', path, '--out', os.path.join(tmp, name))
 
-    def test_pyramid_detection_goes_into_the_manifest_checked(self):
-        tmp = tempfile.TemporaryDirectory(prefix='heirloom-pyramid-')
+    def assert_detect_setting_checked(self, key, written, bad):
+        """export.<key> reaches the manifest's `detect` as `written` pairs say ((config value, manifest value), None
+        for left out), and each of `bad` stops the export naming the setting, before any folder is written."""
+        tmp = tempfile.TemporaryDirectory(prefix=f'heirloom-{key}-')
         self.addCleanup(tmp.cleanup)
-
-        def with_pyramid(pyramid, name):
-            return self.export_with(tmp.name, name, 'pyramid', pyramid)
-
-        good = {'minSide': 128, 'threshold': 0.95, 'minArea': 200}
-        self.assertEqual(with_pyramid(good, 'ok')[0], 0)
-        with open(os.path.join(tmp.name, 'ok', 'manifest.json')) as f:
-            self.assertEqual(json.load(f)['detect']['pyramid'], good)
-        for bad in ({**good, 'minSide': 8}, {**good, 'threshold': 1.5}, {**good, 'minArea': -1}, {**good, 'minArea': 2.5},
-                    {'minSide': 128, 'threshold': 0.9}):
+        for i, (value, want) in enumerate(written):
+            self.assertEqual(self.export_with(tmp.name, f'ok{i}', key, value)[0], 0)
+            with open(os.path.join(tmp.name, f'ok{i}', 'manifest.json')) as f:
+                self.assertEqual(json.load(f)['detect'].get(key), want)
+        for value in bad:
             with self.assertRaises(SystemExit) as ctx:
-                with_pyramid(bad, 'bad')
-            self.assertIn('export.pyramid', str(ctx.exception))
+                self.export_with(tmp.name, 'bad', key, value)
+            self.assertIn(f'export.{key}', str(ctx.exception))
             self.assertFalse(os.path.exists(os.path.join(tmp.name, 'bad')))
+
+    def test_pyramid_detection_goes_into_the_manifest_checked(self):
+        good = {'minSide': 128, 'threshold': 0.95, 'minArea': 200}
+        self.assert_detect_setting_checked('pyramid', [(good, good)], (
+            {**good, 'minSide': 8}, {**good, 'threshold': 1.5}, {**good, 'minArea': -1}, {**good, 'minArea': 2.5},
+            {'minSide': 128, 'threshold': 0.9}))
 
     def test_detector_mirrors_go_into_the_manifest_checked(self):
-        tmp = tempfile.TemporaryDirectory(prefix='heirloom-mirrors-')
-        self.addCleanup(tmp.cleanup)
-
-        def with_mirrors(mirrors, name):
-            return self.export_with(tmp.name, name, 'mirrors', mirrors)
-
-        for mirrors, written in ((2, 2), (4, 4), (1, None)):
-            self.assertEqual(with_mirrors(mirrors, f'm{mirrors}')[0], 0)
-            with open(os.path.join(tmp.name, f'm{mirrors}', 'manifest.json')) as f:
-                self.assertEqual(json.load(f)['detect'].get('mirrors'), written)  # 1 is the engine's default: left out
-        for bad in (3, 0, 'two'):
-            with self.assertRaises(SystemExit) as ctx:
-                with_mirrors(bad, 'bad')
-            self.assertIn('export.mirrors', str(ctx.exception))
-            self.assertFalse(os.path.exists(os.path.join(tmp.name, 'bad')))
+        # 1 is the engine's default: left out of the manifest
+        self.assert_detect_setting_checked('mirrors', [(2, 2), (4, 4), (1, None)], (3, 0, 'two'))
 
     def test_networks_from_runs_of_different_configs_merge_when_each_fits(self):
         # the chain from a run whose detector had no context levels, the detector from a run that grew them

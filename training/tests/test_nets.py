@@ -6,7 +6,7 @@ import unittest
 import torch
 
 from training.config import load_config
-from training.export import stage_specs
+from training.onnx_stages import stage_specs
 from training.nets import Encoder, Generator, Mapping, PartialNonLocal, ScratchUNet, latent_context
 from training.nets.blocks import count_macs_per_pixel
 from training.stages import build_models

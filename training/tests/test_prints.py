@@ -10,19 +10,7 @@ from PIL import Image, ImageDraw
 
 from training.degrade import DegradeConfig, degrade
 from training.degrade import prints as PR
-from training.degrade import wear as W
-from training.tests.helpers import synthetic_photo
-
-
-def photo(seed=0, h=96, w=128):
-    return synthetic_photo(np.random.default_rng(seed), h, w)
-
-
-def draw(fn, img, seed, view=None):
-    img = img.copy()
-    mask = np.zeros(img.shape[:2], bool)
-    fn(img, mask, np.random.default_rng(seed), view)
-    return img, mask
+from training.tests.defect_checks import DefectKindChecks, draw, photo
 
 
 def write_overlays(root, n=3):
@@ -42,7 +30,10 @@ def write_overlays(root, n=3):
             rgba.save(os.path.join(folder, f'{kind}-{i:03d}.png'))
 
 
-class PrintsTest(unittest.TestCase):
+class PrintsTest(DefectKindChecks, unittest.TestCase):
+    KINDS = PR.KINDS
+    MASK_SEEDS = 10
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
@@ -60,36 +51,10 @@ class PrintsTest(unittest.TestCase):
         PR.overlay_files.cache_clear()
         cls.tmp.cleanup()
 
-    def test_each_kind_reproduces_from_its_seed(self):
-        for fn in PR.KINDS:
-            a, ma = draw(fn, photo(1), 4)
-            b, mb = draw(fn, photo(1), 4)
-            np.testing.assert_array_equal(a, b)
-            np.testing.assert_array_equal(ma, mb)
-
-    def test_every_strong_change_is_masked_and_the_mask_marks_changed_pixels(self):
-        for fn in PR.KINDS:
-            marked = 0
-            for seed in range(10):
-                clean = photo(seed)
-                img, mask = draw(fn, clean, seed)
-                change = np.abs(img - clean).max(-1)
-                self.assertTrue(np.isfinite(img).all() and img.min() >= 0 and img.max() <= 1, fn.__name__)
-                self.assertFalse((change > W.MASK_FLOOR + 1e-4)[~mask].any(), f'{fn.__name__} seed {seed}')
-                if mask.any():
-                    marked += 1
-                    self.assertGreater((change[mask] > 0.01).mean(), 0.5, f'{fn.__name__} seed {seed}')
-            self.assertGreaterEqual(marked, 6, f'{fn.__name__} should draw something on most photos')
-
     def test_a_window_is_the_crop_of_the_defect_drawn_on_the_whole_photo(self):
-        oy, ox = 41, 67
-        for fn in (PR.crack_network, PR.fold, PR.torn_edge):  # the overlay's elastic warp is drawn per window
-            for seed in range(5):
-                big = photo(seed, 240, 300)
-                whole, mw = draw(fn, big, seed)
-                crop, mc = draw(fn, big[oy:oy + 80, ox:ox + 96], seed, (240, 300, oy, ox))
-                # wide strokes are rasterised from window coordinates: a few pixels along their edges may differ
-                self.assertLessEqual((mc != mw[oy:oy + 80, ox:ox + 96]).sum(), 40, f'{fn.__name__} seed {seed}')
+        # the overlay's elastic warp is drawn per window; wide strokes are rasterised from window coordinates, so a
+        # few pixels along their edges may differ
+        self.assert_window_is_the_crop((PR.crack_network, PR.fold, PR.torn_edge), mask_pixels=40)
 
     def test_cracks_are_thin_long_and_branching_and_show_paper(self):
         clean = np.full((256, 256, 3), 0.3, np.float32)

@@ -17,7 +17,7 @@ from training import widen
 from training.data.datasets import WithRealMasks
 from training.evaluate_real import evaluate_real, falsely_marked, scores_of
 from training.export import main as export_main
-from training.evaluate import mask_counts
+from training.metrics import mask_counts
 from training.losses import tversky
 from training.nets.detector import TOPHAT_SIZES, ScratchUNet, tophats
 from training.real_damage import candidates as C

@@ -21,7 +21,7 @@ from training.average import main as average_main
 from training.export import main as export_main
 from training.from_onnx import recover
 from training.stages import runner
-from training.stages.runner import StopFlag
+from training.stages.state import StopFlag
 from training.tests.helpers import ROOT, TINY, write_dataset
 
 

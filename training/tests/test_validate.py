@@ -5,16 +5,14 @@ import io
 import json
 import os
 import re
-import shutil
-import tempfile
 import unittest
 
 import numpy as np
 
 import torch
 
-from training.tests.helpers import TINY, save_chain, tiny_chain, write_benchmark_set
-from training.validate import colour_fixed, main as validate_main
+from training.tests.helpers import TINY, BenchmarkSetCase, save_chain, tiny_chain, validate_text, write_benchmark_set
+from training.validate import colour_fixed
 
 
 class ColourFixedTest(unittest.TestCase):
@@ -29,25 +27,21 @@ class ColourFixedTest(unittest.TestCase):
         self.assertLessEqual(((fixed - clean) ** 2).mean(), ((noisy - clean) ** 2).mean() + 1e-9, 'least squares')
 
 
-class ValidateTest(unittest.TestCase):
+def input_db(text):
+    return re.search(r'input ([\d.]+) dB', text).group(1)
+
+
+class ValidateTest(BenchmarkSetCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix='heirloom-validate-')
-        write_benchmark_set(cls.tmp, size=(64, 56))
+        super().setUpClass()
         cfg, nets = tiny_chain()
         cls.identity = save_chain(os.path.join(cls.tmp, 'identity.pt'), nets, cfg)
         torch.nn.init.normal_(nets['G_B'].decoder[-1].weight, std=0.05)
         cls.changed = save_chain(os.path.join(cls.tmp, 'changed.pt'), nets, cfg)
 
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def run_validate(self, *weights):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            validate_main([*weights, '--data-root', self.tmp, '--sets', 'SetG'])
-        return out.getvalue()
+    def run_validate(self, *weights):  # weight files, then any flags
+        return validate_text(weights, self.tmp)
 
     def test_scores_are_measured_per_weight_file(self):
         text = self.run_validate(self.identity, self.changed)
@@ -60,10 +54,7 @@ class ValidateTest(unittest.TestCase):
         self.assertRegex(text, re.escape(self.identity) + r'.*worse than the input \(by > 0\.05 dB\) on 0 of 3')
 
     def test_by_fault_scores_each_fault_alone(self):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            validate_main([self.identity, self.changed, '--data-root', self.tmp, '--sets', 'SetG', '--by-fault'])
-        rows = dict(re.findall(r'^  (\w+) +input (.+)$', out.getvalue(), re.M))
+        rows = dict(re.findall(r'^  (\w+) +input (.+)$', self.run_validate(self.identity, self.changed, '--by-fault'), re.M))
         self.assertEqual(set(rows), {'none', 'blur', 'noise', 'lowres', 'jpeg', 'fade', 'tone', 'structured'})
         self.assertTrue(rows['none'].startswith('99.00 / 1.000 [fixed 99.00]  →  99.00 / 1.000 [fixed 99.00]'), rows['none'])
         self.assertGreater(float(re.search(r'fixed ([\d.]+)', rows['fade']).group(1)),
@@ -77,41 +68,33 @@ class ValidateTest(unittest.TestCase):
         for view in ('--foreign', '--released', '--muted'):
             err = io.StringIO()
             with self.assertRaises(SystemExit), contextlib.redirect_stderr(err):
-                validate_main([self.identity, '--data-root', self.tmp, '--sets', 'SetG', '--by-fault', view])
+                self.run_validate(self.identity, '--by-fault', view)
             self.assertIn('--by-fault scores our own faults', err.getvalue())
 
+    def assert_seeded_view(self, flag, heading):
+        """Under `flag` the photos are damaged their own way, seeded per photo, and the identity model scores exactly
+        that input: the view is printed under `heading`."""
+        plain, view = self.run_validate(self.identity), self.run_validate(self.identity, flag)
+        self.assertIn(heading, view)
+        self.assertNotEqual(input_db(plain), input_db(view), f'{flag}: another input than the plain damage')
+        self.assertIn(f'{self.identity}: {input_db(view)} dB', view, f'{flag}: scored against its own truth and input')
+        self.assertEqual(view, self.run_validate(self.identity, flag), 'seeded per photo')
+
     def test_muted_truths_are_scored_against_the_muted_photo(self):
-        plain, muted = self.run_validate(self.identity), self.run_validate(self.identity, '--muted')
-        self.assertIn('3 muted images of SetG', muted)
-        inp = lambda text: re.search(r'input ([\d.]+) dB', text).group(1)
-        self.assertNotEqual(inp(plain), inp(muted), 'the muted truth is degraded, not the photo itself')
-        self.assertIn(f'{self.identity}: {inp(muted)} dB', muted, 'and scored against the muted truth')
-        self.assertEqual(muted, self.run_validate(self.identity, '--muted'), 'seeded per photo')
+        # the muted truth is degraded, not the photo itself, and scored against the muted truth
+        self.assert_seeded_view('--muted', '3 muted images of SetG')
 
     def test_foreign_damage_is_its_own_seeded_degradation(self):
-        plain, foreign = self.run_validate(self.identity), self.run_validate(self.identity, '--foreign')
-        self.assertIn('3 images of SetG (foreign damage)', foreign)
-        inp = lambda text: re.search(r'input ([\d.]+) dB', text).group(1)
-        self.assertNotEqual(inp(plain), inp(foreign))
-        self.assertIn(f'{self.identity}: {inp(foreign)} dB', foreign, 'the identity model scores the foreign input')
-        self.assertEqual(foreign, self.run_validate(self.identity, '--foreign'), 'seeded per photo')
+        self.assert_seeded_view('--foreign', '3 images of SetG (foreign damage)')
 
     def test_released_damage_is_its_own_seeded_degradation(self):
-        plain, released = self.run_validate(self.identity), self.run_validate(self.identity, '--released')
-        self.assertIn("3 images of SetG (the released code's damage)", released)
-        inp = lambda text: re.search(r'input ([\d.]+) dB', text).group(1)
-        self.assertNotEqual(inp(plain), inp(released))
-        self.assertIn(f'{self.identity}: {inp(released)} dB', released, 'the identity model scores the damaged input')
-        self.assertEqual(released, self.run_validate(self.identity, '--released'), 'seeded per photo')
+        self.assert_seeded_view('--released', "3 images of SetG (the released code's damage)")
         with self.assertRaises(SystemExit):
             self.run_validate(self.identity, '--released', '--foreign')
 
     def test_several_sets_are_also_scored_set_by_set(self):
         write_benchmark_set(self.tmp, name='SetH', n=2, size=(48, 40))
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            validate_main([self.changed, '--data-root', self.tmp, '--sets', 'SetG,SetH'])
-        text = out.getvalue()
+        text = validate_text([self.changed], self.tmp, sets='SetG,SetH')
         overall = float(re.search(re.escape(self.changed) + r': ([\d.]+) dB', text).group(1))
         per_set = {k: float(v) for k, v in re.findall(r'(Set[GH]) ([\d.]+) /', text)}
         self.assertEqual(set(per_set), {'SetG', 'SetH'})
@@ -131,7 +114,7 @@ class ValidateTest(unittest.TestCase):
         with open(partial, 'w') as f:
             json.dump(raw, f)
         text = self.run_validate(f'{bare}:{partial}')
-        self.assertEqual(re.search(r': ([\d.]+) dB', text).group(1), re.search(r'input ([\d.]+) dB', text).group(1))
+        self.assertEqual(re.search(r': ([\d.]+) dB', text).group(1), input_db(text))
 
 
 class LooksGreyTest(unittest.TestCase):

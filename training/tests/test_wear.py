@@ -9,43 +9,11 @@ from training.degrade import DegradeConfig, degrade
 from training.degrade import pipeline as P
 from training.degrade import unstructured as U
 from training.degrade import wear as W
-from training.tests.helpers import synthetic_photo
+from training.tests.defect_checks import DefectKindChecks, draw, photo
 
 
-def photo(seed=0, h=96, w=128):
-    return synthetic_photo(np.random.default_rng(seed), h, w)
-
-
-def draw(fn, img, seed, view=None):
-    img = img.copy()
-    mask = np.zeros(img.shape[:2], bool)
-    fn(img, mask, np.random.default_rng(seed), view)
-    return img, mask
-
-
-class WearTest(unittest.TestCase):
-    def test_each_kind_reproduces_from_its_seed(self):
-        for fn in W.KINDS:
-            a, ma = draw(fn, photo(1), 4)
-            b, mb = draw(fn, photo(1), 4)
-            np.testing.assert_array_equal(a, b)
-            np.testing.assert_array_equal(ma, mb)
-
-    def test_every_strong_change_is_masked_and_the_mask_marks_changed_pixels(self):
-        for fn in W.KINDS:
-            marked = 0
-            for seed in range(8):
-                clean = photo(seed)
-                img, mask = draw(fn, clean, seed)
-                change = np.abs(img - clean).max(-1)
-                self.assertTrue(np.isfinite(img).all() and img.min() >= 0 and img.max() <= 1, fn.__name__)
-                # a blend weight above the mask's floor moves a pixel by more than that share of its distance to
-                # the defect's colour, which is at most 1: so no change above the floor lies outside the mask
-                self.assertFalse((change > W.MASK_FLOOR + 1e-4)[~mask].any(), f'{fn.__name__} seed {seed}')
-                if mask.any():
-                    marked += 1
-                    self.assertGreater((change[mask] > 0.01).mean(), 0.5, f'{fn.__name__} seed {seed}')
-            self.assertGreaterEqual(marked, 6, f'{fn.__name__} should draw something on most photos')
+class WearTest(DefectKindChecks, unittest.TestCase):
+    KINDS = W.KINDS
 
     def test_a_view_of_the_whole_image_changes_nothing(self):
         for fn in W.KINDS:
@@ -55,16 +23,8 @@ class WearTest(unittest.TestCase):
             np.testing.assert_array_equal(ma, mb)
 
     def test_a_window_is_the_crop_of_the_defect_drawn_on_the_whole_photo(self):
-        oy, ox = 41, 67
-        for fn in W.KINDS:
-            for seed in range(5):
-                big = photo(seed, 240, 300)
-                whole, mw = draw(fn, big, seed)
-                crop, mc = draw(fn, big[oy:oy + 80, ox:ox + 96], seed, (240, 300, oy, ox))
-                # spots are softened with a blur, which sees the crop's edge: small differences there
-                self.assertLessEqual((mc != mw[oy:oy + 80, ox:ox + 96]).sum(), 12, f'{fn.__name__} seed {seed}')
-                diff = np.abs(crop - whole[oy:oy + 80, ox:ox + 96])
-                self.assertLessEqual((diff > 0.02).sum(), 0.01 * diff.size, f'{fn.__name__} seed {seed}')
+        # spots are softened with a blur, which sees the crop's edge: small differences there
+        self.assert_window_is_the_crop(W.KINDS, mask_pixels=12, image_share=0.01)
 
     def test_scratch_textures_vary_in_strength_along_their_length(self):
         faint = 0
