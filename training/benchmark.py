@@ -8,6 +8,7 @@ import numpy as np
 
 from .data.images import list_images
 from .degrade import DegradeConfig, degrade
+from .degrade.prints import film_overlay
 from .degrade.released import released_damage
 from .degrade.unstructured import mute
 from .foreign import FOREIGN_STREAM, foreign_degrade
@@ -19,6 +20,7 @@ SEED = 2020
 DEGRADE = {'strength': 0.3, 'p_structured': 1.0, 'p_gray': 0.12}
 SETS = ['Kodak24', 'McMaster', 'CBSD68']
 RELEASED_STREAM = 303  # a photo's released-recipe damage draws from default_rng([its seed, this])
+FILM_STREAM = 404  # a photo's real film-damage overlays draw from default_rng([its seed, this])
 
 
 def image_seed(set_name, file_name):
@@ -27,7 +29,8 @@ def image_seed(set_name, file_name):
 
 def damage_of(args):
     """Which damage a command line asks for: 'foreign', 'released' or 'ours' (the flags exclude each other)."""
-    return 'foreign' if args.foreign else 'released' if args.released else 'ours'
+    return ('foreign' if args.foreign else 'released' if args.released else
+            'film' if getattr(args, 'film', False) else 'ours')
 
 
 def benchmark_damage(clean, seed, damage='ours'):
@@ -39,11 +42,25 @@ def benchmark_damage(clean, seed, damage='ours'):
         return foreign_degrade(clean, np.random.default_rng([seed, FOREIGN_STREAM]))
     if damage == 'released':
         return released_damage(clean, np.random.default_rng([seed, RELEASED_STREAM]))
+    if damage == 'film':
+        return film_damage(clean, np.random.default_rng([seed, FILM_STREAM]))
     return degrade(clean, np.random.default_rng(seed), DegradeConfig(**DEGRADE))
+
+
+def film_damage(clean, rng):
+    """(damaged, mask): one to three real film-damage overlays (`degrade.prints.film_overlay`: scratches, dirt,
+    hairs, lint, spots … from real scans) on the clean photo and nothing else, marked where they change a pixel:
+    the closest we have to real scratch textures composited onto photos, the case the classical top-hat recipe
+    is strong on."""
+    img, mask = clean.astype(np.float32, copy=True), np.zeros(clean.shape[:2], bool)
+    film_overlay(img, mask, rng)
+    return np.clip(img, 0, 1), mask.astype(np.uint8)
 
 
 def damage_record(damage):
     """How the photos were damaged, for the JSON: the module and its seeds."""
+    if damage == 'film':
+        return {'module': 'training.degrade.prints.film_overlay', 'seed': f'[{SEED} + crc32("<set>/<file>"), {FILM_STREAM}]'}
     if damage == 'foreign':
         return {'module': 'training.foreign', 'seed': f'[{SEED} + crc32("<set>/<file>"), {FOREIGN_STREAM}]'}
     if damage == 'released':

@@ -39,7 +39,10 @@ target is scored on a degradation model we do not see, and this is our
 stand-in for it. It reports a model, it never chooses one. `--released` does
 the same with the reference implementation's recipe (`degrade.released`:
 METHOD.md's released settings, then white painted scratches) and writes
-`bench-results/eval-released.json`.
+`bench-results/eval-released.json`. `--film` damages them with one to three
+real film-damage overlays and nothing else (`benchmark.film_damage`) and writes
+`bench-results/eval-film.json`: real scratch textures on clean photos, where
+the restore should gain on its input and the classical recipe is strong.
 
 LPIPS and FID need pretrained backbones that cannot be downloaded here.
 LPIPS (v0.1, AlexNet) runs when the user supplies both files: the linear
@@ -115,6 +118,8 @@ def parse_args(argv):
                        help='degrade with the independent model (training.foreign) instead; writes eval-foreign.json, not the manifest')
     other.add_argument('--released', action='store_true',
                        help="degrade with the reference code's recipe (degrade.released) instead; writes eval-released.json, not the manifest")
+    other.add_argument('--film', action='store_true',
+                       help='damage with real film-damage overlays only (benchmark.film_damage); writes eval-film.json, not the manifest')
     other.add_argument('--real', action='store_true',
                        help='score the detector on the held-out labelled real crops (training/real_damage); writes eval-real.json')
     ap.add_argument('--no-manifest', action='store_true', help='do not store the metrics in the models\' manifest')
@@ -303,7 +308,8 @@ def main(argv=None):
 
 def print_summary(result, args):
     what = {'foreign': 'foreign degradation (training.foreign)',
-            'released': "the released code's degradation (training.degrade.released)"}.get(
+            'released': "the released code's degradation (training.degrade.released)",
+            'film': 'real film-damage overlays only (benchmark.film_damage)'}.get(
         damage_of(args), f'degradation strength {DEGRADE["strength"]}, structured on all')
     print(f'\nmodels {result["models"]["modelId"]} — {what}, seed {SEED}')
     head = f'{"set":<10} {"n":>4}  {"input":>14}  {"baseline":>14}  {"ours":>14}  {"mask IoU":>8}  {"base IoU":>8}'

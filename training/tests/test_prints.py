@@ -51,6 +51,29 @@ class PrintsTest(DefectKindChecks, unittest.TestCase):
         PR.overlay_files.cache_clear()
         cls.tmp.cleanup()
 
+    def test_overlays_are_marked_where_they_change_the_photo(self):
+        # white overlays screened onto white paper change nothing there: those pixels are not damage to find
+        half = np.concatenate([np.full((96, 48, 3), 0.97, np.float32), np.full((96, 48, 3), 0.3, np.float32)], 1)
+        for seed in range(12):
+            img, mask = half.copy(), np.zeros(half.shape[:2], bool)
+            PR.film_overlay(img, mask, np.random.default_rng(seed))
+            change = np.abs(img - half).max(-1)
+            # (a later overlay may darken back a pixel an earlier one brightened: rare, so a share)
+            self.assertLess((mask & (change <= PR.VISIBLE)).sum(), 0.05 * max(mask.sum(), 1),
+                            f'seed {seed}: pixels marked that did not change')
+            self.assertFalse(((change > 0.3) & ~mask).any(), f"seed {seed}: a strong change left unmarked")
+
+    def test_film_benchmark_damage_is_seeded_overlays_only(self):
+        from training.benchmark import FILM_STREAM, benchmark_damage, damage_record
+        clean = photo(2, 64, 80)
+        a, mask_a = benchmark_damage(clean, [1, 2], 'film')
+        b, mask_b = benchmark_damage(clean, [1, 2], 'film')
+        self.assertTrue(np.array_equal(a, b) and np.array_equal(mask_a, mask_b), 'seeded per photo')
+        self.assertTrue(mask_a.any())
+        # unmarked pixels change only under an overlay's faint fringe (below wear.MASK_FLOOR's opacity)
+        self.assertLessEqual(float(np.abs(a - clean)[mask_a == 0].max()), 0.3, 'nothing but the overlays changes it')
+        self.assertIn(str(FILM_STREAM), damage_record('film')['seed'])
+
     def test_a_window_is_the_crop_of_the_defect_drawn_on_the_whole_photo(self):
         # the overlay's elastic warp is drawn per window; wide strokes are rasterised from window coordinates, so a
         # few pixels along their edges may differ
