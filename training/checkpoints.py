@@ -64,6 +64,8 @@ def load_weight_files(paths):
                 sources[k]['recoveredFrom'] = {'modelId': recovered.get('modelId'), **recovered['weights'][k]}
             if info.get('averagedFrom'):  # training.average: the mean of these files' weights
                 sources[k]['averagedFrom'] = [{'file': a['file'], 'sha256': a['sha256']} for a in info['averagedFrom']]
+            if info.get('joinedFrom'):  # training.union_detector: a general and a thin-damage detector as one
+                sources[k]['joinedFrom'] = info['joinedFrom']
             if isinstance(ck.get('config'), dict):  # what this net was built as, checked against --config
                 sources[k]['model'] = _merge(DEFAULTS['model'], ck['config'].get('model') or {})
         for key in ('steps', 'seconds'):

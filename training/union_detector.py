@@ -14,12 +14,15 @@ import copy
 import torch
 
 from .stages.models import build_detector
-from .validate import load_config_or_exit, load_weights
+from .checkpoints import load_weights, sha256_file
+from .config import load_config_or_exit
 
 
 def single(path: str):
     """(state_dict, detect section) of the detector stored in `path`."""
     weights, cfg = load_weights(path)
+    if not isinstance(cfg, dict) or 'model' not in cfg:
+        raise SystemExit(f'{path}: no config stored with it, so its detector\'s shape is unknown')
     if 'detector' not in weights:
         raise SystemExit(f'{path}: has no detector')
     d = cfg['model']['detect']
@@ -50,7 +53,12 @@ def join(general: str, thin: str, cfg: dict, thresholds=None) -> dict:
     det = build_detector(d)
     det.general.load_state_dict(g_sd)
     det.thin.load_state_dict(t_sd)
-    return {'nets': {'detector': det.state_dict()}, 'config': cfg}
+    # the thin detector's training is what this file adds; both files are named with their checksums
+    record = torch.load(thin, map_location='cpu', weights_only=False).get('training') or {}
+    record = {k: record[k] for k in ('steps', 'seconds', 'device', 'torch', 'data') if k in record}
+    record['joinedFrom'] = [{'role': role, 'file': path, 'sha256': sha256_file(path)}
+                            for role, path in (('general', general), ('thin', thin))]
+    return {'nets': {'detector': det.state_dict()}, 'config': cfg, 'training': record}
 
 
 def main(argv=None):

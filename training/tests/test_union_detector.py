@@ -77,6 +77,9 @@ class UnionDetectorTest(unittest.TestCase):
         out = join(g_path, t_path, cfg, (0.7, 0.95))
         self.assertEqual(out['config']['model']['detect']['thresholds'], [0.7, 0.95])
         self.assertEqual(cfg['model']['detect']['thresholds'], [0.6, 0.9])  # the caller's config is left alone
+        self.assertEqual([(j['role'], j['file']) for j in out['training']['joinedFrom']],
+                         [('general', g_path), ('thin', t_path)])
+        self.assertTrue(all(len(j['sha256']) == 64 for j in out['training']['joinedFrom']))
         union = build_detector(out['config']['model']['detect'])
         union.load_state_dict(out['nets']['detector'])
         x = torch.rand(1, 1, 16, 16)
