@@ -14,18 +14,20 @@ import copy
 import torch
 
 from .stages.models import build_detector
-from .checkpoints import load_weights, sha256_file
+from .checkpoints import sha256_file
 from .config import load_config_or_exit
 
 
-def single(path: str):
-    """(state_dict, detect section) of the detector stored in `path`."""
-    weights, cfg = load_weights(path)
-    if not isinstance(cfg, dict) or 'model' not in cfg:
-        raise SystemExit(f'{path}: no config stored with it, so its detector\'s shape is unknown')
+def single(path: str, section: dict):
+    """(state_dict, detect section) of the detector stored in `path`; a file stored without a config (an average of
+    snapshots) is taken to be the config's `section`, and loading its weights checks every shape."""
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    if not isinstance(ck, dict):
+        raise SystemExit(f'{path}: not a weights file')
+    weights = ck.get('nets', ck)
     if 'detector' not in weights:
         raise SystemExit(f'{path}: has no detector')
-    d = cfg['model']['detect']
+    d = ck['config']['model']['detect'] if isinstance(ck.get('config'), dict) else section
     if 'thin' in d:
         raise SystemExit(f'{path}: already a union of two detectors')
     return weights['detector'], d
@@ -46,13 +48,17 @@ def join(general: str, thin: str, cfg: dict, thresholds=None) -> dict:
         raise SystemExit("the config's model.detect has no 'thin' section")
     if thresholds:
         d['thresholds'] = list(thresholds)
-    g_sd, g_d = single(general)
-    t_sd, t_d = single(thin)
-    same_shape({k: v for k, v in d.items() if k not in ('thin', 'thresholds')}, g_d, 'general', general)
+    general_section = {k: v for k, v in d.items() if k not in ('thin', 'thresholds')}
+    g_sd, g_d = single(general, general_section)
+    t_sd, t_d = single(thin, d['thin'])
+    same_shape(general_section, g_d, 'general', general)
     same_shape(d['thin'], t_d, 'thin', thin)
     det = build_detector(d)
-    det.general.load_state_dict(g_sd)
-    det.thin.load_state_dict(t_sd)
+    for role, net, sd, path in (('general', det.general, g_sd, general), ('thin', det.thin, t_sd, thin)):
+        try:
+            net.load_state_dict(sd)
+        except RuntimeError as e:
+            raise SystemExit(f'{path}: does not fit the config\'s {role} detector ({str(e).splitlines()[0]})')
     # the thin detector's training is what this file adds; both files are named with their checksums
     record = torch.load(thin, map_location='cpu', weights_only=False).get('training') or {}
     record = {k: record[k] for k in ('steps', 'seconds', 'device', 'torch', 'data') if k in record}
