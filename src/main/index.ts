@@ -112,7 +112,7 @@ async function start(): Promise<void> {
   const svc = await services.createServices(options);
   handleMediaProtocol((kind, key) => svc.readMedia(kind, key));
   const unregister = registerIpc({
-    handlers: svc.handlers as unknown as Record<string, (...args: never[]) => Promise<unknown>>,
+    handlers: svc.handlers,
     validateArgs: (channel, args) => services.validateArgs(channel, args) as unknown[],
     isTrustedSender: (event) => isTrustedSender(event.senderFrame)
   });

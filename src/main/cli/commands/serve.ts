@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const emit = <E extends EventName>(event: E, payload: StudioEvents[E]): void => bridge?.emit(event, payload);
   const svc = await services.createServices({ libraryDir, emit });
   const bridgeServices: BridgeServices = {
-    handlers: svc.handlers as unknown as BridgeServices['handlers'],
+    handlers: svc.handlers,
     validateArgs: (channel, args) => services.validateArgs(channel as never, args) as unknown[],
     readMedia: (kind, key) => svc.readMedia(kind, key)
   };
