@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import * as s from './schemas.ts';
 import type { FoundPrint } from './crop.ts';
+import type { StudioErrorShape } from './errors.ts';
 import type * as t from './types.ts';
 
 const channel = <A extends z.ZodTuple>(args: A) => ({
@@ -62,6 +63,9 @@ export type Channels = typeof channels;
 export type ChannelName = keyof Channels;
 export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>;
 export type ChannelResult<C extends ChannelName> = Channels[C]['result'];
+
+/** What a call to any channel resolves with over IPC and the bridge: a thrown error keeps its kind across the boundary. */
+export type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
 
 /** Main's handler for one channel: the schema-parsed arguments in, the channel's result out. */
 export type Handler<C extends ChannelName> = (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;

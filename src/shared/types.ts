@@ -1,5 +1,6 @@
 /** Domain types shared by main, preload and renderer. Plain data only. */
 import type { Crop } from './crop.ts';
+import type { ProviderRequest } from './providers.ts';
 
 export interface PhotoSummary {
   id: number;
@@ -206,7 +207,7 @@ export interface VersionInfo {
 
 /** Where inference runs and why, in plain words. */
 export interface EngineInfo {
-  requested: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'coreml';
+  requested: ProviderRequest;
   provider: string | null;
   label: string | null;
   reason: string | null;

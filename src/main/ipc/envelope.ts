@@ -4,11 +4,8 @@
  * arguments, run, and wrap the outcome in an envelope. Electron would
  * otherwise flatten a thrown error into a message string and lose its kind.
  */
-import type { ChannelName, Handlers } from '../../shared/contract.ts';
-import { StudioError, toErrorShape, type StudioErrorShape } from '../../shared/errors.ts';
-
-/** What `ipcRenderer.invoke` resolves with for every channel. */
-export type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
+import type { ChannelName, Envelope, Handlers } from '../../shared/contract.ts';
+import { StudioError, toErrorShape } from '../../shared/errors.ts';
 
 /** What an IPC handler needs; `E` is Electron's invoke event (anything in tests). */
 export interface IpcDeps<E> {
