@@ -10,7 +10,7 @@ import { menuTemplate } from './app-menu.ts';
 import { registerIpc } from './ipc/register.ts';
 import { utilityRunnerSpawner } from './jobs/spawn.ts';
 import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
-import { resolveLibraryDir, saveLibraryDir } from './library-location.ts';
+import { resolveLibraryDir, saveLibraryDir } from './paths.ts';
 import { devServerUrl } from './request-policy.ts';
 import { guardAllContents, hardenSession } from './security.ts';
 import * as services from './services/index.ts';

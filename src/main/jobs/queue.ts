@@ -17,12 +17,12 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent, QueueState } from '../../shared/types.ts';
 import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
-import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, type JobKind, type JobRow, peekNextJob, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
-import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
+import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, hasActiveJobs, type JobKind, type JobRow, peekNextJob, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
+import { getVersion } from '../library/queries/jobs-versions.ts';
 import { checkMaskPng } from '../pipeline/image-io.ts';
 import { peekLatentHeader } from '../pipeline/latent-cache.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
-import { commitVersion, hasLatentCache, jobDir, libraryRelative, runnerJobFor, versionSize } from './job-files.ts';
+import { commitVersion, hasLatentCache, jobDir, libraryRelative, originalFile, runnerJobFor, versionSize } from './job-files.ts';
 import { diskFullReason, holdReserve, jobNeedBytes, releaseReserve } from './job-space.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
 import { restoreMegapixels, stageRates } from '../library/queries/stage-rates.ts';
@@ -206,7 +206,7 @@ export class JobQueue {
 
   /** Resolves when nothing is queued or running, or the queue is paused with nothing running. */
   whenIdle(): Promise<void> {
-    if (!this.active && (this.pausedFor !== null || !claimablePeek(this.o.db))) return Promise.resolve();
+    if (!this.active && (this.pausedFor !== null || !hasActiveJobs(this.o.db))) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
@@ -427,6 +427,4 @@ export class JobQueue {
 
 }
 
-function claimablePeek(db: Database.Database): boolean {
-  return db.prepare(`SELECT 1 FROM jobs WHERE state IN ('queued', 'running') LIMIT 1`).get() !== undefined;
-}
+

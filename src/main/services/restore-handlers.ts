@@ -16,8 +16,9 @@ import { JobQueue } from '../jobs/queue.ts';
 import { nodeRunnerSpawner, type SpawnRunner } from '../jobs/spawn.ts';
 import { getJob, listJobs, type JobRow } from '../library/queries/jobs-queue.ts';
 import { deleteVersion, listVersions } from '../library/queries/jobs-versions.ts';
+import { findPhotoRow } from '../library/queries/photos.ts';
 import { getSetting, setSetting } from '../library/queries/settings.ts';
-import { defaultModelDirs } from '../pipeline/models-dir.ts';
+import { defaultModelDirs } from '../paths.ts';
 import { versionThumbPath } from './media.ts';
 import type { EngineInfo, JobInfo } from '../../shared/types.ts';
 import type { HandlerDeps } from './deps.ts';
@@ -49,7 +50,7 @@ const ENGINE_KEY = 'engine';
 function jobInfo(db: Database.Database, j: JobRow): JobInfo {
   const { options: _options, ...info } = j;
   void _options;
-  const photoName = (db.prepare('SELECT file_name FROM photos WHERE id = ?').pluck().get(j.photoId) as string | undefined) ?? null;
+  const photoName = findPhotoRow(db, j.photoId)?.file_name ?? null;
   return { ...info, photoName };
 }
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { StudioError } from '../../../shared/errors.ts';
 import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS } from '../../../shared/types.ts';
 import { exportAlbum } from '../../export/export-album.ts';
-import { albumByName } from '../../export/source.ts';
+import { albumByName } from '../../library/queries/export-source.ts';
 import { oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { StudioError } from '../../../shared/errors.ts';
 import { importPaths } from '../../import/import-files.ts';
 import { openLibrary } from '../../library/open-library.ts';
-import { createAlbum } from '../../library/queries/albums.ts';
+import { albumIdByName, createAlbum } from '../../library/queries/albums.ts';
 import { sweepOrphans } from '../../library/maintenance.ts';
 import { libraryDirOption } from '../library-option.ts';
 
@@ -34,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     sweepOrphans(db, libraryDir);
     let albumId: number | undefined;
     if (values.album !== undefined) {
-      const existing = db.prepare('SELECT id FROM albums WHERE lower(name) = lower(?)').pluck().get(values.album.trim()) as number | undefined;
+      const existing = albumIdByName(db, values.album.trim());
       albumId = existing ?? createAlbum(db, values.album).id;
     }
     const tty = process.stderr.isTTY && !values.json;

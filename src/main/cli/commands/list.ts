@@ -3,7 +3,7 @@
  * the library's photos (all of them, paged internally). Read-only.
  */
 import type { PhotoSummary } from '../../../shared/types.ts';
-import { albumByName } from '../../export/source.ts';
+import { albumByName } from '../../library/queries/export-source.ts';
 import { listPhotos } from '../../library/queries/photos.ts';
 import { oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';

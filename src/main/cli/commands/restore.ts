@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { StudioError, toErrorShape } from '../../../shared/errors.ts';
 import { expandInputs } from '../../pipeline/inputs.ts';
 import { loadModelSet } from '../../pipeline/manifest.ts';
-import { defaultModelDirs } from '../../pipeline/models-dir.ts';
+import { defaultModelDirs } from '../../paths.ts';
 import { parseProvider } from '../../pipeline/providers.ts';
 import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
 import { ModelSessions } from '../../pipeline/sessions.ts';
