@@ -9,7 +9,7 @@ import type { EventName, StudioEvents } from '../shared/contract.ts';
 import { menuTemplate } from './app-menu.ts';
 import { registerIpc } from './ipc/register.ts';
 import { utilityRunnerSpawner } from './jobs/spawn.ts';
-import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
 import { resolveLibraryDir, saveLibraryDir } from './paths.ts';
 import { devServerUrl } from './request-policy.ts';
 import { guardAllContents, hardenSession } from './security.ts';

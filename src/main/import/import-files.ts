@@ -16,7 +16,7 @@ import { addDuplicateToAlbum, albumExists, insertPhoto, photoIdBySha } from '../
 import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
 import { describeDecodeError, describeFsError, libraryFullMessage, tooLarge } from './errors.ts';
 import { MAX_PIXELS, STORED_EXTENSION } from './formats.ts';
-import { imageFacts, type ImageFacts } from './metadata.ts';
+import { imageFacts, type ImageFacts } from '../image/metadata.ts';
 import { copyHashed, moveIntoPlace, writeThumbnail } from './store.ts';
 import { expandPaths } from './walk.ts';
 

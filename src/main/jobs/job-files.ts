@@ -12,9 +12,9 @@ import { StudioError } from '../../shared/errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
 import { getVersion, insertVersion, restoreSource, type VersionRow } from '../library/queries/jobs-versions.ts';
 import { libraryPaths } from '../paths.ts';
-import { HEADER_FILE } from '../pipeline/latent-cache.ts';
+import { HEADER_FILE } from '../pipeline/latent-cache-files.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
-import type { RunnerJob } from './protocol.ts';
+import type { RunnerJob } from './runner-protocol.ts';
 
 export function libraryRelative(libraryDir: string, p: string): string {
   return relative(libraryDir, p).split('\\').join('/');

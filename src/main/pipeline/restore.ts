@@ -13,7 +13,7 @@ import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
 import { changedCells, selectTiles } from './incremental.ts';
 import { latentContext, takesContext } from './context.ts';
 import { photoTone, takesTone, TONE_PARAMS } from './tone.ts';
-import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache.ts';
+import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache-files.ts';
 import type { ModelSet } from './manifest.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
 import type { ModelSessions } from './sessions.ts';

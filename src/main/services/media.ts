@@ -20,7 +20,7 @@ import { versionFilePath } from '../library/queries/jobs-versions.ts';
 import { findPhotoBySha } from '../library/queries/photos.ts';
 import { BROWSER_FORMATS, MAX_PIXELS } from '../import/formats.ts';
 import { moveIntoPlace, tmpName, writeThumbnail } from '../import/store.ts';
-import { framed } from '../photo-frame.ts';
+import { framed } from '../image/photo-frame.ts';
 import { libraryPaths, shard } from '../paths.ts';
 
 const MIME: Record<string, string> = {

@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import type { ChannelArgs, HandlersOf } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
 import { engineSettings } from '../../shared/schemas.ts';
-import { removeLatentCaches } from '../jobs/latent-caches.ts';
+import { removeLatentCaches } from '../jobs/latent-cache-space.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { nodeRunnerSpawner, type SpawnRunner } from '../jobs/spawn.ts';
 import { getJob, listJobs, type JobRow } from '../library/queries/jobs-queue.ts';

@@ -16,7 +16,7 @@ import { parseProvider } from '../../pipeline/providers.ts';
 import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
 import { ModelSessions } from '../../pipeline/sessions.ts';
 import sharp from 'sharp';
-import { findPrint } from '../../print-edges.ts';
+import { findPrint } from '../../image/print-edges.ts';
 
 // libvips' operation cache keeps whole decoded scans alive between photos; the engine never re-reads one.
 sharp.cache(false);

@@ -1,6 +1,6 @@
 /** The rows an import writes: a new photo, or a duplicate found by its content. */
 import type Database from 'better-sqlite3';
-import type { ImageFacts } from '../../import/metadata.ts';
+import type { ImageFacts } from '../../image/metadata.ts';
 import { reindexPhoto } from './search.ts';
 import { statement } from './statement.ts';
 

@@ -10,7 +10,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { latentCachePaths, takeUnneededLatentCaches } from '../library/queries/jobs-versions.ts';
-import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache.ts';
+import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache-files.ts';
 
 const CACHE_FILES = [LATENT_FILE, MAPPED_FILE, HEADER_FILE];
 
