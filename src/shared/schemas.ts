@@ -105,7 +105,7 @@ export const exportPreviewRequest = z
   });
 export type ExportRequest = z.output<typeof exportRequest>;
 
-/** Restore jobs and versions (issue 5). */
+/** Restore jobs and versions. */
 export const scratchMode = z.enum(['auto', 'on', 'off']);
 export const jobId = z.number().int().positive();
 export const versionId = z.number().int().positive();

@@ -146,7 +146,7 @@ export interface ExportPreview {
 /** Browser mode's link to `heirloom serve`: `restarted` means a new server (new token) answers, so this page must be reopened from the new URL. */
 export type ConnectionState = 'connected' | 'reconnecting' | 'restarted';
 
-/** Restore jobs, versions and the engine (issue 5). */
+/** Restore jobs, versions and the engine. */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobInfo {
