@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SWITCH, VALUE } from '../flags.ts';
 import { StudioError } from '../../../shared/errors.ts';
 import { importPaths } from '../../import/import-files.ts';
 import { openLibrary } from '../../library/open-library.ts';
@@ -19,7 +20,7 @@ export const usage = 'import <files or folders…> --library DIR [--album NAME] 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { library: { type: 'string' }, album: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { library: VALUE, album: VALUE, json: SWITCH },
     allowPositionals: true,
     strict: true
   });
