@@ -33,38 +33,14 @@ export interface JobRow {
   finishedAt: string | null;
 }
 
-interface RawJob {
-  id: number;
-  kind: JobKind;
-  photo_id: number;
-  version_id: number | null;
-  state: JobState;
-  stage: string | null;
-  progress: number | null;
-  options: string | null;
-  error: string | null;
-  attempts: number | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+/** A row as SQLite gives it: named as `JobRow` by the column list, options still JSON text. */
+type RawJob = Omit<JobRow, 'options'> & { options: string | null };
+
+const JOB_COLUMNS = `id, kind, photo_id AS photoId, version_id AS versionId, state, stage, COALESCE(progress, 0) AS progress, options, error,
+  COALESCE(attempts, 0) AS attempts, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt`;
 
 function toJob(r: RawJob): JobRow {
-  return {
-    id: r.id,
-    kind: r.kind,
-    photoId: r.photo_id,
-    versionId: r.version_id,
-    state: r.state,
-    stage: r.stage,
-    progress: r.progress ?? 0,
-    options: r.options ? (JSON.parse(r.options) as Record<string, unknown>) : {},
-    error: r.error,
-    attempts: r.attempts ?? 0,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at
-  };
+  return { ...r, options: r.options ? (JSON.parse(r.options) as Record<string, unknown>) : {} };
 }
 
 const now = () => new Date().toISOString();
@@ -77,7 +53,7 @@ export function enqueueJob(db: Database.Database, kind: JobKind, photoId: number
 
 /** A queued job of this kind for this photo with exactly these options (as `enqueueJob` would store them), or null. */
 export function findQueuedJob(db: Database.Database, kind: JobKind, photoId: number, options: Record<string, unknown>): JobRow | null {
-  const row = statement(db, `SELECT * FROM jobs WHERE state = 'queued' AND kind = ? AND photo_id = ? AND options = ? ORDER BY id LIMIT 1`).get(kind, photoId, JSON.stringify(options)) as RawJob | undefined;
+  const row = statement(db, `SELECT ${JOB_COLUMNS} FROM jobs WHERE state = 'queued' AND kind = ? AND photo_id = ? AND options = ? ORDER BY id LIMIT 1`).get(kind, photoId, JSON.stringify(options)) as RawJob | undefined;
   return row ? toJob(row) : null;
 }
 
@@ -89,28 +65,28 @@ export function countQueued(db: Database.Database, kind?: JobKind): number {
 }
 
 export function getJob(db: Database.Database, id: number): JobRow {
-  const row = statement(db, `SELECT * FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
+  const row = statement(db, `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
   if (!row) throw new StudioError('not-found', `no job ${id}`);
   return toJob(row);
 }
 
 /** The job, or null when it is gone (its photo was removed while it ran). */
 export function findJob(db: Database.Database, id: number): JobRow | null {
-  const row = statement(db, `SELECT * FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
+  const row = statement(db, `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
   return row ? toJob(row) : null;
 }
 
 /** Jobs newest first; `active` limits to queued and running ones. */
 export function listJobs(db: Database.Database, options: { active?: boolean; limit?: number } = {}): JobRow[] {
   const rows = options.active
-    ? statement(db, `SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY id LIMIT ?`).all(options.limit ?? 1000)
-    : statement(db, `SELECT * FROM jobs ORDER BY id DESC LIMIT ?`).all(options.limit ?? 1000);
+    ? statement(db, `SELECT ${JOB_COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY id LIMIT ?`).all(options.limit ?? 1000)
+    : statement(db, `SELECT ${JOB_COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?`).all(options.limit ?? 1000);
   return (rows as RawJob[]).map(toJob);
 }
 
 /** The job `claimNextJob` would take, without taking it (the queue checks it fits on the disk first). */
 export function peekNextJob(db: Database.Database): JobRow | null {
-  const row = statement(db, `SELECT * FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).get() as RawJob | undefined;
+  const row = statement(db, `SELECT ${JOB_COLUMNS} FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).get() as RawJob | undefined;
   return row ? toJob(row) : null;
 }
 

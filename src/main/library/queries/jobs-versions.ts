@@ -19,36 +19,14 @@ export interface VersionRow extends VersionInput {
   createdAt: string;
 }
 
-interface RawVersion {
-  id: number;
-  photo_id: number;
-  kind: 'restore' | 'rerun';
-  parent_version_id: number | null;
-  model_id: string;
-  model_sha256: string;
-  options: string | null;
-  mask_path: string | null;
-  output_path: string;
-  latent_path: string | null;
-  created_at: string;
-  stats: string | null;
-}
+/** A row as SQLite gives it: named as `VersionRow` by the column list, options and stats still JSON text. */
+type RawVersion = Omit<VersionRow, 'options' | 'stats'> & { options: string | null; stats: string | null };
+
+const VERSION_COLUMNS = `id, photo_id AS photoId, kind, parent_version_id AS parentVersionId, model_id AS modelId, model_sha256 AS modelSha256, options,
+  mask_path AS maskPath, output_path AS outputPath, latent_path AS latentPath, stats, created_at AS createdAt`;
 
 function toVersion(r: RawVersion): VersionRow {
-  return {
-    id: r.id,
-    photoId: r.photo_id,
-    kind: r.kind,
-    parentVersionId: r.parent_version_id,
-    modelId: r.model_id,
-    modelSha256: r.model_sha256,
-    options: r.options ? JSON.parse(r.options) : {},
-    maskPath: r.mask_path,
-    outputPath: r.output_path,
-    latentPath: r.latent_path,
-    stats: r.stats ? JSON.parse(r.stats) : {},
-    createdAt: r.created_at
-  };
+  return { ...r, options: r.options ? JSON.parse(r.options) : {}, stats: r.stats ? JSON.parse(r.stats) : {} };
 }
 
 /**
@@ -70,13 +48,13 @@ export function insertVersion(db: Database.Database, v: VersionInput): VersionRo
 }
 
 export function getVersion(db: Database.Database, id: number): VersionRow {
-  const row = statement(db, `SELECT * FROM versions WHERE id = ?`).get(id) as RawVersion | undefined;
+  const row = statement(db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE id = ?`).get(id) as RawVersion | undefined;
   if (!row) throw new StudioError('not-found', `no version ${id}`);
   return toVersion(row);
 }
 
 export function listVersions(db: Database.Database, photoId: number): VersionRow[] {
-  return (statement(db, `SELECT * FROM versions WHERE photo_id = ? ORDER BY id`).all(photoId) as RawVersion[]).map(toVersion);
+  return (statement(db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE photo_id = ? ORDER BY id`).all(photoId) as RawVersion[]).map(toVersion);
 }
 
 /** Deletes a version row; a photo whose current version it was falls back to its newest other version. */
