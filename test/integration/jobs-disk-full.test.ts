@@ -12,14 +12,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { JobEvent, QueueState } from '../../src/shared/types.ts';
 import { listJobs } from '../../src/main/library/queries/jobs-queue.ts';
-import { JobQueue } from '../../src/main/jobs/queue.ts';
 import { nodeRunnerSpawner, type RunnerHandle } from '../../src/main/jobs/spawn.ts';
-import { addPhoto, openTestLibrary } from '../fixtures/jobs-library.ts';
-import { TINY_MODELS } from '../fixtures/pipeline-images.ts';
+import { addPhoto, openTestLibrary, tinyQueue } from '../fixtures/jobs-library.ts';
 import { makePhoto } from '../helpers/images.ts';
 import { smallDiskSuite } from '../fixtures/small-disk.ts';
 
-const config = { modelDirs: [TINY_MODELS], provider: 'cpu' as const, threads: 1 };
 const FULL = /^the library's disk is full: \d+ MB free, this restore needs about \d+ MB; free some space, then resume the queue$/;
 
 const suite = smallDiskSuite(60, 'disk-full-src');
@@ -44,7 +41,7 @@ test('a queue whose next restore the disk cannot hold pauses before claiming it,
   const seen: QueueState[] = [];
   const runners: RunnerHandle[] = [];
   const spawn = nodeRunnerSpawner();
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: () => runners[runners.push(spawn()) - 1]!, config, onState: (s) => seen.push(s) });
+  const queue = tinyQueue(db, dir, { spawn: () => runners[runners.push(spawn()) - 1]!, onState: (s) => seen.push(s) });
   try {
     suite.disk!.fill(2_000_000);
     queue.start();
@@ -89,11 +86,7 @@ test('a disk that fills while a restore runs fails that job with the reason, rem
   const { dir, db, photos } = await setUp('during', 3);
   let filled = false;
   const events: JobEvent[] = [];
-  const queue = new JobQueue({
-    db,
-    libraryDir: dir,
-    spawn: nodeRunnerSpawner(),
-    config,
+  const queue = tinyQueue(db, dir, {
     emit: (e) => {
       events.push(e);
       if (!filled && e.state === 'running' && e.stage === 'encode') {
