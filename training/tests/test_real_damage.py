@@ -15,7 +15,7 @@ from PIL import Image
 
 from training import widen
 from training.data.datasets import WithRealMasks
-from training.evaluate_real import evaluate_real, falsely_marked, scores_of
+from training.evaluate_real import evaluate_real, falsely_marked, near_counts, near_scores, scores_of
 from training.export import main as export_main
 from training.metrics import mask_counts
 from training.losses import tversky
@@ -204,6 +204,7 @@ class RealEvaluationEndToEndTest(unittest.TestCase):
             self.assertEqual(result['ours']['prints']['crops'], 1)
             self.assertGreater(result['classical']['damaged']['recall'], 0.5, 'the top-hat recipe finds a bright line')
             self.assertIsNotNone(result['ours']['undamagedMarked'])
+            self.assertGreaterEqual(result['classical']['damagedWithin']['recall'], result['classical']['damaged']['recall'])
             with open(out) as f:
                 self.assertEqual(json.load(f)['perCrop'][0]['truePixels'], 78)
             with Image.open(sheet) as im:
@@ -224,6 +225,21 @@ class RealEvaluationTest(unittest.TestCase):
         s = scores_of(recs, 'ours', lambda r: r['damaged'])
         self.assertEqual((s['recall'], s['precision'], s['crops']), (0.5, 1.0, 1))
         self.assertEqual(falsely_marked(recs, 'ours'), 0.05)
+
+    def test_within_the_fill_distance_a_marked_core_covers_its_wide_crack(self):
+        t = np.zeros((20, 40), bool)
+        t[8:14, 5:35] = True  # a crack labelled 6 px wide
+        p = np.zeros((20, 40), bool)
+        p[10:12, 5:35] = True  # its middle 2 px marked
+        p[0, 0:4] = True  # and a false mark far from it
+        pixel = mask_counts(p, t)
+        self.assertAlmostEqual(pixel['tp'] / pixel['true'], 1 / 3, places=3)
+        near = near_counts(p, t, 2)
+        recs = [{'damaged': True, 'print': False, 'oursNear': near}]
+        s = near_scores(recs, 'ours', lambda r: r['damaged'])
+        self.assertEqual(s['recall'], 1.0)  # every label pixel lies within 2 px of a mark
+        self.assertEqual(s['precision'], round(60 / 64, 4))  # the far mark stays false
+        self.assertEqual(near_counts(p, t, 0)['trueNear'], pixel['tp'])
 
 
 
