@@ -7,14 +7,12 @@
  * after coming back to its bare address in the same tab.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launch, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import type { Browser, Served } from './serve-harness.ts';
+import { closeSession, openSession } from './session.ts';
 
 let work: string;
 let served: Served;
@@ -27,9 +25,7 @@ const problems: string[] = [];
 const seen: string[] = [];
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-token-'));
-  await mkdir(join(work, 'library'));
-  served = await serve(join(work, 'library'));
+  ({ work, served, browser, page } = await openSession('heirloom-e2e-token-', problems));
   other = createServer((req, res) => {
     seen.push(`${req.url} ${JSON.stringify(req.headers)}`);
     res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -37,16 +33,11 @@ before(async () => {
   });
   await new Promise<void>((ok) => other.listen(0, '127.0.0.1', ok));
   otherPort = (other.address() as AddressInfo).port;
-  browser = await launch();
-  page = browser.page;
-  watchForProblems(page, problems);
 });
 
 after(async () => {
-  await browser?.close();
-  await served?.stop();
+  await closeSession({ work, served, browser });
   await new Promise((ok) => other?.close(ok));
-  await rm(work, { recursive: true, force: true });
 });
 
 const token = (): string => new URL(served.url).searchParams.get('token')!;

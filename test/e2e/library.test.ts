@@ -7,15 +7,15 @@
  * HEIRLOOM_UPDATE_SCREENSHOTS=1 the crop tool's screenshot goes to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { straightened } from '../../src/shared/crop.ts';
 import { photoPixels } from '../helpers/images.ts';
-import { launch, publishScreenshots, screenshot, serve, waitForPage, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import { publishScreenshots, screenshot, waitForPage, type Browser, type Served } from './serve-harness.ts';
+import { closeSession, openSession } from './session.ts';
 
 let work: string;
 let served: Served;
@@ -39,25 +39,21 @@ async function photo(w: number, h: number, seed: number, format: 'jpeg' | 'png' 
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-'));
-  const photos = join(work, 'Family photos');
-  for (const [i, g] of GOOD.entries()) {
-    await mkdir(join(photos, g.name, '..'), { recursive: true });
-    await writeFile(join(photos, g.name), await photo(g.w, g.h, i, g.format));
-  }
-  // Truncated JPEG: a real header, then nothing.
-  await writeFile(join(photos, 'broken.jpg'), (await photo(300, 200, 9, 'jpeg')).subarray(0, 200));
-  await mkdir(join(work, 'library'));
-  served = await serve(join(work, 'library'));
-  browser = await launch();
-  page = browser.page;
-  watchForProblems(page, problems);
+  ({ work, served, browser, page } = await openSession('heirloom-e2e-', problems, {
+    async prepare(work) {
+      const photos = join(work, 'Family photos');
+      for (const [i, g] of GOOD.entries()) {
+        await mkdir(join(photos, g.name, '..'), { recursive: true });
+        await writeFile(join(photos, g.name), await photo(g.w, g.h, i, g.format));
+      }
+      // Truncated JPEG: a real header, then nothing.
+      await writeFile(join(photos, 'broken.jpg'), (await photo(300, 200, 9, 'jpeg')).subarray(0, 200));
+    }
+  }));
 });
 
 after(async () => {
-  await browser?.close();
-  await served?.stop();
-  await rm(work, { recursive: true, force: true });
+  await closeSession({ work, served, browser });
   await publishScreenshots(['crop']);
 });
 

@@ -15,16 +15,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import type { JobEvent, JobInfo, PhotoPage, VersionInfo } from '../../src/shared/types.ts';
-import { ARTIFACTS, launch, publishScreenshots, screenshot, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import { ARTIFACTS, publishScreenshots, screenshot, type Browser, type Served } from './serve-harness.ts';
+import { closeSession, openSession } from './session.ts';
 
 let work: string;
 let served: Served;
@@ -223,29 +223,24 @@ async function maskAt(v: VersionInfo, x: number, y: number): Promise<number> {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-restore-'));
-  const folder = join(work, 'Attic scans');
-  await mkdir(join(folder, 'Box 2'), { recursive: true });
-  await writeFile(
-    join(folder, PHOTOS[0]!),
-    await jpeg(0, { IFD0: { ImageDescription: 'Lake Tahoe, summer 1962', Make: 'Kodak', Model: 'Brownie Starmatic' }, IFD2: { DateTimeOriginal: TAKEN } })
-  );
-  await writeFile(join(folder, PHOTOS[1]!), await jpeg(1));
-  await writeFile(join(folder, PHOTOS[2]!), await jpeg(2));
-  await mkdir(join(work, 'library'));
-  await mkdir(join(work, 'Exports')); // an export lands in an existing folder
-  served = await serve(join(work, 'library'), { exportsDir: join(work, 'Exports') });
-  browser = await launch();
-  page = browser.page;
+  ({ work, served, browser, page } = await openSession('heirloom-e2e-restore-', problems, {
+    exportsDir: 'Exports',
+    async prepare(work) {
+      const folder = join(work, 'Attic scans');
+      await mkdir(join(folder, 'Box 2'), { recursive: true });
+      const exif = { IFD0: { ImageDescription: 'Lake Tahoe, summer 1962', Make: 'Kodak', Model: 'Brownie Starmatic' }, IFD2: { DateTimeOriginal: TAKEN } };
+      await writeFile(join(folder, PHOTOS[0]!), await jpeg(0, exif));
+      await writeFile(join(folder, PHOTOS[1]!), await jpeg(1));
+      await writeFile(join(folder, PHOTOS[2]!), await jpeg(2));
+      await mkdir(join(work, 'Exports')); // an export lands in an existing folder
+    }
+  }));
   await page.setViewportSize({ width: 1280, height: 800 });
   page.setDefaultTimeout(15_000);
-  watchForProblems(page, problems);
 });
 
 after(async () => {
-  await browser?.close();
-  await served?.stop();
-  await rm(work, { recursive: true, force: true });
+  await closeSession({ work, served, browser });
   await publishScreenshots(shots);
 });
 
