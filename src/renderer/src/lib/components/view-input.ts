@@ -37,3 +37,12 @@ export function typing(target: EventTarget | null): boolean {
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
   return el instanceof HTMLInputElement && !['range', 'button', 'checkbox', 'radio'].includes(el.type);
 }
+
+type WindowListeners = { [K in keyof WindowEventMap]?: (e: WindowEventMap[K]) => void };
+
+/** Adds these listeners to the window; returns what removes them all (an `$effect`'s cleanup). */
+export function onWindow(listeners: WindowListeners): () => void {
+  const entries = Object.entries(listeners) as [string, EventListener][];
+  for (const [type, listener] of entries) window.addEventListener(type, listener);
+  return () => entries.forEach(([type, listener]) => window.removeEventListener(type, listener));
+}

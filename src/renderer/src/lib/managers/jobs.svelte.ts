@@ -77,13 +77,6 @@ export class JobsManager {
     });
   }
 
-  async rerun(versionId: number, mask: Blob): Promise<void> {
-    await this.#run(async () => {
-      await studio.rerunMapping({ versionId, maskPng: new Uint8Array(await mask.arrayBuffer()) });
-      await this.refresh();
-    });
-  }
-
   async cancel(id: number): Promise<void> {
     await this.#run(async () => {
       await studio.cancelJob(id);

@@ -7,23 +7,22 @@ import { paintSegment, type Point } from '../mask/brush.ts';
 import { MaskHistory } from '../mask/history.ts';
 import { createMask, fillMask, OFF, ON, unionRect, type Mask, type Rect } from '../mask/mask.ts';
 import { grow, shrink } from '../mask/morphology.ts';
-import { actualPixels, fitView, panBy, zoomAt, type Size, type View } from '../mask/viewport.ts';
+import type { Size } from '../mask/viewport.ts';
+import { ZoomPan } from './zoom-pan.svelte.ts';
 
 export type MaskTool = 'brush' | 'eraser';
 
 export const MIN_BRUSH = 1;
 export const MAX_BRUSH = 400;
 
-export class MaskEditorManager {
+/** Its view is refitted only when first sized (`fitted` is not consulted): painting must not jump on a resize. */
+export class MaskEditorManager extends ZoomPan {
   tool = $state<MaskTool>('brush');
   /** Brush diameter in image pixels. */
   brushSize = $state(24);
   /** Radius used by grow/shrink, in image pixels. */
   growRadius = $state(3);
-  view = $state<View>({ scale: 1, x: 0, y: 0 });
   viewSize = $state<Size>({ width: 0, height: 0 });
-  image = $state<Size | null>(null);
-  dpr = $state(1);
   /** Bumped on every mask change; components repaint on it. */
   revision = $state(0);
   canUndo = $state(false);
@@ -39,7 +38,12 @@ export class MaskEditorManager {
   private stroke: { last: Point; rect: Rect | null } | null = null;
 
   constructor(historyBytes?: number) {
+    super(16);
     this.history = new MaskHistory(historyBytes);
+  }
+
+  protected override get area(): Size {
+    return this.viewSize;
   }
 
   /** Starts editing `mask` (or an empty one) for an image of the mask's size. */
@@ -66,25 +70,7 @@ export class MaskEditorManager {
     this.viewSize = size;
     this.dpr = dpr;
     if (first) this.fit();
-    else if (this.image) this.view = panBy(this.view, 0, 0, this.image, size);
-  }
-
-  fit(): void {
-    if (this.image && this.viewSize.width > 0) this.view = fitView(this.image, this.viewSize, this.dpr, 16);
-  }
-
-  oneToOne(focus?: Point): void {
-    if (this.image) this.view = actualPixels(this.view, this.image, this.viewSize, this.dpr, focus);
-  }
-
-  zoom(factor: number, at?: Point): void {
-    if (!this.image) return;
-    const point = at ?? { x: this.viewSize.width / 2, y: this.viewSize.height / 2 };
-    this.view = zoomAt(this.view, factor, point, this.image, this.viewSize, this.dpr);
-  }
-
-  pan(dx: number, dy: number): void {
-    if (this.image) this.view = panBy(this.view, dx, dy, this.image, this.viewSize);
+    else this.pan(0, 0);
   }
 
   setBrushSize(size: number): void {
