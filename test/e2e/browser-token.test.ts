@@ -44,7 +44,9 @@ const token = (): string => new URL(served.url).searchParams.get('token')!;
 
 /** Runs `load` (a navigation) and waits until the page's own first library query, made with the token, has answered 200. */
 async function studioWorks(load: () => Promise<unknown>): Promise<void> {
-  const listed = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/library:list'), { timeout: 20_000 });
+  const listed = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/library:list'), {
+    timeout: 20_000
+  });
   await load();
   assert.equal((await listed).status(), 200);
   await page.getByRole('button', { name: 'Import folder' }).waitFor({ timeout: 20_000 });
@@ -73,7 +75,17 @@ test('coming back to the bare address in the same tab, and reloading, keep the s
   const { port } = new URL(served.url);
   await studioWorks(() => page.goto(`http://127.0.0.1:${port}/`));
   await studioWorks(() => page.reload());
-  const res = await page.evaluate(async (t) => (await fetch('/api/call/library:stats', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t}` }, body: '[]' })).status, token());
+  const res = await page.evaluate(
+    async (t) =>
+      (
+        await fetch('/api/call/library:stats', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t}` },
+          body: '[]'
+        })
+      ).status,
+    token()
+  );
   assert.equal(res, 200);
   assert.deepEqual(problems, []);
 });

@@ -48,5 +48,8 @@ test('a server that dies shows "reconnecting"; a restarted one asks for its new 
   await page.goto(served.url);
   await page.getByText('Your library is empty.').waitFor();
   assert.equal(await banner.count(), 0);
-  assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|401/.test(p)), []);
+  assert.deepEqual(
+    problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|401/.test(p)),
+    []
+  );
 });

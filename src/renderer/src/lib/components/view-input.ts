@@ -5,7 +5,10 @@
  */
 
 /** Calls `onSize` with the element's content size (CSS px, rounded) and the screen's pixel ratio whenever it changes. */
-export function watchSize(el: HTMLElement, onSize: (size: { width: number; height: number }, dpr: number) => void): () => void {
+export function watchSize(
+  el: HTMLElement,
+  onSize: (size: { width: number; height: number }, dpr: number) => void
+): () => void {
   const observer = new ResizeObserver(([entry]) => {
     const { width, height } = entry.contentRect;
     onSize({ width: Math.round(width), height: Math.round(height) }, window.devicePixelRatio || 1);

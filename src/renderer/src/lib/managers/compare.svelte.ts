@@ -59,7 +59,11 @@ export class CompareManager extends ZoomPan {
     const after = this.paneSize;
     // A fitted photo stays whole in the half-width panes (at the slider's scale both would be cut).
     if (this.fitted) return this.fit();
-    this.view = { ...this.view, x: this.view.x + (after.width - before.width) / 2, y: this.view.y + (after.height - before.height) / 2 };
+    this.view = {
+      ...this.view,
+      x: this.view.x + (after.width - before.width) / 2,
+      y: this.view.y + (after.height - before.height) / 2
+    };
     this.keepInside();
   }
 

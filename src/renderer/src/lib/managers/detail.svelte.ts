@@ -117,6 +117,10 @@ export class DetailManager {
   }
 
   async #save(work: () => Promise<void>): Promise<void> {
-    await attempt((e) => (this.error = e), work, (on) => (this.saving = on));
+    await attempt(
+      (e) => (this.error = e),
+      work,
+      (on) => (this.saving = on)
+    );
   }
 }

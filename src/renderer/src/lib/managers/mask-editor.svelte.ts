@@ -48,7 +48,8 @@ export class MaskEditorManager extends ZoomPan {
 
   /** Starts editing `mask` (or an empty one) for an image of the mask's size. */
   load(mask: Mask | null, image: Size): void {
-    this.mask = mask && mask.width === image.width && mask.height === image.height ? mask : createMask(image.width, image.height);
+    this.mask =
+      mask && mask.width === image.width && mask.height === image.height ? mask : createMask(image.width, image.height);
     this.image = { width: image.width, height: image.height };
     this.history.clear();
     this.edited = false;
@@ -140,6 +141,29 @@ export class MaskEditorManager extends ZoomPan {
     if (!this.mask || this.stroke) return;
     const rect = this.history.redo(this.mask);
     if (rect) this.afterHistory(rect);
+  }
+
+  /**
+   * A key press as an editor command (the keys lib/shortcuts.ts lists, but Space, which the view holds for
+   * panning); `at`, the pointer, is where 1:1 and +/- zoom. False for a key the editor does not use.
+   */
+  key(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey'>, at?: Point): boolean {
+    const key = e.key.toLowerCase();
+    if (e.ctrlKey || e.metaKey) {
+      if ((key === 'z' && e.shiftKey) || key === 'y') this.redo();
+      else if (key === 'z') this.undo();
+      else return false;
+    } else if (key === 'b') this.tool = 'brush';
+    else if (key === 'e') this.tool = 'eraser';
+    else if (key === '[') this.stepBrush(-1);
+    else if (key === ']') this.stepBrush(1);
+    else if (key === '0') this.fit();
+    else if (key === '1') this.oneToOne(at);
+    else if (key === '+' || key === '=') this.zoom(1.5, at);
+    else if (key === '-') this.zoom(1 / 1.5, at);
+    else if (key === 'escape' && this.stroking) this.cancelStroke();
+    else return false;
+    return true;
   }
 
   /** The area repainted since the last call (null: nothing to do). */

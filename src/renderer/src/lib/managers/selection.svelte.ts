@@ -72,7 +72,10 @@ export class SelectionManager {
     };
     const ids = [...this.library.selected].sort((a, b) => at(a) - at(b));
     if (ids.length === 0) return;
-    void this.exporter.open({ photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}`, name: 'Selected photos' }, this.settings.exportFormat);
+    void this.exporter.open(
+      { photoIds: ids, title: `Export ${count(ids.length, 'selected photo')}`, name: 'Selected photos' },
+      this.settings.exportFormat
+    );
   }
 
   /** Sets (or with null clears) the date taken of every selected photo: a box of prints labelled "1958". */
@@ -152,9 +155,15 @@ export class SelectionManager {
       this.notice.undo = async () => {
         this.notice.undo = null;
         const stuck: string[] = [];
-        for (const b of before) await studio.updatePhoto(b.id, { tilt: b.tilt, crop: b.crop }).catch((err: unknown) => stuck.push(errorMessage(err)));
+        for (const b of before)
+          await studio
+            .updatePhoto(b.id, { tilt: b.tilt, crop: b.crop })
+            .catch((err: unknown) => stuck.push(errorMessage(err)));
         const back = before.length - stuck.length;
-        this.notice.text = sentences(`Put back ${count(back, 'photo')} as ${back === 1 ? 'it was' : 'they were'}.`, leftAsTheyWere(stuck));
+        this.notice.text = sentences(
+          `Put back ${count(back, 'photo')} as ${back === 1 ? 'it was' : 'they were'}.`,
+          leftAsTheyWere(stuck)
+        );
         await this.library.reload();
       };
     }

@@ -62,7 +62,8 @@ export class StudioManager {
         const back = state === 'connected' && this.connection === 'reconnecting';
         this.connection = state;
         // Events sent while the link was down are lost: catch up on everything they would have refreshed.
-        if (back) (['photos', 'albums', 'tags', 'versions', 'jobs'] as const).forEach((scope) => this.#changed({ scope }));
+        if (back)
+          (['photos', 'albums', 'tags', 'versions', 'jobs'] as const).forEach((scope) => this.#changed({ scope }));
       }),
       this.jobs.listen(
         (e) => {
@@ -98,7 +99,10 @@ export class StudioManager {
     if (command === 'settings') this.settings.open = true;
     else if (command === 'shortcuts') this.helpOpen = true;
     else if (!this.importer.running) {
-      const report = await this.importer.pick(command === 'import-folder' ? 'folder' : 'files', this.library.albumId ?? undefined);
+      const report = await this.importer.pick(
+        command === 'import-folder' ? 'folder' : 'files',
+        this.library.albumId ?? undefined
+      );
       if (report) await this.afterImport();
     }
   }
@@ -114,6 +118,7 @@ export class StudioManager {
   async reorder(ids: number[], beforeId: number): Promise<void> {
     const albumId = this.library.albumId;
     if (albumId === null) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup inside this call, never rendered
     const moving = new Set(ids);
     const rest = (await this.library.allIds()).filter((id) => !moving.has(id));
     const at = rest.indexOf(beforeId);
@@ -171,10 +176,6 @@ export class StudioManager {
     this.queueOpen = true;
   }
 
-  async setCurrentVersion(versionId: number | null): Promise<void> {
-    await this.detail.setCurrentVersion(versionId);
-  }
-
   async step(delta: number): Promise<void> {
     if (this.screen.name !== 'photo') return;
     const index = Math.min(this.library.total - 1, Math.max(0, this.screen.index + delta));
@@ -185,7 +186,8 @@ export class StudioManager {
   closePhoto(): void {
     // Opening a photo selects it; coming back must not leave it so, or "Restore album" quietly becomes "Restore 1 selected".
     const opened = this.detail.photoId;
-    if (opened !== null && this.library.selected.size === 1 && this.library.selected.has(opened)) this.library.clearSelection();
+    if (opened !== null && this.library.selected.size === 1 && this.library.selected.has(opened))
+      this.library.clearSelection();
     this.screen = { name: 'library' };
     this.detail.close();
     // Opened again, a photo starts on the photo itself, not on the compare or mask view it was left in.
@@ -193,14 +195,17 @@ export class StudioManager {
     void this.refreshTags();
   }
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- scopes waiting for the timer; nothing renders them
   #pendingScopes = new Set<LibraryChange['scope']>();
   #changeTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Change notices arrive in bursts (one per imported file): coalesce them into one refresh per scope. */
   #changed(change: LibraryChange): void {
     this.#pendingScopes.add(change.scope);
-    this.#changeTimer ??= setTimeout(() => {
+    if (this.#changeTimer !== null) return;
+    this.#changeTimer = setTimeout(() => {
       const scopes = this.#pendingScopes;
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- as #pendingScopes
       this.#pendingScopes = new Set();
       this.#changeTimer = null;
       if (scopes.has('photos')) void this.library.reload();

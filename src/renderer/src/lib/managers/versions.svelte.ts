@@ -3,7 +3,8 @@ import type { VersionInfo } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
-export type DetailMode = { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
+export type DetailMode =
+  { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
 
 export class VersionsManager {
   photoId = $state<number | null>(null);

@@ -45,7 +45,14 @@ export function minScale(image: Size, view: Size, dpr = 1): number {
 }
 
 /** Multiplies the zoom by `factor`, keeping the image point under `at` (screen px) fixed. */
-export function zoomAt(current: View, factor: number, at: { x: number; y: number }, image: Size, view: Size, dpr = 1): View {
+export function zoomAt(
+  current: View,
+  factor: number,
+  at: { x: number; y: number },
+  image: Size,
+  view: Size,
+  dpr = 1
+): View {
   const scale = clamp(current.scale * factor, minScale(image, view, dpr), MAX_DEVICE_ZOOM / dpr);
   const ix = (at.x - current.x) / current.scale;
   const iy = (at.y - current.y) / current.scale;
