@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Electron 45 and its downloader (@electron/get 5) declare this Node as their minimum. */
-export const ELECTRON_MIN_NODE = '22.12.0';
+const ELECTRON_MIN_NODE = '22.12.0';
 
 /** 'v20.20.2' or '22.12.0' as numbers. */
 function parts(version: string): number[] {
@@ -64,7 +64,7 @@ export function electronPlan(status: ElectronStatus): ElectronPlan {
  * The sentence for a download that failed (offline, proxy, no disk): the installer's error line (not
  * its stack), and the Node version when it is older than Electron 45's tools ask for.
  */
-export function downloadFailed(detail: string, nodeVersion: string): string {
+function downloadFailed(detail: string, nodeVersion: string): string {
   const lines = detail
     .split('\n')
     .map((l) => l.trim())

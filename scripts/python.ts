@@ -67,7 +67,7 @@ export function resolvePython({
   );
 }
 
-export function probeTorch([cmd, ...args]: string[]): string | null {
+function probeTorch([cmd, ...args]: string[]): string | null {
   const r = spawnSync(cmd!, [...args, '-c', 'import torch'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',

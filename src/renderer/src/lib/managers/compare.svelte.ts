@@ -10,7 +10,7 @@ import { ZoomPan } from './zoom-pan.svelte.ts';
 export type CompareMode = 'slider' | 'side-by-side';
 
 /** Gap between the two panes side by side, in CSS pixels. */
-export const PANE_GAP = 4;
+const PANE_GAP = 4;
 
 /** The view is one pane's; `fitted` means a new pane size (side by side, a resize, the queue panel) refits it. */
 export class CompareManager extends ZoomPan {

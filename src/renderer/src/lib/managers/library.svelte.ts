@@ -9,7 +9,7 @@ import type { PhotoSummary } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import type { GridOrder } from './settings.svelte.ts';
 
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 
 /** listPhotos' query less the page. */
 type GridQuery = Omit<Parameters<typeof studio.listPhotos>[0], 'offset' | 'limit'>;
