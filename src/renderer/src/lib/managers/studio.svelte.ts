@@ -14,10 +14,8 @@ import { LibraryManager } from './library.svelte.ts';
 import { SettingsManager } from './settings.svelte.ts';
 import { Notice } from './notice.svelte.ts';
 import { SelectionManager } from './selection.svelte.ts';
+import { RestoreRequestManager } from './restore-request.svelte.ts';
 import { VersionsManager } from './versions.svelte.ts';
-
-/** "Restore all" of more photos than this asks first, even when none is restored yet. */
-export const RESTORE_WITHOUT_ASKING = 50;
 
 export type Screen = { name: 'library' } | { name: 'photo'; index: number };
 
@@ -43,6 +41,7 @@ export class StudioManager {
     notice: this.notice,
     refreshTags: () => this.refreshTags()
   });
+  readonly restoring = new RestoreRequestManager(this.library, this.jobs, this.notice, () => (this.queueOpen = true));
   /** Browser mode: whether `heirloom serve` still answers this page (the desktop app is always connected). */
   connection = $state<ConnectionState>('connected');
 
@@ -133,41 +132,6 @@ export class StudioManager {
     this.screen = { name: 'photo', index };
     void this.detail.open(photo.id);
     void this.versions.load(photo.id);
-  }
-
-  /** Set while "Restore all" / "Restore album" asks before queueing many photos, or photos already restored. */
-  restoreQuestion = $state<{ total: number; unrestored: number } | null>(null);
-
-  /** The selection at once; else every photo the grid shows (the album, or whatever a search or filter
-   *  leaves), asking first when that is more than a few dozen photos or some already have a restored version. */
-  async restoreSelectionOrAlbum(): Promise<void> {
-    if (this.library.selected.size > 0) return this.#restore(async () => [...this.library.selected]);
-    const total = this.library.total;
-    let unrestored: number;
-    try {
-      unrestored = await this.library.shownUnrestored();
-    } catch (err) {
-      this.notice.text = errorMessage(err);
-      return;
-    }
-    if (unrestored === total && total <= RESTORE_WITHOUT_ASKING) return this.#restore(() => this.library.shownIds());
-    this.restoreQuestion = { total, unrestored };
-  }
-
-  /** The answer to `restoreQuestion`: every shown photo, only those not yet restored, or none. */
-  async answerRestoreQuestion(which: 'all' | 'unrestored' | null): Promise<void> {
-    this.restoreQuestion = null;
-    if (which !== null) await this.#restore(() => this.library.shownIds(which === 'unrestored'));
-  }
-
-  async #restore(ids: () => Promise<number[]>): Promise<void> {
-    try {
-      await this.jobs.restore(await ids());
-    } catch (err) {
-      this.notice.text = errorMessage(err);
-      return;
-    }
-    if (!this.jobs.error) this.queueOpen = true;
   }
 
   /** Something was queued outside the jobs manager (a mask re-run): show it in the opened queue. */
