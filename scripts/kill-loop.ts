@@ -503,7 +503,8 @@ console.log(`kill loop: ${CYCLES} cycles at most, ${flags['max-minutes']} min at
 for (let c = 1; c <= CYCLES && Date.now() < DEADLINE; c++) {
   const s = await startServer();
   await checkAfterStart(c);
-  // The jobs the last kill cut off get their next attempt before this cycle's kill (90 s at most), as a user restarting the app would see.
+  // The jobs the last kill cut off get their next attempt before this cycle's kill (90 s at most),
+  // as a user restarting the app would see.
   const unsettled = await settle(s, cycles.at(-1)?.interrupted ?? [], 90_000);
   const action: Action = pick([
     'restore',

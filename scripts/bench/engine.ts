@@ -28,7 +28,9 @@ import type { RestoreResult } from '../../src/main/pipeline/restore.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPS: Record<string, number> = { '0.25': 3, '1': 2, '4': 1, '12': 1, '24': 1 };
 
-/** Issue 5's figures for the official implementation (PyTorch CPU, 2 threads, best settings) on this class of machine. */
+/**
+ * Issue 5's figures for the official implementation (PyTorch CPU, 2 threads, best settings) on this class of machine.
+ */
 const OFFICIAL = {
   source: 'quoted in issue 5 (official implementation, PyTorch CPU, 2 threads, best of default and tuned settings)',
   qualitySecondsPerMP: 17.4,

@@ -185,7 +185,8 @@ async function main(): Promise<void> {
     console.error(`filling the library to ${TOTAL} photos…`);
     await fillTo(db, lib, TOTAL);
     const queries = timeQueries(db, album.id);
-    // Opening a library written before the date search (schema 3): migration 4 reindexes every photo once, 5 adds two columns.
+    // Opening a library written before the date search (schema 3): migration 4 reindexes every photo once,
+    // 5 adds two columns.
     db.exec(
       'DROP TABLE photo_search; CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags); ALTER TABLE photos DROP COLUMN crop; ALTER TABLE photos DROP COLUMN tilt'
     );

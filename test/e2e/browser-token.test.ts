@@ -42,7 +42,9 @@ after(async () => {
 
 const token = (): string => new URL(served.url).searchParams.get('token')!;
 
-/** Runs `load` (a navigation) and waits until the page's own first library query, made with the token, has answered 200. */
+/**
+ * Runs `load` (a navigation) and waits until the page's own first library query, made with the token, has answered 200.
+ */
 async function studioWorks(load: () => Promise<unknown>): Promise<void> {
   const listed = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/library:list'), {
     timeout: 20_000

@@ -328,7 +328,8 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await dragCorner(0.2, 0.1);
   await tool.getByRole('button', { name: 'Apply crop' }).click();
   await waitForPage(page, shown(Number(cw), Number(ch)), 'cropped again');
-  // A crooked print straightened: the slider turns the picture and the frame shrinks to hold none of the corners it brings in.
+  // A crooked print straightened: the slider turns the picture and the frame shrinks
+  // to hold none of the corners it brings in.
   await page.getByRole('button', { name: 'Crop', exact: true }).click();
   await tool.getByRole('button', { name: 'Whole photo' }).click();
   await tool.getByRole('slider', { name: 'Straighten' }).focus();

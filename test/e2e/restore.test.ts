@@ -169,7 +169,10 @@ const detail = () => page.getByRole('region', { name: /^Photo / });
 const maskSurface = () => page.getByRole('application', { name: /scratch mask in red/ });
 const maskCanvas = () => maskSurface().locator('canvas');
 
-/** Polls `check` in the test (page.waitForFunction's string predicates would need 'unsafe-eval', which the app's CSP forbids). */
+/**
+ * Polls `check` in the test (page.waitForFunction's string predicates would need 'unsafe-eval',
+ * which the app's CSP forbids).
+ */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -222,7 +225,9 @@ async function overlayPixels(): Promise<number> {
   );
 }
 
-/** Screen position of image pixel (x, y) in the mask editor: the image is centred, at the zoom the status line shows. */
+/**
+ * Screen position of image pixel (x, y) in the mask editor: the image is centred, at the zoom the status line shows.
+ */
 async function onCanvas(x: number, y: number): Promise<{ x: number; y: number }> {
   const box = (await maskSurface().boundingBox())!;
   const status = await page.getByRole('region', { name: 'Scratch mask editor' }).locator('p.status').textContent();
@@ -364,7 +369,8 @@ test(
     await lakeItem.getByText('done').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Compare Version 1 with the original' }).waitFor();
     await page.getByText('Version 1 · current').waitFor();
-    // The view shows what the user came for, the restored version, and says so; the switch and a held \\ show the original.
+    // The view shows what the user came for, the restored version, and says so;
+    // the switch and a held \\ show the original.
     const viewer = detail()
       .getByRole('application', { name: /^Photo viewer/ })
       .getByRole('img');
@@ -757,7 +763,8 @@ test(
     await shot('library');
     await page.getByRole('button', { name: 'Export album' }).click();
     const dialog = page.getByRole('dialog', { name: `Export “${ALBUM}”` });
-    // A restored album is exported restored unless the user says otherwise, and the dialog says which version of each goes out.
+    // A restored album is exported restored unless the user says otherwise,
+    // and the dialog says which version of each goes out.
     const which = dialog.getByRole('list', { name: 'Version exported of each photo' });
     await which
       .getByRole('listitem')
@@ -769,8 +776,8 @@ test(
     await dialog.getByRole('combobox', { name: 'Photos' }).selectOption('both');
     await dialog.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');
     await dialog.getByRole('radio', { name: 'Folder' }).check();
-    // Browser mode types the path (issue 29), and exports go only inside the `--exports` folder (issue 31): the dialog says so,
-    // and a path elsewhere is refused in the dialog, naming that folder, with nothing written.
+    // Browser mode types the path (issue 29), and exports go only inside the `--exports` folder (issue 31):
+    // the dialog says so, and a path elsewhere is refused in the dialog, naming that folder, with nothing written.
     await dialog
       .getByText('In browser mode exports go only inside the folder that heirloom serve --exports names.')
       .waitFor();

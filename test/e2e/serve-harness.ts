@@ -111,7 +111,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
-/** With HEIRLOOM_UPDATE_SCREENSHOTS=1, copies these screenshots of test-artifacts/ to docs/screenshots/ (the README's). */
+/**
+ * With HEIRLOOM_UPDATE_SCREENSHOTS=1, copies these screenshots of test-artifacts/ to docs/screenshots/ (the README's).
+ */
 export async function publishScreenshots(names: string[]): Promise<void> {
   if (process.env.HEIRLOOM_UPDATE_SCREENSHOTS !== '1' || names.length === 0) return;
   const docs = join(ROOT, 'docs', 'screenshots');

@@ -23,7 +23,9 @@ export interface SessionOptions {
   exportsDir?: string;
 }
 
-/** Opens a session in a new temp folder named from `prefix`; uncaught page errors and CSP violations go to `problems`. */
+/**
+ * Opens a session in a new temp folder named from `prefix`; uncaught page errors and CSP violations go to `problems`.
+ */
 export async function openSession(prefix: string, problems: string[], options: SessionOptions = {}): Promise<Session> {
   const session: Partial<Session> = { work: await mkdtemp(join(tmpdir(), prefix)) };
   const work = session.work!;

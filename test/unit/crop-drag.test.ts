@@ -1,4 +1,7 @@
-/** The crop tool's dragging: edges, corners and the whole rectangle, kept inside the photo and never below the smallest crop. */
+/**
+ * The crop tool's dragging: edges, corners and the whole rectangle, kept inside the photo
+ * and never below the smallest crop.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {

@@ -1,4 +1,7 @@
-/** Finding the print inside a scan's even margin, on generated scans: lids white or black, dust, a print against the glass's corner, and photos with no margin. */
+/**
+ * Finding the print inside a scan's even margin, on generated scans: lids white or black, dust, a print against the
+ * glass's corner, and photos with no margin.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { boundsToCrop, findPrintBounds, findPrintSkew } from '../../src/main/print-edges.ts';

@@ -74,7 +74,8 @@ export function createBrowserClient(token: string): StudioApi {
   let connection: ConnectionState = 'connected';
   let probing: ReturnType<typeof setTimeout> | null = null;
   function setConnection(state: ConnectionState): void {
-    if (state === connection || connection === 'restarted') return; // a restarted server stays so: this page's token is dead
+    // A restarted server stays so: this page's token is dead.
+    if (state === connection || connection === 'restarted') return;
     connection = state;
     dispatch('connection:changed', { state });
   }

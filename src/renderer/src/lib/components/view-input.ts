@@ -4,7 +4,9 @@
  * the same fields everywhere.
  */
 
-/** Calls `onSize` with the element's content size (CSS px, rounded) and the screen's pixel ratio whenever it changes. */
+/**
+ * Calls `onSize` with the element's content size (CSS px, rounded) and the screen's pixel ratio whenever it changes.
+ */
 export function watchSize(
   el: HTMLElement,
   onSize: (size: { width: number; height: number }, dpr: number) => void

@@ -77,7 +77,10 @@ export class DetailManager {
     if (this.photo) await this.#patch({ rotation: turnedBy(this.photo.rotation, quarters) });
   }
 
-  /** Straightens and crops the photo (a rectangle of it as shown: turned and straightened; null for all of it). True when saved. */
+  /**
+   * Straightens and crops the photo (a rectangle of it as shown: turned and straightened; null for all of it).
+   * True when saved.
+   */
   async setFrame(frame: { tilt: number; crop: Crop | null }): Promise<boolean> {
     await this.#patch(frame);
     return this.error === null;

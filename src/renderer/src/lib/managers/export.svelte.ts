@@ -25,7 +25,10 @@ export interface ExportOptions {
   manifest: ExportManifestFormat;
 }
 
-/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog, `name` names the export's folder or .zip. */
+/**
+ * What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog,
+ * `name` names the export's folder or .zip.
+ */
 export type ExportTarget =
   { albumId: number; title: string; name: string } | { photoIds: number[]; title: string; name: string };
 

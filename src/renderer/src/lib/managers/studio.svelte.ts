@@ -148,7 +148,8 @@ export class StudioManager {
   }
 
   closePhoto(): void {
-    // Opening a photo selects it; coming back must not leave it so, or "Restore album" quietly becomes "Restore 1 selected".
+    // Opening a photo selects it; coming back must not leave it so,
+    // or "Restore album" quietly becomes "Restore 1 selected".
     const opened = this.detail.photoId;
     if (opened !== null && this.library.selected.size === 1 && this.library.selected.has(opened))
       this.library.clearSelection();

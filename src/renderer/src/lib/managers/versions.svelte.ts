@@ -33,7 +33,8 @@ export class VersionsManager {
         return true;
       }
     );
-    // reloaded outside the attempt: a failed reload keeps its own message instead of being cleared by the delete's success
+    // Reloaded outside the attempt: a failed reload keeps its own message
+    // instead of being cleared by the delete's success.
     if (deleted && this.photoId !== null) await this.load(this.photoId);
   }
 
