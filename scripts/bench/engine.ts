@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import type { RunnerJob, RunnerMessage } from '../../src/main/jobs/protocol.ts';
+import type { RunnerJob, RunnerMessage } from '../../src/main/jobs/runner-protocol.ts';
 import { nodeRunnerSpawner, type RunnerHandle } from '../../src/main/jobs/spawn.ts';
 import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
 import type { RestoreResult } from '../../src/main/pipeline/restore.ts';

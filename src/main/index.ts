@@ -9,8 +9,8 @@ import type { EventName, StudioEvents } from '../shared/contract.ts';
 import { menuTemplate } from './app-menu.ts';
 import { registerIpc } from './ipc/register.ts';
 import { utilityRunnerSpawner } from './jobs/spawn.ts';
-import { handleMediaProtocol, registerMediaScheme } from './protocol.ts';
-import { resolveLibraryDir, saveLibraryDir } from './library-location.ts';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol.ts';
+import { resolveLibraryDir, saveLibraryDir } from './paths.ts';
 import { devServerUrl } from './request-policy.ts';
 import { guardAllContents, hardenSession } from './security.ts';
 import * as services from './services/index.ts';
@@ -112,7 +112,7 @@ async function start(): Promise<void> {
   const svc = await services.createServices(options);
   handleMediaProtocol((kind, key) => svc.readMedia(kind, key));
   const unregister = registerIpc({
-    handlers: svc.handlers as unknown as Record<string, (...args: never[]) => Promise<unknown>>,
+    handlers: svc.handlers,
     validateArgs: (channel, args) => services.validateArgs(channel, args) as unknown[],
     isTrustedSender: (event) => isTrustedSender(event.senderFrame)
   });

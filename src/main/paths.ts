@@ -1,7 +1,9 @@
 /**
- * Where things live inside a library folder. Everything the library writes is
- * under one folder so it can be moved or backed up as a whole; paths stored in
- * SQLite are relative to it.
+ * Where things are: the files inside a library folder, which library folder
+ * the app opens, and where the model set is looked for.
+ *
+ * Everything the library writes is under one folder so it can be moved or
+ * backed up as a whole; paths stored in SQLite are relative to it.
  *
  *   library.sqlite            the database (WAL)
  *   originals/ab/<sha>.<ext>  imported files, byte-for-byte, never modified
@@ -11,7 +13,9 @@
  *   versions/<photo>/job-<n>/ restored outputs, masks and latent caches
  *   .tmp/                     partial writes; emptied when the library opens
  */
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const DB_FILE = 'library.sqlite';
 
@@ -31,4 +35,52 @@ export function libraryPaths(libraryDir: string) {
     photoVersions: (photoId: number) => join(libraryDir, 'versions', String(photoId))
   };
 }
-export type LibraryPaths = ReturnType<typeof libraryPaths>;
+
+/** In the app's userData folder: the library folder chosen in Settings. */
+const CONFIG = 'heirloom.json';
+
+/**
+ * Which library folder the app opens: `--library DIR` (or `--library=DIR`), then HEIRLOOM_LIBRARY,
+ * then the folder the user chose in Settings, then `<userData>/library`.
+ */
+export function resolveLibraryDir(argv: string[], env: NodeJS.ProcessEnv, userData: string): string {
+  const i = argv.indexOf('--library');
+  const eq = argv.find((a) => a.startsWith('--library='));
+  const fromArgs = i >= 0 ? argv[i + 1] : eq?.slice('--library='.length);
+  if (fromArgs) return resolve(fromArgs);
+  if (env.HEIRLOOM_LIBRARY) return resolve(env.HEIRLOOM_LIBRARY);
+  return savedLibraryDir(userData) ?? join(userData, 'library');
+}
+
+export function savedLibraryDir(userData: string): string | null {
+  try {
+    const saved = JSON.parse(readFileSync(join(userData, CONFIG), 'utf8')) as { libraryDir?: unknown };
+    return typeof saved.libraryDir === 'string' && isAbsolute(saved.libraryDir) ? saved.libraryDir : null;
+  } catch {
+    // Missing or unreadable: the default folder.
+    return null;
+  }
+}
+
+/** Written to a temp file and renamed, so a crash never leaves half a config. */
+export function saveLibraryDir(userData: string, libraryDir: string): void {
+  const file = join(userData, CONFIG);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify({ libraryDir: resolve(libraryDir) }, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Where the model set is looked for when none is given: `$HEIRLOOM_MODELS`, the packaged app's
+ * resources, then the repository's `resources/models`, found from the sources (src/main), from the
+ * electron-vite bundle (out/main, or a shared chunk under it) or from the working folder.
+ */
+export function defaultModelDirs(): string[] {
+  const dirs: string[] = [];
+  if (process.env.HEIRLOOM_MODELS) dirs.push(resolve(process.env.HEIRLOOM_MODELS));
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  if (packaged) dirs.push(join(packaged, 'models'));
+  const here = dirname(fileURLToPath(import.meta.url));
+  dirs.push(resolve(here, '../../resources/models'), resolve(here, '../../../resources/models'), resolve(process.cwd(), 'resources/models'));
+  return [...new Set(dirs)];
+}

@@ -5,11 +5,8 @@
  * subscription. Built as CommonJS because sandboxed preloads cannot be ESM.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { apiNames, type EventName, type InvokeApi, type StudioApi, type StudioEvents } from '../shared/contract.ts';
-import type { StudioErrorShape } from '../shared/errors.ts';
+import { apiNames, type Envelope, type EventName, type InvokeApi, type StudioApi, type StudioEvents } from '../shared/contract.ts';
 import type { ImportReport, MediaKind } from '../shared/types.ts';
-
-type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
 
 /** Rebuilds a real Error in the page so `instanceof Error` and `.kind` both work. */
 function unwrap(envelope: Envelope): unknown {

@@ -4,14 +4,14 @@
  * Each channel (`domain:verb`) names a zod schema for its argument tuple, which
  * main validates on every call, and a phantom result type. The preload's named
  * functions, the Electron IPC registration and the browser-mode bridge are all
- * typed from this map. Nothing here may import node, electron or the DOM.
- *
- * Helpers extend this file by adding schemas/types in `./schemas.ts` / `./types.ts`
- * and entries to `channels` and `apiNames` below.
+ * typed from this map, and main's services from `Handlers`, so a channel added
+ * here fails to compile until it has a handler. Nothing here may import node,
+ * electron or the DOM (the renderer imports this file).
  */
 import { z } from 'zod';
 import * as s from './schemas.ts';
 import type { FoundPrint } from './crop.ts';
+import type { StudioErrorShape } from './errors.ts';
 import type * as t from './types.ts';
 
 const channel = <A extends z.ZodTuple>(args: A) => ({
@@ -63,6 +63,16 @@ export type Channels = typeof channels;
 export type ChannelName = keyof Channels;
 export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>;
 export type ChannelResult<C extends ChannelName> = Channels[C]['result'];
+
+/** What a call to any channel resolves with over IPC and the bridge: a thrown error keeps its kind across the boundary. */
+export type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
+
+/** Main's handler for one channel: the schema-parsed arguments in, the channel's result out. */
+export type Handler<C extends ChannelName> = (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
+/** Handlers for some channels: what one domain of the services provides. */
+export type HandlersOf<C extends ChannelName> = { [K in C]: Handler<K> };
+/** Every channel's handler: the services' map must be this, so a channel without a handler, or one of the wrong type, fails to compile. */
+export type Handlers = HandlersOf<ChannelName>;
 
 /** The named functions the preload exposes as `window.studio`, one per channel. */
 export const apiNames = {

@@ -1,6 +1,7 @@
 /** zod schemas for every payload that crosses into main. */
 import { z } from 'zod';
 import { MAX_TILT } from './crop.ts';
+import { PROVIDERS } from './providers.ts';
 import { normalizeTaken, TAKEN_HINT } from './taken-date.ts';
 import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS, ROTATIONS } from './types.ts';
 
@@ -104,7 +105,7 @@ export const exportPreviewRequest = z
   });
 export type ExportRequest = z.output<typeof exportRequest>;
 
-/** Restore jobs and versions (issue 5). */
+/** Restore jobs and versions. */
 export const scratchMode = z.enum(['auto', 'on', 'off']);
 export const jobId = z.number().int().positive();
 export const versionId = z.number().int().positive();
@@ -119,6 +120,6 @@ export const rerunRequest = z.object({
 });
 export const jobsQuery = z.object({ active: z.boolean().default(false), limit: z.number().int().min(1).max(10_000).default(500) });
 export const engineSettings = z.object({
-  provider: z.enum(['auto', 'cpu', 'cuda', 'dml', 'webgpu', 'coreml']),
+  provider: z.enum(PROVIDERS),
   threads: z.number().int().min(0).max(256).default(0)
 });

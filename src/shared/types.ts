@@ -1,5 +1,6 @@
 /** Domain types shared by main, preload and renderer. Plain data only. */
 import type { Crop } from './crop.ts';
+import type { ProviderRequest } from './providers.ts';
 
 export interface PhotoSummary {
   id: number;
@@ -145,7 +146,7 @@ export interface ExportPreview {
 /** Browser mode's link to `heirloom serve`: `restarted` means a new server (new token) answers, so this page must be reopened from the new URL. */
 export type ConnectionState = 'connected' | 'reconnecting' | 'restarted';
 
-/** Restore jobs, versions and the engine (issue 5). */
+/** Restore jobs, versions and the engine. */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobInfo {
@@ -206,7 +207,7 @@ export interface VersionInfo {
 
 /** Where inference runs and why, in plain words. */
 export interface EngineInfo {
-  requested: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'coreml';
+  requested: ProviderRequest;
   provider: string | null;
   label: string | null;
   reason: string | null;

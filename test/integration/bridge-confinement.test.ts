@@ -25,7 +25,7 @@ let bridge: Bridge;
 let photoId: number;
 
 const transport = (s: Services): BridgeServices => ({
-  handlers: s.handlers as unknown as BridgeServices['handlers'],
+  handlers: s.handlers,
   validateArgs: (channel, args) => validateArgs(channel as never, args) as unknown[],
   readMedia: (kind, key) => s.readMedia(kind, key)
 });

@@ -51,7 +51,7 @@ before(async () => {
   const id = (outcome as { photoId: number }).photoId;
   photo = { id, sha256: (await svc.handlers['library:get'](id)).sha256 };
   const transport: BridgeServices = {
-    handlers: svc.handlers as unknown as BridgeServices['handlers'],
+    handlers: svc.handlers,
     validateArgs: (channel, args) => validateArgs(channel as never, args) as unknown[],
     readMedia: (kind, key) => svc.readMedia(kind, key)
   };

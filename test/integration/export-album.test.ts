@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { exportAlbum } from '../../src/main/export/export-album.ts';
-import { albumByName } from '../../src/main/export/source.ts';
+import { albumByName } from '../../src/main/library/queries/export-source.ts';
 import { openLibrary } from '../../src/main/library/open-library.ts';
 import { createExportHandlers } from '../../src/main/services/export-handlers.ts';
 import type { ExportProgress } from '../../src/shared/types.ts';

@@ -9,37 +9,24 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { importPaths } from '../../src/main/import/import-files.ts';
 import { openLibrary } from '../../src/main/library/open-library.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
 import { makePhoto } from '../helpers/images.ts';
-import { tempDir } from '../fixtures/pipeline-images.ts';
-import { mountSmallDisk, type SmallDisk } from '../fixtures/small-disk.ts';
+import { smallDiskSuite } from '../fixtures/small-disk.ts';
 
-let disk: SmallDisk | null = null;
-let skip: string | false = false;
-let src: Awaited<ReturnType<typeof tempDir>>;
-before(async () => {
-  const mounted = await mountSmallDisk(60);
-  if ('skip' in mounted) skip = mounted.skip;
-  else disk = mounted;
-  src = await tempDir('import-full');
-});
-after(async () => {
-  await disk?.unmount();
-  await src.cleanup();
-});
+const suite = smallDiskSuite(60, 'import-full');
 
 test('files that do not fit fail as the library disk being full, never as undecodable; the ones that fit are whole', { timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
-  const lib = join(disk!.dir, 'lib');
+  if (suite.skip) return t.skip(suite.skip);
+  const lib = join(suite.disk!.dir, 'lib');
   const db = openLibrary(lib);
   try {
     const files: string[] = [];
     // From a few kB to about a megabyte each, so the disk runs out in the copy, the thumbnail or the database.
-    for (let i = 0; i < 24; i++) files.push(await makePhoto(join(src.dir, `scan-${i}.png`), 60 + i * 40, 50 + i * 30, { seed: i + 1, format: 'png' }));
-    disk!.fill(1_500_000);
+    for (let i = 0; i < 24; i++) files.push(await makePhoto(join(suite.src.dir, `scan-${i}.png`), 60 + i * 40, 50 + i * 30, { seed: i + 1, format: 'png' }));
+    suite.disk!.fill(1_500_000);
     const report = await importPaths(db, lib, files);
     const failed = report.outcomes.filter((o) => o.status === 'failed');
     assert.ok(failed.length > 0 && report.imported > 0, `some fit and some did not (${report.imported} imported, ${failed.length} failed)`);
@@ -50,7 +37,7 @@ test('files that do not fit fail as the library disk being full, never as undeco
     for (const r of rows) assert.ok(existsSync(paths.original(r.sha256, r.ext)) && existsSync(paths.thumb(r.sha256)), `photo ${r.sha256} is whole`);
     assert.deepEqual(await readdir(paths.tmp), [], 'nothing half-written is left in .tmp');
   } finally {
-    disk!.free();
+    suite.disk!.free();
     db.close();
   }
 });

@@ -3,31 +3,17 @@
  * sentence), and a folder import counts the hidden image files it leaves out.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
-import type Database from 'better-sqlite3';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { importPaths } from '../../src/main/import/import-files.ts';
-import { openLibrary } from '../../src/main/library/open-library.ts';
 import { readSource } from '../../src/main/pipeline/image-io.ts';
 import { PNG_SIGNATURE, pngChunk } from '../../src/main/pipeline/png-density.ts';
+import { tempLibrarySuite } from '../fixtures/temp-library.ts';
 
-let work: string;
-let lib: string;
-let db: Database.Database;
-
-before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-agree-'));
-  lib = join(work, 'library');
-  db = openLibrary(lib);
-});
-after(async () => {
-  db.close();
-  await rm(work, { recursive: true, force: true });
-});
+const t = tempLibrarySuite('agree');
 
 
 /** A PNG whose header says 20,000 × 13,000 (260 MP): over import's 250 MP, under sharp's own 268 MP default. */
@@ -41,7 +27,7 @@ function hugePng(): Buffer {
 }
 
 async function importMessage(path: string): Promise<string> {
-  const report = await importPaths(db, lib, [path]);
+  const report = await importPaths(t.db, t.lib, [path]);
   const o = report.outcomes[0]!;
   assert.equal(o.status, 'failed');
   return o.status === 'failed' ? o.message : '';
@@ -54,14 +40,14 @@ async function restoreMessage(path: string): Promise<string> {
 }
 
 test('an empty file is "empty" to both', async () => {
-  const empty = join(work, 'empty.jpg');
+  const empty = join(t.work, 'empty.jpg');
   await writeFile(empty, '');
   assert.equal(await importMessage(empty), 'the file is empty (0 bytes)');
   assert.equal(await restoreMessage(empty), 'the file is empty (0 bytes)');
 });
 
 test('a 260-megapixel image is over the same 250 MP limit for both', async () => {
-  const huge = join(work, 'huge.png');
+  const huge = join(t.work, 'huge.png');
   await writeFile(huge, hugePng());
   const expected = 'image is 260 MP, over the 250 MP limit (decompression bomb protection)';
   assert.equal(await importMessage(huge), expected);
@@ -69,14 +55,14 @@ test('a 260-megapixel image is over the same 250 MP limit for both', async () =>
 });
 
 test('a folder import counts the hidden image files it skips', async () => {
-  const folder = join(work, 'scans');
+  const folder = join(t.work, 'scans');
   await mkdir(join(folder, '.thumbnails'), { recursive: true });
   const jpeg = await sharp({ create: { width: 20, height: 16, channels: 3, background: '#806040' } }).jpeg().toBuffer();
   await writeFile(join(folder, 'scan.jpg'), jpeg);
   await writeFile(join(folder, '._scan.jpg'), jpeg); // a Mac's resource fork beside it
   await writeFile(join(folder, '.DS_Store'), 'not an image');
   await writeFile(join(folder, '.thumbnails', 'scan.jpg'), jpeg); // inside a hidden folder: the folder is skipped whole
-  const report = await importPaths(db, lib, [folder]);
+  const report = await importPaths(t.db, t.lib, [folder]);
   assert.equal(report.imported, 1);
   assert.equal(report.skipped, 1);
 });

@@ -9,39 +9,24 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { JobEvent, QueueState } from '../../src/shared/types.ts';
 import { listJobs } from '../../src/main/library/queries/jobs-queue.ts';
-import { JobQueue } from '../../src/main/jobs/queue.ts';
 import { nodeRunnerSpawner, type RunnerHandle } from '../../src/main/jobs/spawn.ts';
-import { addPhoto, openTestLibrary } from '../fixtures/jobs-library.ts';
-import { TINY_MODELS, tempDir } from '../fixtures/pipeline-images.ts';
+import { addPhoto, openTestLibrary, tinyQueue } from '../fixtures/jobs-library.ts';
 import { makePhoto } from '../helpers/images.ts';
-import { mountSmallDisk, type SmallDisk } from '../fixtures/small-disk.ts';
+import { smallDiskSuite } from '../fixtures/small-disk.ts';
 
-const config = { modelDirs: [TINY_MODELS], provider: 'cpu' as const, threads: 1 };
 const FULL = /^the library's disk is full: \d+ MB free, this restore needs about \d+ MB; free some space, then resume the queue$/;
 
-let disk: SmallDisk | null = null;
-let skip: string | false = false;
-let src: Awaited<ReturnType<typeof tempDir>>;
-before(async () => {
-  const mounted = await mountSmallDisk(60);
-  if ('skip' in mounted) skip = mounted.skip;
-  else disk = mounted;
-  src = await tempDir('disk-full-src');
-});
-after(async () => {
-  await disk?.unmount();
-  await src.cleanup();
-});
+const suite = smallDiskSuite(60, 'disk-full-src');
 
 async function setUp(name: string, count: number) {
-  const dir = join(disk!.dir, name);
+  const dir = join(suite.disk!.dir, name);
   const db = await openTestLibrary(dir);
   const photos: number[] = [];
   for (let i = 0; i < count; i++) {
-    const file = join(src.dir, `${name}-${i}.png`);
+    const file = join(suite.src.dir, `${name}-${i}.png`);
     await makePhoto(file, 512, 384, { seed: i + 1, format: 'png' });
     photos.push(await addPhoto(db, dir, file, 512, 384));
   }
@@ -51,14 +36,14 @@ async function setUp(name: string, count: number) {
 const states = (db: Parameters<typeof listJobs>[0]) => listJobs(db).map((j) => j.state).reverse();
 
 test('a queue whose next restore the disk cannot hold pauses before claiming it, and resumes once there is room', { timeout: 60_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (suite.skip) return t.skip(suite.skip);
   const { dir, db, photos } = await setUp('before', 4);
   const seen: QueueState[] = [];
   const runners: RunnerHandle[] = [];
   const spawn = nodeRunnerSpawner();
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: () => runners[runners.push(spawn()) - 1]!, config, onState: (s) => seen.push(s) });
+  const queue = tinyQueue(db, dir, { spawn: () => runners[runners.push(spawn()) - 1]!, onState: (s) => seen.push(s) });
   try {
-    disk!.fill(2_000_000);
+    suite.disk!.fill(2_000_000);
     queue.start();
     for (const p of photos.slice(0, 3)) queue.enqueueRestore(p, { scratches: 'off' });
     await queue.whenIdle();
@@ -74,7 +59,7 @@ test('a queue whose next restore the disk cannot hold pauses before claiming it,
     await queue.whenIdle();
     assert.deepEqual(states(db), ['queued', 'queued', 'queued', 'queued']);
 
-    disk!.free();
+    suite.disk!.free();
     assert.deepEqual(queue.resume(), { paused: false, reason: null });
     await queue.whenIdle();
     assert.deepEqual(states(db), ['done', 'done', 'done', 'done']);
@@ -82,7 +67,7 @@ test('a queue whose next restore the disk cannot hold pauses before claiming it,
 
     // A mask edit sent while the disk is full is refused in the same words, and leaves no mask file.
     const version = listJobs(db).at(-1)!.versionId!;
-    disk!.fill(0);
+    suite.disk!.fill(0);
     const mask = await sharp(Buffer.alloc(512 * 384, 255), { raw: { width: 512, height: 384, channels: 1 } }).png().toBuffer();
     await assert.rejects(queue.enqueueRerun(version, mask), {
       kind: 'io',
@@ -90,27 +75,23 @@ test('a queue whose next restore the disk cannot hold pauses before claiming it,
     });
     assert.deepEqual(readdirSync(join(dir, 'versions', String(photos[0]))).filter((n) => n === 'masks' && readdirSync(join(dir, 'versions', String(photos[0]), n)).length > 0), []);
   } finally {
-    disk!.free();
+    suite.disk!.free();
     queue.close();
     db.close();
   }
 });
 
 test('a disk that fills while a restore runs fails that job with the reason, removes its folder and pauses the rest', { timeout: 60_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (suite.skip) return t.skip(suite.skip);
   const { dir, db, photos } = await setUp('during', 3);
   let filled = false;
   const events: JobEvent[] = [];
-  const queue = new JobQueue({
-    db,
-    libraryDir: dir,
-    spawn: nodeRunnerSpawner(),
-    config,
+  const queue = tinyQueue(db, dir, {
     emit: (e) => {
       events.push(e);
       if (!filled && e.state === 'running' && e.stage === 'encode') {
         filled = true;
-        disk!.fill(0);
+        suite.disk!.fill(0);
       }
     }
   });
@@ -127,13 +108,13 @@ test('a disk that fills while a restore runs fails that job with the reason, rem
     assert.ok(!existsSync(join(dir, 'versions', String(photos[0]), `job-${jobs[0]!.id}`)), 'the failed job left no folder');
     assert.equal(events.filter((e) => e.jobId === jobs[0]!.id).at(-1)!.state, 'failed', 'the failure was announced');
 
-    disk!.free();
+    suite.disk!.free();
     queue.resume();
     await queue.whenIdle();
     assert.deepEqual(states(db), ['failed', 'done', 'done']);
     assert.equal(queue.state.paused, false);
   } finally {
-    disk!.free();
+    suite.disk!.free();
     queue.close();
     db.close();
   }

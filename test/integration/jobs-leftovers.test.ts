@@ -14,10 +14,8 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { JobEvent } from '../../src/shared/types.ts';
 import { getJob } from '../../src/main/library/queries/jobs-queue.ts';
-import { JobQueue } from '../../src/main/jobs/queue.ts';
-import { nodeRunnerSpawner } from '../../src/main/jobs/spawn.ts';
 import { createServices } from '../../src/main/services/index.ts';
-import { addPhoto, openTestLibrary } from '../fixtures/jobs-library.ts';
+import { addPhoto, openTestLibrary, tinyQueue } from '../fixtures/jobs-library.ts';
 import { TINY_MODELS, tempDir } from '../fixtures/pipeline-images.ts';
 import { queueIdle } from '../fixtures/queue-idle.ts';
 import { makePhoto } from '../helpers/images.ts';
@@ -28,7 +26,6 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-const config = { modelDirs: [TINY_MODELS], provider: 'cpu' as const, threads: 1 };
 
 async function library(name: string, sizes: [number, number][]) {
   const dir = join(tmp.dir, name);
@@ -63,7 +60,7 @@ test('attempts count across host restarts: a job whose host died three times fai
   const spentDir = join(dir, 'versions', String(photos[0]), `job-${spent}`);
   await mkdir(spentDir, { recursive: true });
   await writeFile(join(spentDir, 'latent.f16'), Buffer.alloc(4096));
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config });
+  const queue = tinyQueue(db, dir);
   try {
     assert.equal(queue.start(), 1, 'only the job with attempts left is queued again');
     await queue.whenIdle();
@@ -87,7 +84,7 @@ test('a cancelled queued re-run leaves no mask, and a shutdown just after cancel
   ]);
   const [small, big] = photos as [number, number];
   const events: JobEvent[] = [];
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config, emit: (e) => events.push(e), cancelGraceMs: 5000 });
+  const queue = tinyQueue(db, dir, { emit: (e) => events.push(e), cancelGraceMs: 5000 });
   let closed = false;
   try {
     queue.start();

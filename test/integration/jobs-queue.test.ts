@@ -12,10 +12,9 @@ import sharp from 'sharp';
 import type { JobEvent } from '../../src/shared/types.ts';
 import { getJob } from '../../src/main/library/queries/jobs-queue.ts';
 import { getVersion, listVersions } from '../../src/main/library/queries/jobs-versions.ts';
-import { JobQueue } from '../../src/main/jobs/queue.ts';
 import { nodeRunnerSpawner, type RunnerHandle } from '../../src/main/jobs/spawn.ts';
-import { addPhoto, openTestLibrary } from '../fixtures/jobs-library.ts';
-import { TINY_MODELS, colourPng, tempDir } from '../fixtures/pipeline-images.ts';
+import { addPhoto, openTestLibrary, tinyQueue } from '../fixtures/jobs-library.ts';
+import { colourPng, tempDir } from '../fixtures/pipeline-images.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 before(async () => {
@@ -23,7 +22,6 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-const config = { modelDirs: [TINY_MODELS], provider: 'cpu' as const, threads: 1 };
 
 /** A spawner that remembers its runners so a test can kill one. */
 function trackingSpawner(): { spawn: () => RunnerHandle; runners: RunnerHandle[] } {
@@ -43,7 +41,7 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
   await colourPng(join(tmp.dir, 'a.png'), 96, 64);
   const photo = await addPhoto(db, dir, join(tmp.dir, 'a.png'), 96, 64);
   const events: JobEvent[] = [];
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config, emit: (e) => events.push(e) });
+  const queue = tinyQueue(db, dir, { emit: (e) => events.push(e) });
   try {
     queue.start();
     const job = queue.enqueueRestore(photo, { scratches: 'on' });
@@ -100,7 +98,7 @@ test('a failing file is reported and the queue moves on; cancel leaves nothing b
   const good = await addPhoto(db, dir, join(tmp.dir, 'b.png'), 64, 48);
   const big = await addPhoto(db, dir, join(tmp.dir, 'big.png'), 640, 480);
   const events: JobEvent[] = [];
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config, emit: (e) => events.push(e), cancelGraceMs: 2000 });
+  const queue = tinyQueue(db, dir, { emit: (e) => events.push(e), cancelGraceMs: 2000 });
   try {
     // Damage the stored original of the first photo after queueing it: the runner must fail it and go on.
     const first = queue.enqueueRestore(good, { scratches: 'off' });
@@ -138,11 +136,8 @@ test('a runner killed mid-job is restarted and the job re-run to the end', async
   const photo = await addPhoto(db, dir, join(tmp.dir, 'k.png'), 512, 384);
   const tracker = trackingSpawner();
   let killed = false;
-  const queue = new JobQueue({
-    db,
-    libraryDir: dir,
+  const queue = tinyQueue(db, dir, {
     spawn: tracker.spawn,
-    config,
     emit: (e) => {
       if (!killed && e.state === 'running' && e.stage === 'map') {
         killed = true;
@@ -176,7 +171,7 @@ test('after a host crash, jobs left running are queued again and finish', async 
     new Date().toISOString(),
     new Date().toISOString()
   );
-  const queue = new JobQueue({ db, libraryDir: dir, spawn: nodeRunnerSpawner(), config });
+  const queue = tinyQueue(db, dir);
   try {
     assert.equal(queue.start(), 1);
     await queue.whenIdle();
@@ -196,11 +191,7 @@ test('removing a photo while its job runs leaves no version or folder, and the q
   const gone = await addPhoto(db, dir, join(tmp.dir, 'gone.png'), 320, 240);
   const kept = await addPhoto(db, dir, join(tmp.dir, 'kept.png'), 64, 48);
   let removed = false;
-  const queue = new JobQueue({
-    db,
-    libraryDir: dir,
-    spawn: nodeRunnerSpawner(),
-    config,
+  const queue = tinyQueue(db, dir, {
     emit: (e) => {
       if (!removed && e.photoId === gone && e.stage === 'decode') {
         removed = true;

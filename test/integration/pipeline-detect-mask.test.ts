@@ -74,14 +74,20 @@ test('detectMask equals the detector output thresholded, pixel for pixel', async
   assert.equal(differ, 0, `${differ} mask pixels differ from the detector's thresholded output`);
 });
 
-test('with a pyramid, coarse levels add their large pieces where the upsampled output reaches the pyramid threshold', async () => {
-  const [width, height] = [240, 200]; // every level fits one tile: the reference needs no blending
-  const input = join(tmp.dir, 'pyramid.png');
+/** A colour test photo, its grey pixels, and the tiny detector's session and spatial multiple, for the tests that run the detector by hand. */
+async function detectorOn(name: string, width: number, height: number) {
+  const input = join(tmp.dir, `${name}.png`);
   await colourPng(input, width, height);
   const fixture = await loadModelSet(TINY_MODELS);
   const mult = fixture.manifest.stages.detect.spatialMultiple;
   const grey = await sharp(input).toColourspace('b-w').raw().toBuffer();
   const session = await ort.InferenceSession.create(join(TINY_MODELS, 'detect.onnx'));
+  return { input, mult, grey, session };
+}
+
+test('with a pyramid, coarse levels add their large pieces where the upsampled output reaches the pyramid threshold', async () => {
+  const [width, height] = [240, 200]; // every level fits one tile: the reference needs no blending
+  const { input, mult, grey, session } = await detectorOn('pyramid', width, height);
   const run = async (level: Plane): Promise<Plane> => {
     const [ph, pw] = [Math.max(4 * mult, Math.ceil(level.height / mult) * mult), Math.max(4 * mult, Math.ceil(level.width / mult) * mult)];
     const data = new Float32Array(ph * pw);
@@ -125,12 +131,7 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
 
 test('with detect.mirrors the mask thresholds the mean of the detector over the photo and its mirror images', async () => {
   const [width, height] = [150, 110]; // one tile at full scale, no pyramid: the views are the only difference
-  const input = join(tmp.dir, 'mirrors.png');
-  await colourPng(input, width, height);
-  const fixture = await loadModelSet(TINY_MODELS);
-  const mult = fixture.manifest.stages.detect.spatialMultiple;
-  const grey = await sharp(input).toColourspace('b-w').raw().toBuffer();
-  const session = await ort.InferenceSession.create(join(TINY_MODELS, 'detect.onnx'));
+  const { input, mult, grey, session } = await detectorOn('mirrors', width, height);
   // the detector on one view (flipped as asked), mirrored up to its multiple at the view's right and bottom, flipped back
   const view = async (rows: boolean, cols: boolean): Promise<Float32Array> => {
     const [ph, pw] = [Math.ceil(height / mult) * mult, Math.ceil(width / mult) * mult];

@@ -7,49 +7,40 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
 import { autoCandidates, skipReason } from '../../src/main/pipeline/providers.ts';
 import { restoreFile } from '../../src/main/pipeline/restore.ts';
 import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
-import { TINY_MODELS, colourPng, copyModels, tempDir } from '../fixtures/pipeline-images.ts';
+import { TINY_MODELS, colourPng, copyModels } from '../fixtures/pipeline-images.ts';
+import { tinySessionsSuite } from '../fixtures/tiny-sessions.ts';
 
-let sessions: ModelSessions;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-
-before(async () => {
-  tmp = await tempDir('pipeline-errors');
-  sessions = await ModelSessions.open(await loadModelSet(TINY_MODELS), { provider: 'cpu', threads: 1 });
-});
-after(async () => {
-  await sessions.release();
-  await tmp.cleanup();
-});
+const suite = tinySessionsSuite('pipeline-errors');
 
 test('damaged, unsupported and missing images fail with clear errors and write nothing', async () => {
-  const out = join(tmp.dir, 'bad-out');
+  const out = join(suite.tmp.dir, 'bad-out');
   await mkdir(out);
-  const good = join(tmp.dir, 'good.png');
+  const good = join(suite.tmp.dir, 'good.png');
   await colourPng(good, 40, 30);
   const bytes = await readFile(good);
-  await writeFile(join(tmp.dir, 'truncated.png'), bytes.subarray(0, bytes.length / 2));
-  await writeFile(join(tmp.dir, 'notes.jpg'), 'this is not a photo');
-  await assert.rejects(restoreFile(sessions, join(tmp.dir, 'truncated.png'), { outPath: join(out, 'a.png') }), (e: Error & { kind?: string }) => {
+  await writeFile(join(suite.tmp.dir, 'truncated.png'), bytes.subarray(0, bytes.length / 2));
+  await writeFile(join(suite.tmp.dir, 'notes.jpg'), 'this is not a photo');
+  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'truncated.png'), { outPath: join(out, 'a.png') }), (e: Error & { kind?: string }) => {
     assert.equal(e.kind, 'corrupt-file');
     assert.match(e.message, /^truncated\.png: the image is damaged/);
     return true;
   });
-  await assert.rejects(restoreFile(sessions, join(tmp.dir, 'notes.jpg'), { outPath: join(out, 'b.png') }), { kind: 'unsupported-format' });
-  await assert.rejects(restoreFile(sessions, join(tmp.dir, 'absent.jpg'), { outPath: join(out, 'c.png') }), { kind: 'not-found' });
+  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'notes.jpg'), { outPath: join(out, 'b.png') }), { kind: 'unsupported-format' });
+  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'absent.jpg'), { outPath: join(out, 'c.png') }), { kind: 'not-found' });
   assert.deepEqual(await readdir(out), []);
 });
 
 test('a missing manifest lists the paths tried; an invalid one names the field', async () => {
-  await assert.rejects(loadModelSet([join(tmp.dir, 'nowhere'), join(tmp.dir, 'nor-here')]), (e: Error) => {
+  await assert.rejects(loadModelSet([join(suite.tmp.dir, 'nowhere'), join(suite.tmp.dir, 'nor-here')]), (e: Error) => {
     assert.match(e.message, /no model manifest found; tried: .*nowhere[/\\]manifest\.json, .*nor-here[/\\]manifest\.json/);
     return true;
   });
-  const dir = join(tmp.dir, 'invalid');
+  const dir = join(suite.tmp.dir, 'invalid');
   await mkdir(dir);
   await writeFile(join(dir, 'manifest.json'), JSON.stringify({ format: 1, modelId: 'x', latentChannels: 4 }));
   await assert.rejects(loadModelSet(dir), /manifest\.json is invalid: stages/);
@@ -58,7 +49,7 @@ test('a missing manifest lists the paths tried; an invalid one names the field',
 });
 
 test('a model file that fails its checksum is refused with expected and actual sha256', async () => {
-  const dir = await copyModels(join(tmp.dir, 'tampered'));
+  const dir = await copyModels(join(suite.tmp.dir, 'tampered'));
   const map = join(dir, 'map.onnx');
   const bytes = await readFile(map);
   bytes[bytes.length - 1] ^= 0xff;
@@ -66,9 +57,9 @@ test('a model file that fails its checksum is refused with expected and actual s
   const set = await loadModelSet(dir);
   const damaged = await ModelSessions.open(set, { provider: 'cpu', threads: 1 });
   try {
-    const input = join(tmp.dir, 'sum.png');
+    const input = join(suite.tmp.dir, 'sum.png');
     await colourPng(input, 32, 32);
-    await assert.rejects(restoreFile(damaged, input, { outPath: join(tmp.dir, 'sum.out.png'), scratches: 'off' }), (e: Error & { kind?: string }) => {
+    await assert.rejects(restoreFile(damaged, input, { outPath: join(suite.tmp.dir, 'sum.out.png'), scratches: 'off' }), (e: Error & { kind?: string }) => {
       assert.equal(e.kind, 'model');
       assert.ok(e.message.includes(map), 'names the file');
       assert.ok(e.message.includes(set.manifest.stages.map.sha256), 'names the expected checksum');
@@ -117,20 +108,20 @@ function mountTmpfs(dir: string, options: string): boolean {
 
 test('a read-only output folder and a full one give clear errors and no partial files', async (t) => {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return t.skip('needs root to mount small filesystems');
-  const input = join(tmp.dir, 'io.png');
+  const input = join(suite.tmp.dir, 'io.png');
   await colourPng(input, 200, 160);
-  const ro = join(tmp.dir, 'ro');
-  const full = join(tmp.dir, 'full');
+  const ro = join(suite.tmp.dir, 'ro');
+  const full = join(suite.tmp.dir, 'full');
   await mkdir(ro);
   await mkdir(full);
   if (!mountTmpfs(ro, 'ro,size=1m') || !mountTmpfs(full, 'size=16k')) return t.skip('mount not permitted here');
   try {
-    await assert.rejects(restoreFile(sessions, input, { outPath: join(ro, 'io.png'), scratches: 'off' }), (e: Error & { kind?: string }) => {
+    await assert.rejects(restoreFile(suite.sessions, input, { outPath: join(ro, 'io.png'), scratches: 'off' }), (e: Error & { kind?: string }) => {
       assert.equal(e.kind, 'io');
       assert.match(e.message, /read-only or not writable/);
       return true;
     });
-    await assert.rejects(restoreFile(sessions, input, { outPath: join(full, 'io.png'), maskOutPath: join(full, 'io.mask.png'), scratches: 'on' }), (e: Error & { kind?: string }) => {
+    await assert.rejects(restoreFile(suite.sessions, input, { outPath: join(full, 'io.png'), maskOutPath: join(full, 'io.mask.png'), scratches: 'on' }), (e: Error & { kind?: string }) => {
       assert.equal(e.kind, 'io');
       assert.match(e.message, /no space left/);
       return true;
@@ -143,7 +134,7 @@ test('a read-only output folder and a full one give clear errors and no partial 
 });
 
 test('auto skips WebGPU on Linux without a GPU render node, and says so', async () => {
-  const empty = join(tmp.dir, 'no-dri');
+  const empty = join(suite.tmp.dir, 'no-dri');
   await mkdir(empty);
   assert.match(skipReason('webgpu', 'linux', empty) ?? '', /no GPU render device/);
   assert.match(skipReason('webgpu', 'linux', join(empty, 'missing')) ?? '', /no GPU render device/);

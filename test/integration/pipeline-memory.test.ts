@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import type { RunnerMessage } from '../../src/main/jobs/protocol.ts';
+import type { RunnerMessage } from '../../src/main/jobs/runner-protocol.ts';
 import { nodeRunnerSpawner } from '../../src/main/jobs/spawn.ts';
 import { TINY_MODELS, tempDir } from '../fixtures/pipeline-images.ts';
 

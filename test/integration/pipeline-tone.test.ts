@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { StudioError } from '../../src/shared/errors.ts';
-import { HEADER_FILE, type LatentHeader } from '../../src/main/pipeline/latent-cache.ts';
+import { HEADER_FILE, type LatentHeader } from '../../src/main/pipeline/latent-cache-files.ts';
 import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
 import { rerunMapping } from '../../src/main/pipeline/rerun.ts';
 import { restoreFile } from '../../src/main/pipeline/restore.ts';

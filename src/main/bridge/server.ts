@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { channels } from '../../shared/contract.ts';
+import { channels, type ChannelName } from '../../shared/contract.ts';
 import { StudioError, toErrorShape } from '../../shared/errors.ts';
 import { decodeWire } from '../../shared/wire.ts';
 import { MEDIA_KINDS, type ImportReport, type MediaKind } from '../../shared/types.ts';
@@ -106,7 +106,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       const request = args[0] as ExportRequest;
       args[0] = { ...request, destination: await confineExport(request.destination, exportRoot, libraryDir) };
     }
-    const handler = services.handlers[channel] as (...a: unknown[]) => Promise<unknown>;
+    const handler = services.handlers[channel as ChannelName] as (...a: unknown[]) => Promise<unknown>;
     const value = await handler(...args);
     sendJson(res, 200, { ok: true, value: value ?? null });
   }

@@ -3,12 +3,12 @@
  * from `createServices`; tests may fill it with a real services instance or a
  * small stand-in for the transport-only checks.
  */
-import type { EventName, StudioEvents } from '../../shared/contract.ts';
+import type { EventName, Handlers, StudioEvents } from '../../shared/contract.ts';
 import type { MediaKind } from '../../shared/types.ts';
 
 /** The services as the bridge sees them: a channel → handler map plus media lookup. */
 export interface BridgeServices {
-  handlers: Record<string, (...args: never[]) => Promise<unknown>>;
+  handlers: Partial<Handlers>;
   /** Parses a channel's argument tuple; throws a StudioError of kind `invalid-input`. */
   validateArgs(channel: string, args: unknown): unknown[];
   /** Resolves library media to a file on disk; throws `not-found` / `invalid-input`. */

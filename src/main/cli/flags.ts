@@ -4,6 +4,11 @@ import { StudioError } from '../../shared/errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** A flag that takes a value (`--album NAME`). */
+export const VALUE = { type: 'string' } as const;
+/** A flag on its own (`--json`), off unless given. */
+export const SWITCH = { type: 'boolean', default: false } as const;
+
 /** Flags only: a stray word is an error naming it (node's own strict mode throws a TypeError instead). */
 export function parseFlags<O extends Options>(argv: string[], options: O) {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

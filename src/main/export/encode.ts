@@ -16,11 +16,12 @@ import { basename, dirname } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
-import { asciiCaption, carriedExif, metadataXmp, readBack, type ExifTags } from './metadata.ts';
+import { carriedExif, type ExifTags } from '../image/metadata.ts';
+import { asciiCaption, metadataXmp, readBack } from './embedded-metadata.ts';
 import type { ExportFormat, ExportSourceKind, MetadataReport } from './types.ts';
 import { exifTaken } from '../../shared/taken-date.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
-import { framed } from '../photo-frame.ts';
+import { framed } from '../image/photo-frame.ts';
 
 /** What to write: one file of one photo. */
 export interface EncodeJob {

@@ -11,7 +11,8 @@ import { exportRequest, type ExportRequestInput } from '../../shared/schemas.ts'
 import type { ExportProgress, ExportResult } from '../../shared/types.ts';
 import { checkDestination } from './destination-check.ts';
 import { exportItems } from './export-items.ts';
-import { albumSnapshot, resolveItems, selectionSnapshot } from './source.ts';
+import { albumSnapshot, selectionSnapshot } from '../library/queries/export-source.ts';
+import { resolveItems } from './source.ts';
 
 /**
  * Exports one album, or the given photos in the given order. The request is validated here too (the CLI calls this
@@ -37,7 +38,7 @@ export async function exportAlbum(
   }
   await checkDestination(r.destination);
   const { album, rows } = r.albumId !== undefined ? albumSnapshot(db, r.albumId) : { album: null, rows: selectionSnapshot(db, r.photoIds!) };
-  const items = await resolveItems(libraryDir, rows);
+  const items = resolveItems(libraryDir, rows);
   return exportItems(
     items,
     album,

@@ -12,11 +12,11 @@ import sharp from 'sharp';
 import { StudioError, toErrorShape } from '../../shared/errors.ts';
 import type { ImportOutcome, ImportReport } from '../../shared/types.ts';
 import { libraryPaths } from '../paths.ts';
-import { reindexPhoto } from '../library/queries/search.ts';
+import { addDuplicateToAlbum, albumExists, insertPhoto, photoIdBySha } from '../library/queries/import.ts';
 import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
 import { describeDecodeError, describeFsError, libraryFullMessage, tooLarge } from './errors.ts';
 import { MAX_PIXELS, STORED_EXTENSION } from './formats.ts';
-import { imageFacts, type ImageFacts } from './metadata.ts';
+import { imageFacts, type ImageFacts } from '../image/metadata.ts';
 import { copyHashed, moveIntoPlace, writeThumbnail } from './store.ts';
 import { expandPaths } from './walk.ts';
 
@@ -34,7 +34,7 @@ export interface ImportOptions {
 }
 
 export async function importPaths(db: Database.Database, libraryDir: string, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
-  if (options.albumId !== undefined && !db.prepare('SELECT 1 FROM albums WHERE id = ?').get(options.albumId)) {
+  if (options.albumId !== undefined && !albumExists(db, options.albumId)) {
     throw new StudioError('not-found', `no album with id ${options.albumId}`);
   }
   const walked = await expandPaths(paths);
@@ -92,7 +92,7 @@ async function importOne(
   try {
     // The same content twice in one batch: the second waits for the first and is its duplicate.
     const earlier = inFlight.get(copied.sha256);
-    const existing = earlier ? await earlier : findBySha(db, copied.sha256);
+    const existing = earlier ? await earlier : photoIdBySha(db, copied.sha256);
     if (existing !== null) return { path, status: 'duplicate', photoId: addDuplicateToAlbum(db, existing, options.albumId) };
 
     let settle!: (id: number | null) => void;
@@ -173,43 +173,6 @@ async function sniffUndecodable(file: string): Promise<'heif' | 'bmp' | null> {
   } finally {
     await fh.close();
   }
-}
-
-function findBySha(db: Database.Database, sha256: string): number | null {
-  return (db.prepare('SELECT id FROM photos WHERE sha256 = ?').pluck().get(sha256) as number | undefined) ?? null;
-}
-
-function addDuplicateToAlbum(db: Database.Database, photoId: number, albumId: number | undefined): number {
-  if (albumId !== undefined) db.transaction(() => addToAlbumEnd(db, albumId, photoId))();
-  return photoId;
-}
-
-function addToAlbumEnd(db: Database.Database, albumId: number, photoId: number): void {
-  db.prepare(
-    `INSERT OR IGNORE INTO album_photos (album_id, photo_id, position)
-     VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM album_photos WHERE album_id = ?))`
-  ).run(albumId, photoId, albumId);
-}
-
-function insertPhoto(
-  db: Database.Database,
-  p: { sha256: string; fileName: string; ext: string; bytes: number; facts: ImageFacts },
-  albumId: number | undefined
-): number {
-  return db.transaction(() => {
-    const f = p.facts;
-    const info = db
-      .prepare(
-        `INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, taken_at, orientation, camera, imported_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(p.sha256, p.fileName, p.ext, f.format, f.width, f.height, f.bitDepth, f.channels, p.bytes, f.takenAt, f.orientation, f.camera, new Date().toISOString());
-    const id = Number(info.lastInsertRowid);
-    reindexPhoto(db, id);
-    // The album may have been deleted while the file was decoding: the photo still lands in the library.
-    if (albumId !== undefined && db.prepare('SELECT 1 FROM albums WHERE id = ?').get(albumId)) addToAlbumEnd(db, albumId, id);
-    return id;
-  })();
 }
 
 function baseName(path: string): string {

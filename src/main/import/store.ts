@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import { EMPTY_FILE } from './errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
-import { framed, UNFRAMED } from '../photo-frame.ts';
+import { framed, UNFRAMED } from '../image/photo-frame.ts';
 import { MAX_PIXELS, THUMB_SIZE } from './formats.ts';
 
 export function tmpName(tmpDir: string, suffix = ''): string {

@@ -4,15 +4,12 @@
  * arguments, run, and wrap the outcome in an envelope. Electron would
  * otherwise flatten a thrown error into a message string and lose its kind.
  */
-import type { ChannelName } from '../../shared/contract.ts';
-import { StudioError, toErrorShape, type StudioErrorShape } from '../../shared/errors.ts';
-
-/** What `ipcRenderer.invoke` resolves with for every channel. */
-export type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
+import type { ChannelName, Envelope, Handlers } from '../../shared/contract.ts';
+import { StudioError, toErrorShape } from '../../shared/errors.ts';
 
 /** What an IPC handler needs; `E` is Electron's invoke event (anything in tests). */
 export interface IpcDeps<E> {
-  handlers: Record<string, (...args: never[]) => Promise<unknown>>;
+  handlers: Partial<Handlers>;
   validateArgs(channel: ChannelName, args: unknown): unknown[];
   isTrustedSender(event: E): boolean;
 }

@@ -6,8 +6,6 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { channels, type ChannelName } from '../../shared/contract.ts';
 import { invokeHandler, type IpcDeps } from './envelope.ts';
 
-export type { Envelope } from './envelope.ts';
-
 /** Returns the function that removes every handler again (on quit). */
 export function registerIpc(deps: IpcDeps<IpcMainInvokeEvent>): () => void {
   const names = Object.keys(channels) as ChannelName[];

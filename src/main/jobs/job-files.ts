@@ -5,13 +5,16 @@
  * database are relative to the library folder, so a moved library still works.
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { endJob, findJob, type JobRow } from '../library/queries/jobs-queue.ts';
-import { getVersion, insertVersion, originalFile, type VersionRow } from '../library/queries/jobs-versions.ts';
-import { HEADER_FILE } from '../pipeline/latent-cache.ts';
+import { StudioError } from '../../shared/errors.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
+import { getVersion, insertVersion, restoreSource, type VersionRow } from '../library/queries/jobs-versions.ts';
+import { libraryPaths } from '../paths.ts';
+import { HEADER_FILE } from '../pipeline/latent-cache-files.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
-import type { RunnerJob } from './protocol.ts';
+import type { RunnerJob } from './runner-protocol.ts';
 
 export function libraryRelative(libraryDir: string, p: string): string {
   return relative(libraryDir, p).split('\\').join('/');
@@ -19,6 +22,14 @@ export function libraryRelative(libraryDir: string, p: string): string {
 
 export function jobDir(libraryDir: string, job: Pick<JobRow, 'id' | 'photoId'>): string {
   return join(libraryDir, 'versions', String(job.photoId), `job-${job.id}`);
+}
+
+/** The original a job restores, in the store, and the turn it is restored at; `not-found` when the file is gone. */
+export function originalFile(db: Database.Database, libraryDir: string, photoId: number): { path: string; fileName: string; frame: PhotoFrame } {
+  const source = restoreSource(db, photoId);
+  const path = libraryPaths(libraryDir).original(source.sha256, source.ext);
+  if (!existsSync(path)) throw new StudioError('not-found', `the original of ${source.fileName} is missing from the library (${dirname(path)})`);
+  return { path, fileName: source.fileName, frame: source.frame };
 }
 
 /** Whether a version still has the latent cache a mapping-only re-run starts from (it may be removed to free space). */

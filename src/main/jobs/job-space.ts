@@ -13,6 +13,7 @@ import type Database from 'better-sqlite3';
 import { parseCrop } from '../../shared/crop.ts';
 import type { JobRow } from '../library/queries/jobs-queue.ts';
 import { getVersion } from '../library/queries/jobs-versions.ts';
+import { findPhotoRow } from '../library/queries/photos.ts';
 import { megabytes } from '../disk-space.ts';
 import { hasLatentCache } from './job-files.ts';
 
@@ -23,7 +24,7 @@ const FIXED_BYTES = 4_000_000;
 
 /** Bytes `job` will write into the library, about. */
 export function jobNeedBytes(db: Database.Database, libraryDir: string, job: Pick<JobRow, 'kind' | 'photoId' | 'options'>): number {
-  const row = db.prepare('SELECT width, height, crop FROM photos WHERE id = ?').get(job.photoId) as { width: number; height: number; crop: string | null } | undefined;
+  const row = findPhotoRow(db, job.photoId);
   if (!row) return FIXED_BYTES;
   const crop = parseCrop(row.crop);
   const pixels = crop ? crop.width * crop.height : row.width * row.height;

@@ -1,6 +1,6 @@
 /**
  * The persisted restore queue, host side. Jobs live in SQLite; one runner
- * process executes them one at a time. On start, jobs a crash left `running`
+ * process (runner-supervisor.ts) executes them one at a time. On start, jobs a crash left `running`
  * go back to the queue; a runner that dies is restarted and its job retried
  * (up to `maxAttempts`); a job that fails is recorded and the queue moves on;
  * cancelling aborts the runner's job (killing the runner if it does not stop
@@ -9,25 +9,22 @@
  * (found then, or by a job half way) pauses the queue with the reason in words
  * until `resume()`, and fails only the job it hit, so nothing stays `running`.
  */
-import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent, QueueState } from '../../shared/types.ts';
 import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
-import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, type JobKind, type JobRow, peekNextJob, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
-import { getVersion, originalFile } from '../library/queries/jobs-versions.ts';
-import { checkMaskPng } from '../pipeline/image-io.ts';
-import { peekLatentHeader } from '../pipeline/latent-cache.ts';
+import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, hasActiveJobs, type JobKind, type JobRow, peekNextJob, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
-import { commitVersion, hasLatentCache, jobDir, libraryRelative, runnerJobFor, versionSize } from './job-files.ts';
+import { commitVersion, jobDir, originalFile, runnerJobFor } from './job-files.ts';
 import { diskFullReason, holdReserve, jobNeedBytes, releaseReserve } from './job-space.ts';
 import { plannedStages, ProgressTracker } from './progress.ts';
 import { restoreMegapixels, stageRates } from '../library/queries/stage-rates.ts';
-import type { RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
-import type { RunnerHandle, SpawnRunner } from './spawn.ts';
+import { removeRerunMask, rerunParent, storeRerunMask } from './rerun-mask.ts';
+import type { RunnerConfig, RunnerJob } from './runner-protocol.ts';
+import { type JobMessage, RunnerSupervisor } from './runner-supervisor.ts';
+import type { SpawnRunner } from './spawn.ts';
 
 /** Jobs that may wait at once: as many as one restore:start may name, so a whole library fits, and a flood does not. */
 export const MAX_QUEUED = 100_000;
@@ -67,20 +64,20 @@ export function stoppedUnexpectedly(attempts: number, kind: JobKind): string {
 }
 
 export class JobQueue {
-  private runner: RunnerHandle | null = null;
+  private readonly runner: RunnerSupervisor;
   private active: Active | null = null;
   private closed = false;
   private pumping = false;
   private idleWaiters: (() => void)[] = [];
-  private readyWaiters: (() => void)[] = [];
-  private engine: EngineInfo;
-  private modelSha: string | null = null;
   private pausedFor: string | null = null;
-  /** Runner processes started so far (tests check restarts). */
-  spawned = 0;
 
   constructor(private readonly o: JobQueueOptions) {
-    this.engine = { requested: o.config.provider, provider: null, label: null, reason: null, rejected: [], threads: o.config.threads, modelId: null, error: null };
+    this.runner = new RunnerSupervisor(o.spawn, o.config, { message: (m) => this.onMessage(m), exit: (code) => this.onExit(code) });
+  }
+
+  /** Runner processes started so far (tests check restarts). */
+  get spawned(): number {
+    return this.runner.spawned;
   }
 
   /** Crash recovery, then work through the queue. */
@@ -123,27 +120,10 @@ export class JobQueue {
 
   /** Queues a mapping-only re-run of `versionId` with an edited full-resolution mask (PNG bytes). */
   async enqueueRerun(versionId: number, maskPng: Uint8Array, options: { tile?: number } = {}): Promise<JobRow> {
-    const parent = getVersion(this.o.db, versionId);
-    // Refused here, in words the editor can show, rather than as a failed job later. Without its cache
-    // (removed to free space) the version's size comes from its record, and the re-run starts from the original.
-    const header = hasLatentCache(this.o.libraryDir, parent) ? await peekLatentHeader(resolve(this.o.libraryDir, parent.latentPath!)) : null;
-    if (!header) originalFile(this.o.db, this.o.libraryDir, parent.photoId); // the re-run will start from it: fail now if it is gone
-    const size = header ?? versionSize(parent);
-    if (!size) throw new StudioError('conflict', `version ${versionId} has no record of its size; restore the photo again`);
+    const { parent, size } = await rerunParent(this.o.db, this.o.libraryDir, versionId);
     this.assertRoom(1, 'rerun');
-    await checkMaskPng(maskPng, size.width, size.height);
-    const dir = join(this.o.libraryDir, 'versions', String(parent.photoId), 'masks');
-    const maskFile = join(dir, `${randomUUID()}.png`);
-    try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(maskFile, maskPng);
-    } catch (err) {
-      await rm(maskFile, { force: true });
-      if (!isDiskFull(err)) throw err;
-      const need = jobNeedBytes(this.o.db, this.o.libraryDir, { kind: 'rerun', photoId: parent.photoId, options: { parentVersionId: versionId } });
-      throw new StudioError('io', diskFullReason('rerun', await freeBytes(this.o.libraryDir), need, 'edit the mask again'));
-    }
-    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath: libraryRelative(this.o.libraryDir, maskFile), scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
+    const maskPath = await storeRerunMask(this.o.db, this.o.libraryDir, parent, size, maskPng);
+    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath, scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
     this.announce(job, {});
     void this.pump();
     return job;
@@ -154,40 +134,23 @@ export class JobQueue {
     if (!endJob(this.o.db, jobId, 'cancelled', { error: 'cancelled' })) return false;
     this.announce(getJob(this.o.db, jobId), {});
     // A running job's mask goes when its runner stops; a queued one never gets there.
-    if (job.state === 'queued') void this.cleanupMask(job);
-    if (this.active?.job.id === jobId && this.runner) {
-      const runner = this.runner;
-      runner.send({ type: 'cancel', jobId });
-      setTimeout(() => {
-        if (this.active?.job.id === jobId && this.runner === runner) runner.kill();
-      }, this.o.cancelGraceMs ?? 3000).unref();
-    }
+    if (job.state === 'queued') void removeRerunMask(this.o.libraryDir, job);
+    if (this.active?.job.id === jobId && this.runner.running) this.runner.stop(jobId, this.o.cancelGraceMs ?? 3000, () => this.active?.job.id === jobId);
     return job.state === 'queued' || job.state === 'running';
   }
 
   /** Applies new provider/thread settings: the runner restarts with them before the next job. */
   reconfigure(config: RunnerConfig): void {
-    this.o.config = config;
-    this.engine = { ...this.engine, requested: config.provider, threads: config.threads, provider: null, label: null, reason: null, rejected: [], error: null };
-    // The runner applies it in order: after the job it is running, before the next.
-    this.runner?.send({ type: 'configure', config });
+    this.runner.reconfigure(config);
   }
 
   get engineInfo(): EngineInfo {
-    return this.engine;
+    return this.runner.engineInfo;
   }
 
   /** Starts the runner if needed and resolves once it has chosen a provider (or failed to). */
-  probeEngine(timeoutMs = 60_000): Promise<EngineInfo> {
-    if (this.engine.provider || this.engine.error) return Promise.resolve(this.engine);
-    return new Promise((done) => {
-      const timer = setTimeout(() => done(this.engine), timeoutMs);
-      this.readyWaiters.push(() => {
-        clearTimeout(timer);
-        done(this.engine);
-      });
-      this.ensureRunner();
-    });
+  probeEngine(timeoutMs?: number): Promise<EngineInfo> {
+    return this.runner.probeEngine(timeoutMs);
   }
 
   get state(): QueueState {
@@ -206,14 +169,13 @@ export class JobQueue {
 
   /** Resolves when nothing is queued or running, or the queue is paused with nothing running. */
   whenIdle(): Promise<void> {
-    if (!this.active && (this.pausedFor !== null || !claimablePeek(this.o.db))) return Promise.resolve();
+    if (!this.active && (this.pausedFor !== null || !hasActiveJobs(this.o.db))) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
   close(): void {
     this.closed = true;
-    this.runner?.kill();
-    this.runner = null;
+    this.runner.kill();
     // A job cut off here starts again from nothing (or was cancelled): its partial folder is of no use.
     if (this.active) rmSync(this.active.runnerJob.cacheDir, { recursive: true, force: true });
   }
@@ -261,17 +223,6 @@ export class JobQueue {
     }
   }
 
-  private ensureRunner(): RunnerHandle {
-    if (this.runner) return this.runner;
-    const runner = this.o.spawn();
-    this.spawned++;
-    this.runner = runner;
-    runner.onMessage((m) => this.onMessage(m));
-    runner.onExit((code) => this.onExit(runner, code));
-    runner.send({ type: 'configure', config: this.o.config });
-    return runner;
-  }
-
   private async execute(job: JobRow): Promise<void> {
     const dir = jobDir(this.o.libraryDir, job);
     await rm(dir, { recursive: true, force: true }); // whatever a crashed attempt left
@@ -297,23 +248,11 @@ export class JobQueue {
       const basis = { rates: stageRates(this.o.db), megapixels: restoreMegapixels(this.o.db, job.photoId) };
       this.active = { job, runnerJob, tracker: new ProgressTracker(stages, basis), lastWrite: 0, settle };
       this.announce(job, {});
-      this.ensureRunner().send({ type: 'run', job: runnerJob });
+      this.runner.run(runnerJob);
     });
   }
 
-
-  private onMessage(m: RunnerMessage): void {
-    if (m.type === 'ready') {
-      this.modelSha = m.modelSha256;
-      this.engine = { ...this.engine, provider: m.choice.provider, label: m.choice.label, reason: m.choice.reason, rejected: m.choice.rejected, modelId: m.modelId, error: null };
-      for (const w of this.readyWaiters.splice(0)) w();
-      return;
-    }
-    if (m.type === 'config-error') {
-      this.engine = { ...this.engine, provider: null, label: null, reason: null, error: m.error.message };
-      for (const w of this.readyWaiters.splice(0)) w();
-      return;
-    }
+  private onMessage(m: JobMessage): void {
     const a = this.active;
     if (!a || a.job.id !== m.jobId) return;
     if (m.type === 'event') {
@@ -349,25 +288,21 @@ export class JobQueue {
 
   private async finish(a: Active, result: RestoreResult): Promise<void> {
     const dir = a.runnerJob.cacheDir;
-    const versionId = commitVersion(this.o.db, this.o.libraryDir, a.job, dir, result, { id: this.engine.modelId ?? 'unknown', sha256: this.modelSha ?? '' });
+    const versionId = commitVersion(this.o.db, this.o.libraryDir, a.job, dir, result, { id: this.runner.engineInfo.modelId ?? 'unknown', sha256: this.runner.modelSha ?? '' });
     if (versionId === null) await rm(dir, { recursive: true, force: true });
-    await this.cleanupMask(a.job);
+    await removeRerunMask(this.o.libraryDir, a.job);
     this.settle(a, versionId);
   }
 
   private stopForFullDisk(a: Active): void {
     a.diskFull = true;
-    const runner = this.runner;
-    runner?.send({ type: 'cancel', jobId: a.job.id });
-    setTimeout(() => {
-      if (this.active === a && this.runner === runner) runner?.kill();
-    }, this.o.cancelGraceMs ?? 3000).unref();
+    this.runner.stop(a.job.id, this.o.cancelGraceMs ?? 3000, () => this.active === a);
   }
 
   private async fail(a: Active, message: string): Promise<void> {
     // The job's files go first: on a full disk that is the space the database needs to record the failure.
     await rm(a.runnerJob.cacheDir, { recursive: true, force: true });
-    await this.cleanupMask(a.job);
+    await removeRerunMask(this.o.libraryDir, a.job);
     const full =
       a.diskFull || (message !== 'cancelled' && (isDiskFull(message) || (isBareWriteError(message) && (await this.shortOfSpace(a.job)) !== null)));
     if (full) {
@@ -380,8 +315,7 @@ export class JobQueue {
     this.settle(a, null);
   }
 
-  private onExit(runner: RunnerHandle, code: number | null): void {
-    if (this.runner === runner) this.runner = null;
+  private onExit(code: number | null): void {
     const a = this.active;
     if (!a || this.closed) return;
     // Killed because it would not stop after the disk filled: that is how it ends, not a crash to retry.
@@ -403,10 +337,6 @@ export class JobQueue {
     a.settle();
   }
 
-  private async cleanupMask(job: JobRow): Promise<void> {
-    if (job.kind === 'rerun' && typeof job.options.maskPath === 'string') await rm(resolve(this.o.libraryDir, job.options.maskPath), { force: true });
-  }
-
   private announce(job: JobRow, extra: Partial<JobEvent>): void {
     const tracker = this.active?.job.id === job.id ? this.active.tracker : null;
     this.o.emit?.({
@@ -424,9 +354,6 @@ export class JobQueue {
       ...extra
     });
   }
-
 }
 
-function claimablePeek(db: Database.Database): boolean {
-  return db.prepare(`SELECT 1 FROM jobs WHERE state IN ('queued', 'running') LIMIT 1`).get() !== undefined;
-}
+

@@ -10,7 +10,7 @@ import { loadModelSet } from '../pipeline/manifest.ts';
 import { restoreFile } from '../pipeline/restore.ts';
 import { rerunMapping } from '../pipeline/rerun.ts';
 import { ModelSessions } from '../pipeline/sessions.ts';
-import type { HostMessage, RunnerConfig, RunnerJob, RunnerMessage } from './protocol.ts';
+import type { HostMessage, RunnerConfig, RunnerJob, RunnerMessage } from './runner-protocol.ts';
 import sharp from 'sharp';
 
 interface ParentPort {

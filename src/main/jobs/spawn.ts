@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { HostMessage, RunnerMessage } from './protocol.ts';
+import type { HostMessage, RunnerMessage } from './runner-protocol.ts';
 
 /** A live runner process. */
 export interface RunnerHandle {

@@ -9,9 +9,10 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { isAbsolute, join, posix, relative } from 'node:path';
 import type Database from 'better-sqlite3';
+import { activeJobFiles, storedPhotoShas, versionFilePaths } from './queries/sweep.ts';
 
 export function sweepOrphans(db: Database.Database, libraryDir: string): number {
-  const known = new Set(db.prepare('SELECT sha256 FROM photos').pluck().all() as string[]);
+  const known = new Set(storedPhotoShas(db));
   let removed = 0;
   for (const area of ['originals', 'thumbs', 'display']) {
     const root = join(libraryDir, area);
@@ -46,9 +47,8 @@ export function sweepVersionOrphans(db: Database.Database, libraryDir: string): 
   // Stored paths are relative to the library (`versions/<photo>/job-<n>/restored.png`); an absolute one is made so.
   const rel = (p: string) => posix.normalize((isAbsolute(p) ? relative(libraryDir, p) : p).split('\\').join('/'));
   const used = new Set<string>();
-  const paths = db.prepare('SELECT output_path, latent_path, mask_path FROM versions').raw().all() as (string | null)[][];
-  for (const p of paths.flat()) if (p) used.add(rel(p));
-  const live = db.prepare("SELECT id, photo_id, options FROM jobs WHERE state IN ('queued', 'running')").all() as { id: number; photo_id: number; options: string | null }[];
+  for (const p of versionFilePaths(db)) if (p) used.add(rel(p));
+  const live = activeJobFiles(db);
   for (const j of live) {
     used.add(`versions/${j.photo_id}/job-${j.id}`);
     const mask = j.options ? (JSON.parse(j.options) as { maskPath?: unknown }).maskPath : undefined;

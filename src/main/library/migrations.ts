@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { reindexPhoto } from './queries/search.ts';
+import { statement } from './queries/statement.ts';
 
 export const migrations: { version: number; name: string; sql: string; after?: (db: Database.Database) => void }[] = [
   {
@@ -127,7 +128,7 @@ CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags, taken, to
 `,
     // FTS rows are built by code (names split into words, dates into year, decade and month): rebuild them all.
     after: (db) => {
-      for (const id of db.prepare('SELECT id FROM photos').pluck().all() as number[]) reindexPhoto(db, id);
+      for (const id of statement(db, 'SELECT id FROM photos').pluck().all() as number[]) reindexPhoto(db, id);
     }
   },
   {

@@ -11,9 +11,9 @@ import { basename } from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
-import { framed, UNFRAMED } from '../photo-frame.ts';
+import { framed, UNFRAMED } from '../image/photo-frame.ts';
 import { withPngDensity } from './png-density.ts';
-import { type ExifTags, carriedExif } from '../export/metadata.ts';
+import { type ExifTags, carriedExif } from '../image/metadata.ts';
 import { EMPTY_FILE, tooLarge } from '../import/errors.ts';
 import { MAX_PIXELS } from '../import/formats.ts';
 

@@ -54,9 +54,6 @@ const manifestSchema = z.object({
   licence: z.unknown().optional()
 });
 
-/** One stage of a validated manifest. */
-export type StageSpec = z.infer<typeof stageSchema>;
-
 /** A validated manifest plus where it was found. */
 export interface ModelSet {
   dir: string;

@@ -8,10 +8,7 @@
 import { readdirSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { StudioError } from '../../shared/errors.ts';
-
-export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'webgpu', 'coreml'] as const;
-export type ProviderRequest = (typeof PROVIDERS)[number];
-export type Provider = Exclude<ProviderRequest, 'auto'>;
+import { PROVIDERS, type Provider, type ProviderRequest } from '../../shared/providers.ts';
 
 const NAMES: Record<Provider, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', webgpu: 'WebGPU', coreml: 'CoreML' };
 

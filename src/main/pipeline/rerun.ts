@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { exists } from './atomic-write.ts';
 import { encodeMaskPng, readMask } from './image-io.ts';
-import { LATENT_FILE, type LatentHeader, MAPPED_FILE, MASK_FILE, readHalves, readLatentCache, readLatentHeader, writeLatentCache } from './latent-cache.ts';
+import { LATENT_FILE, type LatentHeader, MAPPED_FILE, MASK_FILE, readHalves, readLatentCache, readLatentHeader, writeLatentCache } from './latent-cache-files.ts';
 import { latentMask } from './mask.ts';
 import { mapAndWrite, type PreviousRun, refuseExisting, type RestoreOptions, type RestoreResult, stageContext } from './restore.ts';
 import type { ModelSessions } from './sessions.ts';

@@ -5,7 +5,6 @@
  * Outputs are staged and committed together, so a failure or a cancel leaves
  * nothing behind; the original file is only ever read.
  */
-import { join } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';
 import { commitAll, exists, ioError, type StagedFile, stageFile } from './atomic-write.ts';
@@ -13,7 +12,7 @@ import { encodeMaskPng, encodePng, readMask, readSource } from './image-io.ts';
 import { changedCells, selectTiles } from './incremental.ts';
 import { latentContext, takesContext } from './context.ts';
 import { photoTone, takesTone, TONE_PARAMS } from './tone.ts';
-import { type LatentHeader, MASK_FILE, writeLatentCache, writeMapped } from './latent-cache.ts';
+import { type LatentHeader, writeLatentCache, writeMapped } from './latent-cache-files.ts';
 import type { ModelSet } from './manifest.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
 import type { ModelSessions } from './sessions.ts';
@@ -198,9 +197,4 @@ function cachedVector(values: number[] | undefined, length: number, what: string
     throw new StudioError('conflict', `the latent cache has no ${what} for this model; run a full restore`);
   }
   return Float32Array.from(values);
-}
-
-/** The cached mask of a restore, for the mask editor to start from. */
-export function cachedMaskPath(cacheDir: string): string {
-  return join(cacheDir, MASK_FILE);
 }

@@ -9,10 +9,9 @@ import ort from 'onnxruntime-node';
 ort.env.logLevel = 'fatal';
 import { StudioError } from '../../shared/errors.ts';
 import { type ModelSet, type ModelStage, verifiedStagePath } from './manifest.ts';
+import type { Provider, ProviderRequest } from '../../shared/providers.ts';
 import {
-  type Provider,
   type ProviderChoice,
-  type ProviderRequest,
   autoCandidates,
   skipReason,
   explainFailure,

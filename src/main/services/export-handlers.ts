@@ -1,18 +1,21 @@
 /**
- * IPC/bridge handlers for album export: `export:album` runs one export and
- * streams `export:progress` events; `export:cancel` aborts one by id. Spread
- * into the services' handler map by `createServices`. The folders exported
+ * Handlers of export (`export:*`): `export:album` runs one export and streams
+ * `export:progress` events; `export:cancel` aborts one by id; `export:preview`
+ * says which version of each photo it would write; `export:chooseDestination`
+ * asks the desktop's dialog where to. The folders exported
  * into are remembered in the library's settings, so that at the next start
  * the staging folders a crash left in them are removed.
  */
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../shared/contract.ts';
+import type { HandlersOf } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
 import { exportAlbum } from '../export/export-album.ts';
 import { sweepStalePartials } from '../export/partials.ts';
+import { exportPreview } from '../library/queries/export-preview.ts';
 import { getSetting, setSetting } from '../library/queries/settings.ts';
+import type { HandlerDeps } from './deps.ts';
 
 const FOLDERS_KEY = 'export:folders';
 const REMEMBERED = 20;
@@ -22,19 +25,12 @@ function exportFolders(db: Database.Database): string[] {
   return Array.isArray(saved) ? saved.filter((f): f is string => typeof f === 'string') : [];
 }
 
-/** What the export handlers need from the running services. */
-export interface ExportHandlerDeps {
-  db: Database.Database;
-  libraryDir: string;
-  emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
+export interface ExportHandlerDeps extends HandlerDeps {
+  /** Desktop only: the system dialog for an export's destination (browser mode types the path). */
+  chooseExportPath?(kind: 'folder' | 'zip', suggestedName: string): Promise<string | null>;
 }
 
-type ExportChannels = 'export:album' | 'export:cancel';
-
-/** The handlers, keyed by channel. */
-export type ExportHandlers = {
-  [C in ExportChannels]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
-};
+export type ExportHandlers = HandlersOf<'export:album' | 'export:cancel' | 'export:preview' | 'export:chooseDestination'>;
 
 /**
  * `handlers` go into the services' channel map; call `close()` from the services' close (aborts running exports).
@@ -66,6 +62,13 @@ export function createExportHandlers(deps: ExportHandlerDeps): { handlers: Expor
       const controller = running.get(exportId);
       controller?.abort();
       return controller !== undefined;
+    },
+    async 'export:preview'(target) {
+      return exportPreview(deps.db, target);
+    },
+    async 'export:chooseDestination'(request) {
+      if (!deps.chooseExportPath) throw new StudioError('invalid-input', 'there is no folder dialog in browser mode: type the destination path');
+      return deps.chooseExportPath(request.kind, request.suggestedName);
     }
   };
   return {

@@ -3,23 +3,24 @@
  * and the CLI all call the same handler map, after `validateArgs` has parsed
  * the payload with the contract's schema.
  */
-import { channels, type ChannelArgs, type ChannelName, type EventName, type StudioEvents } from '../../shared/contract.ts';
+import { channels, type ChannelArgs, type ChannelName, type Handlers } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
 import type { MediaKind } from '../../shared/types.ts';
 import type { SpawnRunner } from '../jobs/spawn.ts';
 import { sweepOrphans, sweepVersionOrphans } from '../library/maintenance.ts';
 import { openLibrary } from '../library/open-library.ts';
-import { exportPreview } from '../library/queries/export-preview.ts';
-import { getSetting, setSetting } from '../library/queries/settings.ts';
+import { createAlbumHandlers } from './album-handlers.ts';
+import type { Emit } from './deps.ts';
 import { createExportHandlers } from './export-handlers.ts';
-import { createLibraryHandlers } from './library-handlers.ts';
+import { createImportHandlers } from './import-handlers.ts';
 import { createMediaReader } from './media.ts';
+import { createPhotoHandlers } from './photo-handlers.ts';
 import { createRestoreHandlers } from './restore-handlers.ts';
-import { engineSettings } from '../../shared/schemas.ts';
+import { createTagHandlers } from './tag-handlers.ts';
 
 export interface ServiceOptions {
   libraryDir: string;
-  emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
+  emit: Emit;
   pickPaths?(kind: 'files' | 'folder'): Promise<string[] | null>;
   chooseLibraryDir?(): Promise<string | null>;
   /** Desktop only: the system dialog for an export's destination (browser mode types the path). */
@@ -45,38 +46,17 @@ export async function createServices(options: ServiceOptions) {
   sweepOrphans(db, options.libraryDir);
   // Before the queue starts: a job it requeues keeps its folder until it runs again.
   sweepVersionOrphans(db, options.libraryDir);
-  const library = createLibraryHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, pickPaths: options.pickPaths, chooseLibraryDir: options.chooseLibraryDir });
-  const exporter = createExportHandlers({ db, libraryDir: options.libraryDir, emit: options.emit });
-  const restore = createRestoreHandlers({ db, libraryDir: options.libraryDir, emit: options.emit, spawn: options.spawn, modelDirs: options.modelDirs });
-
-  // The provider and threads chosen in Settings outlive the app.
-  const saved = engineSettings.safeParse(getSetting(db, 'engine'));
-  if (saved.success) await restore.handlers['engine:setProvider'](saved.data).catch(() => undefined);
-  const handlers = {
-    ...library,
+  const deps = { db, libraryDir: options.libraryDir, emit: options.emit };
+  const exporter = createExportHandlers({ ...deps, chooseExportPath: options.chooseExportPath });
+  const restore = createRestoreHandlers({ ...deps, spawn: options.spawn, modelDirs: options.modelDirs });
+  await restore.applySavedEngine();
+  const handlers: Handlers = {
+    ...createPhotoHandlers({ ...deps, chooseLibraryDir: options.chooseLibraryDir, cancelRestores: restore.cancelRestores }),
+    ...createAlbumHandlers(deps),
+    ...createTagHandlers(deps),
+    ...createImportHandlers({ ...deps, pickPaths: options.pickPaths }),
     ...exporter.handlers,
-    ...restore.handlers,
-    async 'export:preview'(target: ChannelArgs<'export:preview'>[0]) {
-      return exportPreview(db, target);
-    },
-    async 'export:chooseDestination'(request: ChannelArgs<'export:chooseDestination'>[0]) {
-      if (!options.chooseExportPath) throw new StudioError('invalid-input', 'there is no folder dialog in browser mode: type the destination path');
-      return options.chooseExportPath(request.kind, request.suggestedName);
-    },
-    async 'photos:remove'(ids: ChannelArgs<'photos:remove'>[0]) {
-      // A queued or running restore of a removed photo would run on for nothing (its version is never kept):
-      // cancel those first, then remove.
-      const gone = new Set(ids);
-      for (const job of await restore.handlers['jobs:list']({ active: true, limit: 10_000 })) {
-        if (gone.has(job.photoId)) await restore.handlers['jobs:cancel'](job.id);
-      }
-      return library['photos:remove'](ids);
-    },
-    async 'engine:setProvider'(settings: ChannelArgs<'engine:setProvider'>[0]) {
-      const info = await restore.handlers['engine:setProvider'](settings);
-      setSetting(db, 'engine', settings);
-      return info;
-    }
+    ...restore.handlers
   };
   const readMedia = createMediaReader(db, options.libraryDir);
   let closed = false;

@@ -16,9 +16,11 @@ import { cropProblem, parseCrop, shownFrame } from '../../shared/crop.ts';
 import { StudioError } from '../../shared/errors.ts';
 import { type PhotoFrame, parsePhotoMediaKey, photoMediaKey } from '../../shared/media-key.ts';
 import type { MediaKind } from '../../shared/types.ts';
+import { versionFilePath } from '../library/queries/jobs-versions.ts';
+import { findPhotoBySha } from '../library/queries/photos.ts';
 import { BROWSER_FORMATS, MAX_PIXELS } from '../import/formats.ts';
 import { moveIntoPlace, tmpName, writeThumbnail } from '../import/store.ts';
-import { framed } from '../photo-frame.ts';
+import { framed } from '../image/photo-frame.ts';
 import { libraryPaths, shard } from '../paths.ts';
 
 const MIME: Record<string, string> = {
@@ -69,9 +71,7 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
   function photoByKey(key: string): { sha256: string; ext: string; format: string; frame: PhotoFrame; current: boolean } {
     const parsed = parsePhotoMediaKey(key);
     if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270, .t<degrees> and .c<left>_<top>_<width>_<height>');
-    const row = db.prepare('SELECT sha256, ext, format, width, height, orientation, rotation, tilt, crop FROM photos WHERE sha256 = ?').get(parsed.sha256) as
-      | { sha256: string; ext: string; format: string; width: number; height: number; orientation: number | null; rotation: PhotoFrame['rotation']; tilt: number; crop: string | null }
-      | undefined;
+    const row = findPhotoBySha(db, parsed.sha256);
     if (!row) throw new StudioError('not-found', 'no such photo');
     const problem = parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation, tilt: parsed.tilt }));
     if (problem) throw new StudioError('invalid-input', `media key: ${problem}`);
@@ -91,7 +91,7 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
 
   function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
     if (!/^\d{1,15}$/.test(key)) throw new StudioError('invalid-input', 'media key must be a version id');
-    const rel = db.prepare(`SELECT ${column} FROM versions WHERE id = ?`).pluck().get(Number(key)) as string | null | undefined;
+    const rel = versionFilePath(db, Number(key), column);
     if (!rel) throw new StudioError('not-found', `version ${key} has no ${column === 'mask_path' ? 'mask' : 'output'}`);
     const full = resolve(libraryDir, rel);
     if (!full.startsWith(resolve(libraryDir, 'versions') + sep)) throw new StudioError('invalid-input', 'version file is outside the library');

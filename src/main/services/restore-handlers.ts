@@ -8,22 +8,22 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ChannelArgs, ChannelResult, EventName, StudioEvents } from '../../shared/contract.ts';
+import type { ChannelArgs, HandlersOf } from '../../shared/contract.ts';
 import { StudioError } from '../../shared/errors.ts';
-import { removeLatentCaches } from '../jobs/latent-caches.ts';
+import { engineSettings } from '../../shared/schemas.ts';
+import { removeLatentCaches } from '../jobs/latent-cache-space.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { nodeRunnerSpawner, type SpawnRunner } from '../jobs/spawn.ts';
 import { getJob, listJobs, type JobRow } from '../library/queries/jobs-queue.ts';
 import { deleteVersion, listVersions } from '../library/queries/jobs-versions.ts';
-import { defaultModelDirs } from '../pipeline/models-dir.ts';
+import { findPhotoRow } from '../library/queries/photos.ts';
+import { getSetting, setSetting } from '../library/queries/settings.ts';
+import { defaultModelDirs } from '../paths.ts';
 import { versionThumbPath } from './media.ts';
-import type { JobInfo } from '../../shared/types.ts';
+import type { EngineInfo, JobInfo } from '../../shared/types.ts';
+import type { HandlerDeps } from './deps.ts';
 
-/** What the restore handlers need from the running services. */
-export interface RestoreHandlerDeps {
-  db: Database.Database;
-  libraryDir: string;
-  emit<E extends EventName>(event: E, payload: StudioEvents[E]): void;
+export interface RestoreHandlerDeps extends HandlerDeps {
   /** Electron passes `utilityRunnerSpawner(utilityProcess, …)`; plain Node defaults to a tsx child process. */
   spawn?: SpawnRunner;
   modelDirs?: string[];
@@ -42,19 +42,29 @@ type RestoreChannels =
   | 'engine:info'
   | 'engine:setProvider';
 
-/** The handlers, keyed by channel. */
-export type RestoreHandlers = {
-  [C in RestoreChannels]: (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
-};
+export type RestoreHandlers = HandlersOf<RestoreChannels>;
+
+/** The provider and threads chosen in Settings outlive the app: kept in the library's settings under this key. */
+const ENGINE_KEY = 'engine';
 
 function jobInfo(db: Database.Database, j: JobRow): JobInfo {
   const { options: _options, ...info } = j;
   void _options;
-  const photoName = (db.prepare('SELECT file_name FROM photos WHERE id = ?').pluck().get(j.photoId) as string | undefined) ?? null;
+  const photoName = findPhotoRow(db, j.photoId)?.file_name ?? null;
   return { ...info, photoName };
 }
 
-export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: RestoreHandlers; queue: JobQueue; close(): void } {
+/**
+ * `cancelRestores` cancels the queued and running restores of some photos (before they are removed);
+ * `applySavedEngine` puts back the provider and threads chosen in Settings at an earlier run.
+ */
+export function createRestoreHandlers(deps: RestoreHandlerDeps): {
+  handlers: RestoreHandlers;
+  queue: JobQueue;
+  cancelRestores(photoIds: number[]): Promise<void>;
+  applySavedEngine(): Promise<void>;
+  close(): void;
+} {
   const queue = new JobQueue({
     db: deps.db,
     libraryDir: deps.libraryDir,
@@ -67,6 +77,11 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
     onState: (state) => deps.emit('jobs:queue', state)
   });
   queue.start();
+  async function configureEngine(settings: ChannelArgs<'engine:setProvider'>[0] | undefined): Promise<EngineInfo> {
+    if (!settings) throw new StudioError('invalid-input', 'engine settings are required');
+    queue.reconfigure({ modelDirs: deps.modelDirs ?? defaultModelDirs(), provider: settings.provider, threads: settings.threads });
+    return queue.probeEngine();
+  }
   const handlers: RestoreHandlers = {
     async 'restore:start'(request) {
       // A photo named twice is restored once; all of the call fits in the queue, or none of it is queued.
@@ -113,10 +128,24 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): { handlers: Res
       return queue.probeEngine();
     },
     async 'engine:setProvider'(settings) {
-      if (!settings) throw new StudioError('invalid-input', 'engine settings are required');
-      queue.reconfigure({ modelDirs: deps.modelDirs ?? defaultModelDirs(), provider: settings.provider, threads: settings.threads });
-      return queue.probeEngine();
+      const info = await configureEngine(settings);
+      setSetting(deps.db, ENGINE_KEY, settings);
+      return info;
     }
   };
-  return { handlers, queue, close: () => queue.close() };
+  return {
+    handlers,
+    queue,
+    async cancelRestores(photoIds) {
+      const gone = new Set(photoIds);
+      for (const job of await handlers['jobs:list']({ active: true, limit: 10_000 })) {
+        if (gone.has(job.photoId)) await handlers['jobs:cancel'](job.id);
+      }
+    },
+    async applySavedEngine() {
+      const saved = engineSettings.safeParse(getSetting(deps.db, ENGINE_KEY));
+      if (saved.success) await configureEngine(saved.data).catch(() => undefined);
+    },
+    close: () => queue.close()
+  };
 }

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { StudioError } from '../../../shared/errors.ts';
 import { EXPORT_FORMATS, EXPORT_MANIFEST_FORMATS, EXPORT_WHATS } from '../../../shared/types.ts';
 import { exportAlbum } from '../../export/export-album.ts';
-import { albumByName } from '../../export/source.ts';
-import { oneOf, parseFlags } from '../flags.ts';
+import { albumByName } from '../../library/queries/export-source.ts';
+import { SWITCH, VALUE, oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'export an album or chosen photos (originals, restored or both) to a folder or a .zip, with a manifest';
@@ -17,16 +17,16 @@ export const usage =
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
-    library: { type: 'string' },
-    album: { type: 'string' },
-    photos: { type: 'string' },
-    out: { type: 'string' },
-    what: { type: 'string' },
-    format: { type: 'string' },
-    quality: { type: 'string' },
-    zip: { type: 'boolean', default: false },
-    manifest: { type: 'string' },
-    json: { type: 'boolean', default: false }
+    library: VALUE,
+    album: VALUE,
+    photos: VALUE,
+    out: VALUE,
+    what: VALUE,
+    format: VALUE,
+    quality: VALUE,
+    zip: SWITCH,
+    manifest: VALUE,
+    json: SWITCH
   });
   const libraryDir = libraryDirOption(values.library);
   if (!values.album === !values.photos) throw new StudioError('invalid-input', 'give --album NAME or --photos ID,ID,... (one of the two)');

@@ -6,10 +6,11 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SWITCH, VALUE } from '../flags.ts';
 import { StudioError } from '../../../shared/errors.ts';
 import { importPaths } from '../../import/import-files.ts';
 import { openLibrary } from '../../library/open-library.ts';
-import { createAlbum } from '../../library/queries/albums.ts';
+import { albumIdByName, createAlbum } from '../../library/queries/albums.ts';
 import { sweepOrphans } from '../../library/maintenance.ts';
 import { libraryDirOption } from '../library-option.ts';
 
@@ -19,7 +20,7 @@ export const usage = 'import <files or folders…> --library DIR [--album NAME] 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { library: { type: 'string' }, album: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { library: VALUE, album: VALUE, json: SWITCH },
     allowPositionals: true,
     strict: true
   });
@@ -34,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     sweepOrphans(db, libraryDir);
     let albumId: number | undefined;
     if (values.album !== undefined) {
-      const existing = db.prepare('SELECT id FROM albums WHERE lower(name) = lower(?)').pluck().get(values.album.trim()) as number | undefined;
+      const existing = albumIdByName(db, values.album.trim());
       albumId = existing ?? createAlbum(db, values.album).id;
     }
     const tty = process.stderr.isTTY && !values.json;

@@ -3,9 +3,9 @@
  * the library's photos (all of them, paged internally). Read-only.
  */
 import type { PhotoSummary } from '../../../shared/types.ts';
-import { albumByName } from '../../export/source.ts';
+import { albumByName } from '../../library/queries/export-source.ts';
 import { listPhotos } from '../../library/queries/photos.ts';
-import { oneOf, parseFlags } from '../flags.ts';
+import { SWITCH, VALUE, oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
 export const summary = 'list the photos of a library (optionally one album, a tag or a search)';
@@ -13,12 +13,12 @@ export const usage = 'list --library DIR [--album NAME] [--tag TAG] [--search TE
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
-    library: { type: 'string' },
-    album: { type: 'string' },
-    tag: { type: 'string' },
-    search: { type: 'string' },
-    restored: { type: 'string' },
-    json: { type: 'boolean', default: false }
+    library: VALUE,
+    album: VALUE,
+    tag: VALUE,
+    search: VALUE,
+    restored: VALUE,
+    json: SWITCH
   });
   const restored = values.restored === undefined ? undefined : oneOf('restored', values.restored, ['yes', 'no'] as const, 'yes') === 'yes';
   const db = openExistingLibraryReadOnly(libraryDirOption(values.library));

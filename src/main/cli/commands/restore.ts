@@ -8,15 +8,16 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SWITCH, VALUE } from '../flags.ts';
 import { StudioError, toErrorShape } from '../../../shared/errors.ts';
 import { expandInputs } from '../../pipeline/inputs.ts';
 import { loadModelSet } from '../../pipeline/manifest.ts';
-import { defaultModelDirs } from '../../pipeline/models-dir.ts';
+import { defaultModelDirs } from '../../paths.ts';
 import { parseProvider } from '../../pipeline/providers.ts';
 import { type RestoreResult, type ScratchMode, restoreFile } from '../../pipeline/restore.ts';
 import { ModelSessions } from '../../pipeline/sessions.ts';
 import sharp from 'sharp';
-import { findPrint } from '../../print-edges.ts';
+import { findPrint } from '../../image/print-edges.ts';
 
 // libvips' operation cache keeps whole decoded scans alive between photos; the engine never re-reads one.
 sharp.cache(false);
@@ -56,16 +57,16 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      out: { type: 'string' },
+      out: VALUE,
       scratches: { type: 'string', default: 'auto' },
-      'save-mask': { type: 'boolean', default: false },
+      'save-mask': SWITCH,
       ep: { type: 'string', default: 'auto' },
-      threads: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      overwrite: { type: 'boolean', default: false },
-      models: { type: 'string' },
-      tile: { type: 'string' },
-      'crop-to-print': { type: 'boolean', default: false }
+      threads: VALUE,
+      json: SWITCH,
+      overwrite: SWITCH,
+      models: VALUE,
+      tile: VALUE,
+      'crop-to-print': SWITCH
     },
     allowPositionals: true,
     strict: true

@@ -10,7 +10,7 @@ import { StudioError } from '../../../shared/errors.ts';
 import type { EventName, StudioEvents } from '../../../shared/contract.ts';
 import { startBridge } from '../../bridge/server.ts';
 import type { Bridge, BridgeServices } from '../../bridge/types.ts';
-import { parseFlags } from '../flags.ts';
+import { VALUE, parseFlags } from '../flags.ts';
 import { libraryDirOption } from '../library-option.ts';
 
 export const summary = 'browser mode: serve the studio on 127.0.0.1 with a random token (run `npm run build` first)';
@@ -20,11 +20,11 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..
 
 export async function run(argv: string[]): Promise<number> {
   const values = parseFlags(argv, {
-    library: { type: 'string' },
-    port: { type: 'string' },
-    exports: { type: 'string' },
-    host: { type: 'string' },
-    renderer: { type: 'string' }
+    library: VALUE,
+    port: VALUE,
+    exports: VALUE,
+    host: VALUE,
+    renderer: VALUE
   });
   const libraryDir = libraryDirOption(values.library);
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const emit = <E extends EventName>(event: E, payload: StudioEvents[E]): void => bridge?.emit(event, payload);
   const svc = await services.createServices({ libraryDir, emit });
   const bridgeServices: BridgeServices = {
-    handlers: svc.handlers as unknown as BridgeServices['handlers'],
+    handlers: svc.handlers,
     validateArgs: (channel, args) => services.validateArgs(channel as never, args) as unknown[],
     readMedia: (kind, key) => svc.readMedia(kind, key)
   };

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { ExportPreview, ExportPreviewItem } from '../../../shared/types.ts';
+import { statement } from './statement.ts';
 
 interface Raw {
   photo_id: number;
@@ -30,10 +31,8 @@ function item(r: Raw): ExportPreviewItem {
 /** The photos of an album (in album order) or of a selection (in the order given), each with its current version. */
 export function exportPreview(db: Database.Database, target: { albumId?: number; photoIds?: number[] }): ExportPreview {
   if (target.albumId !== undefined) {
-    if (!db.prepare('SELECT 1 FROM albums WHERE id = ?').get(target.albumId)) throw new StudioError('not-found', `no album with id ${target.albumId}`);
-    const rows = db
-      .prepare(
-        `SELECT ${COLUMNS} FROM album_photos ap JOIN photos p ON p.id = ap.photo_id
+    if (!statement(db, 'SELECT 1 FROM albums WHERE id = ?').get(target.albumId)) throw new StudioError('not-found', `no album with id ${target.albumId}`);
+    const rows = statement(db, `SELECT ${COLUMNS} FROM album_photos ap JOIN photos p ON p.id = ap.photo_id
            LEFT JOIN versions v ON v.id = p.current_version_id
           WHERE ap.album_id = ? ORDER BY ap.position, p.id`
       )
@@ -41,8 +40,7 @@ export function exportPreview(db: Database.Database, target: { albumId?: number;
     return { items: rows.map(item) };
   }
   const ids = target.photoIds ?? [];
-  const rows = db
-    .prepare(`SELECT ${COLUMNS} FROM photos p LEFT JOIN versions v ON v.id = p.current_version_id WHERE p.id IN (SELECT value FROM json_each(?))`)
+  const rows = statement(db, `SELECT ${COLUMNS} FROM photos p LEFT JOIN versions v ON v.id = p.current_version_id WHERE p.id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(ids)) as Raw[];
   const byId = new Map(rows.map((r) => [r.photo_id, r]));
   return { items: ids.filter((id) => byId.has(id)).map((id) => item(byId.get(id)!)) };

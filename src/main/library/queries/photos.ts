@@ -6,6 +6,7 @@ import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary, Rotation } fro
 import { type Crop, cropProblem, formatCrop, isWholeFrame, normalizeTilt, parseCrop, rescaleCrop, shownFrame, turnCrop } from '../../../shared/crop.ts';
 import { normalizeTaken, TAKEN_HINT } from '../../../shared/taken-date.ts';
 import { matchExpression, reindexPhoto } from './search.ts';
+import { statement } from './statement.ts';
 
 export interface PhotoRow {
   id: number;
@@ -80,8 +81,8 @@ export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery,
   const from = `FROM photos p ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const order = q.sort === 'album' && q.albumId === undefined ? ORDER.imported : ORDER[q.sort];
   return db.transaction(() => {
-    const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
-    const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset) as PhotoRow[];
+    const total = (statement(db, `SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
+    const rows = statement(db, `SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset) as PhotoRow[];
     return { total, offset: q.offset, items: rows.map(summary) };
   })();
 }
@@ -90,16 +91,25 @@ const cropText = (c: Crop | null): string | null => (c ? formatCrop(c) : null);
 
 /** Refuses a turn or crop while versions made from the photo as it is shown exist or are being made. */
 function assertReframable(db: Database.Database, row: PhotoRow, action: string): void {
-  const versions = db.prepare('SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(row.id) as number;
+  const versions = statement(db, 'SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(row.id) as number;
   if (versions > 0) {
     throw new StudioError('conflict', `${row.file_name} has ${versions} restored version${versions === 1 ? '' : 's'}: delete ${versions === 1 ? 'it' : 'them'} to ${action}, then restore it again`);
   }
-  const active = db.prepare("SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')").pluck().get(row.id) as number;
+  const active = statement(db, "SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')").pluck().get(row.id) as number;
   if (active > 0) throw new StudioError('conflict', `${row.file_name} is being restored: wait for the restore to finish or cancel it, then ${action}`);
 }
 
+/** The photo's row, or undefined when there is none (removed meanwhile). */
+export function findPhotoRow(db: Database.Database, id: number): PhotoRow | undefined {
+  return statement(db, 'SELECT * FROM photos WHERE id = ?').get(id) as PhotoRow | undefined;
+}
+
+export function findPhotoBySha(db: Database.Database, sha256: string): PhotoRow | undefined {
+  return statement(db, 'SELECT * FROM photos WHERE sha256 = ?').get(sha256) as PhotoRow | undefined;
+}
+
 export function getPhotoRow(db: Database.Database, id: number): PhotoRow {
-  const row = db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as PhotoRow | undefined;
+  const row = findPhotoRow(db, id);
   if (!row) throw new StudioError('not-found', `no photo with id ${id}`);
   return row;
 }
@@ -107,8 +117,8 @@ export function getPhotoRow(db: Database.Database, id: number): PhotoRow {
 export function getPhoto(db: Database.Database, id: number): PhotoDetail {
   return db.transaction(() => {
     const r = getPhotoRow(db, id);
-    const tags = (db.prepare('SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ? ORDER BY t.name COLLATE NOCASE').all(id) as { name: string }[]).map((t) => t.name);
-    const albumIds = (db.prepare('SELECT album_id FROM album_photos WHERE photo_id = ? ORDER BY album_id').all(id) as { album_id: number }[]).map((a) => a.album_id);
+    const tags = (statement(db, 'SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ? ORDER BY t.name COLLATE NOCASE').all(id) as { name: string }[]).map((t) => t.name);
+    const albumIds = (statement(db, 'SELECT album_id FROM album_photos WHERE photo_id = ? ORDER BY album_id').all(id) as { album_id: number }[]).map((a) => a.album_id);
     return { ...summary(r), orientation: r.orientation, camera: r.camera, channels: r.channels, bytes: r.bytes, tags, albumIds };
   })();
 }
@@ -129,7 +139,7 @@ export function updatePhoto(
     if (patch.takenAt !== undefined) {
       const taken = patch.takenAt === null ? null : normalizeTaken(patch.takenAt);
       if (patch.takenAt !== null && taken === null) throw new StudioError('invalid-input', `"${patch.takenAt}" is not a date: give ${TAKEN_HINT}`);
-      db.prepare('UPDATE photos SET taken_at = ? WHERE id = ?').run(taken, id);
+      statement(db, 'UPDATE photos SET taken_at = ? WHERE id = ?').run(taken, id);
       reindexPhoto(db, id);
     }
     let rotation = row.rotation;
@@ -157,20 +167,20 @@ export function updatePhoto(
       }
     }
     if (rotation !== row.rotation || tilt !== row.tilt || cropText(crop) !== row.crop) {
-      db.prepare('UPDATE photos SET rotation = ?, tilt = ?, crop = ? WHERE id = ?').run(rotation, tilt, cropText(crop), id);
+      statement(db, 'UPDATE photos SET rotation = ?, tilt = ?, crop = ? WHERE id = ?').run(rotation, tilt, cropText(crop), id);
     }
     if (patch.caption !== undefined) {
       const caption = patch.caption === null || patch.caption.trim() === '' ? null : patch.caption;
-      db.prepare('UPDATE photos SET caption = ? WHERE id = ?').run(caption, id);
+      statement(db, 'UPDATE photos SET caption = ? WHERE id = ?').run(caption, id);
       reindexPhoto(db, id);
     }
     if (patch.currentVersionId !== undefined) {
       if (patch.currentVersionId !== null) {
-        const v = db.prepare('SELECT photo_id FROM versions WHERE id = ?').get(patch.currentVersionId) as { photo_id: number } | undefined;
+        const v = statement(db, 'SELECT photo_id FROM versions WHERE id = ?').get(patch.currentVersionId) as { photo_id: number } | undefined;
         if (!v) throw new StudioError('not-found', `no version with id ${patch.currentVersionId}`);
         if (v.photo_id !== id) throw new StudioError('invalid-input', `version ${patch.currentVersionId} belongs to another photo`);
       }
-      db.prepare('UPDATE photos SET current_version_id = ? WHERE id = ?').run(patch.currentVersionId, id);
+      statement(db, 'UPDATE photos SET current_version_id = ? WHERE id = ?').run(patch.currentVersionId, id);
     }
   })();
   return getPhoto(db, id);
@@ -184,27 +194,25 @@ export function updatePhoto(
 export function removePhotoRows(db: Database.Database, ids: number[]): { id: number; sha256: string; ext: string }[] {
   return db.transaction(() => {
     const gone: { id: number; sha256: string; ext: string }[] = [];
-    const find = db.prepare('SELECT id, sha256, ext FROM photos WHERE id = ?');
+    const find = statement(db, 'SELECT id, sha256, ext FROM photos WHERE id = ?');
     for (const id of new Set(ids)) {
       const row = find.get(id) as { id: number; sha256: string; ext: string } | undefined;
       if (!row) throw new StudioError('not-found', `no photo with id ${id}`);
       gone.push(row);
     }
-    const del = db.prepare('DELETE FROM photos WHERE id = ?');
-    const unindex = db.prepare('DELETE FROM photo_search WHERE rowid = ?');
+    const del = statement(db, 'DELETE FROM photos WHERE id = ?');
+    const unindex = statement(db, 'DELETE FROM photo_search WHERE rowid = ?');
     for (const { id } of gone) {
       del.run(id);
       unindex.run(id);
     }
-    db.prepare('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM photo_tags)').run();
+    statement(db, 'DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM photo_tags)').run();
     return gone;
   })();
 }
 
 export function libraryStats(db: Database.Database): Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'> {
-  const row = db
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM photos) AS photos, (SELECT COUNT(*) FROM albums) AS albums,
+  const row = statement(db, `SELECT (SELECT COUNT(*) FROM photos) AS photos, (SELECT COUNT(*) FROM albums) AS albums,
               (SELECT COUNT(*) FROM tags) AS tags, (SELECT COALESCE(SUM(bytes), 0) FROM photos) AS bytes`
     )
     .get() as Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'>;

@@ -3,19 +3,18 @@
  * translation of a user's search box text into a safe MATCH expression.
  */
 import type Database from 'better-sqlite3';
+import { statement } from './statement.ts';
 
 /** Rewrites the index row of one photo from its current name, caption and tags. */
 export function reindexPhoto(db: Database.Database, photoId: number): void {
-  const row = db
-    .prepare(
-      `SELECT p.file_name AS fileName, p.caption AS caption, p.taken_at AS takenAt,
+  const row = statement(db, `SELECT p.file_name AS fileName, p.caption AS caption, p.taken_at AS takenAt,
               (SELECT group_concat(t.name, ' ') FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id) AS tags
          FROM photos p WHERE p.id = ?`
     )
     .get(photoId) as { fileName: string; caption: string | null; takenAt: string | null; tags: string | null } | undefined;
-  db.prepare('DELETE FROM photo_search WHERE rowid = ?').run(photoId);
+  statement(db, 'DELETE FROM photo_search WHERE rowid = ?').run(photoId);
   if (row) {
-    db.prepare('INSERT INTO photo_search (rowid, file_name, caption, tags, taken) VALUES (?, ?, ?, ?, ?)').run(
+    statement(db, 'INSERT INTO photo_search (rowid, file_name, caption, tags, taken) VALUES (?, ?, ?, ?, ?)').run(
       photoId,
       splitName(row.fileName),
       row.caption ?? '',

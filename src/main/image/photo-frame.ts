@@ -6,8 +6,8 @@
  * through here so they all agree with what the user saw.
  */
 import type { Sharp } from 'sharp';
-import { shownFrame, straightenedOffset, turnedSize } from '../shared/crop.ts';
-import type { PhotoFrame } from '../shared/media-key.ts';
+import { shownFrame, straightenedOffset, turnedSize } from '../../shared/crop.ts';
+import type { PhotoFrame } from '../../shared/media-key.ts';
 
 /** The photo as its file has it, only upright. */
 export const UNFRAMED: PhotoFrame = { rotation: 0, tilt: 0, crop: null };

@@ -6,10 +6,10 @@
  * suggestion the crop tool shows for the user to adjust; nothing is cut here.
  */
 import sharp from 'sharp';
-import { type Crop, type FoundPrint, MIN_CROP_SIDE, normalizeTilt, type Size, straightened, turnedSize } from '../shared/crop.ts';
-import { decodeError } from './pipeline/image-io.ts';
-import type { Rotation } from '../shared/types.ts';
-import { MAX_PIXELS } from './import/formats.ts';
+import { type Crop, type FoundPrint, MIN_CROP_SIDE, normalizeTilt, type Size, straightened, turnedSize } from '../../shared/crop.ts';
+import { decodeError } from '../pipeline/image-io.ts';
+import type { Rotation } from '../../shared/types.ts';
+import { MAX_PIXELS } from '../import/formats.ts';
 import { framed } from './photo-frame.ts';
 
 /** The long side of the copy the margin is looked for in: enough for a margin of 1 % to span several pixels. */

@@ -9,14 +9,11 @@
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache.ts';
+import { latentCachePaths, takeUnneededLatentCaches } from '../library/queries/jobs-versions.ts';
+import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache-files.ts';
 
 const CACHE_FILES = [LATENT_FILE, MAPPED_FILE, HEADER_FILE];
 
-function cacheDirs(db: Database.Database, libraryDir: string): { id: number; dir: string }[] {
-  const rows = db.prepare('SELECT id, latent_path FROM versions WHERE latent_path IS NOT NULL').all() as { id: number; latent_path: string }[];
-  return rows.map((r) => ({ id: r.id, dir: resolve(libraryDir, r.latent_path) }));
-}
 
 /** Bytes the caches take, each file once however many versions share it (hard links). */
 async function measure(dirs: string[]): Promise<{ files: string[]; bytes: number }> {
@@ -39,7 +36,7 @@ async function measure(dirs: string[]): Promise<{ files: string[]; bytes: number
 }
 
 export async function latentCacheBytes(db: Database.Database, libraryDir: string): Promise<number> {
-  return (await measure(cacheDirs(db, libraryDir).map((c) => c.dir))).bytes;
+  return (await measure(latentCachePaths(db).map((c) => resolve(libraryDir, c.latentPath)))).bytes;
 }
 
 /**
@@ -49,18 +46,8 @@ export async function latentCacheBytes(db: Database.Database, libraryDir: string
  * files: a version never points at a cache that is being removed.
  */
 export async function removeLatentCaches(db: Database.Database, libraryDir: string): Promise<{ versions: number; bytes: number }> {
-  const dirs = db.transaction(() => {
-    const needed = db
-      .prepare("SELECT DISTINCT json_extract(options, '$.parentVersionId') FROM jobs WHERE kind = 'rerun' AND state IN ('queued', 'running')")
-      .pluck()
-      .all() as (number | null)[];
-    const keep = new Set(needed.filter((id) => id !== null).map(Number));
-    const found = cacheDirs(db, libraryDir).filter((c) => !keep.has(c.id));
-    const clear = db.prepare('UPDATE versions SET latent_path = NULL WHERE id = ?');
-    for (const c of found) clear.run(c.id);
-    return found;
-  })();
-  const { files } = await measure(dirs.map((c) => c.dir));
+  const dirs = takeUnneededLatentCaches(db).map((c) => resolve(libraryDir, c.latentPath));
+  const { files } = await measure(dirs);
   const bytes = await freedBy(files);
   for (const file of files) await rm(file, { force: true });
   return { versions: dirs.length, bytes };

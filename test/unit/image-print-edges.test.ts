@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { boundsToCrop, findPrintBounds, findPrintSkew } from '../../src/main/print-edges.ts';
+import { boundsToCrop, findPrintBounds, findPrintSkew } from '../../src/main/image/print-edges.ts';
 
 /** A deterministic pseudo-random sequence, so each scan is the same every run. */
 function rng(seed: number): () => number {

@@ -8,7 +8,7 @@
 import { copyFile, link, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../shared/errors.ts';
-import type { ExifTags } from '../export/metadata.ts';
+import type { ExifTags } from '../image/metadata.ts';
 
 /** What `latent.json` holds. */
 export interface LatentHeader {

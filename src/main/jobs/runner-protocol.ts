@@ -5,7 +5,8 @@
  * can be killed at any moment without harm.
  */
 import type { StudioErrorShape } from '../../shared/errors.ts';
-import type { ProviderChoice, ProviderRequest } from '../pipeline/providers.ts';
+import type { ProviderRequest } from '../../shared/providers.ts';
+import type { ProviderChoice } from '../pipeline/providers.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import type { StageEvent } from '../pipeline/stages.ts';
 import type { PhotoFrame } from '../../shared/media-key.ts';

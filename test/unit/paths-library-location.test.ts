@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { resolveLibraryDir, saveLibraryDir, savedLibraryDir } from '../../src/main/library-location.ts';
+import { resolveLibraryDir, saveLibraryDir, savedLibraryDir } from '../../src/main/paths.ts';
 
 test('--library beats HEIRLOOM_LIBRARY beats the saved choice beats the default', async () => {
   const userData = await mkdtemp(join(tmpdir(), 'heirloom-userdata-'));

@@ -1,68 +1,13 @@
 /**
- * Metadata carried into exported files: EXIF (date taken, GPS, camera,
- * description), the caption (EXIF ImageDescription, ASCII by the EXIF spec, plus
- * XMP dc:description which holds any Unicode), and a read-back report of what
- * actually landed in a written file, for the manifest.
+ * Metadata written into exported files: the caption (EXIF ImageDescription,
+ * ASCII by the EXIF spec, plus XMP dc:description which holds any Unicode) and
+ * XMP, and a read-back report of what actually landed in a written file, for
+ * the manifest. The EXIF carried from the original is read in image/metadata.ts.
  */
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
+import { exifDate, type ExifTags } from '../image/metadata.ts';
 import type { MetadataReport } from './types.ts';
-
-/** The shape sharp's `withExif`/`withExifMerge` take: IFD0 image, IFD2 Exif, IFD3 GPS. */
-export type ExifTags = Partial<Record<'IFD0' | 'IFD2' | 'IFD3', Record<string, string>>>;
-
-const IMAGE_TAGS = ['Make', 'Model', 'ImageDescription', 'Artist', 'Copyright', 'DateTime'] as const;
-const PHOTO_TAGS = ['DateTimeOriginal', 'DateTimeDigitized', 'OffsetTimeOriginal'] as const;
-const GPS_TEXT = ['GPSLatitudeRef', 'GPSLongitudeRef', 'GPSDateStamp', 'GPSMapDatum'] as const;
-const GPS_RATIONALS = ['GPSLatitude', 'GPSLongitude', 'GPSAltitude', 'GPSTimeStamp'] as const;
-
-/**
- * The tags worth carrying from an original's EXIF into a file made from other
- * pixels (a restored version): when and where it was taken, by what camera,
- * what it shows. Orientation is deliberately left out: exported pixels are upright.
- */
-export function carriedExif(exif: Buffer | undefined): ExifTags {
-  if (!exif || exif.length === 0) return {};
-  let parsed: ReturnType<typeof exifReader>;
-  try {
-    parsed = exifReader(exif);
-  } catch {
-    return {}; // an unreadable EXIF block is not worth failing an export over
-  }
-  const out: ExifTags = {};
-  const put = (ifd: keyof ExifTags, key: string, value: string | null) => {
-    if (value === null || value === '') return;
-    (out[ifd] ??= {})[key] = value;
-  };
-  for (const key of IMAGE_TAGS) put('IFD0', key, exifValue(parsed.Image?.[key]));
-  for (const key of PHOTO_TAGS) put('IFD2', key, exifValue(parsed.Photo?.[key]));
-  for (const key of GPS_TEXT) put('IFD3', key, exifValue(parsed.GPSInfo?.[key]));
-  for (const key of GPS_RATIONALS) put('IFD3', key, rationals(parsed.GPSInfo?.[key]));
-  const altRef = parsed.GPSInfo?.GPSAltitudeRef;
-  if (typeof altRef === 'number') put('IFD3', 'GPSAltitudeRef', String(altRef));
-  return out;
-}
-
-function exifValue(value: unknown): string | null {
-  if (value instanceof Date) return exifDate(value);
-  if (typeof value === 'string') return value.replace(/\0+$/, '');
-  if (typeof value === 'number') return String(value);
-  return null;
-}
-
-/** exif-reader turns EXIF local time into a Date read as UTC; this is the inverse. */
-export function exifDate(d: Date): string | null {
-  if (Number.isNaN(d.getTime())) return null;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}:${p(d.getUTCMonth() + 1)}:${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-}
-
-/** libvips reads rationals as space-separated `num/den` strings. */
-function rationals(value: unknown): string | null {
-  const list = Array.isArray(value) ? value : typeof value === 'number' ? [value] : null;
-  if (!list || list.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0)) return null;
-  return (list as number[]).map((v) => `${Math.round(v * 10000)}/10000`).join(' ');
-}
 
 const PUNCTUATION: Record<string, string> = { '\u2013': '-', '\u2014': '-', '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2026': '...' };
 
