@@ -8,11 +8,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Electron 45 and its downloader (@electron/get 5) declare this Node as their minimum. */
-export const ELECTRON_MIN_NODE = '22.12.0';
+const ELECTRON_MIN_NODE = '22.12.0';
 
 /** 'v20.20.2' or '22.12.0' as numbers. */
 function parts(version: string): number[] {
-  return version.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  return version
+    .replace(/^v/, '')
+    .split('.')
+    .map((n) => Number.parseInt(n, 10) || 0);
 }
 
 /** True when `version` is at least `min` (both x.y.z, a leading v allowed). */
@@ -40,7 +43,8 @@ export function electronStatus(dir: string): ElectronStatus {
   if (!existsSync(exe)) return { state: 'missing', why: `${exe} is missing` };
   const versionFile = join(dir, 'dist', 'version');
   const have = existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim().replace(/^v/, '') : '';
-  if (have !== version) return { state: 'missing', why: `dist/ holds Electron ${have || 'of no known version'}, not ${version}` };
+  if (have !== version)
+    return { state: 'missing', why: `dist/ holds Electron ${have || 'of no known version'}, not ${version}` };
   return { state: 'ready' };
 }
 
@@ -60,8 +64,11 @@ export function electronPlan(status: ElectronStatus): ElectronPlan {
  * The sentence for a download that failed (offline, proxy, no disk): the installer's error line (not
  * its stack), and the Node version when it is older than Electron 45's tools ask for.
  */
-export function downloadFailed(detail: string, nodeVersion: string): string {
-  const lines = detail.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at '));
+function downloadFailed(detail: string, nodeVersion: string): string {
+  const lines = detail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('at '));
   const why = lines[0] ?? 'no reason given';
   const node = atLeast(nodeVersion, ELECTRON_MIN_NODE)
     ? ''
@@ -72,7 +79,7 @@ export function downloadFailed(detail: string, nodeVersion: string): string {
 /** Makes sure the binary is there, running Electron's own installer (install.js) when it is not. */
 export function ensureElectron(
   dir: string,
-  nodeVersion: string,
+  nodeVersion: string
 ): { ok: true; downloaded: boolean } | { ok: false; message: string } {
   const plan = electronPlan(electronStatus(dir));
   if (plan.action === 'start') return { ok: true, downloaded: false };
@@ -80,7 +87,7 @@ export function ensureElectron(
   console.log('Downloading Electron (once, about 100 MB)…');
   const run = spawnSync(process.execPath, [join(dir, 'install.js')], {
     encoding: 'utf8',
-    stdio: ['ignore', 'inherit', 'pipe'],
+    stdio: ['ignore', 'inherit', 'pipe']
   });
   const after = electronStatus(dir);
   if (run.status === 0 && after.state === 'ready') return { ok: true, downloaded: true };

@@ -14,7 +14,9 @@ if (target === 'node') {
     const Database = require('better-sqlite3');
     new Database(':memory:').close();
   } catch (err) {
-    console.log(`better-sqlite3 does not load under Node ${process.version} (${err.message.split('\n')[0]}); rebuilding`);
+    console.log(
+      `better-sqlite3 does not load under Node ${process.version} (${err.message.split('\n')[0]}); rebuilding`
+    );
     run('npm rebuild better-sqlite3');
   }
 } else if (target === 'electron') {

@@ -34,7 +34,13 @@ import sharp from 'sharp';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: flags } = parseArgs({
-  options: { cycles: { type: 'string', default: '20' }, 'max-minutes': { type: 'string', default: '15' }, seed: { type: 'string', default: '1' }, out: { type: 'string' }, keep: { type: 'boolean', default: false } }
+  options: {
+    cycles: { type: 'string', default: '20' },
+    'max-minutes': { type: 'string', default: '15' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    keep: { type: 'boolean', default: false }
+  }
 });
 const CYCLES = Math.min(500, Math.max(1, Number(flags.cycles)));
 const DEADLINE = Date.now() + Math.min(120, Number(flags['max-minutes'])) * 60_000;
@@ -73,7 +79,9 @@ async function makePhoto(path: string, width: number, height: number): Promise<s
       px[i + 2] = 90 + 60 * Math.sin((x + y) / 40) + r;
     }
   await mkdir(dirname(path), { recursive: true });
-  await sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toFile(path);
+  await sharp(px, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toFile(path);
   return path;
 }
 
@@ -86,7 +94,11 @@ interface Server {
 
 async function startServer(): Promise<Server> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', lib, '--exports', exportsDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', lib, '--exports', exportsDir, '--port', '0'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -132,7 +144,11 @@ async function uploadImport(s: Server, files: string[]): Promise<Response> {
     });
     if (!res.ok) throw new Error(`upload of ${file}: ${res.status} ${await res.text()}`);
   }
-  return fetch(`${s.base}/api/upload/commit`, { method: 'POST', headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ batch }) });
+  return fetch(`${s.base}/api/upload/commit`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ batch })
+  });
 }
 
 /** The restore runner(s): the server's child processes running runner-entry. */
@@ -160,7 +176,8 @@ function runnerPids(pid: number): number[] {
   return kids;
 }
 
-const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const alive = (pid: number) =>
+  existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 function kill9(pid: number): void {
   try {
@@ -199,15 +216,24 @@ async function checkAtRest(cycle: number): Promise<void> {
     if (fk.length > 0) fail(cycle, `foreign_key_check: ${JSON.stringify(fk.slice(0, 3))}`);
     for (const p of db.prepare('SELECT sha256, ext FROM photos').all() as { sha256: string; ext: string }[]) {
       const file = join(lib, 'originals', p.sha256.slice(0, 2), `${p.sha256}${p.ext}`);
-      const sha = existsSync(file) ? createHash('sha256').update(await readFile(file)).digest('hex') : 'missing';
+      const sha = existsSync(file)
+        ? createHash('sha256')
+            .update(await readFile(file))
+            .digest('hex')
+        : 'missing';
       if (sha !== p.sha256) fail(cycle, `original ${basename(file)}: ${sha}`);
     }
-    for (const v of db.prepare('SELECT id, output_path, stats FROM versions').all() as { id: number; output_path: string; stats: string }[]) {
+    for (const v of db.prepare('SELECT id, output_path, stats FROM versions').all() as {
+      id: number;
+      output_path: string;
+      stats: string;
+    }[]) {
       const want = JSON.parse(v.stats) as { width: number; height: number };
       const got = await sharp(resolve(lib, v.output_path))
         .metadata()
         .catch((e: Error) => ({ width: -1, height: -1, error: e.message }));
-      if (got.width !== want.width || got.height !== want.height) fail(cycle, `version ${v.id} decodes at ${got.width}×${got.height}, recorded ${want.width}×${want.height}`);
+      if (got.width !== want.width || got.height !== want.height)
+        fail(cycle, `version ${v.id} decodes at ${got.width}×${got.height}, recorded ${want.width}×${want.height}`);
     }
   } finally {
     db.close();
@@ -217,7 +243,8 @@ async function checkAtRest(cycle: number): Promise<void> {
     const path = join(exportsDir, name);
     if (name.endsWith('.zip')) {
       const bytes = await readFile(path);
-      if (bytes.subarray(Math.max(0, bytes.length - 65_557)).lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) < 0) fail(cycle, `export ${name} has no zip end record`);
+      if (bytes.subarray(Math.max(0, bytes.length - 65_557)).lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) < 0)
+        fail(cycle, `export ${name} has no zip end record`);
       continue;
     }
     const manifest = join(path, 'manifest.json');
@@ -239,15 +266,24 @@ async function checkAfterStart(cycle: number): Promise<{ staging: number }> {
   const db = openDb();
   try {
     const used = new Set<string>();
-    for (const row of db.prepare('SELECT output_path, latent_path, mask_path FROM versions').raw().all() as (string | null)[][]) for (const p of row) if (p) used.add(p.split('/').slice(0, 3).join('/'));
-    const live = db.prepare("SELECT id, photo_id, options FROM jobs WHERE state IN ('queued', 'running')").all() as { id: number; photo_id: number; options: string }[];
+    for (const row of db.prepare('SELECT output_path, latent_path, mask_path FROM versions').raw().all() as (
+      string | null
+    )[][])
+      for (const p of row) if (p) used.add(p.split('/').slice(0, 3).join('/'));
+    const live = db.prepare("SELECT id, photo_id, options FROM jobs WHERE state IN ('queued', 'running')").all() as {
+      id: number;
+      photo_id: number;
+      options: string;
+    }[];
     const masks = new Set(live.map((j) => (JSON.parse(j.options) as { maskPath?: string }).maskPath).filter(Boolean));
     for (const j of live) used.add(`versions/${j.photo_id}/job-${j.id}`);
     for (const photo of await readdir(join(lib, 'versions')).catch(() => [])) {
       for (const name of await readdir(join(lib, 'versions', photo)).catch(() => [])) {
         const rel = `versions/${photo}/${name}`;
         if (name.startsWith('job-') && !used.has(rel)) fail(cycle, `${rel} has no version or waiting job`);
-        if (name === 'masks') for (const m of await readdir(join(lib, rel))) if (!masks.has(`${rel}/${m}`)) fail(cycle, `${rel}/${m} has no waiting job`);
+        if (name === 'masks')
+          for (const m of await readdir(join(lib, rel)))
+            if (!masks.has(`${rel}/${m}`)) fail(cycle, `${rel}/${m} has no waiting job`);
       }
     }
   } finally {
@@ -273,7 +309,7 @@ function libraryCounts(): { photos: number; versions: number; jobs: number } {
 function runningJobs(): number[] {
   const db = openDb();
   try {
-    return (db.prepare("SELECT id FROM jobs WHERE state = 'running'").pluck().all() as number[]);
+    return db.prepare("SELECT id FROM jobs WHERE state = 'running'").pluck().all() as number[];
   } finally {
     db.close();
   }
@@ -295,7 +331,13 @@ type Action = 'restore' | 'rerun' | 'import' | 'upload' | 'export' | 'cancel-the
 type Kill = 'both' | 'server' | 'runner';
 
 async function act(s: Server, action: Action, cycle: number): Promise<string> {
-  const ids = (await api<{ items: { id: number; fileName: string }[] }>(s, 'library:list', { offset: 0, limit: 500, sort: 'imported' })).items;
+  const ids = (
+    await api<{ items: { id: number; fileName: string }[] }>(s, 'library:list', {
+      offset: 0,
+      limit: 500,
+      sort: 'imported'
+    })
+  ).items;
   const scans = ids.filter((p) => !p.fileName.startsWith('batch-'));
   switch (action) {
     case 'restore': {
@@ -306,15 +348,24 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
     }
     case 'rerun': {
       for (const p of scans) {
-        const versions = await api<{ id: number; stats: { width: number; height: number } }[]>(s, 'versions:list', p.id);
+        const versions = await api<{ id: number; stats: { width: number; height: number } }[]>(
+          s,
+          'versions:list',
+          p.id
+        );
         const v = versions.at(-1);
         if (!v) continue;
         const { width, height } = v.stats;
         const m = Buffer.alloc(width * height);
         const y0 = Math.floor(height * random() * 0.8);
-        for (let y = y0; y < y0 + Math.max(2, height / 20); y++) m.fill(255, y * width + Math.floor(width * 0.1), y * width + Math.floor(width * 0.9));
-        const png = await sharp(m, { raw: { width, height, channels: 1 } }).png().toBuffer();
-        void api(s, 'restore:rerunMapping', { versionId: v.id, maskPng: { $bytes: png.toString('base64') } }).catch(() => {});
+        for (let y = y0; y < y0 + Math.max(2, height / 20); y++)
+          m.fill(255, y * width + Math.floor(width * 0.1), y * width + Math.floor(width * 0.9));
+        const png = await sharp(m, { raw: { width, height, channels: 1 } })
+          .png()
+          .toBuffer();
+        void api(s, 'restore:rerunMapping', { versionId: v.id, maskPng: { $bytes: png.toString('base64') } }).catch(
+          () => {}
+        );
         return `re-run of version ${v.id}`;
       }
       void api(s, 'restore:start', { photoIds: scans.slice(0, 2).map((p) => p.id), scratches: 'auto' }).catch(() => {});
@@ -323,7 +374,14 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
     case 'import': {
       const dir = join(work, `batch-${cycle}`);
       const files = [];
-      for (let i = 0; i < 40; i++) files.push(await makePhoto(join(dir, `batch-${cycle}-${i}.jpg`), 160 + Math.floor(random() * 300), 120 + Math.floor(random() * 200)));
+      for (let i = 0; i < 40; i++)
+        files.push(
+          await makePhoto(
+            join(dir, `batch-${cycle}-${i}.jpg`),
+            160 + Math.floor(random() * 300),
+            120 + Math.floor(random() * 200)
+          )
+        );
       // Uploaded first, then imported by the commit: the kill falls on the import.
       void uploadImport(s, files).catch(() => {});
       return `import ${files.length} files`;
@@ -339,13 +397,24 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
           body: await readFile(file)
         });
       }
-      void fetch(`${s.base}/api/upload/commit`, { method: 'POST', headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ batch }) }).catch(() => {});
+      void fetch(`${s.base}/api/upload/commit`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batch })
+      }).catch(() => {});
       return `upload ${n} files`;
     }
     case 'export': {
       const kind = pick(['folder', 'zip'] as const);
       const path = join(exportsDir, kind === 'zip' ? `album-${cycle}.zip` : `album-${cycle}`);
-      void api(s, 'export:album', { photoIds: ids.map((p) => p.id), what: 'both', format: pick(['png', 'tiff16', 'jpeg']), quality: 90, manifest: 'json', destination: { kind, path } }).catch(() => {});
+      void api(s, 'export:album', {
+        photoIds: ids.map((p) => p.id),
+        what: 'both',
+        format: pick(['png', 'tiff16', 'jpeg']),
+        quality: 90,
+        manifest: 'json',
+        destination: { kind, path }
+      }).catch(() => {});
       return `export ${ids.length} photos to a ${kind}`;
     }
     case 'cancel-then-kill':
@@ -357,7 +426,9 @@ async function act(s: Server, action: Action, cycle: number): Promise<string> {
 async function settle(s: Server, ids: number[], ms: number): Promise<number> {
   const until = Date.now() + ms;
   for (;;) {
-    const active = new Set((await api<{ id: number }[]>(s, 'jobs:list', { active: true, limit: 1000 })).map((j) => j.id));
+    const active = new Set(
+      (await api<{ id: number }[]>(s, 'jobs:list', { active: true, limit: 1000 })).map((j) => j.id)
+    );
     const left = ids.filter((id) => active.has(id)).length;
     if (left === 0 || Date.now() > until) return left;
     await sleep(250);
@@ -366,17 +437,31 @@ async function settle(s: Server, ids: number[], ms: number): Promise<number> {
 
 /** Restores the big photo, cancels it once it maps, and returns when the server should die (0.1-0.5 s later). */
 async function cancelThenKill(s: Server): Promise<string> {
-  const big = (await api<{ items: { id: number; fileName: string }[] }>(s, 'library:list', { offset: 0, limit: 500, sort: 'imported' })).items.find((p) => p.fileName === 'big.jpg')!;
+  const big = (
+    await api<{ items: { id: number; fileName: string }[] }>(s, 'library:list', {
+      offset: 0,
+      limit: 500,
+      sort: 'imported'
+    })
+  ).items.find((p) => p.fileName === 'big.jpg')!;
   // The queue is let run dry first (two minutes at most), so the big restore runs now and is cancelled mid-way.
-  for (let t = 0; t < 1200 && (await api<unknown[]>(s, 'jobs:list', { active: true, limit: 1 })).length > 0; t++) await sleep(100);
+  for (let t = 0; t < 1200 && (await api<unknown[]>(s, 'jobs:list', { active: true, limit: 1 })).length > 0; t++)
+    await sleep(100);
   const [job] = await api<{ id: number }[]>(s, 'restore:start', { photoIds: [big.id], scratches: 'off' });
   for (let t = 0; t < 1200; t++) {
-    const j = (await api<{ id: number; state: string; stage: string | null; progress: number }[]>(s, 'jobs:list', { active: false, limit: 200 })).find((x) => x.id === job!.id);
+    const j = (
+      await api<{ id: number; state: string; stage: string | null; progress: number }[]>(s, 'jobs:list', {
+        active: false,
+        limit: 200
+      })
+    ).find((x) => x.id === job!.id);
     if (j?.state === 'running' && (j.stage === 'map' || j.stage === 'decode')) break;
     if (j && j.state !== 'running' && j.state !== 'queued') break;
     await sleep(100);
   }
-  const at = (await api<{ id: number; stage: string | null; progress: number }[]>(s, 'jobs:list', { active: true, limit: 10 })).find((x) => x.id === job!.id);
+  const at = (
+    await api<{ id: number; stage: string | null; progress: number }[]>(s, 'jobs:list', { active: true, limit: 10 })
+  ).find((x) => x.id === job!.id);
   await api(s, 'jobs:cancel', job!.id);
   await sleep(100 + random() * 400);
   return `cancelled job ${job!.id} at ${at?.stage ?? 'its end'} ${Math.round((at?.progress ?? 1) * 100)} %`;
@@ -405,9 +490,12 @@ console.log(`kill loop: ${CYCLES} cycles at most, ${flags['max-minutes']} min at
   const s = await startServer();
   const imported = await uploadImport(s, [...photos, bigPhoto]);
   if (!imported.ok) throw new Error(`the first import failed: ${imported.status} ${await imported.text()}`);
-  const first = (await api<{ items: { id: number }[] }>(s, 'library:list', { offset: 0, limit: 2, sort: 'imported' })).items.map((p) => p.id);
+  const first = (
+    await api<{ items: { id: number }[] }>(s, 'library:list', { offset: 0, limit: 2, sort: 'imported' })
+  ).items.map((p) => p.id);
   await api(s, 'restore:start', { photoIds: first, scratches: 'auto' });
-  for (let t = 0; (await api<unknown[]>(s, 'jobs:list', { active: true, limit: 10 })).length > 0 && t < 3000; t++) await sleep(200);
+  for (let t = 0; (await api<unknown[]>(s, 'jobs:list', { active: true, limit: 10 })).length > 0 && t < 3000; t++)
+    await sleep(200);
   kill9(s.child.pid!);
   await waitGone(s.child);
 }
@@ -415,9 +503,20 @@ console.log(`kill loop: ${CYCLES} cycles at most, ${flags['max-minutes']} min at
 for (let c = 1; c <= CYCLES && Date.now() < DEADLINE; c++) {
   const s = await startServer();
   await checkAfterStart(c);
-  // The jobs the last kill cut off get their next attempt before this cycle's kill (90 s at most), as a user restarting the app would see.
+  // The jobs the last kill cut off get their next attempt before this cycle's kill (90 s at most),
+  // as a user restarting the app would see.
   const unsettled = await settle(s, cycles.at(-1)?.interrupted ?? [], 90_000);
-  const action: Action = pick(['restore', 'restore', 'rerun', 'rerun', 'import', 'upload', 'export', 'export', 'cancel-then-kill']);
+  const action: Action = pick([
+    'restore',
+    'restore',
+    'rerun',
+    'rerun',
+    'import',
+    'upload',
+    'export',
+    'export',
+    'cancel-then-kill'
+  ]);
   const kill: Kill = action === 'cancel-then-kill' ? 'server' : pick(['both', 'server', 'runner']);
   let what = await act(s, action, c);
   const t0 = performance.now();
@@ -442,7 +541,16 @@ for (let c = 1; c <= CYCLES && Date.now() < DEADLINE; c++) {
   const cut = runningJobs();
   cut.forEach((id) => interrupted.add(id));
   await checkAtRest(c);
-  cycles.push({ cycle: c, action: what, kill, afterMs, restartMs: s.startMs, runnerExitMs, interrupted: cut, unsettled });
+  cycles.push({
+    cycle: c,
+    action: what,
+    kill,
+    afterMs,
+    restartMs: s.startMs,
+    runnerExitMs,
+    interrupted: cut,
+    unsettled
+  });
   console.log(
     `cycle ${c}: ${what}, kill ${kill} after ${afterMs} ms; restart ${s.startMs} ms, runner gone in ${runnerExitMs ?? '>5000'} ms, ${cut.length} job(s) cut off${unsettled ? `, ${unsettled} of the last still waiting` : ''}`
   );
@@ -459,10 +567,16 @@ while ((await api<unknown[]>(last, 'jobs:list', { active: true, limit: 10 })).le
   }
   await sleep(500);
 }
-const jobs = await api<{ id: number; state: string; attempts: number; error: string | null }[]>(last, 'jobs:list', { active: false, limit: 10_000 });
+const jobs = await api<{ id: number; state: string; attempts: number; error: string | null }[]>(last, 'jobs:list', {
+  active: false,
+  limit: 10_000
+});
 const outcome = [...interrupted].map((id) => jobs.find((j) => j.id === id)!).filter(Boolean);
 for (const j of outcome) {
-  const ok = j.state === 'done' || j.state === 'cancelled' || (j.state === 'failed' && /stopped unexpectedly three times/.test(j.error ?? ''));
+  const ok =
+    j.state === 'done' ||
+    j.state === 'cancelled' ||
+    (j.state === 'failed' && /stopped unexpectedly three times/.test(j.error ?? ''));
   if (!ok) fail(cycles.length + 1, `interrupted job ${j.id} ended ${j.state}: ${j.error}`);
 }
 last.child.kill('SIGTERM');
@@ -476,7 +590,11 @@ for (const j of outcome) attempts[`${j.state}@${j.attempts}`] = (attempts[`${j.s
 const summary = {
   cycles: cycles.length,
   minutes: Math.round((Date.now() - started) / 600) / 100,
-  kills: { both: cycles.filter((c) => c.kill === 'both').length, server: cycles.filter((c) => c.kill === 'server').length, runner: cycles.filter((c) => c.kill === 'runner').length },
+  kills: {
+    both: cycles.filter((c) => c.kill === 'both').length,
+    server: cycles.filter((c) => c.kill === 'server').length,
+    runner: cycles.filter((c) => c.kill === 'runner').length
+  },
   interruptedJobs: outcome.length,
   interruptedOutcome: attempts,
   restartMs: { min: Math.min(...restart), max: Math.max(...restart) },

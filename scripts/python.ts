@@ -39,7 +39,12 @@ export interface Resolve {
  * The interpreter to use, or an Error naming what was tried and why each failed.
  * probe([cmd, ...args]) → null when it can import torch, else a short reason.
  */
-export function resolvePython({ env = process.env, platform = process.platform, probe = probeTorch, exists = existsSync }: Resolve = {}): string[] | Error {
+export function resolvePython({
+  env = process.env,
+  platform = process.platform,
+  probe = probeTorch,
+  exists = existsSync
+}: Resolve = {}): string[] | Error {
   const chosen = env.HEIRLOOM_PYTHON ? fromEnv(env.HEIRLOOM_PYTHON, exists) : null;
   if (chosen) {
     const why = probe(chosen);
@@ -52,15 +57,22 @@ export function resolvePython({ env = process.env, platform = process.platform, 
     if (!why) return c;
     tried.push(`${c.join(' ')} (${why})`);
   }
-  const install = platform === 'linux'
-    ? 'on Debian: sudo apt-get install python3-torch python3-torchvision python3-onnx python3-skimage'
-    : 'install Python 3.11+ with torch, torchvision, onnx, scipy, scikit-image and Pillow (pip install …)';
-  return new Error(`no Python that can import torch: tried ${tried.join(', ')}. ${install[0].toUpperCase()}${install.slice(1)}, ` +
-    'or set HEIRLOOM_PYTHON to the interpreter to use.');
+  const install =
+    platform === 'linux'
+      ? 'on Debian: sudo apt-get install python3-torch python3-torchvision python3-onnx python3-skimage'
+      : 'install Python 3.11+ with torch, torchvision, onnx, scipy, scikit-image and Pillow (pip install …)';
+  return new Error(
+    `no Python that can import torch: tried ${tried.join(', ')}. ${install[0].toUpperCase()}${install.slice(1)}, ` +
+      'or set HEIRLOOM_PYTHON to the interpreter to use.'
+  );
 }
 
-export function probeTorch([cmd, ...args]: string[]): string | null {
-  const r = spawnSync(cmd!, [...args, '-c', 'import torch'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 });
+function probeTorch([cmd, ...args]: string[]): string | null {
+  const r = spawnSync(cmd!, [...args, '-c', 'import torch'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    timeout: 120_000
+  });
   if (r.error) return (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : r.error.message;
   if (r.status === 0) return null;
   return /No module named/.test(r.stderr ?? '') ? 'no torch' : `exit ${r.status ?? r.signal}`;

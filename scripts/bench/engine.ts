@@ -28,7 +28,9 @@ import type { RestoreResult } from '../../src/main/pipeline/restore.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPS: Record<string, number> = { '0.25': 3, '1': 2, '4': 1, '12': 1, '24': 1 };
 
-/** Issue 5's figures for the official implementation (PyTorch CPU, 2 threads, best settings) on this class of machine. */
+/**
+ * Issue 5's figures for the official implementation (PyTorch CPU, 2 threads, best settings) on this class of machine.
+ */
 const OFFICIAL = {
   source: 'quoted in issue 5 (official implementation, PyTorch CPU, 2 threads, best of default and tuned settings)',
   qualitySecondsPerMP: 17.4,
@@ -69,7 +71,11 @@ async function makePhoto(path: string, width: number, height: number): Promise<v
       raw[i + 1] = 80 + 60 * (y / h) + 25 * t;
       raw[i + 2] = 70 + 40 * Math.sin((x + y) / 57);
     }
-  const lines = Array.from({ length: 6 }, (_, k) => `<line x1="${(k * 0.17 + 0.05) * width}" y1="0" x2="${(k * 0.13 + 0.1) * width}" y2="${height}" stroke="white" stroke-width="${2 + k}"/>`).join('');
+  const lines = Array.from(
+    { length: 6 },
+    (_, k) =>
+      `<line x1="${(k * 0.17 + 0.05) * width}" y1="0" x2="${(k * 0.13 + 0.1) * width}" y2="${height}" stroke="white" stroke-width="${2 + k}"/>`
+  ).join('');
   const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${lines}</svg>`);
   await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
     .resize(width, height, { kernel: 'cubic' })
@@ -88,16 +94,23 @@ async function editMask(from: string, to: string, width: number, height: number)
   const h = Math.max(6, Math.round(width * 0.015));
   const x0 = Math.round(width * 0.6);
   const y0 = Math.round(height * 0.4);
-  for (let y = y0; y < Math.min(height, y0 + h); y++) for (let x = x0; x < Math.min(width, x0 + w); x++) data[y * width + x] = data[y * width + x]! >= 128 ? 0 : 255;
-  await sharp(data, { raw: { width, height, channels: 1 } }).png().toFile(to);
+  for (let y = y0; y < Math.min(height, y0 + h); y++)
+    for (let x = x0; x < Math.min(width, x0 + w); x++) data[y * width + x] = data[y * width + x]! >= 128 ? 0 : 255;
+  await sharp(data, { raw: { width, height, channels: 1 } })
+    .png()
+    .toFile(to);
 }
 
 /** Sends one job to the runner and waits for its end. */
-function runJob(runner: RunnerHandle, job: RunnerJob): Promise<{ result: RestoreResult; maxRssMB: number; wall: number }> {
+function runJob(
+  runner: RunnerHandle,
+  job: RunnerJob
+): Promise<{ result: RestoreResult; maxRssMB: number; wall: number }> {
   const t0 = performance.now();
   return new Promise((done, fail) => {
     const listener = (m: RunnerMessage) => {
-      if (m.type === 'done' && m.jobId === job.jobId) done({ result: m.result, maxRssMB: m.maxRssMB, wall: (performance.now() - t0) / 1000 });
+      if (m.type === 'done' && m.jobId === job.jobId)
+        done({ result: m.result, maxRssMB: m.maxRssMB, wall: (performance.now() - t0) / 1000 });
       if (m.type === 'failed' && m.jobId === job.jobId) fail(new Error(m.error.message));
       if (m.type === 'config-error') fail(new Error(m.error.message));
     };
@@ -107,7 +120,13 @@ function runJob(runner: RunnerHandle, job: RunnerJob): Promise<{ result: Restore
 }
 const pending = new Set<(m: RunnerMessage) => void>();
 
-async function benchSize(dir: string, modelDir: string, mp: number, threads: number, provider: string): Promise<{ size: SizeResult; choice: unknown }> {
+async function benchSize(
+  dir: string,
+  modelDir: string,
+  mp: number,
+  threads: number,
+  provider: string
+): Promise<{ size: SizeResult; choice: unknown }> {
   const width = Math.round(Math.sqrt(mp * 1e6 * 1.5));
   const height = Math.round((mp * 1e6) / width);
   const photo = join(dir, `photo-${mp}.jpg`);
@@ -129,26 +148,28 @@ async function benchSize(dir: string, modelDir: string, mp: number, threads: num
     for (let r = 0; r < reps; r++) {
       const cacheDir = join(dir, `v-${mp}-${r}`);
       await mkdir(cacheDir, { recursive: true });
-      const full = await runJob(runner, { jobId: r * 2 + 1, kind: 'restore', input: photo, outPath: join(cacheDir, 'out.png'), cacheDir, scratches: 'on' });
+      // Every job writes its output and caches into one folder of its own.
+      const into = (out: string) => ({ outPath: join(out, 'out.png'), cacheDir: out, scratches: 'on' as const });
+      const full = await runJob(runner, { jobId: r * 2 + 1, kind: 'restore', input: photo, ...into(cacheDir) });
       for (const [stage, s] of Object.entries(full.result.seconds)) best[stage] = Math.min(best[stage] ?? Infinity, s);
       fullWall = Math.min(fullWall, full.wall);
       const edited = join(dir, `edited-${mp}.png`);
       await editMask(join(cacheDir, 'mask.png'), edited, width, height);
       const again = join(dir, `v-${mp}-${r}-rerun`);
-      const rerun = await runJob(runner, { jobId: r * 3 + 2, kind: 'rerun', input: '', outPath: join(again, 'out.png'), cacheDir: again, scratches: 'on', maskPath: edited, parentCacheDir: cacheDir });
-      rerunWall = Math.min(rerunWall, rerun.wall);
       const local = join(dir, `v-${mp}-${r}-local`);
-      const edit = await runJob(runner, {
-        jobId: r * 3 + 3,
-        kind: 'rerun',
-        input: '',
-        outPath: join(local, 'out.png'),
-        cacheDir: local,
-        scratches: 'on',
-        maskPath: edited,
-        parentCacheDir: cacheDir,
-        previousOutput: join(cacheDir, 'out.png')
-      });
+      // A mask re-run from the full restore's caches: over the whole photo, then as a local edit of its output.
+      const rerun = (jobId: number, out: string, previousOutput?: string) =>
+        runJob(runner, {
+          jobId,
+          kind: 'rerun',
+          input: '',
+          ...into(out),
+          maskPath: edited,
+          parentCacheDir: cacheDir,
+          previousOutput
+        });
+      rerunWall = Math.min(rerunWall, (await rerun(r * 3 + 2, again)).wall);
+      const edit = await rerun(r * 3 + 3, local, join(cacheDir, 'out.png'));
       localWall = Math.min(localWall, edit.wall);
       rss = Math.max(rss, edit.maxRssMB);
       for (const d of [cacheDir, again, local, edited]) await rm(d, { recursive: true, force: true });
@@ -161,12 +182,26 @@ async function benchSize(dir: string, modelDir: string, mp: number, threads: num
   perMP.total = round(Object.values(best).reduce((a, b) => a + b, 0) / mp);
   return {
     choice,
-    size: { megapixels: mp, width, height, repetitions: reps, stageSeconds: mapValues(best, round), secondsPerMP: perMP, fullWallSeconds: round(fullWall), rerunWallSeconds: round(rerunWall), rerunSpeedup: round(fullWall / rerunWall), rerunLocalEditWallSeconds: round(localWall), rerunLocalEditSpeedup: round(fullWall / localWall), peakRssMB: rss }
+    size: {
+      megapixels: mp,
+      width,
+      height,
+      repetitions: reps,
+      stageSeconds: mapValues(best, round),
+      secondsPerMP: perMP,
+      fullWallSeconds: round(fullWall),
+      rerunWallSeconds: round(rerunWall),
+      rerunSpeedup: round(fullWall / rerunWall),
+      rerunLocalEditWallSeconds: round(localWall),
+      rerunLocalEditSpeedup: round(fullWall / localWall),
+      peakRssMB: rss
+    }
   };
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
-const mapValues = (o: Record<string, number>, f: (v: number) => number) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+const mapValues = (o: Record<string, number>, f: (v: number) => number) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
 /**
  * Exports a random-weight model set of `training/configs/<name>.json`: with `training.export` when it
@@ -176,8 +211,14 @@ function exportRandom(name: string, out: string): { dir: string; how: string } |
   const config = `training/configs/${name}.json`;
   if (!existsSync(join(ROOT, config))) return null;
   const attempts: [string, string[]][] = [
-    [`training.export --random-init ${config}`, ['-m', 'training.export', '--random-init', '--config', config, '--out', out]],
-    [`test/fixtures/models/export_training_nets.py ${name} (training/nets, random weights)`, ['test/fixtures/models/export_training_nets.py', name, out]]
+    [
+      `training.export --random-init ${config}`,
+      ['-m', 'training.export', '--random-init', '--config', config, '--out', out]
+    ],
+    [
+      `test/fixtures/models/export_training_nets.py ${name} (training/nets, random weights)`,
+      ['test/fixtures/models/export_training_nets.py', name, out]
+    ]
   ];
   for (const [how, args] of attempts) {
     if (how.startsWith('training.export') && !existsSync(join(ROOT, 'training', 'export.py'))) continue;
@@ -210,12 +251,17 @@ async function main(): Promise<void> {
   try {
     let modelDir = values.models ? resolve(values.models) : null;
     let modelSource = modelDir ? 'given with --models' : '';
-    if (!modelDir && existsSync(join(ROOT, 'resources', 'models', 'manifest.json'))) [modelDir, modelSource] = [join(ROOT, 'resources', 'models'), 'resources/models (shipped)'];
+    if (!modelDir && existsSync(join(ROOT, 'resources', 'models', 'manifest.json')))
+      [modelDir, modelSource] = [join(ROOT, 'resources', 'models'), 'resources/models (shipped)'];
     if (!modelDir) {
       const exported = exportRandom(values.config ?? 'cpu', join(dir, 'bench-models'));
       if (exported) [modelDir, modelSource] = [exported.dir, exported.how];
     }
-    if (!modelDir) [modelDir, modelSource] = [join(ROOT, 'test', 'fixtures', 'models', 'tiny'), 'test/fixtures/models/tiny (random-weight stand-in: no trained or exported models available)'];
+    if (!modelDir)
+      [modelDir, modelSource] = [
+        join(ROOT, 'test', 'fixtures', 'models', 'tiny'),
+        'test/fixtures/models/tiny (random-weight stand-in: no trained or exported models available)'
+      ];
     const models = await loadModelSet(modelDir);
     const results: SizeResult[] = [];
     let choice: unknown = null;
@@ -224,7 +270,13 @@ async function main(): Promise<void> {
       choice = r.choice;
       results.push(r.size);
       const s = r.size;
-      console.log(`${String(mp).padStart(5)} MP ${s.width}×${s.height}: ${Object.entries(s.secondsPerMP).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')} s/MP; full ${s.fullWallSeconds.toFixed(2)} s, re-run ${s.rerunWallSeconds.toFixed(2)} s (×${s.rerunSpeedup.toFixed(2)}), local-edit re-run ${s.rerunLocalEditWallSeconds.toFixed(2)} s (×${s.rerunLocalEditSpeedup.toFixed(2)}), peak RSS ${s.peakRssMB} MB`);
+      console.log(
+        `${String(mp).padStart(5)} MP ${s.width}×${s.height}: ${Object.entries(s.secondsPerMP)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(
+            ', '
+          )} s/MP; full ${s.fullWallSeconds.toFixed(2)} s, re-run ${s.rerunWallSeconds.toFixed(2)} s (×${s.rerunSpeedup.toFixed(2)}), local-edit re-run ${s.rerunLocalEditWallSeconds.toFixed(2)} s (×${s.rerunLocalEditSpeedup.toFixed(2)}), peak RSS ${s.peakRssMB} MB`
+      );
     }
     // Reference: the official architecture's sizes in this same engine when exportable, else the quoted figures.
     let reference: Record<string, unknown> = { ...OFFICIAL };
@@ -233,38 +285,68 @@ async function main(): Promise<void> {
       // 0.25 MP, one repetition: the paper-sized mapping alone takes tens of seconds here.
       REPS['0.25'] = 1;
       const ref = await benchSize(dir, paper.dir, 0.25, threads, provider);
-      reference = { source: `the official architecture's sizes (${paper.how}), same engine, measured here at 0.25 MP`, ...ref.size, quoted: OFFICIAL };
+      reference = {
+        source: `the official architecture's sizes (${paper.how}), same engine, measured here at 0.25 MP`,
+        ...ref.size,
+        quoted: OFFICIAL
+      };
     }
     const at1 = results.find((r) => r.megapixels === 1) ?? results[0]!;
     const quality = (at1.secondsPerMP.encode ?? 0) + (at1.secondsPerMP.map ?? 0) + (at1.secondsPerMP.decode ?? 0);
     const atRef = results.find((r) => r.megapixels === 0.25) ?? at1;
     const quoted = {
       qualitySpeedupVsOfficial: round(OFFICIAL.qualitySecondsPerMP / quality),
-      fullWithScratchesSpeedupVsOfficial: round((OFFICIAL.qualitySecondsPerMP + OFFICIAL.detectSecondsPerMP + OFFICIAL.mappingNonLocalSecondsPerMP) / at1.secondsPerMP.total!),
+      fullWithScratchesSpeedupVsOfficial: round(
+        (OFFICIAL.qualitySecondsPerMP + OFFICIAL.detectSecondsPerMP + OFFICIAL.mappingNonLocalSecondsPerMP) /
+          at1.secondsPerMP.total!
+      ),
       memoryShareVsOfficialQuality1MP: round(at1.peakRssMB / 1024 / OFFICIAL.qualityPeakGB1MP)
     };
     const ratios = paper
       ? {
-          speedupPerMPVsPaperSized: round(((reference.secondsPerMP as Record<string, number>).total ?? 0) / atRef.secondsPerMP.total!),
+          speedupPerMPVsPaperSized: round(
+            ((reference.secondsPerMP as Record<string, number>).total ?? 0) / atRef.secondsPerMP.total!
+          ),
           memoryShareVsPaperSized: round(atRef.peakRssMB / (reference.peakRssMB as number)),
           quoted
         }
       : {
           qualitySpeedupVsOfficial: round(OFFICIAL.qualitySecondsPerMP / quality),
           detectSpeedupVsOfficial: round(OFFICIAL.detectSecondsPerMP / (at1.secondsPerMP.detect ?? Infinity)),
-          fullWithScratchesSpeedupVsOfficial: round((OFFICIAL.qualitySecondsPerMP + OFFICIAL.detectSecondsPerMP + OFFICIAL.mappingNonLocalSecondsPerMP) / at1.secondsPerMP.total!),
+          fullWithScratchesSpeedupVsOfficial: round(
+            (OFFICIAL.qualitySecondsPerMP + OFFICIAL.detectSecondsPerMP + OFFICIAL.mappingNonLocalSecondsPerMP) /
+              at1.secondsPerMP.total!
+          ),
           memoryShareVsOfficialQuality1MP: round(at1.peakRssMB / 1024 / OFFICIAL.qualityPeakGB1MP)
         };
     const report = {
       date: new Date().toISOString(),
-      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${process.platform}-${process.arch}`, node: process.version, threads },
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        platform: `${process.platform}-${process.arch}`,
+        node: process.version,
+        threads
+      },
       provider: choice,
-      models: { modelId: models.manifest.modelId, source: modelSource, latentChannels: models.manifest.latentChannels, tiling: models.manifest.tiling, macsPerPixel: models.manifest.macsPerPixel ?? null },
+      models: {
+        modelId: models.manifest.modelId,
+        source: modelSource,
+        latentChannels: models.manifest.latentChannels,
+        tiling: models.manifest.tiling,
+        macsPerPixel: models.manifest.macsPerPixel ?? null
+      },
       sizes: results,
       reference,
       ratios,
-      goal: { speedupPerMP: '>= 10x the official implementation', memory: '<= 1/3 of its memory', peakRss24MP: '<= 1536 MB' },
-      peakRss24MPWithinBudget: results.find((r) => r.megapixels === 24) ? results.find((r) => r.megapixels === 24)!.peakRssMB <= 1536 : null
+      goal: {
+        speedupPerMP: '>= 10x the official implementation',
+        memory: '<= 1/3 of its memory',
+        peakRss24MP: '<= 1536 MB'
+      },
+      peakRss24MPWithinBudget: results.find((r) => r.megapixels === 24)
+        ? results.find((r) => r.megapixels === 24)!.peakRssMB <= 1536
+        : null
     };
     const out = resolve(values.out ?? join(ROOT, 'bench-results', 'engine.json'));
     await mkdir(dirname(out), { recursive: true });

@@ -50,22 +50,30 @@ function percentile(sorted: number[], p: number): number {
 
 async function generate(dir: string): Promise<string[]> {
   // A handful of base images varied per file (tint + crop offset) keeps generation fast while every file differs.
-  const bases = await Promise.all([0, 1, 2, 3].map((s) => sharp(photoPixels(1100, 840, s), { raw: { width: 1100, height: 840, channels: 3 } }).png().toBuffer()));
+  const bases = await Promise.all(
+    [0, 1, 2, 3].map((s) =>
+      sharp(photoPixels(1100, 840, s), { raw: { width: 1100, height: 840, channels: 3 } })
+        .png()
+        .toBuffer()
+    )
+  );
   const files: string[] = [];
   for (let i = 0; i < N; i++) {
     const file = join(dir, `box-${Math.floor(i / 100)}`, `scan-${String(i).padStart(5, '0')}.jpg`);
     files.push(file);
   }
-  await Promise.all(Array.from({ length: 4 }, async (_, w) => {
-    for (let i = w; i < N; i += 4) {
-      await mkdir(dirname(files[i]!), { recursive: true });
-      await sharp(bases[i % 4]!)
-        .extract({ left: i % 70, top: (i * 7) % 70, width: 1024, height: 768 })
-        .modulate({ hue: (i * 13) % 360, brightness: 0.8 + ((i * 7) % 40) / 100 })
-        .jpeg({ quality: 88 })
-        .toFile(files[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, w) => {
+      for (let i = w; i < N; i += 4) {
+        await mkdir(dirname(files[i]!), { recursive: true });
+        await sharp(bases[i % 4]!)
+          .extract({ left: i % 70, top: (i * 7) % 70, width: 1024, height: 768 })
+          .modulate({ hue: (i * 13) % 360, brightness: 0.8 + ((i * 7) % 40) / 100 })
+          .jpeg({ quality: 88 })
+          .toFile(files[i]!);
+      }
+    })
+  );
   return files;
 }
 
@@ -84,7 +92,13 @@ async function fillTo(db: Database.Database, lib: string, total: number): Promis
       const from = seeds[i % have]!;
       const sha = createHash('sha256').update(`clone-${i}`).digest('hex');
       const year = 1900 + (i % 90);
-      const info = insert.run({ ...from, sha256: sha, file_name: `family-${year}-${i}.jpg`, taken_at: `${year}-06-01T12:00:00`, caption: i % 10 === 0 ? `Picnic at the lake, summer ${year}` : null });
+      const info = insert.run({
+        ...from,
+        sha256: sha,
+        file_name: `family-${year}-${i}.jpg`,
+        taken_at: `${year}-06-01T12:00:00`,
+        caption: i % 10 === 0 ? `Picnic at the lake, summer ${year}` : null
+      });
       rows.push({ id: Number(info.lastInsertRowid), sha, from });
     }
     for (const r of rows) reindexPhoto(db, r.id);
@@ -93,32 +107,45 @@ async function fillTo(db: Database.Database, lib: string, total: number): Promis
     await mkdir(dirname(paths.thumb(r.sha)), { recursive: true });
     await mkdir(dirname(paths.original(r.sha, '.jpg')), { recursive: true });
     await copyFile(paths.thumb(String(r.from.sha256)), paths.thumb(r.sha));
-    await copyFile(paths.original(String(r.from.sha256), String(r.from.ext)), paths.original(r.sha, String(r.from.ext)));
+    await copyFile(
+      paths.original(String(r.from.sha256), String(r.from.ext)),
+      paths.original(r.sha, String(r.from.ext))
+    );
   }
 }
 
-function timeQueries(db: Database.Database, albumId: number): Record<string, { p50: number; p95: number; max: number; runs: number }> {
-  const total = (db.prepare('SELECT COUNT(*) FROM photos').pluck().get() as number);
+function timeQueries(
+  db: Database.Database,
+  albumId: number
+): Record<string, { p50: number; p95: number; max: number; runs: number }> {
+  const total = db.prepare('SELECT COUNT(*) FROM photos').pluck().get() as number;
   const kinds: Record<string, (offset: number) => void> = {
     'imported order': (offset) => listPhotos(db, { offset, limit: 200, sort: 'imported' }),
     'date taken': (offset) => listPhotos(db, { offset, limit: 200, sort: 'taken' }),
     'file name': (offset) => listPhotos(db, { offset, limit: 200, sort: 'name' }),
-    'album order (2,000 photos)': (offset) => listPhotos(db, { offset: offset % 2000, limit: 200, sort: 'album', albumId }),
+    'album order (2,000 photos)': (offset) =>
+      listPhotos(db, { offset: offset % 2000, limit: 200, sort: 'album', albumId }),
     'tag filter': (offset) => listPhotos(db, { offset: offset % 1000, limit: 200, sort: 'imported', tag: 'picnic' }),
-    'search "picnic lake"': (offset) => listPhotos(db, { offset: offset % 1000, limit: 200, sort: 'imported', search: 'picnic lake' })
+    'search "picnic lake"': (offset) =>
+      listPhotos(db, { offset: offset % 1000, limit: 200, sort: 'imported', search: 'picnic lake' })
   };
   const out: Record<string, { p50: number; p95: number; max: number; runs: number }> = {};
   for (const [name, run] of Object.entries(kinds)) {
     run(0);
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const offset = Math.floor(((i * 7919) % 997) / 997 * Math.max(1, total - 200));
+      const offset = Math.floor((((i * 7919) % 997) / 997) * Math.max(1, total - 200));
       const t0 = performance.now();
       run(offset);
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    out[name] = { p50: +percentile(times, 50).toFixed(3), p95: +percentile(times, 95).toFixed(3), max: +times.at(-1)!.toFixed(3), runs: times.length };
+    out[name] = {
+      p50: +percentile(times, 50).toFixed(3),
+      p95: +percentile(times, 95).toFixed(3),
+      max: +times.at(-1)!.toFixed(3),
+      runs: times.length
+    };
   }
   return out;
 }
@@ -128,7 +155,7 @@ async function main(): Promise<void> {
   try {
     const src = join(work, 'scans');
     console.error(`generating ${N} photos…`);
-    const files = await generate(src);
+    await generate(src);
     const lib = join(work, 'library');
     const db = openLibrary(lib);
 
@@ -148,16 +175,21 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(ticker);
     histogram.disable();
-    if (report.imported !== N) throw new Error(`expected ${N} imported, got ${report.imported} (${report.failed} failed)`);
+    if (report.imported !== N)
+      throw new Error(`expected ${N} imported, got ${report.imported} (${report.failed} failed)`);
 
     const album = createAlbum(db, 'Everything from box 1-20');
-    addToAlbum(db, album.id, (db.prepare('SELECT id FROM photos ORDER BY id DESC LIMIT 2000').pluck().all() as number[]));
-    for (const id of db.prepare('SELECT id FROM photos ORDER BY id LIMIT 1000').pluck().all() as number[]) setTags(db, id, ['picnic', 'family']);
+    addToAlbum(db, album.id, db.prepare('SELECT id FROM photos ORDER BY id DESC LIMIT 2000').pluck().all() as number[]);
+    for (const id of db.prepare('SELECT id FROM photos ORDER BY id LIMIT 1000').pluck().all() as number[])
+      setTags(db, id, ['picnic', 'family']);
     console.error(`filling the library to ${TOTAL} photos…`);
     await fillTo(db, lib, TOTAL);
     const queries = timeQueries(db, album.id);
-    // Opening a library written before the date search (schema 3): migration 4 reindexes every photo once, 5 adds two columns.
-    db.exec('DROP TABLE photo_search; CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags); ALTER TABLE photos DROP COLUMN crop; ALTER TABLE photos DROP COLUMN tilt');
+    // Opening a library written before the date search (schema 3): migration 4 reindexes every photo once,
+    // 5 adds two columns.
+    db.exec(
+      'DROP TABLE photo_search; CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags); ALTER TABLE photos DROP COLUMN crop; ALTER TABLE photos DROP COLUMN tilt'
+    );
     db.pragma('user_version = 3');
     db.close();
     const u0 = performance.now();
@@ -181,10 +213,18 @@ async function main(): Promise<void> {
         // Every import makes its thumbnail (a full decode) before the row is written.
         thumbnailsPerSecond: +(N / seconds).toFixed(1),
         longestStallMs: +worstLate.toFixed(1),
-        eventLoopDelayMs: { p50: +(histogram.percentile(50) / 1e6).toFixed(2), p99: +(histogram.percentile(99) / 1e6).toFixed(2), max: +(histogram.max / 1e6).toFixed(2) }
+        eventLoopDelayMs: {
+          p50: +(histogram.percentile(50) / 1e6).toFixed(2),
+          p99: +(histogram.percentile(99) / 1e6).toFixed(2),
+          max: +(histogram.max / 1e6).toFixed(2)
+        }
       },
       gridQueryMs: { photos: TOTAL, pageSize: 200, ...queries },
-      openUpgradedLibraryMs: { photos: TOTAL, from: 'schema 3 (search index without dates, no straightening or crop)', ms: upgradeMs },
+      openUpgradedLibraryMs: {
+        photos: TOTAL,
+        from: 'schema 3 (search index without dates, no straightening or crop)',
+        ms: upgradeMs
+      },
       scroll
     };
     await mkdir(dirname(resolve(values.out!)), { recursive: true });

@@ -19,12 +19,18 @@ export interface MenuOptions {
 
 export function menuTemplate({ platform, development, command }: MenuOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const item = (label: string, cmd: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({ label, accelerator, click: () => command(cmd) });
+  const item = (label: string, cmd: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    accelerator,
+    click: () => command(cmd)
+  });
   const settings = item(mac ? 'Settings…' : 'Settings', 'settings', 'CmdOrCtrl+,');
   const file: MenuItemConstructorOptions[] = [
     item('Import Photos…', 'import-photos', 'CmdOrCtrl+O'),
     item('Import Folder…', 'import-folder', 'CmdOrCtrl+Shift+O'),
-    ...(mac ? [] : [{ type: 'separator' } as const, settings, { type: 'separator' } as const, { role: 'quit' } as const])
+    ...(mac
+      ? []
+      : [{ type: 'separator' } as const, settings, { type: 'separator' } as const, { role: 'quit' } as const])
   ];
   const view: MenuItemConstructorOptions[] = [
     { role: 'resetZoom' },
@@ -32,11 +38,28 @@ export function menuTemplate({ platform, development, command }: MenuOptions): M
     { role: 'zoomOut' },
     { type: 'separator' },
     { role: 'togglefullscreen' },
-    ...(development ? [{ type: 'separator' } as const, { role: 'reload' } as const, { role: 'toggleDevTools' } as const] : [])
+    ...(development
+      ? [{ type: 'separator' } as const, { role: 'reload' } as const, { role: 'toggleDevTools' } as const]
+      : [])
   ];
   return [
     ...(mac
-      ? [{ label: 'Heirloom', submenu: [{ role: 'about' }, { type: 'separator' }, settings, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] } as MenuItemConstructorOptions]
+      ? [
+          {
+            label: 'Heirloom',
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' },
+              settings,
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' }
+            ]
+          } as MenuItemConstructorOptions
+        ]
       : []),
     { label: 'File', submenu: file },
     { role: 'editMenu' },

@@ -25,7 +25,9 @@ export function isBareWriteError(err: unknown): boolean {
   return typeof message === 'string' && /write error|unable to write|write failed/i.test(message);
 }
 
-/** Bytes free to this user on the disk holding `path` (or its nearest existing parent); null when it cannot be asked. */
+/**
+ * Bytes free to this user on the disk holding `path` (or its nearest existing parent); null when it cannot be asked.
+ */
 export async function freeBytes(path: string): Promise<number | null> {
   for (let p = path; ; p = dirname(p)) {
     try {

@@ -29,7 +29,10 @@ async function pickPaths(kind: 'files' | 'folder'): Promise<string[] | null> {
     filters:
       kind === 'files'
         ? [
-            { name: 'Images', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'gif', 'bmp', 'heic', 'heif'] },
+            {
+              name: 'Images',
+              extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'gif', 'bmp', 'heic', 'heif']
+            },
             { name: 'All files', extensions: ['*'] }
           ]
         : undefined
@@ -52,13 +55,20 @@ async function chooseLibraryDir(): Promise<string | null> {
   saveLibraryDir(app.getPath('userData'), dir);
   // Answer the renderer first, then restart on the new library.
   setTimeout(() => {
-    app.relaunch({ args: process.argv.slice(1).filter((a, i, all) => a !== '--library' && all[i - 1] !== '--library' && !a.startsWith('--library=')) });
+    app.relaunch({
+      args: process.argv
+        .slice(1)
+        .filter((a, i, all) => a !== '--library' && all[i - 1] !== '--library' && !a.startsWith('--library='))
+    });
     app.quit();
   }, 200);
   return dir;
 }
 
-/** An export's destination from the system's dialogs: a new folder named after the album inside the folder picked, or a .zip saved where the user says. */
+/**
+ * An export's destination from the system's dialogs: a new folder named after the album inside the folder picked, or a
+ * .zip saved where the user says.
+ */
 async function chooseExportPath(kind: 'folder' | 'zip', suggestedName: string): Promise<string | null> {
   const win = getMainWindow();
   if (kind === 'zip') {
@@ -119,7 +129,11 @@ async function start(): Promise<void> {
 
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      menuTemplate({ platform: process.platform, development: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) !== null, command: (command) => send('menu:command', { command }) })
+      menuTemplate({
+        platform: process.platform,
+        development: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) !== null,
+        command: (command) => send('menu:command', { command })
+      })
     )
   );
   createMainWindow(app.getPath('userData'));

@@ -19,7 +19,10 @@ export function registerMediaScheme(): void {
   ]);
 }
 
-type ReadMedia = (kind: MediaKind, key: string) => Promise<{ path: string; mime: string }> | { path: string; mime: string };
+type ReadMedia = (
+  kind: MediaKind,
+  key: string
+) => Promise<{ path: string; mime: string }> | { path: string; mime: string };
 
 export function handleMediaProtocol(readMedia: ReadMedia): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
@@ -32,7 +35,10 @@ export function handleMediaProtocol(readMedia: ReadMedia): void {
       }
       const { path, mime } = await readMedia(kind, key);
       const file = await net.fetch(pathToFileURL(path).href);
-      return new Response(file.body, { status: file.status, headers: { 'Content-Type': mime, 'X-Content-Type-Options': 'nosniff' } });
+      return new Response(file.body, {
+        status: file.status,
+        headers: { 'Content-Type': mime, 'X-Content-Type-Options': 'nosniff' }
+      });
     } catch (err) {
       const shape = toErrorShape(err);
       return new Response(shape.message, { status: shape.kind === 'not-found' ? 404 : 400 });

@@ -81,6 +81,10 @@ export function defaultModelDirs(): string[] {
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged) dirs.push(join(packaged, 'models'));
   const here = dirname(fileURLToPath(import.meta.url));
-  dirs.push(resolve(here, '../../resources/models'), resolve(here, '../../../resources/models'), resolve(process.cwd(), 'resources/models'));
+  dirs.push(
+    resolve(here, '../../resources/models'),
+    resolve(here, '../../../resources/models'),
+    resolve(process.cwd(), 'resources/models')
+  );
   return [...new Set(dirs)];
 }

@@ -25,7 +25,11 @@ export function hardenSession(rendererDir: string, libraryDir: string): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   // Nothing we ship talks to the network; refuse anything that is not our own content (request-policy.ts).
-  const policy = { rendererDir, libraryDir, devServer: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) };
+  const policy = {
+    rendererDir,
+    libraryDir,
+    devServer: devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL)
+  };
   ses.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !requestAllowed(details.url, policy) });
   });

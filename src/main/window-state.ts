@@ -50,8 +50,12 @@ export function loadWindowState(userData: string, workAreas: Rect[]): WindowStat
   } catch {
     return { ...DEFAULT_WINDOW };
   }
-  if (typeof saved !== 'object' || saved === null || !isInt(saved.width) || !isInt(saved.height)) return { ...DEFAULT_WINDOW };
-  const largest = workAreas.reduce<Rect | null>((best, a) => (!best || a.width * a.height > best.width * best.height ? a : best), null);
+  if (typeof saved !== 'object' || saved === null || !isInt(saved.width) || !isInt(saved.height))
+    return { ...DEFAULT_WINDOW };
+  const largest = workAreas.reduce<Rect | null>(
+    (best, a) => (!best || a.width * a.height > best.width * best.height ? a : best),
+    null
+  );
   const width = Math.max(MIN_WINDOW.width, Math.min(saved.width, largest?.width ?? saved.width));
   const height = Math.max(MIN_WINDOW.height, Math.min(saved.height, largest?.height ?? saved.height));
   const state: WindowState = { width, height, maximized: saved.maximized === true };
@@ -68,7 +72,13 @@ export function loadWindowState(userData: string, workAreas: Rect[]): WindowStat
 
 /** Written to a temp file and renamed, so a crash never leaves half a file. */
 export function saveWindowState(userData: string, bounds: Rect, maximized: boolean): void {
-  const state: WindowState = { x: Math.round(bounds.x), y: Math.round(bounds.y), width: Math.round(bounds.width), height: Math.round(bounds.height), maximized };
+  const state: WindowState = {
+    x: Math.round(bounds.x),
+    y: Math.round(bounds.y),
+    width: Math.round(bounds.width),
+    height: Math.round(bounds.height),
+    maximized
+  };
   mkdirSync(userData, { recursive: true });
   const file = join(userData, FILE);
   writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);

@@ -15,14 +15,22 @@ export function rendererDir(): string {
   return join(import.meta.dirname, '../renderer');
 }
 
-/** The URL our page is loaded from: the dev server under `npm run dev` (never in a packaged app), else the built file. */
+/**
+ * The URL our page is loaded from: the dev server under `npm run dev` (never in a packaged app), else the built file.
+ */
 export function rendererUrl(): string {
-  return devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) ?? pathToFileURL(join(rendererDir(), 'index.html')).href;
+  return (
+    devServerUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL) ??
+    pathToFileURL(join(rendererDir(), 'index.html')).href
+  );
 }
 
 /** Opens where and as large as it was closed (`window-state.ts`, kept in `userData`). */
 export function createMainWindow(userData: string): BrowserWindow {
-  const state = loadWindowState(userData, screen.getAllDisplays().map((d) => d.workArea));
+  const state = loadWindowState(
+    userData,
+    screen.getAllDisplays().map((d) => d.workArea)
+  );
   const win = new BrowserWindow({
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
     width: state.width,

@@ -5,7 +5,14 @@
  * subscription. Built as CommonJS because sandboxed preloads cannot be ESM.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { apiNames, type Envelope, type EventName, type InvokeApi, type StudioApi, type StudioEvents } from '../shared/contract.ts';
+import {
+  apiNames,
+  type Envelope,
+  type EventName,
+  type InvokeApi,
+  type StudioApi,
+  type StudioEvents
+} from '../shared/contract.ts';
 import type { ImportReport, MediaKind } from '../shared/types.ts';
 
 /** Rebuilds a real Error in the page so `instanceof Error` and `.kind` both work. */
@@ -18,10 +25,13 @@ function unwrap(envelope: Envelope): unknown {
 }
 
 function invoker(channel: string) {
-  return async (...args: unknown[]): Promise<unknown> => unwrap((await ipcRenderer.invoke(channel, ...args)) as Envelope);
+  return async (...args: unknown[]): Promise<unknown> =>
+    unwrap((await ipcRenderer.invoke(channel, ...args)) as Envelope);
 }
 
-const invokeApi = Object.fromEntries(Object.entries(apiNames).map(([name, channel]) => [name, invoker(channel)])) as unknown as InvokeApi;
+const invokeApi = Object.fromEntries(
+  Object.entries(apiNames).map(([name, channel]) => [name, invoker(channel)])
+) as unknown as InvokeApi;
 
 const api = {
   ...invokeApi,

@@ -26,7 +26,10 @@ export const channels = {
   'library:chooseLocation': channel(z.tuple([])).returns<string | null>(),
   'photos:update': channel(z.tuple([s.photoId, s.photoPatch])).returns<t.PhotoDetail>(),
   'photos:remove': channel(z.tuple([z.array(s.photoId).min(1).max(100_000)])).returns<void>(),
-  /** Where the print sits inside the scan's even margin: the tilt that levels it and its crop of the photo turned as it is; null when there is no margin. */
+  /**
+   * Where the print sits inside the scan's even margin: the tilt that levels it and its crop of the photo turned as it
+   * is; null when there is no margin.
+   */
   'photos:findPrint': channel(z.tuple([s.photoId])).returns<FoundPrint | null>(),
   'tags:list': channel(z.tuple([])).returns<t.TagCount[]>(),
   'tags:set': channel(z.tuple([s.photoId, z.array(s.tagName).max(200)])).returns<string[]>(),
@@ -42,7 +45,10 @@ export const channels = {
   'export:album': channel(z.tuple([s.exportRequest])).returns<t.ExportResult>(),
   /** Which version of each photo an export of the album or selection writes as "restored". */
   'export:preview': channel(z.tuple([s.exportPreviewRequest])).returns<t.ExportPreview>(),
-  /** Desktop only: where to export, from the system's folder (a new folder named as suggested inside it) or save dialog; null when cancelled. */
+  /**
+   * Desktop only: where to export, from the system's folder (a new folder named as
+   * suggested inside it) or save dialog; null when cancelled.
+   */
   'export:chooseDestination': channel(z.tuple([s.exportDestinationRequest])).returns<string | null>(),
   'export:cancel': channel(z.tuple([s.exportId])).returns<boolean>(),
   'restore:start': channel(z.tuple([s.restoreRequest])).returns<t.JobInfo[]>(),
@@ -64,14 +70,19 @@ export type ChannelName = keyof Channels;
 export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>;
 export type ChannelResult<C extends ChannelName> = Channels[C]['result'];
 
-/** What a call to any channel resolves with over IPC and the bridge: a thrown error keeps its kind across the boundary. */
+/**
+ * What a call to any channel resolves with over IPC and the bridge: a thrown error keeps its kind across the boundary.
+ */
 export type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
 
 /** Main's handler for one channel: the schema-parsed arguments in, the channel's result out. */
 export type Handler<C extends ChannelName> = (...args: ChannelArgs<C>) => Promise<ChannelResult<C>>;
 /** Handlers for some channels: what one domain of the services provides. */
 export type HandlersOf<C extends ChannelName> = { [K in C]: Handler<K> };
-/** Every channel's handler: the services' map must be this, so a channel without a handler, or one of the wrong type, fails to compile. */
+/**
+ * Every channel's handler: the services' map must be this, so a channel without
+ * a handler, or one of the wrong type, fails to compile.
+ */
 export type Handlers = HandlersOf<ChannelName>;
 
 /** The named functions the preload exposes as `window.studio`, one per channel. */
@@ -122,7 +133,10 @@ export interface StudioEvents {
   'jobs:queue': t.QueueState;
   /** Desktop only: a menu item the window carries out (browser mode has no menu). */
   'menu:command': { command: t.MenuCommand };
-  /** Browser mode only: the page lost its server, got it back, or found a restarted one (which refuses this page's token). */
+  /**
+   * Browser mode only: the page lost its server, got it back, or found a
+   * restarted one (which refuses this page's token).
+   */
   'connection:changed': { state: t.ConnectionState };
 }
 export type EventName = keyof StudioEvents;

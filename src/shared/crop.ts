@@ -30,16 +30,23 @@ export interface Size {
 /** The smallest side a crop may have: restoration works on 4-pixel latent cells and needs room for context. */
 export const MIN_CROP_SIDE = 32;
 
-/** The steepest straightening the crop tool offers, either way: a print laid crooked on the glass, not a sideways one. */
+/**
+ * The steepest straightening the crop tool offers, either way: a print laid crooked on the glass, not a sideways one.
+ */
 export const MAX_TILT = 15;
 
-/** The photo upright and turned, before straightening: stored sizes are the file's, which EXIF orientation 5–8 and a quarter turn swap. */
+/**
+ * The photo upright and turned, before straightening: stored sizes are the
+ * file's, which EXIF orientation 5–8 and a quarter turn swap.
+ */
 export function turnedSize(p: { width: number; height: number; orientation: number | null; rotation: Rotation }): Size {
   const swapped = (p.orientation ?? 1) >= 5 !== (p.rotation % 180 !== 0);
   return swapped ? { width: p.height, height: p.width } : { width: p.width, height: p.height };
 }
 
-/** The size of the picture a `size` picture becomes when turned by `tilt` degrees: its bounding box, as sharp makes it. */
+/**
+ * The size of the picture a `size` picture becomes when turned by `tilt` degrees: its bounding box, as sharp makes it.
+ */
 export function tiltedBounds(size: Size, tilt: number): Size {
   const r = (tilt * Math.PI) / 180;
   const c = Math.abs(Math.cos(r));
@@ -69,16 +76,32 @@ export function straightenedOffset(size: Size, tilt: number): { left: number; to
 }
 
 /** The whole photo as shown, uncropped: upright, turned and straightened. */
-export function shownFrame(p: { width: number; height: number; orientation: number | null; rotation: Rotation; tilt: number }): Size {
+export function shownFrame(p: {
+  width: number;
+  height: number;
+  orientation: number | null;
+  rotation: Rotation;
+  tilt: number;
+}): Size {
   return straightened(turnedSize(p), p.tilt);
 }
 
 /** What the photo shows: its crop, or the whole frame. */
-export function shownSize(p: { width: number; height: number; orientation: number | null; rotation: Rotation; tilt: number; crop: Crop | null }): Size {
+export function shownSize(p: {
+  width: number;
+  height: number;
+  orientation: number | null;
+  rotation: Rotation;
+  tilt: number;
+  crop: Crop | null;
+}): Size {
   return p.crop ? { width: p.crop.width, height: p.crop.height } : shownFrame(p);
 }
 
-/** A crop of one frame carried into another of a different size (the frame a new straightening leaves): same place, in proportion. */
+/**
+ * A crop of one frame carried into another of a different size (the frame a
+ * new straightening leaves): same place, in proportion.
+ */
 export function rescaleCrop(crop: Crop, from: Size, to: Size): Crop {
   const sx = to.width / from.width;
   const sy = to.height / from.height;
@@ -103,7 +126,8 @@ export function cropProblem(crop: Crop, frame: Size): string | null {
   const { left, top, width, height } = crop;
   if (![left, top, width, height].every((v) => Number.isInteger(v))) return 'a crop is given in whole pixels';
   if (left < 0 || top < 0) return 'a crop cannot start outside the photo';
-  if (width < MIN_CROP_SIDE || height < MIN_CROP_SIDE) return `a crop must be at least ${MIN_CROP_SIDE} × ${MIN_CROP_SIDE} pixels`;
+  if (width < MIN_CROP_SIDE || height < MIN_CROP_SIDE)
+    return `a crop must be at least ${MIN_CROP_SIDE} × ${MIN_CROP_SIDE} pixels`;
   if (left + width > frame.width || top + height > frame.height) {
     return `the crop (${width} × ${height} at ${left}, ${top}) runs past the photo's ${frame.width} × ${frame.height} pixels`;
   }

@@ -12,6 +12,7 @@ export const tagName = z
   .trim()
   .min(1)
   .max(64)
+  // eslint-disable-next-line no-control-regex -- tag names may not contain control characters
   .refine((v) => !/[\u0000-\u001f]/.test(v), 'tag names may not contain control characters');
 export const albumName = z.string().trim().min(1).max(120);
 
@@ -35,9 +36,17 @@ export const photoPatch = z
     rotation: z.literal(ROTATIONS).optional(),
     /** Degrees clockwise, to a tenth (rounded); the crop, unless given too, follows into the new frame. */
     tilt: z.number().min(-MAX_TILT).max(MAX_TILT).optional(),
-    /** A rectangle of the photo as shown (turn and tilt applied); null shows all of it. Checked against the photo's size in main. */
+    /**
+     * A rectangle of the photo as shown (turn and tilt applied); null shows all
+     * of it. Checked against the photo's size in main.
+     */
     crop: z
-      .object({ left: z.number().int().min(0), top: z.number().int().min(0), width: z.number().int().positive(), height: z.number().int().positive() })
+      .object({
+        left: z.number().int().min(0),
+        top: z.number().int().min(0),
+        width: z.number().int().positive(),
+        height: z.number().int().positive()
+      })
       .strict()
       .nullable()
       .optional(),
@@ -70,24 +79,26 @@ export const pickRequest = z.object({
 
 export const exportId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'export ids are 1-64 letters, digits, - or _');
 
-export const exportRequest = z.object({
-  /** Chosen by the caller so it can cancel and match progress events before the call returns. */
-  exportId: exportId.optional(),
-  /** What to export: one album in its order, or photos by id in the order given (exactly one of the two). */
-  albumId: albumId.optional(),
-  photoIds: z.array(photoId).min(1).max(100_000).optional(),
-  what: z.enum(EXPORT_WHATS).default('originals'),
-  format: z.enum(EXPORT_FORMATS).default('jpeg'),
-  quality: z.number().int().min(1).max(100).default(92),
-  destination: z.object({
-    kind: z.enum(['folder', 'zip']),
-    path: absolutePath
-  }),
-  manifest: z.enum(EXPORT_MANIFEST_FORMATS).default('json')
-}).refine((r) => (r.albumId === undefined) !== (r.photoIds === undefined), {
-  message: 'give either albumId (an album) or photoIds (a selection), not both or neither',
-  path: ['albumId']
-});
+export const exportRequest = z
+  .object({
+    /** Chosen by the caller so it can cancel and match progress events before the call returns. */
+    exportId: exportId.optional(),
+    /** What to export: one album in its order, or photos by id in the order given (exactly one of the two). */
+    albumId: albumId.optional(),
+    photoIds: z.array(photoId).min(1).max(100_000).optional(),
+    what: z.enum(EXPORT_WHATS).default('originals'),
+    format: z.enum(EXPORT_FORMATS).default('jpeg'),
+    quality: z.number().int().min(1).max(100).default(92),
+    destination: z.object({
+      kind: z.enum(['folder', 'zip']),
+      path: absolutePath
+    }),
+    manifest: z.enum(EXPORT_MANIFEST_FORMATS).default('json')
+  })
+  .refine((r) => (r.albumId === undefined) !== (r.photoIds === undefined), {
+    message: 'give either albumId (an album) or photoIds (a selection), not both or neither',
+    path: ['albumId']
+  });
 export type ExportRequestInput = z.input<typeof exportRequest>;
 
 /** Desktop only: the system's folder or save dialog picks where an export goes (`suggestedName`: the album's). */
@@ -116,9 +127,14 @@ export const restoreRequest = z.object({
 export const rerunRequest = z.object({
   versionId,
   /** The edited full-resolution mask as PNG bytes (white = defect). */
-  maskPng: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength < 512 * 1024 * 1024, 'mask PNG must be 1 byte to 512 MB')
+  maskPng: z
+    .instanceof(Uint8Array)
+    .refine((b) => b.byteLength > 0 && b.byteLength < 512 * 1024 * 1024, 'mask PNG must be 1 byte to 512 MB')
 });
-export const jobsQuery = z.object({ active: z.boolean().default(false), limit: z.number().int().min(1).max(10_000).default(500) });
+export const jobsQuery = z.object({
+  active: z.boolean().default(false),
+  limit: z.number().int().min(1).max(10_000).default(500)
+});
 export const engineSettings = z.object({
   provider: z.enum(PROVIDERS),
   threads: z.number().int().min(0).max(256).default(0)

@@ -34,8 +34,15 @@ export function formatTaken(taken: string, locale?: string): string {
   const [date, time] = taken.split('T');
   const [y, m, d] = date!.split('-').map(Number);
   if (m === undefined) return String(y);
-  if (d === undefined) return new Date(Date.UTC(y!, m - 1, 1)).toLocaleDateString(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' });
-  const at = new Date(Date.UTC(y!, m - 1, d, ...((time ?? '00:00:00').split(':').map(Number) as [number, number, number])));
+  if (d === undefined)
+    return new Date(Date.UTC(y!, m - 1, 1)).toLocaleDateString(locale, {
+      year: 'numeric',
+      month: 'long',
+      timeZone: 'UTC'
+    });
+  const at = new Date(
+    Date.UTC(y!, m - 1, d, ...((time ?? '00:00:00').split(':').map(Number) as [number, number, number]))
+  );
   return time
     ? at.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
     : at.toLocaleDateString(locale, { dateStyle: 'medium', timeZone: 'UTC' });

@@ -80,7 +80,10 @@ export interface ImportReport {
   imported: number;
   duplicates: number;
   failed: number;
-  /** Hidden image files (names starting with a dot) a folder import left out; absent when none could be (files given one by one). */
+  /**
+   * Hidden image files (names starting with a dot) a folder import left out;
+   * absent when none could be (files given one by one).
+   */
   skipped?: number;
   outcomes: ImportOutcome[];
 }
@@ -96,7 +99,9 @@ export interface LibraryChange {
   scope: 'photos' | 'albums' | 'tags' | 'versions' | 'jobs';
 }
 
-/** What /media and heirloom-media:// serve; `version-thumb` is a restored version's grid thumbnail (key: version id). */
+/**
+ * What /media and heirloom-media:// serve; `version-thumb` is a restored version's grid thumbnail (key: version id).
+ */
 export const MEDIA_KINDS = ['thumb', 'version-thumb', 'original', 'version', 'mask'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
@@ -143,7 +148,10 @@ export interface ExportPreview {
   items: ExportPreviewItem[];
 }
 
-/** Browser mode's link to `heirloom serve`: `restarted` means a new server (new token) answers, so this page must be reopened from the new URL. */
+/**
+ * Browser mode's link to `heirloom serve`: `restarted` means a new server (new token) answers, so this page must be
+ * reopened from the new URL.
+ */
 export type ConnectionState = 'connected' | 'reconnecting' | 'restarted';
 
 /** Restore jobs, versions and the engine. */
@@ -183,7 +191,10 @@ export interface JobEvent {
   error: string | null;
 }
 
-/** Whether the restore queue takes new jobs; paused (with the reason, in words) when the library's disk cannot hold the next one. */
+/**
+ * Whether the restore queue takes new jobs; paused (with the reason, in
+ * words) when the library's disk cannot hold the next one.
+ */
 export interface QueueState {
   paused: boolean;
   reason: string | null;

@@ -7,14 +7,12 @@
  * after coming back to its bare address in the same tab.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launch, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import type { Browser, Served } from './serve-harness.ts';
+import { closeSession, openSession } from './session.ts';
 
 let work: string;
 let served: Served;
@@ -27,9 +25,7 @@ const problems: string[] = [];
 const seen: string[] = [];
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-token-'));
-  await mkdir(join(work, 'library'));
-  served = await serve(join(work, 'library'));
+  ({ work, served, browser, page } = await openSession('heirloom-e2e-token-', problems));
   other = createServer((req, res) => {
     seen.push(`${req.url} ${JSON.stringify(req.headers)}`);
     res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -37,23 +33,22 @@ before(async () => {
   });
   await new Promise<void>((ok) => other.listen(0, '127.0.0.1', ok));
   otherPort = (other.address() as AddressInfo).port;
-  browser = await launch();
-  page = browser.page;
-  watchForProblems(page, problems);
 });
 
 after(async () => {
-  await browser?.close();
-  await served?.stop();
+  await closeSession({ work, served, browser });
   await new Promise((ok) => other?.close(ok));
-  await rm(work, { recursive: true, force: true });
 });
 
 const token = (): string => new URL(served.url).searchParams.get('token')!;
 
-/** Runs `load` (a navigation) and waits until the page's own first library query, made with the token, has answered 200. */
+/**
+ * Runs `load` (a navigation) and waits until the page's own first library query, made with the token, has answered 200.
+ */
 async function studioWorks(load: () => Promise<unknown>): Promise<void> {
-  const listed = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/library:list'), { timeout: 20_000 });
+  const listed = page.waitForResponse((r) => decodeURIComponent(r.url()).includes('/api/call/library:list'), {
+    timeout: 20_000
+  });
   await load();
   assert.equal((await listed).status(), 200);
   await page.getByRole('button', { name: 'Import folder' }).waitFor({ timeout: 20_000 });
@@ -82,7 +77,17 @@ test('coming back to the bare address in the same tab, and reloading, keep the s
   const { port } = new URL(served.url);
   await studioWorks(() => page.goto(`http://127.0.0.1:${port}/`));
   await studioWorks(() => page.reload());
-  const res = await page.evaluate(async (t) => (await fetch('/api/call/library:stats', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t}` }, body: '[]' })).status, token());
+  const res = await page.evaluate(
+    async (t) =>
+      (
+        await fetch('/api/call/library:stats', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t}` },
+          body: '[]'
+        })
+      ).status,
+    token()
+  );
   assert.equal(res, 200);
   assert.deepEqual(problems, []);
 });

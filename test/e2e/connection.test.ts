@@ -5,11 +5,10 @@
  * server (new token) answers instead.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, screenshot, serve, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import { screenshot, serve, type Browser, type Served } from './serve-harness.ts';
+import { closeSession, openSession } from './session.ts';
 
 let work: string;
 let served: Served;
@@ -17,17 +16,11 @@ let browser: Browser;
 const problems: string[] = [];
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-connection-'));
-  await mkdir(join(work, 'library'));
-  served = await serve(join(work, 'library'));
-  browser = await launch();
-  watchForProblems(browser.page, problems);
+  ({ work, served, browser } = await openSession('heirloom-e2e-connection-', problems));
 });
 
 after(async () => {
-  await browser?.close();
-  await served?.stop();
-  await rm(work, { recursive: true, force: true });
+  await closeSession({ work, served, browser });
 });
 
 test('a server that dies shows "reconnecting"; a restarted one asks for its new URL', { timeout: 60_000 }, async () => {
@@ -55,5 +48,8 @@ test('a server that dies shows "reconnecting"; a restarted one asks for its new 
   await page.goto(served.url);
   await page.getByText('Your library is empty.').waitFor();
   assert.equal(await banner.count(), 0);
-  assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|401/.test(p)), []);
+  assert.deepEqual(
+    problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|401/.test(p)),
+    []
+  );
 });

@@ -30,9 +30,16 @@ before(async () => {
   }
   disk = mounted;
   src = await tempDir('full-disk-e2e');
-  const files = [await makePhoto(join(src.dir, 'porch.png'), 320, 240, { seed: 3, format: 'png' }), await makePhoto(join(src.dir, 'lake.png'), 320, 240, { seed: 4, format: 'png' })];
+  const files = [
+    await makePhoto(join(src.dir, 'porch.png'), 320, 240, { seed: 3, format: 'png' }),
+    await makePhoto(join(src.dir, 'lake.png'), 320, 240, { seed: 4, format: 'png' })
+  ];
   const library = join(disk.dir, 'library');
-  const imported = spawnSync(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'import', ...files, '--library', library], { cwd: ROOT, encoding: 'utf8' });
+  const imported = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/heirloom.mjs'), 'import', ...files, '--library', library],
+    { cwd: ROOT, encoding: 'utf8' }
+  );
   assert.equal(imported.status, 0, imported.stderr);
   served = await serve(library);
   browser = await launch();
@@ -50,31 +57,46 @@ async function jobs(page: Page): Promise<JobInfo[]> {
     const g = globalThis as any;
     const res = await g.fetch('/api/call/jobs:list', {
       method: 'POST',
-      headers: { Authorization: `Bearer ${g.sessionStorage.getItem('heirloom-token')}`, 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${g.sessionStorage.getItem('heirloom-token')}`,
+        'Content-Type': 'application/json'
+      },
       body: JSON.stringify([{ active: false, limit: 10 }])
     });
     return (await res.json()).value;
   }) as Promise<JobInfo[]>;
 }
 
-test('a full library disk pauses the queue in view, with the reason and Resume; nothing runs until there is room', { timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
-  const page = browser!.page;
-  await page.goto(served!.url);
-  await page.getByRole('option', { name: 'lake.png' }).waitFor();
-  disk!.fill(1_000_000);
-  await page.getByRole('button', { name: 'Restore all 2' }).click();
-  const paused = page.getByRole('region', { name: 'Restore queue' }).getByRole('alert').filter({ hasText: 'Paused' });
-  await paused.getByText(/Paused: the library's disk is full: \d+ MB free, this restore needs about \d+ MB; free some space, then resume the queue$/).waitFor();
-  await screenshot(page, 'queue-paused');
-  assert.deepEqual((await jobs(page)).map((j) => j.state), ['queued', 'queued'], 'nothing was started on the full disk');
+test(
+  'a full library disk pauses the queue in view, with the reason and Resume; nothing runs until there is room',
+  { timeout: 120_000 },
+  async (t) => {
+    if (skip) return t.skip(skip);
+    const page = browser!.page;
+    await page.goto(served!.url);
+    await page.getByRole('option', { name: 'lake.png' }).waitFor();
+    disk!.fill(1_000_000);
+    await page.getByRole('button', { name: 'Restore all 2' }).click();
+    const paused = page.getByRole('region', { name: 'Restore queue' }).getByRole('alert').filter({ hasText: 'Paused' });
+    await paused
+      .getByText(
+        /Paused: the library's disk is full: \d+ MB free, this restore needs about \d+ MB; free some space, then resume the queue$/
+      )
+      .waitFor();
+    await screenshot(page, 'queue-paused');
+    assert.deepEqual(
+      (await jobs(page)).map((j) => j.state),
+      ['queued', 'queued'],
+      'nothing was started on the full disk'
+    );
 
-  disk!.free();
-  await paused.getByRole('button', { name: 'Resume' }).click();
-  await paused.waitFor({ state: 'detached' });
-  for (let i = 0; !(await jobs(page)).every((j) => j.state === 'done'); i++) {
-    assert.ok(i < 600, 'both restores finished after Resume');
-    await page.waitForTimeout(100);
+    disk!.free();
+    await paused.getByRole('button', { name: 'Resume' }).click();
+    await paused.waitFor({ state: 'detached' });
+    for (let i = 0; !(await jobs(page)).every((j) => j.state === 'done'); i++) {
+      assert.ok(i < 600, 'both restores finished after Resume');
+      await page.waitForTimeout(100);
+    }
+    assert.deepEqual(problems, []);
   }
-  assert.deepEqual(problems, []);
-});
+);

@@ -7,15 +7,15 @@
  * HEIRLOOM_UPDATE_SCREENSHOTS=1 the crop tool's screenshot goes to docs/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { straightened } from '../../src/shared/crop.ts';
 import { photoPixels } from '../helpers/images.ts';
-import { launch, publishScreenshots, screenshot, serve, waitForPage, watchForProblems, type Browser, type Served } from './serve-harness.ts';
+import { publishScreenshots, screenshot, waitForPage, type Browser, type Served } from './serve-harness.ts';
+import { closeSession, openSession } from './session.ts';
 
 let work: string;
 let served: Served;
@@ -35,29 +35,27 @@ const GOOD = [
 
 /** A smooth, seeded photo-like image so every file has distinct content. */
 async function photo(w: number, h: number, seed: number, format: 'jpeg' | 'png' | 'webp' | 'tiff'): Promise<Buffer> {
-  return sharp(photoPixels(w, h, seed), { raw: { width: w, height: h, channels: 3 } }).toFormat(format).toBuffer();
+  return sharp(photoPixels(w, h, seed), { raw: { width: w, height: h, channels: 3 } })
+    .toFormat(format)
+    .toBuffer();
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'heirloom-e2e-'));
-  const photos = join(work, 'Family photos');
-  for (const [i, g] of GOOD.entries()) {
-    await mkdir(join(photos, g.name, '..'), { recursive: true });
-    await writeFile(join(photos, g.name), await photo(g.w, g.h, i, g.format));
-  }
-  // Truncated JPEG: a real header, then nothing.
-  await writeFile(join(photos, 'broken.jpg'), (await photo(300, 200, 9, 'jpeg')).subarray(0, 200));
-  await mkdir(join(work, 'library'));
-  served = await serve(join(work, 'library'));
-  browser = await launch();
-  page = browser.page;
-  watchForProblems(page, problems);
+  ({ work, served, browser, page } = await openSession('heirloom-e2e-', problems, {
+    async prepare(work) {
+      const photos = join(work, 'Family photos');
+      for (const [i, g] of GOOD.entries()) {
+        await mkdir(join(photos, g.name, '..'), { recursive: true });
+        await writeFile(join(photos, g.name), await photo(g.w, g.h, i, g.format));
+      }
+      // Truncated JPEG: a real header, then nothing.
+      await writeFile(join(photos, 'broken.jpg'), (await photo(300, 200, 9, 'jpeg')).subarray(0, 200));
+    }
+  }));
 });
 
 after(async () => {
-  await browser?.close();
-  await served?.stop();
-  await rm(work, { recursive: true, force: true });
+  await closeSession({ work, served, browser });
   await publishScreenshots(['crop']);
 });
 
@@ -77,7 +75,12 @@ async function thumbnailShows(name: string, check: string, what: string): Promis
 }
 
 /** A PNG of a print (a generated photo, `w` × `h`) laid at (left, top) on a scanner's white lid of `lidW` × `lidH`. */
-async function lidScan(lidW: number, lidH: number, print: { w: number; h: number; seed: number; left: number; top: number }, lid: string): Promise<Buffer> {
+async function lidScan(
+  lidW: number,
+  lidH: number,
+  print: { w: number; h: number; seed: number; left: number; top: number },
+  lid: string
+): Promise<Buffer> {
   return sharp({ create: { width: lidW, height: lidH, channels: 3, background: lid } })
     .composite([{ input: await photo(print.w, print.h, print.seed, 'png'), left: print.left, top: print.top }])
     .png()
@@ -152,15 +155,26 @@ test('create an album and add selected photos', async () => {
 
 test('reorder an album by dragging, rename it, drop a file onto it', async () => {
   const album = (n: number) => page.getByRole('button', { name: `Album Summer holidays, ${n} photos` });
-  const order = () => grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const order = () =>
+    grid()
+      .getByRole('option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   const before = await order();
   await grid().getByRole('option').nth(2).dragTo(grid().getByRole('option').nth(0));
-  await grid().getByRole('option').first().and(page.getByRole('option', { name: before[2]!, exact: true })).waitFor();
+  await grid()
+    .getByRole('option')
+    .first()
+    .and(page.getByRole('option', { name: before[2]!, exact: true }))
+    .waitFor();
   assert.deepEqual(await order(), [before[2], before[0], before[1]]);
 
   // A file dropped onto the album row is imported straight into it: a postcard scanned on a white lid.
   const postcard = await lidScan(320, 240, { w: 240, h: 160, seed: 42, left: 40, top: 40 }, '#f3f3f1');
-  await dropFile(postcard, 'dropped-postcard.png', `[...document.querySelectorAll('nav li')].find((li) => li.textContent.includes('Summer holidays'))`);
+  await dropFile(
+    postcard,
+    'dropped-postcard.png',
+    `[...document.querySelectorAll('nav li')].find((li) => li.textContent.includes('Summer holidays'))`
+  );
   await album(4).waitFor();
   await page.getByText('4 photos', { exact: true }).waitFor();
   await page.getByRole('option', { name: 'dropped-postcard.png' }).waitFor();
@@ -180,7 +194,10 @@ test('reorder an album by dragging, rename it, drop a file onto it', async () =>
   await page.getByRole('textbox', { name: 'New album name' }).fill('Scratch');
   await page.getByRole('button', { name: 'Create album' }).click();
   await page.getByRole('button', { name: 'Delete album Scratch' }).click();
-  await page.getByRole('group', { name: 'Confirm deleting album Scratch' }).getByRole('button', { name: 'Delete' }).click();
+  await page
+    .getByRole('group', { name: 'Confirm deleting album Scratch' })
+    .getByRole('button', { name: 'Delete' })
+    .click();
   await page.getByRole('button', { name: /^Album Scratch/ }).waitFor({ state: 'detached' });
 });
 
@@ -188,7 +205,9 @@ test('search narrows the grid', async () => {
   await page.getByRole('button', { name: 'All photos' }).click();
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('farm');
   await page.getByText('3 photos', { exact: true }).waitFor();
-  const names = await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const names = await grid()
+    .getByRole('option')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   assert.deepEqual(names.sort(), ['farm-barn.jpg', 'farm-horses.webp', 'farm-snow.tiff']);
   await screenshot(page, '04-search');
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('');
@@ -226,11 +245,19 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   assert.match((await page.locator('.stage img').getAttribute('src'))!, /\.r180\b/);
   await page.getByRole('button', { name: 'Turn left' }).click();
   await page.getByRole('button', { name: 'Turn left' }).click();
-  await waitForPage(page, `(() => { const img = document.querySelector('.stage img'); return !!img && !/\\.r\\d+/.test(img.src) && img.complete && img.naturalWidth === 1200; })()`, 'the original as imported');
+  await waitForPage(
+    page,
+    `(() => { const img = document.querySelector('.stage img'); return !!img && !/\\.r\\d+/.test(img.src) && img.complete && img.naturalWidth === 1200; })()`,
+    'the original as imported'
+  );
   await page.getByRole('button', { name: 'Turn left' }).click();
   await waitForPage(page, shown(900, 1200), 'the original turned a quarter left');
   await page.keyboard.press('[');
-  await waitForPage(page, `(() => { const img = document.querySelector('.stage img'); return !!img && /\\.r180\\b/.test(img.src) && img.complete; })()`, '[ turning it on');
+  await waitForPage(
+    page,
+    `(() => { const img = document.querySelector('.stage img'); return !!img && /\\.r180\\b/.test(img.src) && img.complete; })()`,
+    '[ turning it on'
+  );
   await page.keyboard.press(']');
   await waitForPage(page, shown(900, 1200), '] turning it back');
 
@@ -249,9 +276,14 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await tool.waitFor();
   assert.ok(await page.getByRole('button', { name: 'Turn right' }).isDisabled(), 'no turning while cropping');
   await tool.getByRole('button', { name: 'Find print' }).click();
-  await tool.getByRole('status').getByText('No even margin around the print was found: draw the crop by hand.').waitFor();
+  await tool
+    .getByRole('status')
+    .getByText('No even margin around the print was found: draw the crop by hand.')
+    .waitFor();
   // The corner follows the pointer to about a quarter in (a grip is a few pixels wide); the far sides stay.
-  const [, w1, h1, l1, t1] = /^Crop rectangle, (\d+) × (\d+) at (\d+), (\d+)$/.exec(await dragCorner(0.25, 0.25))!.map(Number);
+  const [, w1, h1, l1, t1] = /^Crop rectangle, (\d+) × (\d+) at (\d+), (\d+)$/
+    .exec(await dragCorner(0.25, 0.25))!
+    .map(Number);
   assert.ok(Math.abs(l1! - 225) <= 12 && Math.abs(t1! - 300) <= 12, `the corner moved to ${l1}, ${t1}`);
   assert.deepEqual([w1! + l1!, h1! + t1!], [900, 1200]);
   // Without a pointer: Alt + arrows resize from the bottom-right corner, Shift + arrows move by 10 px.
@@ -279,8 +311,14 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await page.keyboard.press('Enter');
   await tool.waitFor({ state: 'detached' });
   await waitForPage(page, shown(Number(cw), Number(ch)), 'the cropped photo');
-  await page.getByRole('definition').filter({ hasText: `${cw} × ${ch} px` }).waitFor();
-  await page.getByRole('definition').filter({ hasText: 'from 900 × 1200 px (the original file is unchanged)' }).waitFor();
+  await page
+    .getByRole('definition')
+    .filter({ hasText: `${cw} × ${ch} px` })
+    .waitFor();
+  await page
+    .getByRole('definition')
+    .filter({ hasText: 'from 900 × 1200 px (the original file is unchanged)' })
+    .waitFor();
   // "Whole photo" takes the crop away.
   await page.getByRole('button', { name: 'Crop', exact: true }).click();
   await tool.getByRole('button', { name: 'Whole photo' }).click();
@@ -290,7 +328,8 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await dragCorner(0.2, 0.1);
   await tool.getByRole('button', { name: 'Apply crop' }).click();
   await waitForPage(page, shown(Number(cw), Number(ch)), 'cropped again');
-  // A crooked print straightened: the slider turns the picture and the frame shrinks to hold none of the corners it brings in.
+  // A crooked print straightened: the slider turns the picture and the frame shrinks
+  // to hold none of the corners it brings in.
   await page.getByRole('button', { name: 'Crop', exact: true }).click();
   await tool.getByRole('button', { name: 'Whole photo' }).click();
   await tool.getByRole('slider', { name: 'Straighten' }).focus();
@@ -306,7 +345,10 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   // The real date of an old print, typed loosely: a wrong one is flagged before saving.
   const taken = page.getByRole('textbox', { name: 'Date taken' });
   await taken.fill('14.7.1962');
-  await page.getByRole('alert').getByText(/^Type a year \(1962\), a month/).waitFor();
+  await page
+    .getByRole('alert')
+    .getByText(/^Type a year \(1962\), a month/)
+    .waitFor();
   assert.ok(await page.getByRole('button', { name: 'Save date' }).isDisabled());
   await taken.fill('1962-7');
   await page.getByRole('button', { name: 'Save date' }).click();
@@ -322,21 +364,41 @@ test('a photo opens at full resolution, zooms and takes a tag', async () => {
   await screenshot(page, '05-detail');
   await page.getByRole('button', { name: 'Back to library' }).click();
   await page.getByRole('button', { name: 'Show photos tagged grandma' }).waitFor();
-  await thumbnailShows('wedding.jpg', `/\\.r270\\.t2\\.5\\b/.test(img.src) && img.naturalHeight > img.naturalWidth`, "the grid's thumbnail, turned and straightened");
+  await thumbnailShows(
+    'wedding.jpg',
+    `/\\.r270\\.t2\\.5\\b/.test(img.src) && img.naturalHeight > img.naturalWidth`,
+    "the grid's thumbnail, turned and straightened"
+  );
 
   // The only dated photo leads the date order (undated ones follow); by name is alphabetical, case aside.
-  const labels = () => grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!.replace(/, restored$/, '')));
+  const labels = () =>
+    grid()
+      .getByRole('option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!.replace(/, restored$/, '')));
   const order = page.getByRole('combobox', { name: 'Order' });
   await order.selectOption('taken');
-  await waitForPage(page, `document.querySelector('[role="option"]')?.getAttribute('aria-label') === 'wedding.jpg'`, 'the dated photo first');
+  await waitForPage(
+    page,
+    `document.querySelector('[role="option"]')?.getAttribute('aria-label') === 'wedding.jpg'`,
+    'the dated photo first'
+  );
   await order.selectOption('name');
-  await waitForPage(page, `document.querySelector('[role="option"]')?.getAttribute('aria-label') !== 'wedding.jpg'`, 'the name order');
+  await waitForPage(
+    page,
+    `document.querySelector('[role="option"]')?.getAttribute('aria-label') !== 'wedding.jpg'`,
+    'the name order'
+  );
   const byName = await labels();
-  assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+  assert.deepEqual(
+    byName,
+    [...byName].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
+  );
 
   // A box of prints labelled "1963": dated together from the grid, then found by their decade.
   await grid().getByRole('option', { name: 'beach-1962.jpg' }).click();
-  await grid().getByRole('option', { name: 'farm-barn.jpg' }).click({ modifiers: ['Control'] });
+  await grid()
+    .getByRole('option', { name: 'farm-barn.jpg' })
+    .click({ modifiers: ['Control'] });
   await screenshot(page, '05-selection');
   await page.getByRole('button', { name: 'Date…' }).click();
   await screenshot(page, '05-dating');
@@ -360,11 +422,18 @@ test('after a reload everything is still there', async () => {
   await page.getByRole('combobox', { name: 'Order' }).selectOption('imported');
   await page.getByRole('button', { name: 'Album Summer holidays, 4 photos' }).click();
   await page.getByText('4 photos', { exact: true }).waitFor();
-  const names = await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const names = await grid()
+    .getByRole('option')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
   assert.equal(names[3], 'dropped-postcard.png');
   await page.getByRole('button', { name: 'Show photos tagged grandma' }).click();
   await page.getByText('1 photo', { exact: true }).waitFor();
-  assert.deepEqual(await grid().getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['wedding.jpg']);
+  assert.deepEqual(
+    await grid()
+      .getByRole('option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))),
+    ['wedding.jpg']
+  );
   await page.getByRole('button', { name: 'All photos' }).click();
   await page.getByRole('searchbox', { name: 'Search photos' }).fill('Uncle Ted');
   await page.getByText('1 photo', { exact: true }).waitFor();
@@ -376,15 +445,28 @@ test('a selection of scans is cropped to its prints at once (and undone); a phot
   await page.getByRole('button', { name: 'All photos' }).click();
   await page.getByText(`${GOOD.length + 1} photos`, { exact: true }).waitFor();
   await grid().getByRole('option', { name: 'dropped-postcard.png' }).click();
-  await grid().getByRole('option', { name: 'beach-1962.jpg' }).click({ modifiers: ['Control'] });
+  await grid()
+    .getByRole('option', { name: 'beach-1962.jpg' })
+    .click({ modifiers: ['Control'] });
   await page.getByRole('button', { name: 'Crop to print' }).click();
-  await page.getByRole('status').getByText('Cropped 1 photo to the print. 1 photo had no even margin around a print.').waitFor();
+  await page
+    .getByRole('status')
+    .getByText('Cropped 1 photo to the print. 1 photo had no even margin around a print.')
+    .waitFor();
   // The postcard's thumbnail is the card alone (240 × 160, a pixel in from its edge), no longer the scan's 4:3.
-  await thumbnailShows('dropped-postcard.png', `/\\.c4\\d_4\\d_23\\d_15\\d\\b/.test(img.src) && Math.abs(img.naturalWidth / img.naturalHeight - 1.5) < 0.03`, "the postcard's thumbnail, cropped to the card");
+  await thumbnailShows(
+    'dropped-postcard.png',
+    `/\\.c4\\d_4\\d_23\\d_15\\d\\b/.test(img.src) && Math.abs(img.naturalWidth / img.naturalHeight - 1.5) < 0.03`,
+    "the postcard's thumbnail, cropped to the card"
+  );
   // Undo puts the scan back as it was.
   await page.getByRole('button', { name: 'Undo' }).click();
   await page.getByRole('status').getByText('Put back 1 photo as it was.').waitFor();
-  await thumbnailShows('dropped-postcard.png', `!/\\.c\\d/.test(img.src) && img.naturalWidth / img.naturalHeight === 4 / 3`, "the postcard's thumbnail, the whole scan again");
+  await thumbnailShows(
+    'dropped-postcard.png',
+    `!/\\.c\\d/.test(img.src) && img.naturalWidth / img.naturalHeight === 4 / 3`,
+    "the postcard's thumbnail, the whole scan again"
+  );
   assert.equal(await page.getByRole('button', { name: 'Undo' }).count(), 0, 'nothing more to undo');
   await page.getByRole('button', { name: 'Clear selection' }).click();
 });
@@ -394,10 +476,18 @@ test('with "crop scans as they are imported" on, a scan dropped in comes in cut 
   const settings = page.getByRole('dialog', { name: 'Settings' });
   await settings.getByRole('checkbox', { name: 'Crop scans to their print as they are imported' }).check();
   await settings.getByRole('button', { name: 'Close Settings' }).click();
-  await dropFile(await lidScan(300, 220, { w: 200, h: 140, seed: 43, left: 50, top: 40 }, '#f4f4f2'), 'lid-scan.png', `document.querySelector('.app')`);
+  await dropFile(
+    await lidScan(300, 220, { w: 200, h: 140, seed: 43, left: 50, top: 40 }, '#f4f4f2'),
+    'lid-scan.png',
+    `document.querySelector('.app')`
+  );
   await page.getByText(`${GOOD.length + 2} photos`, { exact: true }).waitFor();
   await page.getByRole('status').getByText('Cropped 1 photo to the print.').waitFor();
-  await thumbnailShows('lid-scan.png', `/\\.c5\\d_4\\d_19\\d_13\\d\\b/.test(img.src) && Math.abs(img.naturalWidth / img.naturalHeight - 200 / 140) < 0.03`, 'the scan, cut to its print on import');
+  await thumbnailShows(
+    'lid-scan.png',
+    `/\\.c5\\d_4\\d_19\\d_13\\d\\b/.test(img.src) && Math.abs(img.naturalWidth / img.naturalHeight - 200 / 140) < 0.03`,
+    'the scan, cut to its print on import'
+  );
 });
 
 test('remove photos from the library: asked first, gone from grid and album, the source files untouched', async () => {
@@ -406,7 +496,9 @@ test('remove photos from the library: asked first, gone from grid and album, the
   await page.getByText('4 photos', { exact: true }).waitFor();
   const family = (await grid().getByRole('option').first().getAttribute('aria-label'))!;
   await grid().getByRole('option', { name: 'dropped-postcard.png' }).click();
-  await grid().getByRole('option', { name: family, exact: true }).click({ modifiers: ['Control'] });
+  await grid()
+    .getByRole('option', { name: family, exact: true })
+    .click({ modifiers: ['Control'] });
   await page.getByText('2 selected', { exact: true }).waitFor();
   // Delete asks; Cancel keeps everything.
   await grid().press('Delete');

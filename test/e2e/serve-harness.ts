@@ -26,13 +26,18 @@ export interface Served {
  * `exportsDir` is its `--exports` folder.
  */
 export async function serve(libraryDir: string, options: { exportsDir?: string; port?: number } = {}): Promise<Served> {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    throw new Error('out/renderer is missing: run `npm run build` before the e2e tests');
   const exports = options.exportsDir === undefined ? [] : ['--exports', options.exportsDir];
   const port = String(options.port ?? 0);
-  const child = spawn(process.execPath, [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', libraryDir, '--port', port, ...exports], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/heirloom.mjs'), 'serve', '--library', libraryDir, '--port', port, ...exports],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -78,7 +83,16 @@ export async function launch(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ],
     viewport: { width: 1400, height: 900 }
   });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -97,13 +111,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
-/** With HEIRLOOM_UPDATE_SCREENSHOTS=1, copies these screenshots of test-artifacts/ to docs/screenshots/ (the README's). */
+/**
+ * With HEIRLOOM_UPDATE_SCREENSHOTS=1, copies these screenshots of test-artifacts/ to docs/screenshots/ (the README's).
+ */
 export async function publishScreenshots(names: string[]): Promise<void> {
   if (process.env.HEIRLOOM_UPDATE_SCREENSHOTS !== '1' || names.length === 0) return;
   const docs = join(ROOT, 'docs', 'screenshots');
   await mkdir(docs, { recursive: true });
   // A palette PNG: a third of the size for the repository, and nothing a reader of the README would notice.
-  for (const name of names) await sharp(join(ARTIFACTS, `${name}.png`)).png({ palette: true, quality: 90, compressionLevel: 9 }).toFile(join(docs, `${name}.png`));
+  for (const name of names)
+    await sharp(join(ARTIFACTS, `${name}.png`))
+      .png({ palette: true, quality: 90, compressionLevel: 9 })
+      .toFile(join(docs, `${name}.png`));
 }
 
 /**

@@ -78,11 +78,19 @@ export async function makePngBomb(path: string, w: number, h: number): Promise<v
   ihdr[9] = 0; // greyscale
   await writeFile(
     path,
-    Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))])
+    Buffer.concat([
+      Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(Buffer.alloc(1024))),
+      chunk('IEND', Buffer.alloc(0))
+    ])
   );
 }
 
-/** The first bytes of an HEIC file (ISO-BMFF `ftypheic`) followed by junk: what a phone photo looks like to a decoder without HEVC. */
+/**
+ * The first bytes of an HEIC file (ISO-BMFF `ftypheic`) followed by junk: what
+ * a phone photo looks like to a decoder without HEVC.
+ */
 export async function makeFakeHeic(path: string): Promise<void> {
   const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1')]);
   await writeFile(path, Buffer.concat([ftyp, Buffer.alloc(2000, 7)]));
@@ -90,7 +98,9 @@ export async function makeFakeHeic(path: string): Promise<void> {
 
 /** A JPEG cut after `keep` bytes. */
 export async function makeTruncatedJpeg(path: string, keep = 400): Promise<void> {
-  const full = await sharp(photoPixels(320, 240, 99), { raw: { width: 320, height: 240, channels: 3 } }).jpeg().toBuffer();
+  const full = await sharp(photoPixels(320, 240, 99), { raw: { width: 320, height: 240, channels: 3 } })
+    .jpeg()
+    .toBuffer();
   await writeFile(path, full.subarray(0, keep));
 }
 

@@ -30,7 +30,12 @@ const transport = (s: Services): BridgeServices => ({
   readMedia: (kind, key) => s.readMedia(kind, key)
 });
 
-async function call(b: Bridge, channel: string, args: unknown[]): Promise<{ status: number; body: { ok: boolean; value?: any; error?: { kind: string; message: string } } }> {
+async function call(
+  b: Bridge,
+  channel: string,
+  args: unknown[]
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the value its channel answers
+): Promise<{ status: number; body: { ok: boolean; value?: any; error?: { kind: string; message: string } } }> {
   const res = await fetch(`http://127.0.0.1:${b.port}/api/call/${channel}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${b.token}`, 'Content-Type': 'application/json' },
@@ -52,7 +57,12 @@ before(async () => {
   await writeFile(join(work, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
   await makePhoto(join(work, 'secret.jpg'), 64, 48, { seed: 1 });
   svc = await createServices({ libraryDir: lib, emit: () => {}, modelDirs: [join(work, 'no-models')] });
-  bridge = await startBridge({ services: transport(svc), libraryDir: lib, rendererDir: join(work, 'renderer'), exportRoot: exportsDir });
+  bridge = await startBridge({
+    services: transport(svc),
+    libraryDir: lib,
+    rendererDir: join(work, 'renderer'),
+    exportRoot: exportsDir
+  });
   const auth = { Authorization: `Bearer ${bridge.token}` };
   const up = await fetch(`http://127.0.0.1:${bridge.port}/api/upload?batch=batch0001&path=print.jpg`, {
     method: 'POST',
@@ -115,7 +125,11 @@ test('exports outside the export folder are refused: elsewhere, through a symlin
   ] as const) {
     const res = await exportTo(bridge, kind, path);
     assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
-    assert.match(res.body.error!.message, /exports go inside .*Exports \(the folder `heirloom serve --exports` names\)/, path);
+    assert.match(
+      res.body.error!.message,
+      /exports go inside .*Exports \(the folder `heirloom serve --exports` names\)/,
+      path
+    );
   }
   assert.deepEqual(await readdir(join(work, 'outside')), []);
   assert.ok(!existsSync(join(lib, 'library.sqlite.zip')));
@@ -123,7 +137,12 @@ test('exports outside the export folder are refused: elsewhere, through a symlin
 });
 
 test('an export folder that holds the library still keeps exports out of the library', async () => {
-  const wide = await startBridge({ services: transport(svc), libraryDir: lib, rendererDir: join(work, 'renderer'), exportRoot: work });
+  const wide = await startBridge({
+    services: transport(svc),
+    libraryDir: lib,
+    rendererDir: join(work, 'renderer'),
+    exportRoot: work
+  });
   try {
     for (const [kind, path] of [
       ['zip', join(lib, 'library.sqlite')],
@@ -138,8 +157,24 @@ test('an export folder that holds the library still keeps exports out of the lib
   } finally {
     await wide.close();
   }
-  await assert.rejects(startBridge({ services: transport(svc), libraryDir: lib, rendererDir: join(work, 'renderer'), exportRoot: join(lib, 'originals') }), /inside the library/);
-  await assert.rejects(startBridge({ services: transport(svc), libraryDir: lib, rendererDir: join(work, 'renderer'), exportRoot: join(work, 'nope') }), /does not exist/);
+  await assert.rejects(
+    startBridge({
+      services: transport(svc),
+      libraryDir: lib,
+      rendererDir: join(work, 'renderer'),
+      exportRoot: join(lib, 'originals')
+    }),
+    /inside the library/
+  );
+  await assert.rejects(
+    startBridge({
+      services: transport(svc),
+      libraryDir: lib,
+      rendererDir: join(work, 'renderer'),
+      exportRoot: join(work, 'nope')
+    }),
+    /does not exist/
+  );
 });
 
 test('without --exports, folder and .zip exports are refused with what to do', async () => {

@@ -25,8 +25,15 @@ let bridge: Bridge;
 let photo: { id: number; sha256: string };
 
 /** A runner process that takes jobs and never finishes one. */
-const silentRunner = (): RunnerHandle => ({ pid: undefined, send: () => {}, onMessage: () => {}, onExit: () => {}, kill: () => {} });
+const silentRunner = (): RunnerHandle => ({
+  pid: undefined,
+  send: () => {},
+  onMessage: () => {},
+  onExit: () => {},
+  kill: () => {}
+});
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the JSON its call answers
 async function call(channel: string, args: unknown[]): Promise<{ status: number; body: any }> {
   const res = await fetch(`http://127.0.0.1:${bridge.port}/api/call/${channel}`, {
     method: 'POST',
@@ -44,7 +51,12 @@ before(async () => {
   await mkdir(join(work, 'renderer'));
   await writeFile(join(work, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
   await makePhoto(join(work, 'in', 'print.jpg'), 120, 80, { seed: 5 });
-  svc = await createServices({ libraryDir: lib, emit: () => {}, modelDirs: [join(work, 'no-models')], spawn: silentRunner });
+  svc = await createServices({
+    libraryDir: lib,
+    emit: () => {},
+    modelDirs: [join(work, 'no-models')],
+    spawn: silentRunner
+  });
   const report = await svc.handlers['import:paths']({ paths: [join(work, 'in')] });
   const outcome = report.outcomes[0]!;
   assert.equal(outcome.status, 'imported');
@@ -66,7 +78,9 @@ after(async () => {
 
 test('1,000 restore:start calls for one photo, and one naming it 5,000 times, queue one restore', async () => {
   for (let round = 0; round < 20; round++) {
-    const answers = await Promise.all(Array.from({ length: 50 }, () => call('restore:start', [{ photoIds: [photo.id] }])));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => call('restore:start', [{ photoIds: [photo.id] }]))
+    );
     for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
   }
   const many = await call('restore:start', [{ photoIds: Array.from({ length: 5000 }, () => photo.id) }]);
@@ -82,7 +96,9 @@ test('1,000 restore:start calls for one photo, and one naming it 5,000 times, qu
 });
 
 test('a full queue refuses more, in words, and queues nothing of the call', async () => {
-  const insert = svc.db.prepare(`INSERT INTO jobs (kind, photo_id, state, progress, options, attempts, created_at) VALUES ('restore', ?, 'queued', 0, ?, 0, 'now')`);
+  const insert = svc.db.prepare(
+    `INSERT INTO jobs (kind, photo_id, state, progress, options, attempts, created_at) VALUES ('restore', ?, 'queued', 0, ?, 0, 'now')`
+  );
   const waiting = svc.db.prepare(`SELECT COUNT(*) FROM jobs WHERE state = 'queued'`).pluck().get() as number;
   svc.db.transaction(() => {
     for (let i = waiting; i < MAX_QUEUED; i++) insert.run(photo.id, JSON.stringify({ scratches: 'auto', filler: i }));
@@ -97,9 +113,11 @@ test('a full queue refuses more, in words, and queues nothing of the call', asyn
 
 test('media keys for views the app does not show write no renditions', async () => {
   const shard = (dir: string) => join(lib, dir, photo.sha256.slice(0, 2));
-  const files = async (dir: string) => (await readdir(shard(dir)).catch(() => [] as string[])).filter((n) => n.startsWith(photo.sha256));
+  const files = async (dir: string) =>
+    (await readdir(shard(dir)).catch(() => [] as string[])).filter((n) => n.startsWith(photo.sha256));
   const before = { thumbs: await files('thumbs'), display: await files('display') };
-  const media = (kind: string, key: string) => fetch(`http://127.0.0.1:${bridge.port}/media/${kind}/${key}?token=${bridge.token}`);
+  const media = (kind: string, key: string) =>
+    fetch(`http://127.0.0.1:${bridge.port}/media/${kind}/${key}?token=${bridge.token}`);
   let refused = 0;
   for (let i = 1; i <= 98; i++) {
     const key = `${photo.sha256}.t${i % 2 ? '' : '-'}${(i / 10 + 0.1).toFixed(1)}`;

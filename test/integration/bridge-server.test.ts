@@ -70,7 +70,11 @@ before(async () => {
   await mkdir(join(dir, 'media'));
   await writeFile(join(dir, 'media', 'thumb.webp'), 'WEBPDATA');
   await mkdir(join(dir, 'library'));
-  bridge = await startBridge({ services: standIn(join(dir, 'media')), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'renderer') });
+  bridge = await startBridge({
+    services: standIn(join(dir, 'media')),
+    libraryDir: join(dir, 'library'),
+    rendererDir: join(dir, 'renderer')
+  });
   base = `http://127.0.0.1:${bridge.port}`;
 });
 
@@ -82,7 +86,11 @@ after(async () => {
 const auth = (): Record<string, string> => ({ Authorization: `Bearer ${bridge.token}` });
 
 async function call(channel: string, args: unknown, headers: Record<string, string> = auth()): Promise<Response> {
-  return fetch(`${base}/api/call/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: encodeWire(args) });
+  return fetch(`${base}/api/call/${channel}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: encodeWire(args)
+  });
 }
 
 test('prints a loopback URL with the token', () => {
@@ -100,16 +108,28 @@ test('every route with data answers 401 without the token', async () => {
 });
 
 test('API calls need the bearer header; the query token alone is not enough', async () => {
-  const res = await fetch(`${base}/api/call/library:stats?token=${bridge.token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' });
+  const res = await fetch(`${base}/api/call/library:stats?token=${bridge.token}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '[]'
+  });
   assert.equal(res.status, 401);
 });
 
 test('a foreign Host header is refused (DNS rebinding)', async () => {
   const status = await new Promise<number>((ok, fail) => {
-    const r = request({ host: '127.0.0.1', port: bridge.port, path: `/?token=${bridge.token}`, headers: { Host: `attacker.example:${bridge.port}` } }, (res) => {
-      res.resume();
-      ok(res.statusCode ?? 0);
-    });
+    const r = request(
+      {
+        host: '127.0.0.1',
+        port: bridge.port,
+        path: `/?token=${bridge.token}`,
+        headers: { Host: `attacker.example:${bridge.port}` }
+      },
+      (res) => {
+        res.resume();
+        ok(res.statusCode ?? 0);
+      }
+    );
     r.on('error', fail);
     r.end();
   });
@@ -118,13 +138,21 @@ test('a foreign Host header is refused (DNS rebinding)', async () => {
 
 test('non-loopback hosts are refused at start', async () => {
   await assert.rejects(
-    startBridge({ services: standIn(dir), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'renderer'), host: '0.0.0.0' }),
+    startBridge({
+      services: standIn(dir),
+      libraryDir: join(dir, 'library'),
+      rendererDir: join(dir, 'renderer'),
+      host: '0.0.0.0'
+    }),
     /only binds to 127\.0\.0\.1/
   );
 });
 
 test('a missing renderer build is a clear error', async () => {
-  await assert.rejects(startBridge({ services: standIn(dir), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'nowhere') }), /npm run build/);
+  await assert.rejects(
+    startBridge({ services: standIn(dir), libraryDir: join(dir, 'library'), rendererDir: join(dir, 'nowhere') }),
+    /npm run build/
+  );
 });
 
 test('the page and its scripts need no token and set no cookie; the security headers are on', async () => {
@@ -138,7 +166,9 @@ test('the page and its scripts need no token and set no cookie; the security hea
   }
   assert.match((await fetch(`${base}/assets/app.js`)).headers.get('content-type') ?? '', /text\/javascript/);
   // A cookie is never a key, whatever it is called.
-  const withCookie = await fetch(`${base}/api/events`, { headers: { Cookie: `heirloom_token_${bridge.port}=${bridge.token}` } });
+  const withCookie = await fetch(`${base}/api/events`, {
+    headers: { Cookie: `heirloom_token_${bridge.port}=${bridge.token}` }
+  });
   assert.equal(withCookie.status, 401);
 });
 
@@ -147,7 +177,10 @@ test('valid calls answer { ok, value }; errors keep their kind', async () => {
   assert.deepEqual(((await ok.json()) as { ok: boolean; value: { name: string } }).value.name, 'Summer 1962');
   const missing = await call('library:get', [42]);
   assert.equal(missing.status, 404);
-  assert.deepEqual(await missing.json(), { ok: false, error: { name: 'StudioError', kind: 'not-found', message: 'no photo 42' } });
+  assert.deepEqual(await missing.json(), {
+    ok: false,
+    error: { name: 'StudioError', kind: 'not-found', message: 'no photo 42' }
+  });
 });
 
 test('invalid payloads are invalid-input', async () => {
@@ -156,10 +189,21 @@ test('invalid payloads are invalid-input', async () => {
     assert.equal(res.status, 400, JSON.stringify(args));
     assert.equal(((await res.json()) as { error: { kind: string } }).error.kind, 'invalid-input');
   }
-  const notJson = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{' });
+  const notJson = await fetch(`${base}/api/call/albums:create`, {
+    method: 'POST',
+    headers: { ...auth(), 'Content-Type': 'application/json' },
+    body: '{'
+  });
   assert.equal(((await notJson.json()) as { error: { kind: string } }).error.kind, 'invalid-input');
-  const wrongType = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'text/plain' }, body: '["x"]' });
-  assert.equal(((await wrongType.json()) as { error: { message: string } }).error.message, 'expected Content-Type application/json, got "text/plain"');
+  const wrongType = await fetch(`${base}/api/call/albums:create`, {
+    method: 'POST',
+    headers: { ...auth(), 'Content-Type': 'text/plain' },
+    body: '["x"]'
+  });
+  assert.equal(
+    ((await wrongType.json()) as { error: { message: string } }).error.message,
+    'expected Content-Type application/json, got "text/plain"'
+  );
   const unknown = await call('library:drop-tables', []);
   assert.equal(unknown.status, 404);
   const proto = await call('__proto__', []);
@@ -172,7 +216,10 @@ test('binary arguments cross as bytes', async () => {
 });
 
 test('methods a route does not take are refused with Allow (no CORS preflight)', async () => {
-  const res = await fetch(`${base}/api/call/library:stats`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', ...auth() } });
+  const res = await fetch(`${base}/api/call/library:stats`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'http://evil.example', ...auth() }
+  });
   assert.equal(res.status, 405);
   assert.equal(res.headers.get('access-control-allow-origin'), null);
   assert.equal(res.headers.get('allow'), 'POST');
@@ -199,7 +246,11 @@ test('broken %-escapes and commit bodies that are not an object are 400 with a p
   await expectPlain400(await fetch(`${base}/media/thumb/%E0%A4%A?token=${bridge.token}`), /broken %-escape/, 'media');
   await expectPlain400(await call('library%E0%A4%A', []), /broken %-escape/, 'call');
   for (const body of ['{', 'null', '[1]', '"batch"']) {
-    const res = await fetch(`${base}/api/upload/commit`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body });
+    const res = await fetch(`${base}/api/upload/commit`, {
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body
+    });
     await expectPlain400(res, body === '{' ? /not valid JSON/ : /must be an object/, body);
   }
 });
@@ -277,20 +328,32 @@ test('events reach the page through Server-Sent Events', async () => {
 
 test('each channel has the body limit its payload needs; large mask calls are taken one at a time', async () => {
   const big = JSON.stringify(['x'.repeat(5 * 1024 * 1024)]);
-  const refused = await fetch(`${base}/api/call/albums:create`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: big });
+  const refused = await fetch(`${base}/api/call/albums:create`, {
+    method: 'POST',
+    headers: { ...auth(), 'Content-Type': 'application/json' },
+    body: big
+  });
   assert.equal(refused.status, 413);
   assert.match(((await refused.json()) as { error: { message: string } }).error.message, /over the 4194304-byte limit/);
   const mask = new Uint8Array(5 * 1024 * 1024).fill(7);
   masks.most = 0;
-  const answers = await Promise.all(Array.from({ length: 3 }, () => call('restore:rerunMapping', [{ versionId: 3, maskPng: mask }])));
-  for (const a of answers) assert.deepEqual(((await a.json()) as { value: unknown }).value, { bytes: mask.length, first: 7 });
+  const answers = await Promise.all(
+    Array.from({ length: 3 }, () => call('restore:rerunMapping', [{ versionId: 3, maskPng: mask }]))
+  );
+  for (const a of answers)
+    assert.deepEqual(((await a.json()) as { value: unknown }).value, { bytes: mask.length, first: 7 });
   assert.equal(masks.most, 1, 'one large call at a time');
 });
 
 test('an upload batch that is never committed is deleted after its time to live', async () => {
   const libraryDir = join(dir, 'library-ttl');
   await mkdir(libraryDir);
-  const short = await startBridge({ services: standIn(join(dir, 'media')), libraryDir, rendererDir: join(dir, 'renderer'), uploadTtlMs: 200 });
+  const short = await startBridge({
+    services: standIn(join(dir, 'media')),
+    libraryDir,
+    rendererDir: join(dir, 'renderer'),
+    uploadTtlMs: 200
+  });
   try {
     const res = await fetch(`http://127.0.0.1:${short.port}/api/upload?batch=abandoned1&path=a.jpg`, {
       method: 'POST',
@@ -325,12 +388,19 @@ function rawConnection(port: number): { socket: Socket; received: () => string; 
 
 /** Resolves with the close time, or rejects when the server still holds the connection after `ms`. */
 function closesWithin(closed: Promise<number>, ms: number, what: string): Promise<number> {
-  return Promise.race([closed, new Promise<number>((_, fail) => setTimeout(() => fail(new Error(`${what}: the connection was still open after ${ms} ms`)), ms))]);
+  return Promise.race([
+    closed,
+    new Promise<number>((_, fail) =>
+      setTimeout(() => fail(new Error(`${what}: the connection was still open after ${ms} ms`)), ms)
+    )
+  ]);
 }
 
 test('an unauthenticated request trickling a huge body gets its 401 and loses the connection at once', async () => {
   const c = rawConnection(bridge.port);
-  c.socket.write(`POST /api/call/library:stats HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n[`);
+  c.socket.write(
+    `POST /api/call/library:stats HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n[`
+  );
   const trickle = setInterval(() => c.socket.writable && c.socket.write(' '), 20);
   try {
     await closesWithin(c.closed, 3000, 'unauthenticated');
@@ -345,17 +415,27 @@ test('an unauthenticated request trickling a huge body gets its 401 and loses th
 test('a request body that does not arrive in time gets 408; an upload may take longer while data flows', async () => {
   const libraryDir = join(dir, 'library-slow');
   await mkdir(libraryDir);
-  const slow = await startBridge({ services: standIn(join(dir, 'media')), libraryDir, rendererDir: join(dir, 'renderer'), bodyTimeoutMs: 300, uploadIdleMs: 300 });
+  const slow = await startBridge({
+    services: standIn(join(dir, 'media')),
+    libraryDir,
+    rendererDir: join(dir, 'renderer'),
+    bodyTimeoutMs: 300,
+    uploadIdleMs: 300
+  });
   try {
     const c = rawConnection(slow.port);
-    c.socket.write(`POST /api/call/albums:create HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n["Sum`);
+    c.socket.write(
+      `POST /api/call/albums:create HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n["Sum`
+    );
     await closesWithin(c.closed, 3000, 'stalled call body');
     assert.match(c.received(), /^HTTP\/1\.1 408/);
     assert.match(c.received(), /did not arrive within 0\.3 s/);
 
     // 10 chunks 100 ms apart: a second in all, three times the body timeout, never silent for the idle timeout.
     const u = rawConnection(slow.port);
-    u.socket.write(`POST /api/upload?batch=slowbatch1&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\nConnection: close\r\n\r\n`);
+    u.socket.write(
+      `POST /api/upload?batch=slowbatch1&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\nConnection: close\r\n\r\n`
+    );
     for (let i = 0; i < 10; i++) {
       await new Promise((r) => setTimeout(r, 100));
       u.socket.write('A');
@@ -365,7 +445,9 @@ test('a request body that does not arrive in time gets 408; an upload may take l
 
     // An upload that stops sending is cut off after the idle timeout.
     const idle = rawConnection(slow.port);
-    idle.socket.write(`POST /api/upload?batch=slowbatch2&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\n\r\nAB`);
+    idle.socket.write(
+      `POST /api/upload?batch=slowbatch2&path=a.jpg HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nAuthorization: Bearer ${slow.token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\n\r\nAB`
+    );
     await closesWithin(idle.closed, 3000, 'silent upload');
   } finally {
     await slow.close();

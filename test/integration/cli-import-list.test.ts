@@ -59,14 +59,24 @@ test('import names every bad file and exits 1; list --json has every good photo 
   const album = JSON.parse(heirloom(['list', '--library', lib, '--album', 'box 2', '--json']).out) as unknown[];
   assert.equal(album.length, 3);
   // Nothing is restored yet: all three are still to do.
-  assert.equal((JSON.parse(heirloom(['list', '--library', lib, '--restored', 'no', '--json']).out) as unknown[]).length, 3);
-  assert.equal((JSON.parse(heirloom(['list', '--library', lib, '--restored', 'yes', '--json']).out) as unknown[]).length, 0);
+  assert.equal(
+    (JSON.parse(heirloom(['list', '--library', lib, '--restored', 'no', '--json']).out) as unknown[]).length,
+    3
+  );
+  assert.equal(
+    (JSON.parse(heirloom(['list', '--library', lib, '--restored', 'yes', '--json']).out) as unknown[]).length,
+    0
+  );
   // A photo turned and cropped in the app says so in the listing.
   const db = openLibrary(lib);
   db.prepare("UPDATE photos SET rotation = 90, tilt = -1.5, crop = '4_6_40_36' WHERE file_name = 'b.png'").run();
   db.close();
   const text = heirloom(['list', '--library', lib]).out.split('\n');
-  assert.match(text.find((l) => l.includes('b.png'))!, /b\.png .* turned 90°  straightened -1\.5°  cropped to 40×36$/);
+  assert.match(
+    text.find((l) => l.includes('b.png'))!,
+    // eslint-disable-next-line no-regex-spaces -- `list` separates its facts by two spaces, as printed
+    /b\.png .* turned 90°  straightened -1\.5°  cropped to 40×36$/
+  );
   assert.ok(!text.find((l) => l.includes('a.jpg'))!.includes('turned'));
   const badFilter = heirloom(['list', '--library', lib, '--restored', 'maybe']);
   assert.equal(badFilter.code, 1);
@@ -82,13 +92,15 @@ test('import names every bad file and exits 1; list --json has every good photo 
 test('an import killed mid-way leaves a consistent library, and importing again completes it', async () => {
   const src = join(work, 'many');
   const N = 40;
-  for (let i = 0; i < N; i++) await makePhoto(join(src, `p${String(i).padStart(2, '0')}.png`), 400, 300, { seed: 500 + i, format: 'png' });
+  for (let i = 0; i < N; i++)
+    await makePhoto(join(src, `p${String(i).padStart(2, '0')}.png`), 400, 300, { seed: 500 + i, format: 'png' });
   const lib = join(work, 'killed');
   openLibrary(lib).close();
   const child = spawn(process.execPath, [BIN, 'import', src, '--library', lib], { cwd: ROOT, stdio: 'ignore' });
   const db = new Database(libraryPaths(lib).db, { readonly: true });
   const deadline = Date.now() + 60_000;
-  while ((db.prepare('SELECT COUNT(*) FROM photos').pluck().get() as number) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  while ((db.prepare('SELECT COUNT(*) FROM photos').pluck().get() as number) < 3 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 5));
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   db.close();
@@ -103,7 +115,8 @@ test('an import killed mid-way leaves a consistent library, and importing again 
     assert.ok(existsSync(paths.thumb(r.sha256)), 'every row has its thumbnail');
   }
   let files = 0;
-  for (const shard of await readdir(paths.originalsDir)) files += (await readdir(join(paths.originalsDir, shard))).length;
+  for (const shard of await readdir(paths.originalsDir))
+    files += (await readdir(join(paths.originalsDir, shard))).length;
   assert.equal(files, rows.length, 'no original without a row');
   assert.deepEqual(await readdir(paths.tmp), []);
   reopened.close();
@@ -129,7 +142,10 @@ test('list on a library an older Heirloom wrote brings it up to date first, then
   db.close();
   const listed = heirloom(['list', '--library', lib, '--search', '1960s', '--json']);
   assert.equal(listed.code, 0, listed.err);
-  assert.deepEqual((JSON.parse(listed.out) as { fileName: string; rotation: number }[]).map((p) => [p.fileName, p.rotation]), [['grandpa.jpg', 0]]);
+  assert.deepEqual(
+    (JSON.parse(listed.out) as { fileName: string; rotation: number }[]).map((p) => [p.fileName, p.rotation]),
+    [['grandpa.jpg', 0]]
+  );
   const after = new Database(libraryPaths(lib).db, { readonly: true });
   assert.equal(after.pragma('user_version', { simple: true }), migrations.at(-1)!.version);
   after.close();

@@ -19,7 +19,13 @@ const ids: Record<string, number> = {};
 const shas: Record<string, string> = {};
 
 /** Stores a file in the content-addressed originals store and adds its photo row. */
-async function addPhoto(key: string, make: (p: string) => Promise<void>, fileName: string, caption: string | null, ext: string) {
+async function addPhoto(
+  key: string,
+  make: (p: string) => Promise<void>,
+  fileName: string,
+  caption: string | null,
+  ext: string
+) {
   const tmp = join(root.dir, `${key}.${ext}`);
   await make(tmp);
   const sha = await sha256(tmp);
@@ -28,7 +34,9 @@ async function addPhoto(key: string, make: (p: string) => Promise<void>, fileNam
   shas[key] = sha;
   ids[key] = Number(
     db
-      .prepare("INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, caption, imported_at) VALUES (?, ?, ?, ?, 64, 48, 8, 3, 1, ?, 'now')")
+      .prepare(
+        "INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, caption, imported_at) VALUES (?, ?, ?, ?, 64, 48, 8, 3, 1, ?, 'now')"
+      )
       .run(sha, fileName, `.${ext}`, ext === 'jpg' ? 'jpeg' : ext, caption).lastInsertRowid
   );
 }
@@ -46,10 +54,14 @@ before(async () => {
   await mkdir(join(lib, 'versions'), { recursive: true });
   await restoredPng(join(lib, 'versions', 'beach-v1.png'));
   const v = db
-    .prepare("INSERT INTO versions (photo_id, kind, model_id, model_sha256, options, output_path, created_at) VALUES (?, 'restore', 'bopb-1', 'x', ?, 'versions/beach-v1.png', '2026-11-24T10:00:00Z')")
+    .prepare(
+      "INSERT INTO versions (photo_id, kind, model_id, model_sha256, options, output_path, created_at) VALUES (?, 'restore', 'bopb-1', 'x', ?, 'versions/beach-v1.png', '2026-11-24T10:00:00Z')"
+    )
     .run(ids.beach, JSON.stringify({ scratches: 'on' })).lastInsertRowid;
   db.prepare('UPDATE photos SET current_version_id = ? WHERE id = ?').run(v, ids.beach);
-  const album = Number(db.prepare("INSERT INTO albums (name, created_at) VALUES ('Family', 'now')").run().lastInsertRowid);
+  const album = Number(
+    db.prepare("INSERT INTO albums (name, created_at) VALUES ('Family', 'now')").run().lastInsertRowid
+  );
   db.prepare("INSERT INTO albums (name, created_at) VALUES ('Empty', 'now')").run();
   // Album order differs from insertion order: wedding, beach, scan.
   const add = db.prepare('INSERT INTO album_photos (album_id, photo_id, position) VALUES (?, ?, ?)');
@@ -66,7 +78,12 @@ test('exportAlbum exports the album in album order with the current version', as
   const out = join(root.dir, 'out-api');
   await mkdir(out);
   const album = albumByName(db, 'family');
-  const result = await exportAlbum(db, lib, { albumId: album.id, what: 'restored', format: 'png', destination: { kind: 'folder', path: join(out, 'Family') } });
+  const result = await exportAlbum(db, lib, {
+    albumId: album.id,
+    what: 'restored',
+    format: 'png',
+    destination: { kind: 'folder', path: join(out, 'Family') }
+  });
   assert.deepEqual((await readdir(result.path)).sort(), [
     '001 - Wedding 1958.png',
     '002 - At the beach (restored).png',
@@ -93,8 +110,17 @@ test('exportAlbum exports the album in album order with the current version', as
 test('exportAlbum exports a selection of photos in the order given, each once', async () => {
   const out = join(root.dir, 'out-selection');
   await mkdir(out);
-  const result = await exportAlbum(db, lib, { photoIds: [ids.scan, ids.beach, ids.scan], what: 'restored', format: 'jpeg', destination: { kind: 'folder', path: join(out, 'Picked') } });
-  assert.deepEqual((await readdir(result.path)).sort(), ['001 - scan-16bit.jpg', '002 - At the beach (restored).jpg', 'manifest.json']);
+  const result = await exportAlbum(db, lib, {
+    photoIds: [ids.scan, ids.beach, ids.scan],
+    what: 'restored',
+    format: 'jpeg',
+    destination: { kind: 'folder', path: join(out, 'Picked') }
+  });
+  assert.deepEqual((await readdir(result.path)).sort(), [
+    '001 - scan-16bit.jpg',
+    '002 - At the beach (restored).jpg',
+    'manifest.json'
+  ]);
   const manifest = JSON.parse(await readFile(join(result.path, 'manifest.json'), 'utf8'));
   assert.equal(manifest.album, null, 'a selection names no album');
   assert.deepEqual(
@@ -111,15 +137,24 @@ test('a selection with a photo no longer in the library, or a request naming bot
   const out = join(root.dir, 'out-selection-bad');
   await mkdir(out);
   const dest = { kind: 'folder', path: join(out, 'x') } as const;
-  await assert.rejects(exportAlbum(db, lib, { photoIds: [ids.beach, 999], destination: dest }), /no photo with id 999 in the library/);
-  await assert.rejects(exportAlbum(db, lib, { albumId: 1, photoIds: [ids.beach], destination: dest }), /give either albumId \(an album\) or photoIds/);
+  await assert.rejects(
+    exportAlbum(db, lib, { photoIds: [ids.beach, 999], destination: dest }),
+    /no photo with id 999 in the library/
+  );
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, photoIds: [ids.beach], destination: dest }),
+    /give either albumId \(an album\) or photoIds/
+  );
   await assert.rejects(exportAlbum(db, lib, { destination: dest }), /give either albumId/);
   await assert.rejects(exportAlbum(db, lib, { photoIds: [], destination: dest }), /invalid export request: photoIds/);
   assert.deepEqual(await readdir(out), []);
 });
 
 test('invalid requests and unknown albums are clear errors', async () => {
-  await assert.rejects(exportAlbum(db, lib, { albumId: 999, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /no album with id 999/);
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 999, destination: { kind: 'folder', path: join(root.dir, 'x') } }),
+    /no album with id 999/
+  );
   await assert.rejects(
     exportAlbum(db, lib, { albumId: 1, quality: 0, destination: { kind: 'folder', path: join(root.dir, 'x') } }),
     /invalid export request: quality/
@@ -129,7 +164,10 @@ test('invalid requests and unknown albums are clear errors', async () => {
     /must be an absolute path/
   );
   await assert.rejects(
-    exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: join(root.dir, 'no', 'such', 'dir', 'a.zip') } }),
+    exportAlbum(db, lib, {
+      albumId: 1,
+      destination: { kind: 'zip', path: join(root.dir, 'no', 'such', 'dir', 'a.zip') }
+    }),
     /the folder to export into does not exist/
   );
   await writeFile(join(root.dir, 'a-file'), 'x');
@@ -139,13 +177,16 @@ test('invalid requests and unknown albums are clear errors', async () => {
   );
   assert.throws(() => albumByName(db, 'Nope'), /no album called "Nope"; albums: "Empty", "Family"/);
   const empty = albumByName(db, 'Empty');
-  await assert.rejects(exportAlbum(db, lib, { albumId: empty.id, destination: { kind: 'folder', path: join(root.dir, 'x') } }), /has no photos/);
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: empty.id, destination: { kind: 'folder', path: join(root.dir, 'x') } }),
+    /has no photos/
+  );
 });
 
 test('export handlers stream progress events and cancel by id', async () => {
   const events: ExportProgress[] = [];
-  let handlers!: ReturnType<typeof createExportHandlers>['handlers'];
-  ({ handlers } = createExportHandlers({
+  // The progress callback cancels through the handlers it is handed to: it runs only once an export has started.
+  const { handlers } = createExportHandlers({
     db,
     libraryDir: lib,
     emit: (event, payload) => {
@@ -153,10 +194,18 @@ test('export handlers stream progress events and cancel by id', async () => {
       events.push(payload as ExportProgress);
       if ((payload as ExportProgress).done === 1) void handlers['export:cancel']('job-1');
     }
-  }));
+  });
   const out = join(root.dir, 'out-handlers');
   await mkdir(out);
-  const request = { exportId: 'job-1', albumId: 1, what: 'both', format: 'jpeg', quality: 80, destination: { kind: 'zip', path: join(out, 'a.zip') }, manifest: 'json' } as const;
+  const request = {
+    exportId: 'job-1',
+    albumId: 1,
+    what: 'both',
+    format: 'jpeg',
+    quality: 80,
+    destination: { kind: 'zip', path: join(out, 'a.zip') },
+    manifest: 'json'
+  } as const;
   await assert.rejects(handlers['export:album'](request), /export cancelled/);
   assert.deepEqual(await readdir(out), []);
   assert.ok(events.length >= 2 && events.every((e) => e.exportId === 'job-1'));
@@ -175,13 +224,27 @@ const cli = (args: string[]) =>
 test('a folder export to the top of the disk, or a .zip without a file name, is refused before anything is written', async () => {
   const cwd = await readdir(process.cwd());
   for (const path of ['/', '//']) {
-    await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'folder', path } }), /is the top of a disk: name the folder/, path);
-    await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path } }), /is the top of a disk/, path);
+    await assert.rejects(
+      exportAlbum(db, lib, { albumId: 1, destination: { kind: 'folder', path } }),
+      /is the top of a disk: name the folder/,
+      path
+    );
+    await assert.rejects(
+      exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path } }),
+      /is the top of a disk/,
+      path
+    );
   }
   const out = join(root.dir, 'zips');
   await mkdir(out);
-  await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: `${out}/` } }), /a \.zip export needs a file name, and ".*zips\/" ends in a folder separator/);
-  await assert.rejects(exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: join(out, '.zip') } }), /needs a file name before "\.zip"/);
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: `${out}/` } }),
+    /a \.zip export needs a file name, and ".*zips\/" ends in a folder separator/
+  );
+  await assert.rejects(
+    exportAlbum(db, lib, { albumId: 1, destination: { kind: 'zip', path: join(out, '.zip') } }),
+    /needs a file name before "\.zip"/
+  );
   assert.deepEqual(await readdir(out), [], 'no hidden .zip, no staging folder');
   assert.ok(!existsSync('/.zip'));
   assert.deepEqual(await readdir(process.cwd()), cwd, 'nothing staged in the working directory');
@@ -190,7 +253,22 @@ test('a folder export to the top of the disk, or a .zip without a file name, is 
 test('heirloom export CLI writes a zip with a CSV manifest and fails clearly', { timeout: 120_000 }, async () => {
   const out = join(root.dir, 'out-cli');
   await mkdir(out);
-  const ok = await cli(['--library', lib, '--album', 'Family', '--out', join(out, 'family'), '--zip', '--what', 'both', '--format', 'tiff16', '--manifest', 'csv', '--json']);
+  const ok = await cli([
+    '--library',
+    lib,
+    '--album',
+    'Family',
+    '--out',
+    join(out, 'family'),
+    '--zip',
+    '--what',
+    'both',
+    '--format',
+    'tiff16',
+    '--manifest',
+    'csv',
+    '--json'
+  ]);
   assert.equal(ok.code, 0, ok.stderr);
   const result = JSON.parse(ok.stdout);
   assert.equal(result.path, join(out, 'family.zip'));
@@ -207,9 +285,21 @@ test('heirloom export CLI writes a zip with a CSV manifest and fails clearly', {
   assert.match(noAlbum.stderr, /no album called "Holidays"/);
 
   // Chosen photos by id, in the order given.
-  const picked = await cli(['--library', lib, '--photos', `${ids.beach}, ${ids.wedding}`, '--out', join(out, 'picked'), '--json']);
+  const picked = await cli([
+    '--library',
+    lib,
+    '--photos',
+    `${ids.beach}, ${ids.wedding}`,
+    '--out',
+    join(out, 'picked'),
+    '--json'
+  ]);
   assert.equal(picked.code, 0, picked.stderr);
-  assert.deepEqual((await readdir(JSON.parse(picked.stdout).path)).sort(), ['001 - At the beach.jpg', '002 - Wedding 1958.jpg', 'manifest.json']);
+  assert.deepEqual((await readdir(JSON.parse(picked.stdout).path)).sort(), [
+    '001 - At the beach.jpg',
+    '002 - Wedding 1958.jpg',
+    'manifest.json'
+  ]);
   for (const [args, message] of [
     [['--photos', 'beach'], /--photos takes photo ids separated by commas/],
     [['--photos', '0,1'], /--photos takes photo ids/],

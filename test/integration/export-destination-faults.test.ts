@@ -24,9 +24,14 @@ const disks: SmallDisk[] = [];
 
 before(async () => {
   work = await tempDir('export-faults');
-  svc = await createServices({ libraryDir: join(work.dir, 'lib'), emit: () => {}, modelDirs: [join(work.dir, 'no-models')] });
+  svc = await createServices({
+    libraryDir: join(work.dir, 'lib'),
+    emit: () => {},
+    modelDirs: [join(work.dir, 'no-models')]
+  });
   const files = [];
-  for (let i = 0; i < 4; i++) files.push(await makePhoto(join(work.dir, 'in', `scan-${i}.png`), 900, 700, { seed: i + 1, format: 'png' }));
+  for (let i = 0; i < 4; i++)
+    files.push(await makePhoto(join(work.dir, 'in', `scan-${i}.png`), 900, 700, { seed: i + 1, format: 'png' }));
   await svc.handlers['import:paths']({ paths: files });
   ids = (await svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported' })).items.map((p) => p.id);
 });
@@ -46,37 +51,60 @@ async function disk(megabytes: number, readOnly = false): Promise<SmallDisk | st
 async function originals(): Promise<string[]> {
   const root = join(work.dir, 'lib', 'originals');
   const out: string[] = [];
-  for (const shard of await readdir(root)) for (const f of await readdir(join(root, shard))) out.push(`${f}:${await sha256(join(root, shard, f))}`);
+  for (const shard of await readdir(root))
+    for (const f of await readdir(join(root, shard))) out.push(`${f}:${await sha256(join(root, shard, f))}`);
   return out.sort();
 }
 
-const FULL = /^the destination disk is full: \S+ has \d+ MB free, and this export needs about \d+ MB\. Nothing was exported; the library and its photos are intact$/;
+const FULL =
+  /^the destination disk is full: \S+ has \d+ MB free, and this export needs about \d+ MB\. Nothing was exported; the library and its photos are intact$/;
 
-test('a full destination says so, with the room needed and the library intact, and leaves nothing there', { timeout: 60_000 }, async (t) => {
-  const d = await disk(8);
-  if (typeof d === 'string') return t.skip(d);
-  const before = await originals();
-  d.fill(1_500_000);
-  for (const kind of ['folder', 'zip'] as const) {
-    await assert.rejects(
-      svc.handlers['export:album']({ photoIds: ids, quality: 90, manifest: 'json', what: 'originals', format: 'png', destination: { kind, path: join(d.dir, `album-${kind}`) } }),
-      (err: Error) => {
-        assert.match(err.message, FULL, `${kind}: ${err.message}`);
-        return true;
-      }
-    );
-    assert.deepEqual((await readdir(d.dir)).sort(), ['filler.bin'], `${kind}: nothing left in the destination`);
+test(
+  'a full destination says so, with the room needed and the library intact, and leaves nothing there',
+  { timeout: 60_000 },
+  async (t) => {
+    const d = await disk(8);
+    if (typeof d === 'string') return t.skip(d);
+    const before = await originals();
+    d.fill(1_500_000);
+    for (const kind of ['folder', 'zip'] as const) {
+      await assert.rejects(
+        svc.handlers['export:album']({
+          photoIds: ids,
+          quality: 90,
+          manifest: 'json',
+          what: 'originals',
+          format: 'png',
+          destination: { kind, path: join(d.dir, `album-${kind}`) }
+        }),
+        (err: Error) => {
+          assert.match(err.message, FULL, `${kind}: ${err.message}`);
+          return true;
+        }
+      );
+      assert.deepEqual((await readdir(d.dir)).sort(), ['filler.bin'], `${kind}: nothing left in the destination`);
+    }
+    assert.deepEqual(await originals(), before, 'the originals are byte for byte as they were');
   }
-  assert.deepEqual(await originals(), before, 'the originals are byte for byte as they were');
-});
+);
 
 test('a read-only destination is refused in plain words', async (t) => {
   const d = await disk(1, true);
   if (typeof d === 'string') return t.skip(d);
-  await assert.rejects(svc.handlers['export:album']({ photoIds: ids, quality: 90, manifest: 'json', what: 'originals', format: 'jpeg', destination: { kind: 'folder', path: join(d.dir, 'album') } }), {
-    kind: 'io',
-    message: `cannot export to ${d.dir}: it is on a read-only disk; choose another folder`
-  });
+  await assert.rejects(
+    svc.handlers['export:album']({
+      photoIds: ids,
+      quality: 90,
+      manifest: 'json',
+      what: 'originals',
+      format: 'jpeg',
+      destination: { kind: 'folder', path: join(d.dir, 'album') }
+    }),
+    {
+      kind: 'io',
+      message: `cannot export to ${d.dir}: it is on a read-only disk; choose another folder`
+    }
+  );
 });
 
 /** The id of a process that has exited. */
@@ -100,7 +128,14 @@ test('the next export to a folder removes the staging folders a crash left there
   // Another export, by a process that is still running, writes into its own staging folder now.
   const busy = await partial(parent, `.heirloom-export-${process.ppid}-fedcba987654.partial`);
   const notOurs = [await partial(parent, '.heirloom-export-notes'), await partial(parent, 'album.partial')];
-  const result = await svc.handlers['export:album']({ photoIds: ids.slice(0, 1), quality: 90, manifest: 'json', what: 'originals', format: 'jpeg', destination: { kind: 'folder', path: join(parent, 'album') } });
+  const result = await svc.handlers['export:album']({
+    photoIds: ids.slice(0, 1),
+    quality: 90,
+    manifest: 'json',
+    what: 'originals',
+    format: 'jpeg',
+    destination: { kind: 'folder', path: join(parent, 'album') }
+  });
   assert.equal(result.files, 1);
   assert.ok(!existsSync(crashed) && !existsSync(older), 'stale staging folders of ours are gone');
   assert.ok(existsSync(busy), "a live export's staging folder stays");
@@ -110,10 +145,21 @@ test('the next export to a folder removes the staging folders a crash left there
 test('at start, the staging folders a crash left in folders exported into before are removed', async () => {
   const parent = join(work.dir, 'desk');
   await mkdir(parent, { recursive: true });
-  await svc.handlers['export:album']({ photoIds: ids.slice(0, 1), quality: 90, manifest: 'json', what: 'originals', format: 'jpeg', destination: { kind: 'zip', path: join(parent, 'album.zip') } });
+  await svc.handlers['export:album']({
+    photoIds: ids.slice(0, 1),
+    quality: 90,
+    manifest: 'json',
+    what: 'originals',
+    format: 'jpeg',
+    destination: { kind: 'zip', path: join(parent, 'album.zip') }
+  });
   await svc.close();
   const crashed = await partial(parent, `.heirloom-export-${deadPid()}-00000000beef.partial`);
-  svc = await createServices({ libraryDir: join(work.dir, 'lib'), emit: () => {}, modelDirs: [join(work.dir, 'no-models')] });
+  svc = await createServices({
+    libraryDir: join(work.dir, 'lib'),
+    emit: () => {},
+    modelDirs: [join(work.dir, 'no-models')]
+  });
   assert.equal(await svc.exportsSwept, 1);
   assert.ok(!existsSync(crashed));
   assert.ok(existsSync(join(parent, 'album.zip')), 'the export itself stays');

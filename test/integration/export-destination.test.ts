@@ -21,8 +21,17 @@ before(async () => {
     asked.push([kind, name]);
     return kind === 'zip' ? `/home/me/Exports/${name}.zip` : null; // the folder dialog is cancelled
   };
-  desktop = await createServices({ libraryDir: join(work, 'desktop'), emit: () => undefined, modelDirs: [join(work, 'no-models')], chooseExportPath });
-  browser = await createServices({ libraryDir: join(work, 'browser'), emit: () => undefined, modelDirs: [join(work, 'no-models')] });
+  desktop = await createServices({
+    libraryDir: join(work, 'desktop'),
+    emit: () => undefined,
+    modelDirs: [join(work, 'no-models')],
+    chooseExportPath
+  });
+  browser = await createServices({
+    libraryDir: join(work, 'browser'),
+    emit: () => undefined,
+    modelDirs: [join(work, 'no-models')]
+  });
 });
 after(async () => {
   await desktop.close();
@@ -35,11 +44,21 @@ test('the desktop app takes the destination from the system dialog; cancelling a
   assert.equal(await desktop.handlers['export:chooseDestination'](zip), '/home/me/Exports/Lake house.zip');
   const [folder] = validateArgs('export:chooseDestination', [{ kind: 'folder', suggestedName: 'Lake house' }]);
   assert.equal(await desktop.handlers['export:chooseDestination'](folder), null);
-  assert.deepEqual(asked, [['zip', 'Lake house'], ['folder', 'Lake house']]);
+  assert.deepEqual(asked, [
+    ['zip', 'Lake house'],
+    ['folder', 'Lake house']
+  ]);
 });
 
 test('browser mode says to type the path; a bad payload is refused before any dialog', async () => {
-  await assert.rejects(browser.handlers['export:chooseDestination']({ kind: 'folder', suggestedName: 'x' }), { kind: 'invalid-input', message: /no folder dialog in browser mode: type the destination path/ });
-  assert.throws(() => validateArgs('export:chooseDestination', [{ kind: 'tar', suggestedName: 'x' }]), { kind: 'invalid-input' });
-  assert.throws(() => validateArgs('export:chooseDestination', [{ kind: 'zip', suggestedName: '' }]), { kind: 'invalid-input' });
+  await assert.rejects(browser.handlers['export:chooseDestination']({ kind: 'folder', suggestedName: 'x' }), {
+    kind: 'invalid-input',
+    message: /no folder dialog in browser mode: type the destination path/
+  });
+  assert.throws(() => validateArgs('export:chooseDestination', [{ kind: 'tar', suggestedName: 'x' }]), {
+    kind: 'invalid-input'
+  });
+  assert.throws(() => validateArgs('export:chooseDestination', [{ kind: 'zip', suggestedName: '' }]), {
+    kind: 'invalid-input'
+  });
 });

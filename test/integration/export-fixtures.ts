@@ -23,14 +23,21 @@ export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: (
 
 /** 64×32 stored sideways (orientation 6): left half red, right half blue. Upright it is 32×64, red on top. */
 export async function exifJpeg(path: string, right = '#2020d0'): Promise<void> {
-  const left = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#d02020' } }).png().toBuffer();
+  const left = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#d02020' } })
+    .png()
+    .toBuffer();
   await sharp({ create: { width: 64, height: 32, channels: 3, background: right } })
     .composite([{ input: left, left: 0, top: 0 }])
     .withIccProfile('p3')
     .withExif({
       IFD0: { Make: 'Kodak', Model: 'Brownie', ImageDescription: 'scanned' },
       IFD2: { DateTimeOriginal: TAKEN },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 1234/100', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 3999/100' }
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '51/1 30/1 1234/100',
+        GPSLongitudeRef: 'W',
+        GPSLongitude: '0/1 7/1 3999/100'
+      }
     })
     .withMetadata({ orientation: 6 })
     .jpeg({ quality: 95 })
@@ -41,16 +48,23 @@ export async function exifJpeg(path: string, right = '#2020d0'): Promise<void> {
 export async function png16(path: string): Promise<void> {
   const raw = Buffer.alloc(48 * 40 * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 7) % 256;
-  await sharp(raw, { raw: { width: 48, height: 40, channels: 3 } }).toColourspace('rgb16').png().toFile(path);
+  await sharp(raw, { raw: { width: 48, height: 40, channels: 3 } })
+    .toColourspace('rgb16')
+    .png()
+    .toFile(path);
 }
 
 /** An upright 32×64 PNG as the engine would write it: no EXIF, no ICC. */
 export async function restoredPng(path: string): Promise<void> {
-  await sharp({ create: { width: 32, height: 64, channels: 3, background: '#40a040' } }).png().toFile(path);
+  await sharp({ create: { width: 32, height: 64, channels: 3, background: '#40a040' } })
+    .png()
+    .toFile(path);
 }
 
 export async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** Three photos: a captioned EXIF JPEG with a version, a hostile-named PNG16, and one without a version. */
@@ -85,7 +99,16 @@ export async function makeItems(dir: string): Promise<ExportItem[]> {
       takenAt: null,
       version: null
     },
-    { photoId: 13, sha256: await sha256(c), fileName: 'scan 3.JPG', caption: null, originalPath: c, frame: { rotation: 0, tilt: 0, crop: null }, takenAt: '1962-07-14T15:30:00', version: null }
+    {
+      photoId: 13,
+      sha256: await sha256(c),
+      fileName: 'scan 3.JPG',
+      caption: null,
+      originalPath: c,
+      frame: { rotation: 0, tilt: 0, crop: null },
+      takenAt: '1962-07-14T15:30:00',
+      version: null
+    }
   ];
 }
 

@@ -59,7 +59,10 @@ test('folder export of originals and restored versions as JPEG keeps metadata, u
     'manifest.json'
   ]);
 
-  for (const name of ['001 - Oma am Strand, Sommer 1962 — Müritz.jpg', '001 - Oma am Strand, Sommer 1962 — Müritz (restored).jpg']) {
+  for (const name of [
+    '001 - Oma am Strand, Sommer 1962 — Müritz.jpg',
+    '001 - Oma am Strand, Sommer 1962 — Müritz (restored).jpg'
+  ]) {
     const meta = await sharp(join(result.path, name)).metadata();
     assert.equal(meta.format, 'jpeg');
     assert.deepEqual([meta.width, meta.height], [32, 64], `${name} is upright`);
@@ -128,9 +131,18 @@ test('16-bit TIFF export is 16 bits per channel and keeps EXIF', async () => {
 
 test('format "original" copies bytes untouched and keeps the orientation tag; "restored" falls back to originals', async () => {
   const parent = await outDir('original');
-  const result = await exportItems(items, album, opts(join(parent, 'out'), { format: 'original', what: 'restored', manifest: 'csv' }));
+  const result = await exportItems(
+    items,
+    album,
+    opts(join(parent, 'out'), { format: 'original', what: 'restored', manifest: 'csv' })
+  );
   const files = (await readdir(result.path)).sort();
-  assert.deepEqual(files, ['001 - Oma am Strand, Sommer 1962 — Müritz (restored).png', '002 - etc passwd.png', '003 - scan 3.jpg', 'manifest.csv']);
+  assert.deepEqual(files, [
+    '001 - Oma am Strand, Sommer 1962 — Müritz (restored).png',
+    '002 - etc passwd.png',
+    '003 - scan 3.jpg',
+    'manifest.csv'
+  ]);
   assert.equal(await sha256(join(result.path, files[1])), items[1].sha256);
   assert.equal(await sha256(join(result.path, files[2])), items[2].sha256);
   assert.equal((await sharp(join(result.path, files[2])).metadata()).orientation, 6);
@@ -143,7 +155,11 @@ test('format "original" copies bytes untouched and keeps the orientation tag; "r
 
 test('zip export streams every file and the manifest into a .zip', async () => {
   const parent = await outDir('zip');
-  const result = await exportItems(items, album, opts(join(parent, 'album'), { destination: { kind: 'zip', path: join(parent, 'album') }, format: 'png' }));
+  const result = await exportItems(
+    items,
+    album,
+    opts(join(parent, 'album'), { destination: { kind: 'zip', path: join(parent, 'album') }, format: 'png' })
+  );
   assert.equal(result.path, join(parent, 'album.zip'));
   await assertOnly(parent, ['album.zip']);
   const { stdout } = await run('unzip', ['-Z1', result.path]);
@@ -151,7 +167,10 @@ test('zip export streams every file and the manifest into a .zip', async () => {
   assert.equal(names.length, 5);
   assert.ok(names.includes('manifest.json'));
   assert.ok(names.includes('001 - Oma am Strand, Sommer 1962 — Müritz (restored).png'));
-  const png = await run('unzip', ['-p', result.path, '001 - Oma am Strand, Sommer 1962 — Müritz.png'], { encoding: 'buffer', maxBuffer: 1 << 24 });
+  const png = await run('unzip', ['-p', result.path, '001 - Oma am Strand, Sommer 1962 — Müritz.png'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 24
+  });
   const meta = await sharp(png.stdout as unknown as Buffer).metadata();
   assert.equal(meta.format, 'png');
   assert.deepEqual([meta.width, meta.height], [32, 64]);
@@ -170,7 +189,11 @@ test('never overwrites: an existing folder or zip gets "name (2)", an empty fold
   const a = await exportItems(items, album, opts(join(parent, 'out'), { what: 'originals' }));
   assert.equal(a.path, join(parent, 'out (2)'));
   assert.equal(await readFile(join(parent, 'out', 'mine.txt'), 'utf8'), 'keep me');
-  const b = await exportItems(items, album, opts('', { destination: { kind: 'zip', path: join(parent, 'album.zip') } }));
+  const b = await exportItems(
+    items,
+    album,
+    opts('', { destination: { kind: 'zip', path: join(parent, 'album.zip') } })
+  );
   assert.equal(b.path, join(parent, 'album (2).zip'));
   assert.equal(await readFile(join(parent, 'album.zip'), 'utf8'), 'not a zip, but mine');
   const c = await exportItems(items, album, opts(join(parent, 'empty'), { what: 'originals' }));

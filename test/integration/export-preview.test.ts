@@ -19,16 +19,32 @@ let db: Database.Database;
 const ids: Record<string, number> = {};
 
 function version(photoId: number, kind: 'restore' | 'rerun', parentVersionId: number | null): VersionInput {
-  return { photoId, kind, parentVersionId, modelId: 'm', modelSha256: 'a'.repeat(64), options: {}, maskPath: null, outputPath: `versions/${photoId}/x.png`, latentPath: null, stats: {} };
+  return {
+    photoId,
+    kind,
+    parentVersionId,
+    modelId: 'm',
+    modelSha256: 'a'.repeat(64),
+    options: {},
+    maskPath: null,
+    outputPath: `versions/${photoId}/x.png`,
+    latentPath: null,
+    stats: {}
+  };
 }
 
-const current = (photoId: number) => (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photoId) as { c: number | null }).c;
+const current = (photoId: number) =>
+  (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photoId) as { c: number | null }).c;
 
 before(async () => {
   tmp = await tempDir('export-preview');
   const lib = join(tmp.dir, 'lib');
   db = await openTestLibrary(lib);
-  for (const [name, width] of [['lake.png', 40], ['porch.png', 41], ['barn.png', 42]] as const) {
+  for (const [name, width] of [
+    ['lake.png', 40],
+    ['porch.png', 41],
+    ['barn.png', 42]
+  ] as const) {
     await colourPng(join(tmp.dir, name), width, 30); // sizes differ so the files (content-addressed) do
     ids[name] = await addPhoto(db, lib, join(tmp.dir, name), width, 30);
   }
@@ -65,7 +81,10 @@ test('the preview lists an album in album order with each current version number
 
 test('a selection keeps the order given; unknown ids and albums are answered plainly', () => {
   const preview = exportPreview(db, { photoIds: [ids['porch.png'], ids['barn.png']] });
-  assert.deepEqual(preview.items.map((i) => i.fileName), ['porch.png', 'barn.png']);
+  assert.deepEqual(
+    preview.items.map((i) => i.fileName),
+    ['porch.png', 'barn.png']
+  );
   assert.throws(() => exportPreview(db, { albumId: 999 }), { kind: 'not-found', message: 'no album with id 999' });
   assert.throws(() => validateArgs('export:preview', [{ albumId: 1, photoIds: [1] }]), { kind: 'invalid-input' });
 });

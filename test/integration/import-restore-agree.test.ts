@@ -15,7 +15,6 @@ import { tempLibrarySuite } from '../fixtures/temp-library.ts';
 
 const t = tempLibrarySuite('agree');
 
-
 /** A PNG whose header says 20,000 × 13,000 (260 MP): over import's 250 MP, under sharp's own 268 MP default. */
 function hugePng(): Buffer {
   const ihdr = Buffer.alloc(13);
@@ -23,7 +22,12 @@ function hugePng(): Buffer {
   ihdr.writeUInt32BE(13_000, 4);
   ihdr.writeUInt8(8, 8); // bit depth
   ihdr.writeUInt8(0, 9); // grey
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(10))), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(10))),
+    pngChunk('IEND', Buffer.alloc(0))
+  ]);
 }
 
 async function importMessage(path: string): Promise<string> {
@@ -34,7 +38,10 @@ async function importMessage(path: string): Promise<string> {
 }
 
 async function restoreMessage(path: string): Promise<string> {
-  const err = await readSource(path).then(() => null, (e: Error) => e);
+  const err = await readSource(path).then(
+    () => null,
+    (e: Error) => e
+  );
   assert.ok(err, 'restore refuses it');
   return err.message.replace(/^[^:]+: /, ''); // restore names the file first
 }
@@ -57,7 +64,9 @@ test('a 260-megapixel image is over the same 250 MP limit for both', async () =>
 test('a folder import counts the hidden image files it skips', async () => {
   const folder = join(t.work, 'scans');
   await mkdir(join(folder, '.thumbnails'), { recursive: true });
-  const jpeg = await sharp({ create: { width: 20, height: 16, channels: 3, background: '#806040' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 20, height: 16, channels: 3, background: '#806040' } })
+    .jpeg()
+    .toBuffer();
   await writeFile(join(folder, 'scan.jpg'), jpeg);
   await writeFile(join(folder, '._scan.jpg'), jpeg); // a Mac's resource fork beside it
   await writeFile(join(folder, '.DS_Store'), 'not an image');

@@ -56,14 +56,25 @@ test('engine info, restore, list and delete versions through the handlers', asyn
     const thumb = await readMedia('version-thumb', String(versions[0]!.id));
     assert.equal(thumb.mime, 'image/webp');
     assert.equal(thumb.path, `${join(dir, versions[0]!.outputPath)}.thumb.webp`);
-    assert.deepEqual(await sharp(thumb.path).metadata().then((m) => [m.format, m.width, m.height]), ['webp', 64, 40]);
+    assert.deepEqual(
+      await sharp(thumb.path)
+        .metadata()
+        .then((m) => [m.format, m.width, m.height]),
+      ['webp', 64, 40]
+    );
     const made = (await stat(thumb.path)).mtimeMs;
     assert.equal((await readMedia('version-thumb', String(versions[0]!.id))).path, thumb.path);
     assert.equal((await stat(thumb.path)).mtimeMs, made, 'reused, not made again');
-    await assert.rejects(Promise.resolve().then(() => readMedia('version-thumb', 'x1')), /media key must be a version id/);
+    await assert.rejects(
+      Promise.resolve().then(() => readMedia('version-thumb', 'x1')),
+      /media key must be a version id/
+    );
 
     await handlers['versions:delete'](versions[0]!.id);
-    await assert.rejects(Promise.resolve().then(() => readMedia('version-thumb', String(versions[0]!.id))), /has no output/);
+    await assert.rejects(
+      Promise.resolve().then(() => readMedia('version-thumb', String(versions[0]!.id))),
+      /has no output/
+    );
     assert.deepEqual(await handlers['versions:list'](photo), []);
     await assert.rejects(stat(join(dir, versions[0]!.latentPath!)), 'the version folder is gone');
     assert.ok(changes.includes('library:changed'));

@@ -22,7 +22,6 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-
 /** A spawner that remembers its runners so a test can kill one. */
 function trackingSpawner(): { spawn: () => RunnerHandle; runners: RunnerHandle[] } {
   const base = nodeRunnerSpawner();
@@ -51,8 +50,17 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     const v = getVersion(db, done.versionId!);
     assert.equal(v.modelId, 'tiny-random-fixture');
     assert.match(v.modelSha256, /^[0-9a-f]{64}$/);
-    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v.id);
-    assert.deepEqual((await readdir(join(dir, v.latentPath!))).sort(), ['latent.f16', 'latent.json', 'mapped.f16', 'mask.png', 'restored.png']);
+    assert.equal(
+      (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c,
+      v.id
+    );
+    assert.deepEqual((await readdir(join(dir, v.latentPath!))).sort(), [
+      'latent.f16',
+      'latent.json',
+      'mapped.f16',
+      'mask.png',
+      'restored.png'
+    ]);
     assert.equal((await sharp(join(dir, v.outputPath)).metadata()).width, 96);
     assert.ok(events.some((e) => e.state === 'running' && e.stage === 'decode' && e.percent > 0));
     assert.equal(events.at(-1)!.state, 'done');
@@ -60,15 +68,30 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
 
     // Masks that cannot be used are refused up front, with nothing queued or written.
     const jobsBefore = (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
-    const wrongSize = await sharp(Buffer.alloc(48 * 32, 255), { raw: { width: 48, height: 32, channels: 1 } }).png().toBuffer();
-    await assert.rejects(queue.enqueueRerun(v.id, wrongSize), { kind: 'invalid-input', message: 'the mask is 48×32, the photo is 96×64' });
-    const jpeg = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } }).jpeg().toBuffer();
-    await assert.rejects(queue.enqueueRerun(v.id, jpeg), { kind: 'invalid-input', message: 'the mask must be a PNG image, not jpeg' });
-    await assert.rejects(queue.enqueueRerun(v.id, new Uint8Array([1, 2, 3])), { kind: 'invalid-input', message: 'the mask is not a readable image' });
+    const wrongSize = await sharp(Buffer.alloc(48 * 32, 255), { raw: { width: 48, height: 32, channels: 1 } })
+      .png()
+      .toBuffer();
+    await assert.rejects(queue.enqueueRerun(v.id, wrongSize), {
+      kind: 'invalid-input',
+      message: 'the mask is 48×32, the photo is 96×64'
+    });
+    const jpeg = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } })
+      .jpeg()
+      .toBuffer();
+    await assert.rejects(queue.enqueueRerun(v.id, jpeg), {
+      kind: 'invalid-input',
+      message: 'the mask must be a PNG image, not jpeg'
+    });
+    await assert.rejects(queue.enqueueRerun(v.id, new Uint8Array([1, 2, 3])), {
+      kind: 'invalid-input',
+      message: 'the mask is not a readable image'
+    });
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n, jobsBefore);
     await assert.rejects(stat(join(dir, 'versions', String(photo), 'masks')), 'no mask file was written');
 
-    const mask = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } }).png().toBuffer();
+    const mask = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } })
+      .png()
+      .toBuffer();
     const rerun = await queue.enqueueRerun(v.id, mask);
     await queue.whenIdle();
     const rr = getJob(db, rerun.id);
@@ -78,13 +101,20 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     assert.equal(v2.parentVersionId, v.id);
     assert.deepEqual(Object.keys(v2.stats.seconds as object).sort(), ['decode', 'map'], 'only map and decode ran');
     assert.equal(listVersions(db, photo).length, 2);
-    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v2.id, 'the re-run the user asked for is current');
+    assert.equal(
+      (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c,
+      v2.id,
+      'the re-run the user asked for is current'
+    );
 
     // A second full restore does not take over from the version the user has.
     const again = queue.enqueueRestore(photo, { scratches: 'on' });
     await queue.whenIdle();
     assert.equal(getJob(db, again.id).state, 'done');
-    assert.equal((db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c, v2.id);
+    assert.equal(
+      (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c,
+      v2.id
+    );
   } finally {
     queue.close();
     db.close();
@@ -122,7 +152,10 @@ test('a failing file is reported and the queue moves on; cancel leaves nothing b
     assert.equal(f.state, 'failed');
     assert.match(f.error!, /damaged|not an image format/);
     assert.equal(getJob(db, slow.id).state, 'cancelled');
-    await assert.rejects(stat(join(dir, 'versions', String(big), `job-${slow.id}`)), 'the cancelled job left no folder');
+    await assert.rejects(
+      stat(join(dir, 'versions', String(big), `job-${slow.id}`)),
+      'the cancelled job left no folder'
+    );
     assert.equal(listVersions(db, big).length, 0);
   } finally {
     queue.close();
@@ -166,11 +199,9 @@ test('after a host crash, jobs left running are queued again and finish', async 
   await colourPng(join(tmp.dir, 'r.png'), 80, 60);
   const photo = await addPhoto(db, dir, join(tmp.dir, 'r.png'), 80, 60);
   // A previous host claimed this job and died: the row says running.
-  db.prepare(`INSERT INTO jobs (kind, photo_id, state, options, attempts, created_at, started_at) VALUES ('restore', ?, 'running', '{"scratches":"off"}', 1, ?, ?)`).run(
-    photo,
-    new Date().toISOString(),
-    new Date().toISOString()
-  );
+  db.prepare(
+    `INSERT INTO jobs (kind, photo_id, state, options, attempts, created_at, started_at) VALUES ('restore', ?, 'running', '{"scratches":"off"}', 1, ?, ?)`
+  ).run(photo, new Date().toISOString(), new Date().toISOString());
   const queue = tinyQueue(db, dir);
   try {
     assert.equal(queue.start(), 1);

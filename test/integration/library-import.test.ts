@@ -22,7 +22,10 @@ const page = () => listPhotos(t.db, { offset: 0, limit: 1000, sort: 'imported' }
 
 test('a folder of every accepted format imports once each, with facts and thumbnails', async () => {
   const src = join(t.work, 'in');
-  await makePhoto(join(src, 'jpeg.jpg'), 320, 240, { seed: 1, exif: { takenAt: '1962:07:14 15:30:00', make: 'Kodak', model: 'Brownie' } });
+  await makePhoto(join(src, 'jpeg.jpg'), 320, 240, {
+    seed: 1,
+    exif: { takenAt: '1962:07:14 15:30:00', make: 'Kodak', model: 'Brownie' }
+  });
   await makePhoto(join(src, 'nested/deeper/png8.png'), 200, 150, { format: 'png', seed: 2 });
   await makePhoto(join(src, 'nested/png16.png'), 200, 150, { format: 'png', seed: 3, deep: true });
   await makePhoto(join(src, 'nested/tiff16.tiff'), 210, 160, { format: 'tiff', seed: 4, deep: true });
@@ -44,10 +47,17 @@ test('a folder of every accepted format imports once each, with facts and thumbn
   const photos = page().items;
   assert.equal(photos.length, 9);
   const byName = new Map(photos.map((p) => [p.fileName, p]));
-  assert.deepEqual(
-    [...byName.keys()].sort(),
-    ['avif.avif', 'gif.gif', 'jpeg.jpg', 'png16.png', 'png8.png', 'rotated.jpg', 'tiff16.tiff', 'tiff8.tif', 'webp.webp']
-  );
+  assert.deepEqual([...byName.keys()].sort(), [
+    'avif.avif',
+    'gif.gif',
+    'jpeg.jpg',
+    'png16.png',
+    'png8.png',
+    'rotated.jpg',
+    'tiff16.tiff',
+    'tiff8.tif',
+    'webp.webp'
+  ]);
   assert.equal(byName.get('png16.png')!.bitDepth, 16);
   assert.equal(byName.get('tiff16.tiff')!.bitDepth, 16);
   assert.equal(byName.get('png8.png')!.bitDepth, 8);
@@ -62,7 +72,10 @@ test('a folder of every accepted format imports once each, with facts and thumbn
   const paths = libraryPaths(t.lib);
   for (const p of photos) {
     const detail = getPhoto(t.db, p.id);
-    const original = paths.original(p.sha256, (t.db.prepare('SELECT ext FROM photos WHERE id = ?').pluck().get(p.id) as string));
+    const original = paths.original(
+      p.sha256,
+      t.db.prepare('SELECT ext FROM photos WHERE id = ?').pluck().get(p.id) as string
+    );
     assert.equal((await stat(original)).size, detail.bytes, `${p.fileName} stored byte for byte`);
     assert.ok(existsSync(paths.thumb(p.sha256)), `${p.fileName} has a thumbnail`);
   }
@@ -80,7 +93,10 @@ test('a folder of every accepted format imports once each, with facts and thumbn
 
 test('the same content again (or twice in one batch) is a duplicate, and album import adds it', async () => {
   const src = join(t.work, 'dups');
-  await makePhoto(join(src, 'one.jpg'), 120, 90, { seed: 1, exif: { takenAt: '1962:07:14 15:30:00', make: 'Kodak', model: 'Brownie' } });
+  await makePhoto(join(src, 'one.jpg'), 120, 90, {
+    seed: 1,
+    exif: { takenAt: '1962:07:14 15:30:00', make: 'Kodak', model: 'Brownie' }
+  });
   await makePhoto(join(src, 'fresh.jpg'), 120, 90, { seed: 42 });
   const freshBytes = await readFile(join(src, 'fresh.jpg'));
   await writeFile(join(src, 'fresh-copy.jpg'), freshBytes);
@@ -111,7 +127,9 @@ test('bad files each get one specific message; the good ones around them still i
   const before = page().total;
   const report = await importPaths(t.db, t.lib, [src, join(t.work, 'no-such-folder')]);
   const failed = new Map(
-    report.outcomes.filter((o) => o.status === 'failed').map((o) => [o.path.split('/').pop(), o as { kind: string; message: string }])
+    report.outcomes
+      .filter((o) => o.status === 'failed')
+      .map((o) => [o.path.split('/').pop(), o as { kind: string; message: string }])
   );
   assert.equal(report.imported, 2);
   assert.equal(report.failed, 7);

@@ -29,8 +29,17 @@ before(async () => {
   lib = join(work, 'library');
   db = openLibrary(lib);
   const names = ['IMG_0042.jpg', 'beach-1962.jpg', 'wedding_portrait.jpg', 'Grandma Rosa.jpg', 'farm-horses.jpg'];
-  for (const [i, n] of names.entries()) await makePhoto(join(work, 'in', n), 64, 48, { seed: i + 1, exif: i === 1 ? { takenAt: '1962:08:01 10:00:00' } : undefined });
-  const report = await importPaths(db, lib, names.map((n) => join(work, 'in', n)), { concurrency: 1 });
+  for (const [i, n] of names.entries())
+    await makePhoto(join(work, 'in', n), 64, 48, {
+      seed: i + 1,
+      exif: i === 1 ? { takenAt: '1962:08:01 10:00:00' } : undefined
+    });
+  const report = await importPaths(
+    db,
+    lib,
+    names.map((n) => join(work, 'in', n)),
+    { concurrency: 1 }
+  );
   for (const o of report.outcomes) if (o.status === 'imported') ids[o.path.split('/').pop()!] = o.photoId;
   assert.equal(Object.keys(ids).length, names.length);
 });
@@ -57,7 +66,10 @@ test('migrations are recorded in user_version; a newer library is refused', asyn
 test('paging, sorting and the total', () => {
   const page = photos.listPhotos(db, { offset: 1, limit: 2, sort: 'name' });
   assert.equal(page.total, 5);
-  assert.deepEqual(page.items.map((p) => p.fileName), ['farm-horses.jpg', 'Grandma Rosa.jpg']);
+  assert.deepEqual(
+    page.items.map((p) => p.fileName),
+    ['farm-horses.jpg', 'Grandma Rosa.jpg']
+  );
   assert.equal(list({ sort: 'taken' })[0], 'beach-1962.jpg', 'dated photos first');
 });
 
@@ -86,12 +98,18 @@ test('search finds photos by the year, decade and month they were taken, as impo
   assert.deepEqual(list({ search: '1958' }), ['wedding_portrait.jpg']);
   photos.updatePhoto(db, ids['wedding_portrait.jpg']!, { takenAt: null });
   assert.deepEqual(list({ search: '1958' }), []);
-  assert.throws(() => photos.updatePhoto(db, ids['wedding_portrait.jpg']!, { takenAt: 'soon' }), /"soon" is not a date/);
+  assert.throws(
+    () => photos.updatePhoto(db, ids['wedding_portrait.jpg']!, { takenAt: 'soon' }),
+    /"soon" is not a date/
+  );
 });
 
 test('a library from before the date search gets every photo indexed by date when it opens', () => {
-  // Migration 4 (and the ones after it) again over an index without dates, as a library written by the version before has.
-  db.exec('DROP TABLE photo_search; CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags); ALTER TABLE photos DROP COLUMN crop; ALTER TABLE photos DROP COLUMN tilt');
+  // Migration 4 (and the ones after it) again over an index without dates,
+  // as a library written by the version before has.
+  db.exec(
+    'DROP TABLE photo_search; CREATE VIRTUAL TABLE photo_search USING fts5(file_name, caption, tags); ALTER TABLE photos DROP COLUMN crop; ALTER TABLE photos DROP COLUMN tilt'
+  );
   db.pragma('user_version = 3');
   assert.equal(migrate(db), migrations.at(-1)!.version);
   assert.deepEqual(list({ search: 'august' }), ['beach-1962.jpg']);
@@ -102,9 +120,15 @@ test('tags: set replaces, case-insensitive duplicates collapse, unused tags disa
   const id = ids['beach-1962.jpg']!;
   assert.deepEqual(setTags(db, id, ['summer', 'Summer', ' sea ', 'family']), ['family', 'sea', 'summer']);
   assert.deepEqual(list({ tag: 'family' }).sort(), ['IMG_0042.jpg', 'beach-1962.jpg']);
-  assert.deepEqual(listTags(db).find((t) => t.name === 'family'), { name: 'family', count: 2 });
+  assert.deepEqual(
+    listTags(db).find((t) => t.name === 'family'),
+    { name: 'family', count: 2 }
+  );
   setTags(db, id, []);
-  assert.equal(listTags(db).find((t) => t.name === 'sea'), undefined);
+  assert.equal(
+    listTags(db).find((t) => t.name === 'sea'),
+    undefined
+  );
   assert.deepEqual(photos.getPhoto(db, id).tags, []);
 });
 
@@ -134,25 +158,38 @@ test('albums: ordered membership, a photo in several albums, reorder, rename cla
 test('current version must belong to the photo', () => {
   const id = ids['wedding_portrait.jpg']!;
   const v = db
-    .prepare(`INSERT INTO versions (photo_id, kind, model_id, model_sha256, output_path, created_at) VALUES (?, 'restore', 'm', 'x', 'versions/1/o.png', 'now')`)
+    .prepare(
+      `INSERT INTO versions (photo_id, kind, model_id, model_sha256, output_path, created_at) VALUES (?, 'restore', 'm', 'x', 'versions/1/o.png', 'now')`
+    )
     .run(ids['beach-1962.jpg']!).lastInsertRowid;
   assert.throws(() => photos.updatePhoto(db, id, { currentVersionId: Number(v) }), /belongs to another photo/);
-  assert.equal(photos.updatePhoto(db, ids['beach-1962.jpg']!, { currentVersionId: Number(v) }).currentVersionId, Number(v));
+  assert.equal(
+    photos.updatePhoto(db, ids['beach-1962.jpg']!, { currentVersionId: Number(v) }).currentVersionId,
+    Number(v)
+  );
 });
 
 test('the restored filter keeps photos with a current version, or those without, and combines with the others', () => {
   const before = list();
   const v = db
-    .prepare(`INSERT INTO versions (photo_id, kind, model_id, model_sha256, output_path, created_at) VALUES (?, 'restore', 'm', 'x', 'versions/2/o.png', 'now')`)
+    .prepare(
+      `INSERT INTO versions (photo_id, kind, model_id, model_sha256, output_path, created_at) VALUES (?, 'restore', 'm', 'x', 'versions/2/o.png', 'now')`
+    )
     .run(ids['farm-horses.jpg']!).lastInsertRowid;
   photos.updatePhoto(db, ids['farm-horses.jpg']!, { currentVersionId: Number(v) });
   const restored = before.filter((n) => photos.getPhoto(db, ids[n]!).currentVersionId !== null);
   assert.ok(restored.includes('farm-horses.jpg'));
   assert.deepEqual(list({ restored: true }), restored);
-  assert.deepEqual(list({ restored: false }), before.filter((n) => !restored.includes(n)));
+  assert.deepEqual(
+    list({ restored: false }),
+    before.filter((n) => !restored.includes(n))
+  );
   assert.deepEqual(list({ restored: true, search: 'farm' }), ['farm-horses.jpg']);
   assert.deepEqual(list({ restored: false, search: 'farm' }), []);
-  assert.equal(photos.listPhotos(db, { offset: 0, limit: 1, sort: 'imported', restored: false }).total, before.length - restored.length);
+  assert.equal(
+    photos.listPhotos(db, { offset: 0, limit: 1, sort: 'imported', restored: false }).total,
+    before.length - restored.length
+  );
   photos.updatePhoto(db, ids['farm-horses.jpg']!, { currentVersionId: null });
   assert.ok(list({ restored: false }).includes('farm-horses.jpg'));
 });
@@ -165,7 +202,10 @@ test('removing photos deletes rows and the library copies, never the source file
   assert.throws(() => photos.removePhotoRows(db, [id, 424242]), /no photo with id 424242/);
   assert.ok(photos.getPhoto(db, id), 'nothing removed when one id is unknown');
   const gone = photos.removePhotoRows(db, [id]);
-  assert.deepEqual(gone.map((g) => g.sha256), [p.sha256]);
+  assert.deepEqual(
+    gone.map((g) => g.sha256),
+    [p.sha256]
+  );
   assert.throws(() => photos.getPhoto(db, id), /no photo/);
   assert.deepEqual(list({ search: 'rosa' }), []);
   assert.ok(existsSync(join(work, 'in', 'Grandma Rosa.jpg')), 'the user file is untouched');

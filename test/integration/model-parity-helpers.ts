@@ -27,7 +27,11 @@ export function pythonSkipReason(): string | null {
 }
 
 /** Runs `python3 -m <module> …` in the repository root with one torch thread; rejects with its output on failure. */
-export async function pythonModule(module: string, args: string[], timeout = 300_000): Promise<{ stdout: string; stderr: string }> {
+export async function pythonModule(
+  module: string,
+  args: string[],
+  timeout = 300_000
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await promisify(execFile)(PYTHON, ['-m', module, ...args], {
       cwd: ROOT,
@@ -37,7 +41,10 @@ export async function pythonModule(module: string, args: string[], timeout = 300
     });
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
-    throw new Error(`python3 -m ${module} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(
+      `python3 -m ${module} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`,
+      { cause: err }
+    );
   }
 }
 
@@ -69,26 +76,37 @@ export interface ParityResult {
 async function readTensor(dir: string, ref: TensorRef): Promise<Float32Array> {
   const buf = await readFile(join(dir, ref.file));
   const n = ref.shape.reduce((a, b) => a * b, 1);
-  if (buf.byteLength !== n * 4) throw new Error(`${ref.file}: ${buf.byteLength} bytes, expected ${n * 4} for shape [${ref.shape}]`);
+  if (buf.byteLength !== n * 4)
+    throw new Error(`${ref.file}: ${buf.byteLength} bytes, expected ${n * 4} for shape [${ref.shape}]`);
   // copy: a Buffer's offset into Node's pool need not be 4-byte aligned
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
 /** Runs every stage of `parityDir/index.json` with the ONNX files of `modelDir` on the CPU provider. */
-export async function checkParity(modelDir: string, parityDir: string): Promise<{ index: ParityIndex; results: ParityResult[] }> {
+export async function checkParity(
+  modelDir: string,
+  parityDir: string
+): Promise<{ index: ParityIndex; results: ParityResult[] }> {
   const index = JSON.parse(await readFile(join(parityDir, 'index.json'), 'utf8')) as ParityIndex;
   const results: ParityResult[] = [];
   for (const [stage, spec] of Object.entries(index.stages)) {
-    const session = await ort.InferenceSession.create(join(modelDir, spec.file), { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(join(modelDir, spec.file), {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1
+    });
     try {
       const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, ref] of Object.entries(spec.inputs)) feeds[name] = new ort.Tensor('float32', await readTensor(parityDir, ref), ref.shape);
+      for (const [name, ref] of Object.entries(spec.inputs))
+        feeds[name] = new ort.Tensor('float32', await readTensor(parityDir, ref), ref.shape);
       const got = await session.run(feeds);
       for (const [name, ref] of Object.entries(spec.outputs)) {
         const want = await readTensor(parityDir, ref);
         const out = got[name];
-        if (!out) throw new Error(`${stage}: onnxruntime returned no output "${name}" (it has ${Object.keys(got).join(', ')})`);
-        if (out.dims.join(',') !== ref.shape.join(',')) throw new Error(`${stage}.${name}: shape [${out.dims}] from onnxruntime, [${ref.shape}] from PyTorch`);
+        if (!out)
+          throw new Error(`${stage}: onnxruntime returned no output "${name}" (it has ${Object.keys(got).join(', ')})`);
+        if (out.dims.join(',') !== ref.shape.join(','))
+          throw new Error(`${stage}.${name}: shape [${out.dims}] from onnxruntime, [${ref.shape}] from PyTorch`);
         const data = out.data as Float32Array;
         let max = 0;
         for (let i = 0; i < want.length; i++) {

@@ -26,7 +26,14 @@ test('ONNX stages match PyTorch within 1e-3 (tiny config, random weights)', { ti
   const skip = pythonSkipReason();
   if (skip) return t.skip(skip);
   const out = join(tmp.dir, 'models');
-  await pythonModule('training.export', ['--random-init', '--config', 'training/configs/tiny.json', '--out', out, '--parity']);
+  await pythonModule('training.export', [
+    '--random-init',
+    '--config',
+    'training/configs/tiny.json',
+    '--out',
+    out,
+    '--parity'
+  ]);
   const models = await loadModelSet(out);
   for (const stage of [...STAGES, 'tone' as const]) await verifiedStagePath(models, stage);
   assert.equal(models.manifest.stages.map.spatialMultiple, 1);
@@ -42,11 +49,16 @@ test('ONNX stages match PyTorch within 1e-3 (tiny config, random weights)', { ti
 
 test('shipped resources/models match their parity fixtures', { timeout: 300_000 }, async (t) => {
   const dir = join(ROOT, 'resources', 'models');
-  if (!existsSync(join(dir, 'parity', 'index.json'))) return t.skip('resources/models has no parity/ folder (export with --parity to add one)');
+  if (!existsSync(join(dir, 'parity', 'index.json')))
+    return t.skip('resources/models has no parity/ folder (export with --parity to add one)');
   const models = await loadModelSet(dir);
   const { index, results } = await checkParity(dir, join(dir, 'parity'));
   for (const stage of Object.keys(models.manifest.stages) as (keyof typeof models.manifest.stages)[])
-    assert.equal(index.sha256[stage], models.manifest.stages[stage]!.sha256, `parity fixtures of ${stage} belong to another export`);
+    assert.equal(
+      index.sha256[stage],
+      models.manifest.stages[stage]!.sha256,
+      `parity fixtures of ${stage} belong to another export`
+    );
   for (const r of results) {
     t.diagnostic(`${r.stage}.${r.output} max |onnx − torch| = ${r.maxAbsDiff.toExponential(2)}`);
     assert.ok(r.maxAbsDiff <= TOLERANCE, `${r.stage}.${r.output}: max abs diff ${r.maxAbsDiff} > ${TOLERANCE}`);

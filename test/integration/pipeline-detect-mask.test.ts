@@ -24,8 +24,15 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-/** detectMask on `input` with a copy of the tiny models whose manifest `detect` settings `edit` changed: the mask and the tile counts progress reported. */
-async function detectWith(name: string, input: string, edit: (detect: Record<string, unknown>) => void): Promise<{ mask: Uint8Array; tiles: number[] }> {
+/**
+ * detectMask on `input` with a copy of the tiny models whose manifest `detect` settings `edit` changed: the mask and
+ * the tile counts progress reported.
+ */
+async function detectWith(
+  name: string,
+  input: string,
+  edit: (detect: Record<string, unknown>) => void
+): Promise<{ mask: Uint8Array; tiles: number[] }> {
   const dir = await copyModels(join(tmp.dir, name));
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
   edit(manifest.detect);
@@ -34,7 +41,11 @@ async function detectWith(name: string, input: string, edit: (detect: Record<str
   const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
   const tiles: number[] = [];
   try {
-    const mask = await detectMask({ sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) }, models, await readSource(input));
+    const mask = await detectMask(
+      { sessions, onEvent: (e) => e.type === 'tile' && tiles.push(e.tiles) },
+      models,
+      await readSource(input)
+    );
     return { mask, tiles };
   } finally {
     await sessions.release();
@@ -45,15 +56,19 @@ test('detectMask equals the detector output thresholded, pixel for pixel', async
   const [width, height] = [150, 110]; // one tile, below workingLongSide: no resampling anywhere
   const input = join(tmp.dir, 'photo.png');
   await colourPng(input, width, height);
-  // The detector's output on this photo, computed here the way the engine prepares it (b-w grey, reflected to a multiple).
+  // The detector's output on this photo, computed here the way the engine
+  // prepares it (b-w grey, reflected to a multiple).
   const fixture = await loadModelSet(TINY_MODELS);
   const grey = await sharp(input).toColourspace('b-w').raw().toBuffer();
   const mult = fixture.manifest.stages.detect.spatialMultiple;
   const [ph, pw] = [Math.ceil(height / mult) * mult, Math.ceil(width / mult) * mult];
   const data = new Float32Array(ph * pw);
-  for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) data[y * pw + x] = (grey[reflect(y, height) * width + reflect(x, width)]! * 2) / 255 - 1;
+  for (let y = 0; y < ph; y++)
+    for (let x = 0; x < pw; x++)
+      data[y * pw + x] = (grey[reflect(y, height) * width + reflect(x, width)]! * 2) / 255 - 1;
   const session = await ort.InferenceSession.create(join(TINY_MODELS, 'detect.onnx'));
-  const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!.data as Float32Array;
+  const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!
+    .data as Float32Array;
   await session.release();
   // A threshold at the median of the random detector's output marks about half the photo: any misplaced pixel shows.
   const inside: number[] = [];
@@ -70,11 +85,17 @@ test('detectMask equals the detector output thresholded, pixel for pixel', async
       set += want;
       differ += want !== mask[y * width + x] ? 1 : 0;
     }
-  assert.ok(set > 0.3 * width * height && set < 0.7 * width * height, `about half the pixels should be marked (${set})`);
+  assert.ok(
+    set > 0.3 * width * height && set < 0.7 * width * height,
+    `about half the pixels should be marked (${set})`
+  );
   assert.equal(differ, 0, `${differ} mask pixels differ from the detector's thresholded output`);
 });
 
-/** A colour test photo, its grey pixels, and the tiny detector's session and spatial multiple, for the tests that run the detector by hand. */
+/**
+ * A colour test photo, its grey pixels, and the tiny detector's session and
+ * spatial multiple, for the tests that run the detector by hand.
+ */
 async function detectorOn(name: string, width: number, height: number) {
   const input = join(tmp.dir, `${name}.png`);
   await colourPng(input, width, height);
@@ -89,10 +110,16 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
   const [width, height] = [240, 200]; // every level fits one tile: the reference needs no blending
   const { input, mult, grey, session } = await detectorOn('pyramid', width, height);
   const run = async (level: Plane): Promise<Plane> => {
-    const [ph, pw] = [Math.max(4 * mult, Math.ceil(level.height / mult) * mult), Math.max(4 * mult, Math.ceil(level.width / mult) * mult)];
+    const [ph, pw] = [
+      Math.max(4 * mult, Math.ceil(level.height / mult) * mult),
+      Math.max(4 * mult, Math.ceil(level.width / mult) * mult)
+    ];
     const data = new Float32Array(ph * pw);
-    for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) data[y * pw + x] = level.data[reflect(y, level.height) * level.width + reflect(x, level.width)]!;
-    const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!.data as Float32Array;
+    for (let y = 0; y < ph; y++)
+      for (let x = 0; x < pw; x++)
+        data[y * pw + x] = level.data[reflect(y, level.height) * level.width + reflect(x, level.width)]!;
+    const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!
+      .data as Float32Array;
     const out = new Float32Array(level.width * level.height);
     for (let y = 0; y < level.height; y++) out.set(prob.subarray(y * pw, y * pw + level.width), y * level.width);
     return { data: out, width: level.width, height: level.height };
@@ -100,7 +127,8 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
   const levels: Plane[] = [{ data: Float32Array.from(grey, (v) => (v * 2) / 255 - 1), width, height }];
   levels.push(halve(levels[0]!), halve(halve(levels[0]!))); // 120 × 100 and 60 × 50 with minSide 50; 30 × 25 is under it
   const probs: Float32Array[] = [];
-  for (const [k, level] of levels.entries()) probs.push(k ? upsample(await run(level), width, height).data : (await run(level)).data);
+  for (const [k, level] of levels.entries())
+    probs.push(k ? upsample(await run(level), width, height).data : (await run(level)).data);
   await session.release();
   const median = (a: Float32Array, q: number): number => Float32Array.from(a).sort()[Math.floor(a.length * q)]!;
   const threshold = median(probs[0]!, 0.5);
@@ -110,7 +138,9 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
     detect.pyramid = pyramid;
   });
   assert.deepEqual(new Set(tiles), new Set([3]), 'progress counts the tiles of every level');
-  const coarse = Uint8Array.from(probs[1]!, (p, i) => (p >= pyramid.threshold || probs[2]![i]! >= pyramid.threshold ? 1 : 0));
+  const coarse = Uint8Array.from(probs[1]!, (p, i) =>
+    p >= pyramid.threshold || probs[2]![i]! >= pyramid.threshold ? 1 : 0
+  );
   const unfiltered = coarse.reduce((n, v) => n + v, 0);
   keepLargePieces(coarse, width, height, pyramid.minArea);
   const dropped = unfiltered - coarse.reduce((n, v) => n + v, 0);
@@ -132,15 +162,21 @@ test('with a pyramid, coarse levels add their large pieces where the upsampled o
 test('with detect.mirrors the mask thresholds the mean of the detector over the photo and its mirror images', async () => {
   const [width, height] = [150, 110]; // one tile at full scale, no pyramid: the views are the only difference
   const { input, mult, grey, session } = await detectorOn('mirrors', width, height);
-  // the detector on one view (flipped as asked), mirrored up to its multiple at the view's right and bottom, flipped back
+  // the detector on one view (flipped as asked), mirrored up to its
+  // multiple at the view's right and bottom, flipped back
   const view = async (rows: boolean, cols: boolean): Promise<Float32Array> => {
     const [ph, pw] = [Math.ceil(height / mult) * mult, Math.ceil(width / mult) * mult];
     const data = new Float32Array(ph * pw);
-    const at = (y: number, x: number): number => grey[(rows ? height - 1 - y : y) * width + (cols ? width - 1 - x : x)]!;
-    for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) data[y * pw + x] = (at(reflect(y, height), reflect(x, width)) * 2) / 255 - 1;
-    const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!.data as Float32Array;
+    const at = (y: number, x: number): number =>
+      grey[(rows ? height - 1 - y : y) * width + (cols ? width - 1 - x : x)]!;
+    for (let y = 0; y < ph; y++)
+      for (let x = 0; x < pw; x++) data[y * pw + x] = (at(reflect(y, height), reflect(x, width)) * 2) / 255 - 1;
+    const prob = (await session.run({ image: new ort.Tensor('float32', data, [1, 1, ph, pw]) })).mask_prob!
+      .data as Float32Array;
     const out = new Float32Array(width * height);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[y * width + x] = prob[(rows ? height - 1 - y : y) * pw + (cols ? width - 1 - x : x)]!;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        out[y * width + x] = prob[(rows ? height - 1 - y : y) * pw + (cols ? width - 1 - x : x)]!;
     return out;
   };
   const views = [await view(false, false), await view(false, true), await view(true, false), await view(true, true)];
@@ -158,7 +194,11 @@ test('with detect.mirrors the mask thresholds the mean of the detector over the 
       detect.mirrors = mirrors;
       delete detect.pyramid;
     });
-    assert.deepEqual(tiles, Array.from({ length: mirrors }, () => mirrors), 'progress counts one tile per view');
+    assert.deepEqual(
+      tiles,
+      Array.from({ length: mirrors }, () => mirrors),
+      'progress counts one tile per view'
+    );
     let differ = 0;
     let unlike = 0; // pixels where the photo's view alone would decide otherwise: the mirrors must matter
     // float sums in another order may straddle the threshold by an ulp: allow pixels within 1e-6 of it

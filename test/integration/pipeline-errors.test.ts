@@ -25,19 +25,30 @@ test('damaged, unsupported and missing images fail with clear errors and write n
   const bytes = await readFile(good);
   await writeFile(join(suite.tmp.dir, 'truncated.png'), bytes.subarray(0, bytes.length / 2));
   await writeFile(join(suite.tmp.dir, 'notes.jpg'), 'this is not a photo');
-  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'truncated.png'), { outPath: join(out, 'a.png') }), (e: Error & { kind?: string }) => {
-    assert.equal(e.kind, 'corrupt-file');
-    assert.match(e.message, /^truncated\.png: the image is damaged/);
-    return true;
+  await assert.rejects(
+    restoreFile(suite.sessions, join(suite.tmp.dir, 'truncated.png'), { outPath: join(out, 'a.png') }),
+    (e: Error & { kind?: string }) => {
+      assert.equal(e.kind, 'corrupt-file');
+      assert.match(e.message, /^truncated\.png: the image is damaged/);
+      return true;
+    }
+  );
+  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'notes.jpg'), { outPath: join(out, 'b.png') }), {
+    kind: 'unsupported-format'
   });
-  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'notes.jpg'), { outPath: join(out, 'b.png') }), { kind: 'unsupported-format' });
-  await assert.rejects(restoreFile(suite.sessions, join(suite.tmp.dir, 'absent.jpg'), { outPath: join(out, 'c.png') }), { kind: 'not-found' });
+  await assert.rejects(
+    restoreFile(suite.sessions, join(suite.tmp.dir, 'absent.jpg'), { outPath: join(out, 'c.png') }),
+    { kind: 'not-found' }
+  );
   assert.deepEqual(await readdir(out), []);
 });
 
 test('a missing manifest lists the paths tried; an invalid one names the field', async () => {
   await assert.rejects(loadModelSet([join(suite.tmp.dir, 'nowhere'), join(suite.tmp.dir, 'nor-here')]), (e: Error) => {
-    assert.match(e.message, /no model manifest found; tried: .*nowhere[/\\]manifest\.json, .*nor-here[/\\]manifest\.json/);
+    assert.match(
+      e.message,
+      /no model manifest found; tried: .*nowhere[/\\]manifest\.json, .*nor-here[/\\]manifest\.json/
+    );
     return true;
   });
   const dir = join(suite.tmp.dir, 'invalid');
@@ -59,18 +70,24 @@ test('a model file that fails its checksum is refused with expected and actual s
   try {
     const input = join(suite.tmp.dir, 'sum.png');
     await colourPng(input, 32, 32);
-    await assert.rejects(restoreFile(damaged, input, { outPath: join(suite.tmp.dir, 'sum.out.png'), scratches: 'off' }), (e: Error & { kind?: string }) => {
-      assert.equal(e.kind, 'model');
-      assert.ok(e.message.includes(map), 'names the file');
-      assert.ok(e.message.includes(set.manifest.stages.map.sha256), 'names the expected checksum');
-      assert.match(e.message, /the file has [0-9a-f]{64}/);
-      return true;
-    });
+    await assert.rejects(
+      restoreFile(damaged, input, { outPath: join(suite.tmp.dir, 'sum.out.png'), scratches: 'off' }),
+      (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'model');
+        assert.ok(e.message.includes(map), 'names the file');
+        assert.ok(e.message.includes(set.manifest.stages.map.sha256), 'names the expected checksum');
+        assert.match(e.message, /the file has [0-9a-f]{64}/);
+        return true;
+      }
+    );
   } finally {
     await damaged.release();
   }
   await writeFile(join(dir, 'encode.onnx'), 'gone');
-  await assert.rejects(ModelSessions.open(await loadModelSet(dir), { provider: 'cpu' }), /encode\.onnx fails its checksum/);
+  await assert.rejects(
+    ModelSessions.open(await loadModelSet(dir), { provider: 'cpu' }),
+    /encode\.onnx fails its checksum/
+  );
 });
 
 test('--ep cuda fails clearly here; auto falls back to CPU and says why', async (t) => {
@@ -116,16 +133,26 @@ test('a read-only output folder and a full one give clear errors and no partial 
   await mkdir(full);
   if (!mountTmpfs(ro, 'ro,size=1m') || !mountTmpfs(full, 'size=16k')) return t.skip('mount not permitted here');
   try {
-    await assert.rejects(restoreFile(suite.sessions, input, { outPath: join(ro, 'io.png'), scratches: 'off' }), (e: Error & { kind?: string }) => {
-      assert.equal(e.kind, 'io');
-      assert.match(e.message, /read-only or not writable/);
-      return true;
-    });
-    await assert.rejects(restoreFile(suite.sessions, input, { outPath: join(full, 'io.png'), maskOutPath: join(full, 'io.mask.png'), scratches: 'on' }), (e: Error & { kind?: string }) => {
-      assert.equal(e.kind, 'io');
-      assert.match(e.message, /no space left/);
-      return true;
-    });
+    await assert.rejects(
+      restoreFile(suite.sessions, input, { outPath: join(ro, 'io.png'), scratches: 'off' }),
+      (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'io');
+        assert.match(e.message, /read-only or not writable/);
+        return true;
+      }
+    );
+    await assert.rejects(
+      restoreFile(suite.sessions, input, {
+        outPath: join(full, 'io.png'),
+        maskOutPath: join(full, 'io.mask.png'),
+        scratches: 'on'
+      }),
+      (e: Error & { kind?: string }) => {
+        assert.equal(e.kind, 'io');
+        assert.match(e.message, /no space left/);
+        return true;
+      }
+    );
     assert.deepEqual(await readdir(full), [], 'no temp or partial output left behind');
   } finally {
     execFileSync('umount', [ro]);

@@ -29,19 +29,30 @@ test('models exported by training.export run through the engine', { timeout: 600
   if (!existsSync(join(ROOT, 'training', 'export.py'))) return t.skip('training/export.py is not in this checkout');
   if (!existsSync('/usr/bin/python3')) return t.skip('Debian python3 with torch is not installed');
   const out = join(tmp.dir, 'models');
-  await promisify(execFile)('/usr/bin/python3', ['-m', 'training.export', '--random-init', '--config', 'training/configs/tiny.json', '--out', out], {
-    cwd: ROOT,
-    timeout: 500_000
-  });
+  await promisify(execFile)(
+    '/usr/bin/python3',
+    ['-m', 'training.export', '--random-init', '--config', 'training/configs/tiny.json', '--out', out],
+    {
+      cwd: ROOT,
+      timeout: 500_000
+    }
+  );
   const models = await loadModelSet(out);
   const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
   try {
     const input = join(tmp.dir, 'photo.png');
     await colourPng(input, 150, 110);
     const cacheDir = join(tmp.dir, 'v1');
-    const first = await restoreFile(sessions, input, { outPath: join(tmp.dir, 'v1.png'), scratches: 'on', cacheDir, maskOutPath: join(tmp.dir, 'v1.mask.png') });
+    const first = await restoreFile(sessions, input, {
+      outPath: join(tmp.dir, 'v1.png'),
+      scratches: 'on',
+      cacheDir,
+      maskOutPath: join(tmp.dir, 'v1.mask.png')
+    });
     assert.deepEqual([first.width, first.height], [150, 110]);
-    const mask = await sharp(Buffer.alloc(150 * 110, 255), { raw: { width: 150, height: 110, channels: 1 } }).png().toFile(join(tmp.dir, 'edit.png'));
+    const mask = await sharp(Buffer.alloc(150 * 110, 255), { raw: { width: 150, height: 110, channels: 1 } })
+      .png()
+      .toFile(join(tmp.dir, 'edit.png'));
     assert.equal(mask.width, 150);
     const stages: string[] = [];
     const second = await rerunMapping(sessions, cacheDir, join(tmp.dir, 'edit.png'), {

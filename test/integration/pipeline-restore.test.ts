@@ -21,8 +21,11 @@ const suite = tinySessionsSuite('pipeline');
 async function scratchMask(path: string, width: number, height: number): Promise<void> {
   const m = Buffer.alloc(width * height);
   for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) if (Math.abs(x - y) < 2 || (x - 60) ** 2 + (y - 40) ** 2 < 60) m[y * width + x] = 255;
-  await sharp(m, { raw: { width, height, channels: 1 } }).png().toFile(path);
+    for (let x = 0; x < width; x++)
+      if (Math.abs(x - y) < 2 || (x - 60) ** 2 + (y - 40) ** 2 < 60) m[y * width + x] = 255;
+  await sharp(m, { raw: { width, height, channels: 1 } })
+    .png()
+    .toFile(path);
 }
 
 test('a tiled run matches a whole-image run and shows no seams', async () => {
@@ -31,10 +34,18 @@ test('a tiled run matches a whole-image run and shows no seams', async () => {
   await colourPng(input, 301, 233);
   await scratchMask(mask, 301, 233);
   const tiles: StageEvent[] = [];
-  const tiled = await restoreFile(suite.sessions, input, { outPath: join(suite.tmp.dir, 'tiled.png'), maskPath: mask, tile: 64, onEvent: (e) => e.type === 'tile' && tiles.push(e) });
+  const tiled = await restoreFile(suite.sessions, input, {
+    outPath: join(suite.tmp.dir, 'tiled.png'),
+    maskPath: mask,
+    tile: 64,
+    onEvent: (e) => e.type === 'tile' && tiles.push(e)
+  });
   await restoreFile(suite.sessions, input, { outPath: join(suite.tmp.dir, 'whole.png'), maskPath: mask, tile: 4096 });
   const decodeTiles = tiles.filter((e) => e.type === 'tile' && e.stage === 'decode').at(-1);
-  assert.ok(decodeTiles && decodeTiles.type === 'tile' && decodeTiles.tiles >= 20, 'the tiled run really used many tiles');
+  assert.ok(
+    decodeTiles && decodeTiles.type === 'tile' && decodeTiles.tiles >= 20,
+    'the tiled run really used many tiles'
+  );
   assert.ok(tiled.scratchesUsed);
   const a = await pixels(join(suite.tmp.dir, 'tiled.png'));
   const b = await pixels(join(suite.tmp.dir, 'whole.png'));
@@ -44,13 +55,18 @@ test('a tiled run matches a whole-image run and shows no seams', async () => {
   // Seams: along the tile boundaries the tiled output must not differ from the whole-image run more than elsewhere.
   const boundaryCols = [48, 96, 144, 192, 240];
   let seam = 0;
-  for (const x of boundaryCols) for (let y = 0; y < 233; y++) for (let c = 0; c < 3; c++) seam += Math.abs(a.data[(y * 301 + x) * 3 + c]! - b.data[(y * 301 + x) * 3 + c]!);
+  for (const x of boundaryCols)
+    for (let y = 0; y < 233; y++)
+      for (let c = 0; c < 3; c++) seam += Math.abs(a.data[(y * 301 + x) * 3 + c]! - b.data[(y * 301 + x) * 3 + c]!);
   assert.ok(seam / (boundaryCols.length * 233 * 3) < 0.5, `mean difference on tile boundaries ${seam}`);
 });
 
 test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied and metadata kept', async () => {
   await png16(join(suite.tmp.dir, 'deep.png'), 70, 50);
-  const deep = await restoreFile(suite.sessions, join(suite.tmp.dir, 'deep.png'), { outPath: join(suite.tmp.dir, 'deep.out.png'), scratches: 'off' });
+  const deep = await restoreFile(suite.sessions, join(suite.tmp.dir, 'deep.png'), {
+    outPath: join(suite.tmp.dir, 'deep.out.png'),
+    scratches: 'off'
+  });
   assert.equal(deep.bitDepth, 16);
   const deepMeta = await sharp(join(suite.tmp.dir, 'deep.out.png')).metadata();
   assert.equal(deepMeta.depth, 'ushort');
@@ -61,7 +77,11 @@ test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied 
   for (const hadIcc of [false, true]) {
     const png = await encodePng(values, 8, 6, 3, { exif: {}, hadIcc });
     const back = await sharp(png).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer();
-    assert.deepEqual([...new Uint16Array(back.buffer, back.byteOffset, back.byteLength / 2)], [...values], `hadIcc ${hadIcc}`);
+    assert.deepEqual(
+      [...new Uint16Array(back.buffer, back.byteOffset, back.byteLength / 2)],
+      [...values],
+      `hadIcc ${hadIcc}`
+    );
   }
 
   await greyJpeg(join(suite.tmp.dir, 'grey.jpg'), 64, 40);
@@ -69,13 +89,20 @@ test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied 
   const greyMeta = await sharp(join(suite.tmp.dir, 'grey.out.png')).metadata();
   assert.equal(greyMeta.channels, 1);
   // A black-and-white print saved as RGB (channels equal up to JPEG noise) also comes back grey.
-  await sharp(join(suite.tmp.dir, 'grey.jpg')).toColourspace('srgb').jpeg({ quality: 90 }).toFile(join(suite.tmp.dir, 'grey-rgb.jpg'));
+  await sharp(join(suite.tmp.dir, 'grey.jpg'))
+    .toColourspace('srgb')
+    .jpeg({ quality: 90 })
+    .toFile(join(suite.tmp.dir, 'grey-rgb.jpg'));
   assert.equal((await sharp(join(suite.tmp.dir, 'grey-rgb.jpg')).metadata()).channels, 3);
-  await restoreFile(suite.sessions, join(suite.tmp.dir, 'grey-rgb.jpg'), { outPath: join(suite.tmp.dir, 'grey-rgb.out.png') });
+  await restoreFile(suite.sessions, join(suite.tmp.dir, 'grey-rgb.jpg'), {
+    outPath: join(suite.tmp.dir, 'grey-rgb.out.png')
+  });
   assert.equal((await sharp(join(suite.tmp.dir, 'grey-rgb.out.png')).metadata()).channels, 1);
 
   await exifJpeg(join(suite.tmp.dir, 'rotated.jpg'));
-  await restoreFile(suite.sessions, join(suite.tmp.dir, 'rotated.jpg'), { outPath: join(suite.tmp.dir, 'rotated.out.png') });
+  await restoreFile(suite.sessions, join(suite.tmp.dir, 'rotated.jpg'), {
+    outPath: join(suite.tmp.dir, 'rotated.out.png')
+  });
   const meta = await sharp(join(suite.tmp.dir, 'rotated.out.png')).metadata();
   assert.deepEqual([meta.width, meta.height], [48, 80], 'pixels are upright');
   assert.ok(meta.orientation === undefined || meta.orientation === 1);
@@ -83,7 +110,10 @@ test('16-bit in gives 16-bit out; grey in gives grey out; EXIF rotation applied 
   const exif = exifReader(meta.exif!);
   assert.equal(exif.Image?.ImageDescription, 'grandparents, lake');
   assert.ok(exif.Photo?.DateTimeOriginal instanceof Date);
-  assert.equal((exif.Photo!.DateTimeOriginal as Date).toISOString().slice(0, 19), TAKEN.replace(/^(\d+):(\d+):(\d+) /, '$1-$2-$3T'));
+  assert.equal(
+    (exif.Photo!.DateTimeOriginal as Date).toISOString().slice(0, 19),
+    TAKEN.replace(/^(\d+):(\d+):(\d+) /, '$1-$2-$3T')
+  );
   assert.equal(exif.GPSInfo?.GPSLatitudeRef, 'N');
   assert.ok(Array.isArray(exif.GPSInfo?.GPSLatitude));
 });
@@ -118,8 +148,18 @@ test('a mapping-only re-run runs map + decode only and equals a full run with th
   const v1 = await pixels(join(suite.tmp.dir, 'cache.v1.png'));
   assert.ok(maxAbsDiff(a.data, v1.data) > 0, 'the edited mask changed the result');
 
-  await writeFile(join(suite.tmp.dir, 'small-mask.png'), await sharp(Buffer.alloc(100), { raw: { width: 10, height: 10, channels: 1 } }).png().toBuffer());
-  await assert.rejects(rerunMapping(suite.sessions, cacheDir, join(suite.tmp.dir, 'small-mask.png'), { outPath: join(suite.tmp.dir, 'x.png') }), /is 10×10, the photo is 160×120/);
+  await writeFile(
+    join(suite.tmp.dir, 'small-mask.png'),
+    await sharp(Buffer.alloc(100), { raw: { width: 10, height: 10, channels: 1 } })
+      .png()
+      .toBuffer()
+  );
+  await assert.rejects(
+    rerunMapping(suite.sessions, cacheDir, join(suite.tmp.dir, 'small-mask.png'), {
+      outPath: join(suite.tmp.dir, 'x.png')
+    }),
+    /is 10×10, the photo is 160×120/
+  );
 
   // The photo context comes from the cache's header (the whole latent is not read again)…
   const header = JSON.parse(await readFile(join(cacheDir, 'latent.json'), 'utf8'));
@@ -127,15 +167,21 @@ test('a mapping-only re-run runs map + decode only and equals a full run with th
   // …so a cache written without it (an older model's) cannot be re-run: refused before any output exists.
   delete header.context;
   await writeFile(join(cacheDir, 'latent.json'), JSON.stringify(header));
-  await assert.rejects(rerunMapping(suite.sessions, cacheDir, edited, { outPath: join(suite.tmp.dir, 'no-context.png') }), (e: Error & { kind?: string }) => {
-    assert.equal(e.kind, 'conflict');
-    assert.match(e.message, /no photo context for this model; run a full restore/);
-    return true;
-  });
+  await assert.rejects(
+    rerunMapping(suite.sessions, cacheDir, edited, { outPath: join(suite.tmp.dir, 'no-context.png') }),
+    (e: Error & { kind?: string }) => {
+      assert.equal(e.kind, 'conflict');
+      assert.match(e.message, /no photo context for this model; run a full restore/);
+      return true;
+    }
+  );
   await assert.rejects(readFile(join(suite.tmp.dir, 'no-context.png')), { code: 'ENOENT' });
   // A float32 cache (format 1, before latents were kept as half floats) is refused in words too.
   await writeFile(join(cacheDir, 'latent.json'), JSON.stringify({ ...header, format: 1 }));
-  await assert.rejects(rerunMapping(suite.sessions, cacheDir, edited, { outPath: join(suite.tmp.dir, 'format-1.png') }), /written by an older Heirloom; run a full restore/);
+  await assert.rejects(
+    rerunMapping(suite.sessions, cacheDir, edited, { outPath: join(suite.tmp.dir, 'format-1.png') }),
+    /written by an older Heirloom; run a full restore/
+  );
 });
 
 test('scratches: on saves the detected mask at full resolution; the output is never overwritten without asking', async () => {
@@ -162,7 +208,9 @@ test('a re-run given the parent output runs only the tiles the mask edit touches
   const edited = join(suite.tmp.dir, 'local-after.png');
   const m = (await sharp(before).toColourspace('b-w').raw().toBuffer()) as Buffer;
   for (let y = 200; y < 210; y++) for (let x = 280; x < 300; x++) m[y * 320 + x] = 255;
-  await sharp(m, { raw: { width: 320, height: 240, channels: 1 } }).png().toFile(edited);
+  await sharp(m, { raw: { width: 320, height: 240, channels: 1 } })
+    .png()
+    .toFile(edited);
   const tiles: Record<string, number> = {};
   await rerunMapping(suite.sessions, cacheDir, edited, {
     outPath: join(suite.tmp.dir, 'local.v2.png'),
@@ -176,12 +224,20 @@ test('a re-run given the parent output runs only the tiles the mask edit touches
   const total = Math.ceil(240 / 48) * Math.ceil(320 / 48);
   assert.ok(tiles.map! > 0 && tiles.map! <= 9 && tiles.map! < total / 3, `map ran ${tiles.map} tiles`);
   assert.ok(tiles.decode! <= 16, `decode ran ${tiles.decode} tiles`);
-  await restoreFile(suite.sessions, input, { outPath: join(suite.tmp.dir, 'local.full.png'), maskPath: edited, tile: 64 });
+  await restoreFile(suite.sessions, input, {
+    outPath: join(suite.tmp.dir, 'local.full.png'),
+    maskPath: edited,
+    tile: 64
+  });
   const a = await pixels(join(suite.tmp.dir, 'local.v2.png'));
   const b = await pixels(join(suite.tmp.dir, 'local.full.png'));
   assert.ok(maxAbsDiff(a.data, b.data) <= 1, `differs by ${maxAbsDiff(a.data, b.data)}`);
   // A second re-run from the new version (chained edits) also works from its cache.
-  await rerunMapping(suite.sessions, join(suite.tmp.dir, 'local-v2'), before, { outPath: join(suite.tmp.dir, 'local.v3.png'), previousOutput: join(suite.tmp.dir, 'local.v2.png'), tile: 64 });
+  await rerunMapping(suite.sessions, join(suite.tmp.dir, 'local-v2'), before, {
+    outPath: join(suite.tmp.dir, 'local.v3.png'),
+    previousOutput: join(suite.tmp.dir, 'local.v2.png'),
+    tile: 64
+  });
   const c = await pixels(join(suite.tmp.dir, 'local.v3.png'));
   const v1 = await pixels(parentOut);
   assert.ok(maxAbsDiff(c.data, v1.data) <= 1, 'undoing the edit gives the first version back');
@@ -194,8 +250,13 @@ test('images smaller than a tile, down to 1×1, restore at their own size', asyn
     [5, 300]
   ] as const) {
     const input = join(suite.tmp.dir, `small-${w}x${h}.png`);
-    await sharp({ create: { width: w, height: h, channels: 3, background: '#806040' } }).png().toFile(input);
-    const r = await restoreFile(suite.sessions, input, { outPath: join(suite.tmp.dir, `small-${w}x${h}.out.png`), scratches: 'on' });
+    await sharp({ create: { width: w, height: h, channels: 3, background: '#806040' } })
+      .png()
+      .toFile(input);
+    const r = await restoreFile(suite.sessions, input, {
+      outPath: join(suite.tmp.dir, `small-${w}x${h}.out.png`),
+      scratches: 'on'
+    });
     const m = await sharp(r.outPath).metadata();
     assert.deepEqual([m.width, m.height], [w, h]);
   }

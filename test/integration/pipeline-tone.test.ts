@@ -38,42 +38,56 @@ async function torchThumbnail(src: PixelSource): Promise<Float32Array> {
     'import sys, numpy as np, torch',
     'from training.nets import thumbnail',
     'path, w, h, ch, bits, out = sys.argv[1], *map(int, sys.argv[2:6]), sys.argv[6]',
-    "px = np.fromfile(path, np.uint16 if bits == 16 else np.uint8).reshape(h, w, ch).astype(np.float64)",
+    'px = np.fromfile(path, np.uint16 if bits == 16 else np.uint8).reshape(h, w, ch).astype(np.float64)',
     'px = np.repeat(px, 3, 2) if ch == 1 else px',
     'x = torch.from_numpy(px / (65535 if bits == 16 else 255) * 2 - 1).permute(2, 0, 1)[None]',
     "thumbnail(x)[0].numpy().astype('<f4').tofile(out)"
   ].join('\n');
-  await promisify(execFile)(PYTHON, ['-c', code, raw, String(src.width), String(src.height), String(src.channels), String(src.bitDepth), out], { cwd: ROOT });
+  await promisify(execFile)(
+    PYTHON,
+    ['-c', code, raw, String(src.width), String(src.height), String(src.channels), String(src.bitDepth), out],
+    { cwd: ROOT }
+  );
   const buf = await readFile(out);
   return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
 }
 
-test('the thumbnail matches PyTorch adaptive pooling (odd sizes, overlapping bins, 16-bit, grey)', { timeout: 120_000 }, async (t) => {
-  const skip = pythonSkipReason();
-  if (skip) return t.skip(skip);
-  const grey16 = new Uint16Array(45 * 130);
-  for (let i = 0; i < grey16.length; i++) grey16[i] = (i * 7919) % 65536;
-  const cases: PixelSource[] = [
-    { width: 173, height: 97, channels: 3, bitDepth: 8, data: pattern(173, 97) },
-    { width: 50, height: 31, channels: 3, bitDepth: 8, data: pattern(50, 31) }, // smaller than 64: bins overlap
-    { width: 130, height: 45, channels: 1, bitDepth: 16, data: grey16 }
-  ];
-  for (const src of cases) {
-    const ours = photoThumbnail(src);
-    const ref = await torchThumbnail(src);
-    assert.equal(ours.length, 3 * THUMB * THUMB);
-    let worst = 0;
-    for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - ref[i]!));
-    t.diagnostic(`${src.width}×${src.height}×${src.channels} ${src.bitDepth}-bit: max |engine − torch| = ${worst.toExponential(2)}`);
-    assert.ok(worst < 1e-5, `${src.width}×${src.height}: ${worst}`);
+test(
+  'the thumbnail matches PyTorch adaptive pooling (odd sizes, overlapping bins, 16-bit, grey)',
+  { timeout: 120_000 },
+  async (t) => {
+    const skip = pythonSkipReason();
+    if (skip) return t.skip(skip);
+    const grey16 = new Uint16Array(45 * 130);
+    for (let i = 0; i < grey16.length; i++) grey16[i] = (i * 7919) % 65536;
+    const cases: PixelSource[] = [
+      { width: 173, height: 97, channels: 3, bitDepth: 8, data: pattern(173, 97) },
+      { width: 50, height: 31, channels: 3, bitDepth: 8, data: pattern(50, 31) }, // smaller than 64: bins overlap
+      { width: 130, height: 45, channels: 1, bitDepth: 16, data: grey16 }
+    ];
+    for (const src of cases) {
+      const ours = photoThumbnail(src);
+      const ref = await torchThumbnail(src);
+      assert.equal(ours.length, 3 * THUMB * THUMB);
+      let worst = 0;
+      for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - ref[i]!));
+      t.diagnostic(
+        `${src.width}×${src.height}×${src.channels} ${src.bitDepth}-bit: max |engine − torch| = ${worst.toExponential(2)}`
+      );
+      assert.ok(worst < 1e-5, `${src.width}×${src.height}: ${worst}`);
+    }
   }
-});
+);
 
 test('a restore keeps the photo tone in its cache and a mask re-run reuses it', { timeout: 600_000 }, async (t) => {
   const skip = pythonSkipReason();
   if (skip) return t.skip(skip);
   const out = join(tmp.dir, 'models');
-  await pythonModule('training.export', ['--random-init', '--config', 'training/configs/tiny.json', '--out', out], 500_000);
+  await pythonModule(
+    'training.export',
+    ['--random-init', '--config', 'training/configs/tiny.json', '--out', out],
+    500_000
+  );
   const models = await loadModelSet(out);
   assert.ok(models.manifest.stages.tone, 'a random-init set of the current networks has a tone stage');
   const sessions = await ModelSessions.open(models, { provider: 'cpu', threads: 1 });
@@ -81,14 +95,25 @@ test('a restore keeps the photo tone in its cache and a mask re-run reuses it', 
     const input = join(tmp.dir, 'photo.png');
     await colourPng(input, 120, 90);
     const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true });
-    const src: PixelSource = { width: info.width, height: info.height, channels: 3, bitDepth: 8, data: new Uint8Array(data) };
+    const src: PixelSource = {
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      bitDepth: 8,
+      data: new Uint8Array(data)
+    };
     const expected = await photoTone({ sessions }, src);
     assert.equal(expected.length, TONE_PARAMS);
-    assert.ok(expected.some((v) => Math.abs(v) > 1e-4), 'random weights give a real correction, not the identity');
+    assert.ok(
+      expected.some((v) => Math.abs(v) > 1e-4),
+      'random weights give a real correction, not the identity'
+    );
 
     const cacheDir = join(tmp.dir, 'v1');
     const blank = join(tmp.dir, 'blank.png');
-    await sharp(Buffer.alloc(120 * 90), { raw: { width: 120, height: 90, channels: 1 } }).png().toFile(blank);
+    await sharp(Buffer.alloc(120 * 90), { raw: { width: 120, height: 90, channels: 1 } })
+      .png()
+      .toFile(blank);
     await restoreFile(sessions, input, { outPath: join(tmp.dir, 'v1.png'), maskPath: blank, cacheDir });
     const header = JSON.parse(await readFile(join(cacheDir, HEADER_FILE), 'utf8')) as LatentHeader;
     assert.deepEqual(header.tone, Array.from(expected));
@@ -102,7 +127,8 @@ test('a restore keeps the photo tone in its cache and a mask re-run reuses it', 
     await writeFile(join(cacheDir, HEADER_FILE), JSON.stringify({ ...header, tone: undefined }));
     await assert.rejects(
       rerunMapping(sessions, cacheDir, blank, { outPath: join(tmp.dir, 'v3.png') }),
-      (err: unknown) => err instanceof StudioError && err.kind === 'conflict' && /no photo tone.*full restore/.test(err.message)
+      (err: unknown) =>
+        err instanceof StudioError && err.kind === 'conflict' && /no photo tone.*full restore/.test(err.message)
     );
   } finally {
     await sessions.release();

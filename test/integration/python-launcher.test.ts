@@ -6,12 +6,17 @@ import { test } from 'node:test';
 const LAUNCH = ['--import', 'tsx', 'scripts/python.ts'];
 
 function launch(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [...LAUNCH, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...LAUNCH, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, out, err }))
+  );
   return { child, done, output: () => out };
 }
 

@@ -22,27 +22,40 @@ const density = async (path: string) => (await sharp(path).metadata()).density;
 
 test('a 600-dpi JPEG scan restores to a 600-dpi PNG, and its re-run too', async () => {
   const scan = join(suite.tmp.dir, 'scan600.jpg');
-  await sharp(pattern(90, 60), { raw: { width: 90, height: 60, channels: 3 } }).withMetadata({ density: 600 }).jpeg().toFile(scan);
+  await sharp(pattern(90, 60), { raw: { width: 90, height: 60, channels: 3 } })
+    .withMetadata({ density: 600 })
+    .jpeg()
+    .toFile(scan);
   assert.equal(await density(scan), 600);
   const cacheDir = join(suite.tmp.dir, 'cache');
   await restoreFile(suite.sessions, scan, { outPath: join(suite.tmp.dir, 'scan600.png'), scratches: 'off', cacheDir });
   assert.equal(await density(join(suite.tmp.dir, 'scan600.png')), 600);
 
   const mask = join(suite.tmp.dir, 'mask.png');
-  await sharp(Buffer.alloc(90 * 60, 255), { raw: { width: 90, height: 60, channels: 1 } }).png().toFile(mask);
+  await sharp(Buffer.alloc(90 * 60, 255), { raw: { width: 90, height: 60, channels: 1 } })
+    .png()
+    .toFile(mask);
   await rerunMapping(suite.sessions, cacheDir, mask, { outPath: join(suite.tmp.dir, 'scan600.rerun.png') });
   assert.equal(await density(join(suite.tmp.dir, 'scan600.rerun.png')), 600);
 });
 
 test('16-bit and grey scans keep their dpi, depth and channels', async () => {
   const deep = join(suite.tmp.dir, 'deep1200.tif');
-  await sharp(pattern(70, 50, 65535), { raw: { width: 70, height: 50, channels: 3 } }).toColourspace('rgb16').withMetadata({ density: 1200 }).tiff({ compression: 'deflate' }).toFile(deep);
+  await sharp(pattern(70, 50, 65535), { raw: { width: 70, height: 50, channels: 3 } })
+    .toColourspace('rgb16')
+    .withMetadata({ density: 1200 })
+    .tiff({ compression: 'deflate' })
+    .toFile(deep);
   await restoreFile(suite.sessions, deep, { outPath: join(suite.tmp.dir, 'deep.png'), scratches: 'off' });
   const meta = await sharp(join(suite.tmp.dir, 'deep.png')).metadata();
   assert.deepEqual([meta.density, meta.depth], [1200, 'ushort']);
 
   const grey = join(suite.tmp.dir, 'grey300.png');
-  await sharp(Buffer.alloc(64 * 40, 120), { raw: { width: 64, height: 40, channels: 1 } }).toColourspace('b-w').png().toBuffer().then((b) => sharp(withPngDensity(b, 300)).toFile(grey));
+  await sharp(Buffer.alloc(64 * 40, 120), { raw: { width: 64, height: 40, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer()
+    .then((b) => sharp(withPngDensity(b, 300)).toFile(grey));
   await restoreFile(suite.sessions, grey, { outPath: join(suite.tmp.dir, 'grey.png'), scratches: 'off' });
   const g = await sharp(join(suite.tmp.dir, 'grey.png')).metadata();
   assert.deepEqual([g.density, g.channels], [300, 1]);
@@ -50,7 +63,10 @@ test('16-bit and grey scans keep their dpi, depth and channels', async () => {
 
 test("the album export's restored JPEG, PNG and 16-bit TIFF keep the scan's dpi", async () => {
   const scan = join(suite.tmp.dir, 'export600.jpg');
-  await sharp(pattern(40, 30), { raw: { width: 40, height: 30, channels: 3 } }).withMetadata({ density: 600 }).jpeg().toFile(scan);
+  await sharp(pattern(40, 30), { raw: { width: 40, height: 30, channels: 3 } })
+    .withMetadata({ density: 600 })
+    .jpeg()
+    .toFile(scan);
   const restored = join(suite.tmp.dir, 'export600.png');
   await restoreFile(suite.sessions, scan, { outPath: restored, scratches: 'off' });
   const item = {
@@ -66,7 +82,19 @@ test("the album export's restored JPEG, PNG and 16-bit TIFF keep the scan's dpi"
   for (const format of ['jpeg', 'png', 'tiff16'] as const) {
     const out = join(suite.tmp.dir, `out-${format}`);
     await mkdir(out);
-    const result = await exportItems([item], null, { exportId: `d-${format}`, what: 'restored', format, quality: 90, destination: { kind: 'folder', path: join(out, 'Album') }, manifest: 'json' }, () => {});
+    const result = await exportItems(
+      [item],
+      null,
+      {
+        exportId: `d-${format}`,
+        what: 'restored',
+        format,
+        quality: 90,
+        destination: { kind: 'folder', path: join(out, 'Album') },
+        manifest: 'json'
+      },
+      () => {}
+    );
     const file = (await readdir(result.path)).find((n) => n !== 'manifest.json')!;
     assert.equal(await density(join(result.path, file)), 600, `${format} export`);
   }

@@ -18,13 +18,23 @@ function build(platform: NodeJS.Platform, development = false) {
     assert.ok(item?.click, `${platform} has ${label}`);
     (item.click as () => void)();
   };
-  return { template, sent, click, roles: items(template).map((i) => i.role).filter(Boolean) };
+  return {
+    template,
+    sent,
+    click,
+    roles: items(template)
+      .map((i) => i.role)
+      .filter(Boolean)
+  };
 }
 
 test('File, View and Help on Windows and Linux; their items ask the window for its dialogs', () => {
   for (const platform of ['win32', 'linux'] as const) {
     const { template, sent, click, roles } = build(platform);
-    assert.deepEqual(template.map((m) => m.label ?? m.role), ['File', 'editMenu', 'View', 'windowMenu', 'Help']);
+    assert.deepEqual(
+      template.map((m) => m.label ?? m.role),
+      ['File', 'editMenu', 'View', 'windowMenu', 'Help']
+    );
     for (const label of ['Import Photos…', 'Import Folder…', 'Settings', 'Keyboard Shortcuts']) click(label);
     assert.deepEqual(sent, ['import-photos', 'import-folder', 'settings', 'shortcuts']);
     assert.ok(roles.includes('quit') && roles.includes('togglefullscreen') && roles.includes('zoomIn'));
@@ -32,19 +42,28 @@ test('File, View and Help on Windows and Linux; their items ask the window for i
   }
 });
 
-test("macOS has the app menu with Settings… and Quit, and File keeps only the imports", () => {
+test('macOS has the app menu with Settings… and Quit, and File keeps only the imports', () => {
   const { template, sent, click } = build('darwin');
-  assert.deepEqual(template.map((m) => m.label ?? m.role), ['Heirloom', 'File', 'editMenu', 'View', 'windowMenu', 'Help']);
+  assert.deepEqual(
+    template.map((m) => m.label ?? m.role),
+    ['Heirloom', 'File', 'editMenu', 'View', 'windowMenu', 'Help']
+  );
   const appMenu = template[0]!.submenu as MenuItemConstructorOptions[];
   assert.ok(appMenu.some((i) => i.role === 'about') && appMenu.some((i) => i.role === 'quit'));
-  assert.deepEqual((template[1]!.submenu as MenuItemConstructorOptions[]).map((i) => i.label), ['Import Photos…', 'Import Folder…']);
+  assert.deepEqual(
+    (template[1]!.submenu as MenuItemConstructorOptions[]).map((i) => i.label),
+    ['Import Photos…', 'Import Folder…']
+  );
   click('Settings…');
   assert.deepEqual(sent, ['settings']);
 });
 
 test('reload and developer tools only in development', () => {
   for (const platform of ['darwin', 'win32', 'linux'] as const) {
-    assert.ok(!build(platform).roles.some((r) => r === 'reload' || r === 'toggleDevTools' || r === 'forceReload'), `${platform}: shipped`);
+    assert.ok(
+      !build(platform).roles.some((r) => r === 'reload' || r === 'toggleDevTools' || r === 'forceReload'),
+      `${platform}: shipped`
+    );
     assert.ok(build(platform, true).roles.includes('toggleDevTools'), `${platform}: development`);
   }
 });

@@ -33,7 +33,10 @@ const deps: IpcDeps<Ev> = {
 const h = (c: ChannelName) => invokeHandler(deps, c);
 
 test('a trusted, valid call answers ok with the value (void becomes null)', async () => {
-  assert.deepEqual(await h('albums:create')({ trusted: true }, '  Summer  '), { ok: true, value: { id: 1, name: 'Summer' } });
+  assert.deepEqual(await h('albums:create')({ trusted: true }, '  Summer  '), {
+    ok: true,
+    value: { id: 1, name: 'Summer' }
+  });
   assert.deepEqual(calls.at(-1), ['Summer'], 'the handler gets the parsed (trimmed) argument');
   assert.deepEqual(await h('albums:delete')({ trusted: true }, 3), { ok: true, value: null });
 });
@@ -56,8 +59,14 @@ test('invalid arguments are invalid-input and never reach the handler', async ()
 });
 
 test('service errors keep their kind; unknown errors become internal', async () => {
-  assert.deepEqual(await h('library:get')({ trusted: true }, 7), { ok: false, error: { name: 'StudioError', kind: 'not-found', message: 'no photo 7' } });
-  assert.deepEqual(await h('tags:list')({ trusted: true }), { ok: false, error: { name: 'StudioError', kind: 'internal', message: 'boom' } });
+  assert.deepEqual(await h('library:get')({ trusted: true }, 7), {
+    ok: false,
+    error: { name: 'StudioError', kind: 'not-found', message: 'no photo 7' }
+  });
+  assert.deepEqual(await h('tags:list')({ trusted: true }), {
+    ok: false,
+    error: { name: 'StudioError', kind: 'internal', message: 'boom' }
+  });
   const missing = await h('albums:list')({ trusted: true });
   assert.equal(!missing.ok && missing.error.kind, 'not-found');
 });

@@ -13,7 +13,8 @@ test('parseFlags returns the flags with their defaults', () => {
 test('parseFlags names a stray word as invalid input', () => {
   assert.throws(
     () => parseFlags(['--library', '/tmp/lib', 'photo.jpg'], options),
-    (e: unknown) => e instanceof StudioError && e.kind === 'invalid-input' && /unexpected argument "photo.jpg"/.test(e.message)
+    (e: unknown) =>
+      e instanceof StudioError && e.kind === 'invalid-input' && /unexpected argument "photo.jpg"/.test(e.message)
   );
 });
 

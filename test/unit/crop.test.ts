@@ -1,7 +1,21 @@
 /** Crops of the photo as shown: checking one, carrying it round a turn, and writing it into media keys. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Crop, cropProblem, formatCrop, isWholeFrame, normalizeTilt, parseCrop, rescaleCrop, shownFrame, shownSize, straightened, straightenedOffset, tiltedBounds, turnCrop } from '../../src/shared/crop.ts';
+import {
+  type Crop,
+  cropProblem,
+  formatCrop,
+  isWholeFrame,
+  normalizeTilt,
+  parseCrop,
+  rescaleCrop,
+  shownFrame,
+  shownSize,
+  straightened,
+  straightenedOffset,
+  tiltedBounds,
+  turnCrop
+} from '../../src/shared/crop.ts';
 import { isMediaKeyShape, parsePhotoMediaKey, photoMediaKey } from '../../src/shared/media-key.ts';
 
 const SHA = 'ab'.repeat(32);
@@ -46,7 +60,10 @@ test('a crop must be whole pixels, inside the photo and not too small', () => {
   assert.match(cropProblem({ left: 0.5, top: 0, width: 100, height: 50 }, frame)!, /whole pixels/);
   assert.match(cropProblem({ left: -1, top: 0, width: 100, height: 50 }, frame)!, /outside the photo/);
   assert.match(cropProblem({ left: 0, top: 0, width: 31, height: 50 }, frame)!, /at least 32 × 32 pixels/);
-  assert.equal(cropProblem({ left: 101, top: 0, width: 100, height: 50 }, frame), "the crop (100 × 50 at 101, 0) runs past the photo's 200 × 100 pixels");
+  assert.equal(
+    cropProblem({ left: 101, top: 0, width: 100, height: 50 }, frame),
+    "the crop (100 × 50 at 101, 0) runs past the photo's 200 × 100 pixels"
+  );
   assert.ok(isWholeFrame({ left: 0, top: 0, width: 200, height: 100 }, frame));
   assert.ok(!isWholeFrame({ left: 0, top: 0, width: 200, height: 99 }, frame));
 });
@@ -72,9 +89,23 @@ test('crops round-trip through their stored form and media keys; malformed ones 
   const key = photoMediaKey({ sha256: SHA, rotation: 90, tilt: -2.5, crop });
   assert.equal(key, `${SHA}.r90.t-2.5.c12_0_640_480`);
   assert.deepEqual(parsePhotoMediaKey(key), { sha256: SHA, rotation: 90, tilt: -2.5, crop });
-  assert.deepEqual(parsePhotoMediaKey(`${SHA}.c1_2_33_44`), { sha256: SHA, rotation: 0, tilt: 0, crop: { left: 1, top: 2, width: 33, height: 44 } });
+  assert.deepEqual(parsePhotoMediaKey(`${SHA}.c1_2_33_44`), {
+    sha256: SHA,
+    rotation: 0,
+    tilt: 0,
+    crop: { left: 1, top: 2, width: 33, height: 44 }
+  });
   assert.deepEqual(parsePhotoMediaKey(`${SHA}.t3`), { sha256: SHA, rotation: 0, tilt: 3, crop: null });
-  for (const bad of [`${SHA}.c1_2_3`, `${SHA}.c1_2_3_4.r90`, `${SHA}.r45`, `${SHA}.c1_2_3_4567890`, `${SHA}.t16`, `${SHA}.t0`, `${SHA}.t1.25`, `${SHA}.c1_2_3_4.t1`]) {
+  for (const bad of [
+    `${SHA}.c1_2_3`,
+    `${SHA}.c1_2_3_4.r90`,
+    `${SHA}.r45`,
+    `${SHA}.c1_2_3_4567890`,
+    `${SHA}.t16`,
+    `${SHA}.t0`,
+    `${SHA}.t1.25`,
+    `${SHA}.c1_2_3_4.t1`
+  ]) {
     assert.equal(parsePhotoMediaKey(bad), null, bad);
   }
 });
@@ -87,34 +118,66 @@ test('straightening leaves the largest centred frame of the same shape that hold
     const bounds = tiltedBounds(size, tilt);
     const { left, top } = straightenedOffset(size, tilt);
     assert.ok(Math.abs(f.width / f.height - 4 / 3) < 0.02, `${tilt}°: the same shape`);
-    assert.ok(straightened(size, -tilt).width === f.width && straightened(size, -tilt).height === f.height, `${tilt}°: either way alike`);
+    assert.ok(
+      straightened(size, -tilt).width === f.width && straightened(size, -tilt).height === f.height,
+      `${tilt}°: either way alike`
+    );
     // Every corner of the frame, turned back by the tilt about the picture's centre, lies inside the photo.
     const r = (-tilt * Math.PI) / 180;
-    for (const [x, y] of [[left, top], [left + f.width, top], [left, top + f.height], [left + f.width, top + f.height]]) {
+    for (const [x, y] of [
+      [left, top],
+      [left + f.width, top],
+      [left, top + f.height],
+      [left + f.width, top + f.height]
+    ]) {
       const dx = x! - bounds.width / 2;
       const dy = y! - bounds.height / 2;
       const px = dx * Math.cos(r) - dy * Math.sin(r) + size.width / 2;
       const py = dx * Math.sin(r) + dy * Math.cos(r) + size.height / 2;
-      assert.ok(px >= -0.01 && px <= size.width + 0.01 && py >= -0.01 && py <= size.height + 0.01, `${tilt}°: corner ${x}, ${y} is inside (${px.toFixed(2)}, ${py.toFixed(2)})`);
+      assert.ok(
+        px >= -0.01 && px <= size.width + 0.01 && py >= -0.01 && py <= size.height + 0.01,
+        `${tilt}°: corner ${x}, ${y} is inside (${px.toFixed(2)}, ${py.toFixed(2)})`
+      );
     }
   }
   assert.deepEqual(straightened(size, 2.5), { width: 376, height: 281 });
-  assert.deepEqual(shownFrame({ width: 300, height: 400, orientation: null, rotation: 90, tilt: 2.5 }), { width: 376, height: 281 });
+  assert.deepEqual(shownFrame({ width: 300, height: 400, orientation: null, rotation: 90, tilt: 2.5 }), {
+    width: 376,
+    height: 281
+  });
 });
 
 test('a tilt is kept to a tenth of a degree within ±15°, and a crop follows into the frame a new tilt leaves', () => {
   assert.equal(normalizeTilt(2.54), 2.5);
   assert.equal(normalizeTilt(-20), -15);
   assert.equal(normalizeTilt(-0.04), 0);
-  assert.deepEqual(rescaleCrop({ left: 100, top: 30, width: 200, height: 240 }, { width: 400, height: 300 }, { width: 376, height: 281 }), { left: 94, top: 28, width: 188, height: 225 });
-  assert.deepEqual(rescaleCrop({ left: 0, top: 0, width: 40, height: 32 }, { width: 400, height: 300 }, { width: 100, height: 75 }), { left: 0, top: 0, width: 32, height: 32 }, 'never below the smallest crop');
+  assert.deepEqual(
+    rescaleCrop(
+      { left: 100, top: 30, width: 200, height: 240 },
+      { width: 400, height: 300 },
+      { width: 376, height: 281 }
+    ),
+    { left: 94, top: 28, width: 188, height: 225 }
+  );
+  assert.deepEqual(
+    rescaleCrop({ left: 0, top: 0, width: 40, height: 32 }, { width: 400, height: 300 }, { width: 100, height: 75 }),
+    { left: 0, top: 0, width: 32, height: 32 },
+    'never below the smallest crop'
+  );
 });
 
-test('every photo key, turned, straightened and cropped as far as it goes, passes the transports\' key check', () => {
-  const longest = photoMediaKey({ sha256: SHA, rotation: 270, tilt: -14.9, crop: { left: 999999, top: 999999, width: 999999, height: 999999 } });
+test("every photo key, turned, straightened and cropped as far as it goes, passes the transports' key check", () => {
+  const longest = photoMediaKey({
+    sha256: SHA,
+    rotation: 270,
+    tilt: -14.9,
+    crop: { left: 999999, top: 999999, width: 999999, height: 999999 }
+  });
   assert.ok(isMediaKeyShape(longest), longest);
   assert.deepEqual(parsePhotoMediaKey(longest)?.tilt, -14.9);
-  for (const tilt of [0.1, -0.1, 7, -15]) assert.ok(isMediaKeyShape(photoMediaKey({ sha256: SHA, rotation: 90, tilt, crop: null })), `${tilt}°`);
-  for (const bad of ['../secret', 'a/b', 'a\\b', '', 'x'.repeat(201), `${SHA}..r90`]) assert.ok(!isMediaKeyShape(bad), bad);
+  for (const tilt of [0.1, -0.1, 7, -15])
+    assert.ok(isMediaKeyShape(photoMediaKey({ sha256: SHA, rotation: 90, tilt, crop: null })), `${tilt}°`);
+  for (const bad of ['../secret', 'a/b', 'a\\b', '', 'x'.repeat(201), `${SHA}..r90`])
+    assert.ok(!isMediaKeyShape(bad), bad);
   assert.ok(isMediaKeyShape('12345'), 'a version id');
 });

@@ -4,12 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  atLeast,
-  electronPlan,
-  electronStatus,
-  ensureElectron,
-} from '../../scripts/electron-binary.ts';
+import { atLeast, electronPlan, electronStatus, ensureElectron } from '../../scripts/electron-binary.ts';
 
 /** A node_modules/electron as npm install leaves it (no binary), with the given installer. */
 function electronPackage(installer: string): string {
@@ -95,7 +90,10 @@ test('on a Node older than Electron 45 asks for, the download is still tried, an
     assert.deepEqual(ensureElectron(good, 'v20.20.2'), { ok: true, downloaded: true });
     const result = ensureElectron(offline, 'v20.20.2');
     assert.equal(result.ok, false);
-    assert.match(result.ok ? '' : result.message, /\(TypeError: fetch failed\); this is Node 20\.20\.2 and Electron 45's tools ask for 22\.12\.0 or newer/);
+    assert.match(
+      result.ok ? '' : result.message,
+      /\(TypeError: fetch failed\); this is Node 20\.20\.2 and Electron 45's tools ask for 22\.12\.0 or newer/
+    );
   } finally {
     rmSync(good, { recursive: true, force: true });
     rmSync(offline, { recursive: true, force: true });

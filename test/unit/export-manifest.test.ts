@@ -35,19 +35,17 @@ const entry = (over: Partial<ManifestEntry> = {}): ManifestEntry => ({
 });
 
 test('csvCell quotes per RFC 4180 and defuses formulas', () => {
-  assert.equal(csvCell('plain'), 'plain');
-  assert.equal(csvCell('a,b'), '"a,b"');
-  assert.equal(csvCell('say "hi"'), '"say ""hi"""');
-  assert.equal(csvCell('two\nlines'), '"two\nlines"');
-  assert.equal(csvCell('=1+1'), "'=1+1");
-  assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
-  assert.equal(csvCell(-3), '-3');
-  assert.equal(csvCell(null), '');
-  assert.equal(csvCell(true), 'true');
+  const cells = { plain: 'plain', 'a,b': '"a,b"', 'say "hi"': '"say ""hi"""', 'two\nlines': '"two\nlines"' };
+  const formulas = { '=1+1': "'=1+1", '@SUM(A1)': "'@SUM(A1)" };
+  for (const [cell, csv] of Object.entries({ ...cells, ...formulas })) assert.equal(csvCell(cell), csv);
+  assert.deepEqual([-3, null, true].map(csvCell), ['-3', '', 'true']);
 });
 
 test('manifestCsv writes a header and one row per file', () => {
-  const csv = manifestCsv([entry(), entry({ file: '002 - x.jpg', source: 'original', versionId: null, versionOptions: null })]);
+  const csv = manifestCsv([
+    entry(),
+    entry({ file: '002 - x.jpg', source: 'original', versionId: null, versionOptions: null })
+  ]);
   const lines = csv.trimEnd().split('\r\n');
   assert.equal(lines.length, 3);
   assert.equal(lines[0], CSV_COLUMNS.join(','));

@@ -19,14 +19,19 @@ test('with nothing measured on this machine, no time is guessed at the start', (
   assert.equal(p.etaSeconds, null);
 });
 
-test("measured stage speeds give the time left from the start, and it counts down without jumping up", () => {
+test('measured stage speeds give the time left from the start, and it counts down without jumping up', () => {
   // This machine: detect 0.2 s/MP, encode 0.5, map 0.3, decode 2.0; a 4-MP photo takes 12 s.
   const rates = { detect: 0.2, encode: 0.5, map: 0.3, decode: 2.0 };
   const c = clock();
   const p = new ProgressTracker(['detect', 'encode', 'map', 'decode'], { rates, megapixels: 4, now: c.now });
   const seen: { eta: number; truth: number }[] = [];
   let elapsed = 0;
-  for (const [stage, seconds] of [['detect', 0.8], ['encode', 2], ['map', 1.2], ['decode', 8]] as const) {
+  for (const [stage, seconds] of [
+    ['detect', 0.8],
+    ['encode', 2],
+    ['map', 1.2],
+    ['decode', 8]
+  ] as const) {
     p.update({ type: 'stage', stage, phase: 'start' });
     for (let tile = 1; tile <= 8; tile++) {
       c.advance(seconds / 8);
@@ -36,7 +41,8 @@ test("measured stage speeds give the time left from the start, and it counts dow
     }
     p.update({ type: 'stage', stage, phase: 'end', seconds });
   }
-  for (const { eta, truth } of seen) assert.ok(Math.abs(eta - truth) <= 0.5, `${eta.toFixed(2)} s left, truly ${truth.toFixed(2)}`);
+  for (const { eta, truth } of seen)
+    assert.ok(Math.abs(eta - truth) <= 0.5, `${eta.toFixed(2)} s left, truly ${truth.toFixed(2)}`);
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.eta <= seen[i - 1]!.eta + 1e-9, 'never rises');
 });
 
@@ -58,7 +64,10 @@ test('a machine busier than its history: the estimate follows the pace of this j
     p.update({ type: 'stage', stage, phase: 'end', seconds: 4 });
   }
   // Off at first (the history says 6 s), close by the last stage, and never a jump of more than a few seconds.
-  assert.ok(errors.slice(-4).every((e) => e <= 1.5), errors.map((e) => e.toFixed(1)).join(' '));
+  assert.ok(
+    errors.slice(-4).every((e) => e <= 1.5),
+    errors.map((e) => e.toFixed(1)).join(' ')
+  );
 });
 
 test('the time left counts down between events', () => {

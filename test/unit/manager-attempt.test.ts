@@ -11,10 +11,14 @@ function recorder() {
 test('attempt returns the value, clears the error and raises busy for the call only', async () => {
   const r = recorder();
   let busyDuring: boolean | undefined;
-  const value = await attempt(r.report, async () => {
-    busyDuring = r.busy.at(-1);
-    return 7;
-  }, r.flag);
+  const value = await attempt(
+    r.report,
+    async () => {
+      busyDuring = r.busy.at(-1);
+      return 7;
+    },
+    r.flag
+  );
   assert.equal(value, 7);
   assert.equal(busyDuring, true);
   assert.deepEqual(r.busy, [true, false]);
@@ -23,9 +27,13 @@ test('attempt returns the value, clears the error and raises busy for the call o
 
 test('attempt turns a failure into the message, returns null and still lowers busy', async () => {
   const r = recorder();
-  const value = await attempt(r.report, async () => {
-    throw new Error('album "Box 1" already exists');
-  }, r.flag);
+  const value = await attempt(
+    r.report,
+    async () => {
+      throw new Error('album "Box 1" already exists');
+    },
+    r.flag
+  );
   assert.equal(value, null);
   assert.deepEqual(r.errors, ['album "Box 1" already exists']);
   assert.deepEqual(r.busy, [true, false]);

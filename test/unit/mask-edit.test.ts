@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { paintDot, paintSegment } from '../../src/renderer/src/lib/mask/brush.ts';
-import { clipRect, countOn, createMask, fillMask, OFF, ON, unionRect, type Mask } from '../../src/renderer/src/lib/mask/mask.ts';
+import {
+  clipRect,
+  countOn,
+  createMask,
+  fillMask,
+  OFF,
+  ON,
+  unionRect,
+  type Mask
+} from '../../src/renderer/src/lib/mask/mask.ts';
 import { grow, shrink } from '../../src/renderer/src/lib/mask/morphology.ts';
 
 const at = (m: Mask, x: number, y: number) => m.data[y * m.width + x];

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { paintSegment } from '../../src/renderer/src/lib/mask/brush.ts';
 import { maskFromRgba, maskToRgba, resizeMask } from '../../src/renderer/src/lib/mask/codec.ts';
 import { decodeRuns, encodeRuns, MaskHistory } from '../../src/renderer/src/lib/mask/history.ts';
-import { countOn, createMask, fillMask, fullRect, ON, unionRect, type Rect } from '../../src/renderer/src/lib/mask/mask.ts';
+import {
+  countOn,
+  createMask,
+  fillMask,
+  fullRect,
+  ON,
+  unionRect,
+  type Rect
+} from '../../src/renderer/src/lib/mask/mask.ts';
 import { grow } from '../../src/renderer/src/lib/mask/morphology.ts';
 
 test('run-length encoding round-trips', () => {

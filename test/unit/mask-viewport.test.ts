@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { actualPixels, fitView, panBy, toImage, toScreen, visibleRect, zoomAt } from '../../src/renderer/src/lib/mask/viewport.ts';
+import {
+  actualPixels,
+  fitView,
+  panBy,
+  toImage,
+  toScreen,
+  visibleRect,
+  zoomAt
+} from '../../src/renderer/src/lib/mask/viewport.ts';
 
 const image = { width: 4000, height: 3000 };
 const view = { width: 800, height: 600 };

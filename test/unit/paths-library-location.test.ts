@@ -16,7 +16,9 @@ test('--library beats HEIRLOOM_LIBRARY beats the saved choice beats the default'
     assert.equal(resolveLibraryDir([], { HEIRLOOM_LIBRARY: 'rel/lib' }, userData), resolve('rel/lib'));
     assert.equal(resolveLibraryDir(['app', '--library', '/a'], { HEIRLOOM_LIBRARY: '/b' }, userData), '/a');
     assert.equal(resolveLibraryDir(['app', '--library=/c'], {}, userData), '/c');
-    assert.deepEqual(JSON.parse(await readFile(join(userData, 'heirloom.json'), 'utf8')), { libraryDir: '/srv/photos/family' });
+    assert.deepEqual(JSON.parse(await readFile(join(userData, 'heirloom.json'), 'utf8')), {
+      libraryDir: '/srv/photos/family'
+    });
   } finally {
     await rm(userData, { recursive: true, force: true });
   }

@@ -11,7 +11,8 @@ const halves = (values: number[] | Float32Array) => {
 };
 
 test('half floats: exact where representable, nearest-even otherwise, saturating, NaN kept', () => {
-  for (const v of [0, 1, -1, 0.5, 2.5, 1000, 65504, -65504, 2 ** -14, 2 ** -24, -0.375]) assert.equal(HALF_TO_FLOAT[toHalf(v)], v, `${v}`);
+  for (const v of [0, 1, -1, 0.5, 2.5, 1000, 65504, -65504, 2 ** -14, 2 ** -24, -0.375])
+    assert.equal(HALF_TO_FLOAT[toHalf(v)], v, `${v}`);
   assert.equal(HALF_TO_FLOAT[toHalf(1 + 2 ** -11)], 1, 'a tie rounds to the even neighbour');
   assert.equal(HALF_TO_FLOAT[toHalf(1 + 3 * 2 ** -11)], 1 + 2 ** -9, 'a tie rounds to the even neighbour (up)');
   assert.equal(HALF_TO_FLOAT[toHalf(1 + 2 ** -11 + 2 ** -20)], 1 + 2 ** -10, 'past the tie rounds up');
@@ -51,7 +52,8 @@ test('photo context: sums in float64, so a 24 MP latent keeps its precision', ()
 
 test('photo context: refused for a latent smaller than its geometry; read from the map stage inputs', () => {
   assert.throws(() => latentContext(new Uint16Array(3), 1, 4), /smaller than its geometry/);
-  const withInputs = (inputs: Record<string, unknown>) => ({ manifest: { stages: { map: { inputs } } } }) as unknown as ModelSet;
+  const withInputs = (inputs: Record<string, unknown>) =>
+    ({ manifest: { stages: { map: { inputs } } } }) as unknown as ModelSet;
   assert.equal(takesContext(withInputs({ latent: [], mask: [], context: [] })), true);
   assert.equal(takesContext(withInputs({ latent: [], mask: [] })), false);
 });

@@ -24,7 +24,15 @@ test('job progress weighs stages and tiles and only counts planned stages', () =
 });
 
 function geometry(latH: number, latW: number, tile: number, overlap: number): Geometry {
-  return { width: latW * 4, height: latH * 4, latH, latW, channels: 1, planY: planAxis(latH, tile, overlap, 1), planX: planAxis(latW, tile, overlap, 1) };
+  return {
+    width: latW * 4,
+    height: latH * 4,
+    latH,
+    latW,
+    channels: 1,
+    planY: planAxis(latH, tile, overlap, 1),
+    planX: planAxis(latW, tile, overlap, 1)
+  };
 }
 
 test('a mask edit selects the tiles it touches, their blending neighbours, and the cells to replace', () => {
@@ -39,7 +47,10 @@ test('a mask edit selects the tiles it touches, their blending neighbours, and t
   assert.equal(sel.fresh[16 * 40 + 16], 0);
   assert.deepEqual(sel.run, [true, true, false, true, true, false, false, false, false]);
   assert.deepEqual(tilesTouching(g, new Uint8Array(1600)), new Array(9).fill(false));
-  assert.equal(covered(g, new Array(9).fill(true)).every((v) => v === 1), true);
+  assert.equal(
+    covered(g, new Array(9).fill(true)).every((v) => v === 1),
+    true
+  );
 });
 
 test('RGB pixels count as grey only when the channels agree up to noise', () => {

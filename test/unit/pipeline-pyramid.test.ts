@@ -23,7 +23,11 @@ test('mirror flips rows and/or columns and undoes itself', () => {
   assert.deepEqual(Array.from(mirror(plane, false, true).data), [3, 2, 1, 6, 5, 4]);
   assert.deepEqual(Array.from(mirror(plane, true, false).data), [4, 5, 6, 1, 2, 3]);
   assert.deepEqual(Array.from(mirror(plane, true, true).data), [6, 5, 4, 3, 2, 1]);
-  for (const [rows, cols] of [[false, true], [true, false], [true, true]] as const) {
+  for (const [rows, cols] of [
+    [false, true],
+    [true, false],
+    [true, true]
+  ] as const) {
     assert.deepEqual(Array.from(mirror(mirror(plane, rows, cols), rows, cols).data), Array.from(plane.data));
   }
   assert.notEqual(mirror(plane, false, false).data, plane.data, 'a copy: the caller may keep using its plane');
@@ -68,10 +72,25 @@ test('keepLargePieces keeps 8-connected pieces of at least minArea pixels', () =
   const [w, h] = [8, 6];
   const rows = ['#.......', '.#....##', '..#...##', '........', '#......#', '#.....#.'];
   const mask = Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0));
-  const show = (m: Uint8Array): string[] => rows.map((_, y) => Array.from(m.subarray(y * w, (y + 1) * w), (v) => (v ? '#' : '.')).join(''));
+  const show = (m: Uint8Array): string[] =>
+    rows.map((_, y) => Array.from(m.subarray(y * w, (y + 1) * w), (v) => (v ? '#' : '.')).join(''));
   // diagonal (3), square (4), left pair (2), right diagonal pair (2)
-  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 3)), ['#.......', '.#....##', '..#...##', '........', '........', '........']);
-  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 4)), ['........', '......##', '......##', '........', '........', '........']);
+  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 3)), [
+    '#.......',
+    '.#....##',
+    '..#...##',
+    '........',
+    '........',
+    '........'
+  ]);
+  assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 4)), [
+    '........',
+    '......##',
+    '......##',
+    '........',
+    '........',
+    '........'
+  ]);
   assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 2)), rows);
   assert.deepEqual(show(keepLargePieces(Uint8Array.from(mask), w, h, 0)), rows);
 });

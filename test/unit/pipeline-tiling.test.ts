@@ -23,7 +23,8 @@ test('axis plans cover the length, keep tiles on the multiple and weights sum to
     assert.equal(plan.starts[0], 0);
     assert.equal(plan.starts.at(-1)! + plan.size, length);
     for (const s of plan.starts) assert.equal(s % mult, 0);
-    for (let i = 1; i < plan.starts.length; i++) assert.ok(plan.starts[i - 1]! + plan.size - plan.starts[i]! >= Math.min(overlap, plan.size / 2));
+    for (let i = 1; i < plan.starts.length; i++)
+      assert.ok(plan.starts[i - 1]! + plan.size - plan.starts[i]! >= Math.min(overlap, plan.size / 2));
     for (const v of sums(plan)) assert.ok(Math.abs(v - 1) < 1e-5, `sum ${v}`);
     for (const v of sums(scalePlan(plan, 4))) assert.ok(Math.abs(v - 1) < 1e-5);
   }
@@ -46,7 +47,9 @@ test('the strip blender reproduces a constant image exactly from overlapping til
   const tile = new Float32Array(2 * py.size * px.size);
   tile.fill(3, 0, py.size * px.size);
   tile.fill(-1, py.size * px.size);
-  py.starts.forEach((y0, iy) => px.starts.forEach((x0, ix) => blender.add(tile, y0, x0, py.size, px.size, py.weights[iy]!, px.weights[ix]!)));
+  py.starts.forEach((y0, iy) =>
+    px.starts.forEach((x0, ix) => blender.add(tile, y0, x0, py.size, px.size, py.weights[iy]!, px.weights[ix]!))
+  );
   blender.finish();
   for (let i = 0; i < 40 * 36; i++) {
     assert.ok(Math.abs(out[i]! - 3) < 1e-5);
@@ -55,7 +58,10 @@ test('the strip blender reproduces a constant image exactly from overlapping til
 });
 
 test('reflect mirrors without repeating the edge pixel', () => {
-  assert.deepEqual([-2, -1, 0, 1, 4, 5, 6].map((i) => reflect(i, 5)), [2, 1, 0, 1, 4, 3, 2]);
+  assert.deepEqual(
+    [-2, -1, 0, 1, 4, 5, 6].map((i) => reflect(i, 5)),
+    [2, 1, 0, 1, 4, 3, 2]
+  );
   assert.equal(reflect(7, 1), 0);
 });
 

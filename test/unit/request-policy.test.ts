@@ -11,7 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { devServerUrl, requestAllowed, type RequestPolicy } from '../../src/main/request-policy.ts';
 
 const app = resolve('/opt/Heirloom/resources/app.asar/out');
-const policy: RequestPolicy = { rendererDir: join(app, 'renderer'), libraryDir: resolve('/home/me/Heirloom'), devServer: null };
+const policy: RequestPolicy = {
+  rendererDir: join(app, 'renderer'),
+  libraryDir: resolve('/home/me/Heirloom'),
+  devServer: null
+};
 const file = (path: string): string => pathToFileURL(path).href;
 
 test('the page may load its own files, and nothing else from disk', () => {
@@ -37,8 +41,10 @@ test('library files pass (the media protocol reads them with net.fetch); the res
 });
 
 test('our media scheme and in-page data pass; the network does not', () => {
-  for (const url of [`heirloom-media://thumb/${'a'.repeat(64)}`, 'data:image/png;base64,AAAA', 'blob:file:///1234']) assert.equal(requestAllowed(url, policy), true, url);
-  for (const url of ['https://example.com/', 'http://127.0.0.1:5173/', 'ws://localhost:5173/', 'ftp://x/', 'not a url']) assert.equal(requestAllowed(url, policy), false, url);
+  for (const url of [`heirloom-media://thumb/${'a'.repeat(64)}`, 'data:image/png;base64,AAAA', 'blob:file:///1234'])
+    assert.equal(requestAllowed(url, policy), true, url);
+  for (const url of ['https://example.com/', 'http://127.0.0.1:5173/', 'ws://localhost:5173/', 'ftp://x/', 'not a url'])
+    assert.equal(requestAllowed(url, policy), false, url);
 });
 
 test('the dev server is used only unpackaged, on this machine, and then only it', () => {

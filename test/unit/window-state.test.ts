@@ -28,8 +28,20 @@ test('nothing saved, or a damaged file: the default size, centred', async () => 
 
 test('a saved window comes back where it was, maximized or not; the file is replaced whole', async () => {
   saveWindowState(userData, { x: 2100.4, y: 80, width: 1600, height: 1000 }, true);
-  assert.deepEqual(loadWindowState(userData, [LAPTOP, MONITOR]), { x: 2100, y: 80, width: 1600, height: 1000, maximized: true });
-  assert.deepEqual(JSON.parse(await readFile(join(userData, 'window.json'), 'utf8')), { x: 2100, y: 80, width: 1600, height: 1000, maximized: true });
+  assert.deepEqual(loadWindowState(userData, [LAPTOP, MONITOR]), {
+    x: 2100,
+    y: 80,
+    width: 1600,
+    height: 1000,
+    maximized: true
+  });
+  assert.deepEqual(JSON.parse(await readFile(join(userData, 'window.json'), 'utf8')), {
+    x: 2100,
+    y: 80,
+    width: 1600,
+    height: 1000,
+    maximized: true
+  });
   assert.deepEqual((await readdir(userData)).sort(), ['window.json'], 'no temp file left behind');
 });
 

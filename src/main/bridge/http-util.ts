@@ -20,7 +20,10 @@ export function securityHeaders(res: ServerResponse): void {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = encodeWire(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text)
+  });
   res.end(text);
 }
 
@@ -33,7 +36,13 @@ export function sendError(res: ServerResponse, status: number, err: unknown): vo
  * body: an unauthenticated or refused sender gets nothing more from us, not
  * even time. The short grace lets the answer leave before the socket goes.
  */
-export function refuse(req: IncomingMessage, res: ServerResponse, status: number, err: unknown, headers: Record<string, string> = {}): void {
+export function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  err: unknown,
+  headers: Record<string, string> = {}
+): void {
   res.setHeader('Connection', 'close');
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   sendError(res, status, err);

@@ -40,7 +40,9 @@ const MEDIA_KIND_SET = new Set<string>(MEDIA_KINDS);
 
 /** The methods a path answers: the API's calls and uploads are POST, everything else GET and HEAD. */
 function allowedMethods(path: string): string {
-  return path.startsWith('/api/call/') || path === '/api/upload' || path === '/api/upload/commit' ? 'POST' : 'GET, HEAD';
+  return path.startsWith('/api/call/') || path === '/api/upload' || path === '/api/upload/commit'
+    ? 'POST'
+    : 'GET, HEAD';
 }
 
 /** A %-escaped part of the address; a broken escape is the client's mistake, said plainly. */
@@ -128,7 +130,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (res.headersSent) req.socket.destroy();
-      else refuse(req, res, 408, new StudioError('invalid-input', `the request body did not arrive within ${ms / 1000} s`));
+      else
+        refuse(
+          req,
+          res,
+          408,
+          new StudioError('invalid-input', `the request body did not arrive within ${ms / 1000} s`)
+        );
     }, ms);
     timer.unref();
     req.once('end', () => clearTimeout(timer));
@@ -160,7 +168,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!MEDIA_KIND_SET.has(kind)) throw new StudioError('not-found', `unknown media kind "${kind}"`);
     if (!isMediaKeyShape(key)) throw new StudioError('invalid-input', 'bad media key');
     const found = await services.readMedia(kind as MediaKind, key);
-    if (!(await serveFile(res, found.path, found.mime, req.method === 'HEAD'))) throw new StudioError('not-found', 'media file is missing');
+    if (!(await serveFile(res, found.path, found.mime, req.method === 'HEAD')))
+      throw new StudioError('not-found', 'media file is missing');
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -177,14 +186,25 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // CORS is never granted, and preflights are refused outright.
     const allow = allowedMethods(path);
     if (!allow.split(', ').includes(method)) {
-      refuse(req, res, 405, new StudioError('invalid-input', `method ${method} not allowed for ${path} (only ${allow})`), { Allow: allow });
+      refuse(
+        req,
+        res,
+        405,
+        new StudioError('invalid-input', `method ${method} not allowed for ${path} (only ${allow})`),
+        { Allow: allow }
+      );
       return;
     }
     const isApi = path.startsWith('/api/');
     // The page and its scripts hold no data; everything that does needs the token.
     const needsToken = isApi || path.startsWith('/media/');
     if (needsToken && !authorised(req, url, token, isApi && isPost ? 'header' : 'any')) {
-      refuse(req, res, 401, new StudioError('invalid-input', 'missing or wrong token: open the URL that `heirloom serve` printed'));
+      refuse(
+        req,
+        res,
+        401,
+        new StudioError('invalid-input', 'missing or wrong token: open the URL that `heirloom serve` printed')
+      );
       return;
     }
     if (isPost && path !== '/api/upload') bodyDeadline(req, res);
@@ -209,7 +229,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       else res.destroy();
     });
   });
-  // Node's whole-request limit would cut off a large upload; bodyDeadline and the upload's idle timeout stand in for it.
+  // Node's whole-request limit would cut off a large upload; bodyDeadline
+  // and the upload's idle timeout stand in for it.
   server.requestTimeout = 0;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);

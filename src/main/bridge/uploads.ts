@@ -41,12 +41,14 @@ export function uploadTarget(dir: string, relPath: unknown): string {
   }
   const parts = relPath.split('/');
   for (const p of parts) {
+    // eslint-disable-next-line no-control-regex -- a path segment with a control character is refused
     if (p === '' || p === '.' || p === '..' || /[\u0000-\u001f\\:]/.test(p) || p.length > 255) {
       throw new StudioError('invalid-input', `upload path "${relPath}" has an unsafe segment`);
     }
   }
   const full = resolve(dir, ...parts);
-  if (!full.startsWith(resolve(dir) + sep)) throw new StudioError('invalid-input', `upload path "${relPath}" leaves its folder`);
+  if (!full.startsWith(resolve(dir) + sep))
+    throw new StudioError('invalid-input', `upload path "${relPath}" leaves its folder`);
   return full;
 }
 
@@ -61,7 +63,8 @@ export async function receiveUpload(req: IncomingMessage, target: string): Promi
   const cap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.length;
-      if (size > MAX_UPLOAD_BYTES) done(new StudioError('too-large', `file is over the ${MAX_UPLOAD_BYTES}-byte upload limit`));
+      if (size > MAX_UPLOAD_BYTES)
+        done(new StudioError('too-large', `file is over the ${MAX_UPLOAD_BYTES}-byte upload limit`));
       else done(null, chunk);
     }
   });
@@ -69,7 +72,8 @@ export async function receiveUpload(req: IncomingMessage, target: string): Promi
     await pipeline(req, cap, createWriteStream(target, { flags: 'wx' }));
   } catch (err) {
     await rm(target, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new StudioError('conflict', 'that file was already uploaded in this batch');
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new StudioError('conflict', 'that file was already uploaded in this batch');
     throw err;
   }
   return size;

@@ -17,7 +17,12 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
 }
 
 /** A flag whose value must be one of `allowed`; `fallback` when it is absent. */
-export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new StudioError('invalid-input', `--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);

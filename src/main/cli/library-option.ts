@@ -21,7 +21,8 @@ export function libraryDirOption(value: string | undefined): string {
  */
 export function openExistingLibraryReadOnly(libraryDir: string): Database.Database {
   const dbPath = libraryPaths(libraryDir).db;
-  if (!existsSync(dbPath)) throw new StudioError('not-found', `no Heirloom library at ${libraryDir} (missing library.sqlite)`);
+  if (!existsSync(dbPath))
+    throw new StudioError('not-found', `no Heirloom library at ${libraryDir} (missing library.sqlite)`);
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   if ((db.pragma('user_version', { simple: true }) as number) === migrations.at(-1)!.version) return db;
   db.close();

@@ -18,19 +18,31 @@ export async function checkDestination(destination: { kind: 'folder' | 'zip'; pa
   const { kind, path } = destination;
   const trimmed = path.replace(/[\\/]+$/, '');
   if (trimmed === '' || parse(path).root === path || parse(trimmed).root === trimmed) {
-    throw new StudioError('invalid-input', `"${path}" is the top of a disk: name the folder or .zip file to export to inside a folder`);
+    throw new StudioError(
+      'invalid-input',
+      `"${path}" is the top of a disk: name the folder or .zip file to export to inside a folder`
+    );
   }
   if (kind === 'zip') {
-    if (SEPARATOR_AT_END.test(path)) throw new StudioError('invalid-input', `a .zip export needs a file name, and "${path}" ends in a folder separator`);
-    if (basename(path).toLowerCase() === '.zip') throw new StudioError('invalid-input', `a .zip export needs a file name before ".zip" ("${path}")`);
+    if (SEPARATOR_AT_END.test(path))
+      throw new StudioError(
+        'invalid-input',
+        `a .zip export needs a file name, and "${path}" ends in a folder separator`
+      );
+    if (basename(path).toLowerCase() === '.zip')
+      throw new StudioError('invalid-input', `a .zip export needs a file name before ".zip" ("${path}")`);
   }
   const parent = dirname(trimmed);
   const info = await stat(parent).catch(() => null);
   if (!info) throw new StudioError('not-found', `the folder to export into does not exist: ${parent}`);
-  if (!info.isDirectory()) throw new StudioError('invalid-input', `${parent} is not a folder, so nothing can be exported into it`);
+  if (!info.isDirectory())
+    throw new StudioError('invalid-input', `${parent} is not a folder, so nothing can be exported into it`);
   await access(parent, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
     // A read-only disk gets the same words here as when a write fails there (destination.ts).
     if (err.code === 'EROFS') throw unwritable(parent, err);
-    throw new StudioError('invalid-input', `the folder ${parent} cannot be written to: choose another place to export to`);
+    throw new StudioError(
+      'invalid-input',
+      `the folder ${parent} cannot be written to: choose another place to export to`
+    );
   });
 }

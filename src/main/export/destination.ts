@@ -52,9 +52,18 @@ async function makeStaging(parent: string): Promise<string> {
 /** A destination that refuses writes, in words: read-only, not ours to write, or full. */
 export function unwritable(parent: string, err: unknown): StudioError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EROFS') return new StudioError('io', `cannot export to ${parent}: it is on a read-only disk; choose another folder`);
-  if (code === 'EACCES' || code === 'EPERM') return new StudioError('io', `cannot export to ${parent}: you do not have permission to write in that folder; choose another one`);
-  if (isDiskFull(err)) return new StudioError('io', `cannot export to ${parent}: its disk is full; free some space or choose another folder. The library is intact`);
+  if (code === 'EROFS')
+    return new StudioError('io', `cannot export to ${parent}: it is on a read-only disk; choose another folder`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new StudioError(
+      'io',
+      `cannot export to ${parent}: you do not have permission to write in that folder; choose another one`
+    );
+  if (isDiskFull(err))
+    return new StudioError(
+      'io',
+      `cannot export to ${parent}: its disk is full; free some space or choose another folder. The library is intact`
+    );
   return new StudioError('io', `cannot export to ${parent}: ${(err as Error).message}`);
 }
 
@@ -86,7 +95,13 @@ export async function folderSink(requested: string): Promise<ExportSink> {
           const entries = await readdir(candidate).catch(() => null);
           if (entries === null || entries.length > 0) continue;
           // Empty folder: take its place. rmdir fails if something appeared in it meanwhile.
-          if (!(await rmdir(candidate).then(() => true, () => false))) continue;
+          if (
+            !(await rmdir(candidate).then(
+              () => true,
+              () => false
+            ))
+          )
+            continue;
         }
         try {
           await rename(staging, candidate);
@@ -95,7 +110,10 @@ export async function folderSink(requested: string): Promise<ExportSink> {
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'EPERM') continue;
-          throw new StudioError('io', `could not move the export into place at ${candidate}: ${(err as Error).message}`);
+          throw new StudioError(
+            'io',
+            `could not move the export into place at ${candidate}: ${(err as Error).message}`
+          );
         }
       }
       throw new StudioError('conflict', `no free name next to ${target}`);

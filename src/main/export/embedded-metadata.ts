@@ -9,21 +9,33 @@ import sharp from 'sharp';
 import { exifDate, type ExifTags } from '../image/metadata.ts';
 import type { MetadataReport } from './types.ts';
 
-const PUNCTUATION: Record<string, string> = { '\u2013': '-', '\u2014': '-', '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2026': '...' };
+const PUNCTUATION: Record<string, string> = {
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2026': '...'
+};
 
 /** The caption as EXIF ImageDescription allows it: 7-bit ASCII (accents folded, the rest as '?'). */
 export function asciiCaption(caption: string): string {
-  return caption
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2013\u2014\u2018\u2019\u201c\u201d\u2026]/g, (c) => PUNCTUATION[c] ?? '?')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/[^\u0020-\u007e]/g, '?');
+  return (
+    caption
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[\u2013\u2014\u2018\u2019\u201c\u201d\u2026]/g, (c) => PUNCTUATION[c] ?? '?')
+      // eslint-disable-next-line no-control-regex -- control characters become spaces in the ASCII fields
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/[^\u0020-\u007e]/g, '?')
+  );
 }
 
 const xmlEscape = (s: string) =>
   s
     // XML 1.0 forbids most control characters even when escaped.
+    // eslint-disable-next-line no-control-regex -- those control characters are what is removed
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -52,14 +64,17 @@ export function metadataXmp(caption: string | null, exif: ExifTags, takenAt: str
   if (takenAt) props.push(`<photoshop:DateCreated>${xmlEscape(takenAt)}</photoshop:DateCreated>`);
   const description = caption?.trim() ? caption : exif.IFD0?.ImageDescription;
   if (description) {
-    props.push(`<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(description)}</rdf:li></rdf:Alt></dc:description>`);
+    props.push(
+      `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(description)}</rdf:li></rdf:Alt></dc:description>`
+    );
   }
   const taken = exif.IFD2?.DateTimeOriginal;
   const iso = taken && /^(\d{4}):(\d\d):(\d\d) (\d\d:\d\d:\d\d)$/.exec(taken);
   if (iso) props.push(`<exif:DateTimeOriginal>${iso[1]}-${iso[2]}-${iso[3]}T${iso[4]}</exif:DateTimeOriginal>`);
   const lat = xmpCoordinate(exif.IFD3?.GPSLatitude, exif.IFD3?.GPSLatitudeRef);
   const lon = xmpCoordinate(exif.IFD3?.GPSLongitude, exif.IFD3?.GPSLongitudeRef);
-  if (lat && lon) props.push(`<exif:GPSLatitude>${lat}</exif:GPSLatitude>`, `<exif:GPSLongitude>${lon}</exif:GPSLongitude>`);
+  if (lat && lon)
+    props.push(`<exif:GPSLatitude>${lat}</exif:GPSLatitude>`, `<exif:GPSLongitude>${lon}</exif:GPSLongitude>`);
   if (exif.IFD0?.Make) props.push(`<tiff:Make>${xmlEscape(exif.IFD0.Make)}</tiff:Make>`);
   if (exif.IFD0?.Model) props.push(`<tiff:Model>${xmlEscape(exif.IFD0.Model)}</tiff:Model>`);
   return [
@@ -79,7 +94,12 @@ export function metadataXmp(caption: string | null, exif: ExifTags, takenAt: str
 function fromXmp(xmp: string): { dateTaken: string | null; gps: boolean; description: string | null } {
   const taken = /<exif:DateTimeOriginal>(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)/.exec(xmp);
   const description = /<dc:description>\s*<rdf:Alt>\s*<rdf:li[^>]*>([^<]*)</.exec(xmp);
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
   return {
     dateTaken: taken ? `${taken[1]}:${taken[2]}:${taken[3]} ${taken[4]}` : null,
     gps: /<exif:GPSLatitude>/.test(xmp) && /<exif:GPSLongitude>/.test(xmp),

@@ -30,7 +30,10 @@ export interface EncodeJob {
   inputPath: string;
   /** The photo's original, whose EXIF is carried into restored files. */
   originalPath: string;
-  /** The library's turn and crop of an original, applied to the upright pixels when re-encoding (null: none, a version is made so). */
+  /**
+   * The library's turn and crop of an original, applied to the upright pixels
+   * when re-encoding (null: none, a version is made so).
+   */
   frame: PhotoFrame | null;
   caption: string | null;
   /** The library's date taken (`shared/taken-date.ts`), written over the file's own where set. */
@@ -81,7 +84,8 @@ export async function encodeEntry(job: EncodeJob, outPath: string): Promise<Enco
   }
 }
 
-const reframed = async (input: sharp.Sharp, frame: PhotoFrame | null): Promise<sharp.Sharp> => (frame ? framed(input, frame) : input.autoOrient());
+const reframed = async (input: sharp.Sharp, frame: PhotoFrame | null): Promise<sharp.Sharp> =>
+  frame ? framed(input, frame) : input.autoOrient();
 
 async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   if (job.format === 'original') {
@@ -117,7 +121,8 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
   if (caption) (exif.IFD0 ??= {}).ImageDescription = asciiCaption(caption);
   if (cleared && job.source === 'original') pipeline = pipeline.withExif(exif);
   else if (Object.keys(exif).length > 0) pipeline = pipeline.withExifMerge(exif);
-  if (caption || job.takenAt || job.format === 'tiff16') pipeline = pipeline.withXmp(metadataXmp(caption, carried, job.takenAt));
+  if (caption || job.takenAt || job.format === 'tiff16')
+    pipeline = pipeline.withXmp(metadataXmp(caption, carried, job.takenAt));
 
   switch (job.format) {
     case 'jpeg':
@@ -135,7 +140,9 @@ async function encode(job: EncodeJob, outPath: string): Promise<EncodeResult> {
       pipeline = pipeline.toColourspace('rgb16').tiff({
         compression: 'deflate',
         predictor: 'horizontal',
-        ...(inputMeta.density ? { xres: inputMeta.density / 25.4, yres: inputMeta.density / 25.4, resolutionUnit: 'inch' as const } : {})
+        ...(inputMeta.density
+          ? { xres: inputMeta.density / 25.4, yres: inputMeta.density / 25.4, resolutionUnit: 'inch' as const }
+          : {})
       });
       break;
   }

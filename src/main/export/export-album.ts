@@ -30,14 +30,21 @@ export async function exportAlbum(
   const parsed = exportRequest.safeParse(request);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StudioError('invalid-input', `invalid export request: ${issue.path.join('.') || 'request'}: ${issue.message}`);
+    throw new StudioError(
+      'invalid-input',
+      `invalid export request: ${issue.path.join('.') || 'request'}: ${issue.message}`
+    );
   }
   const r = parsed.data;
   if (!isAbsolute(r.destination.path)) {
-    throw new StudioError('invalid-input', `the export destination must be an absolute path, got "${r.destination.path}"`);
+    throw new StudioError(
+      'invalid-input',
+      `the export destination must be an absolute path, got "${r.destination.path}"`
+    );
   }
   await checkDestination(r.destination);
-  const { album, rows } = r.albumId !== undefined ? albumSnapshot(db, r.albumId) : { album: null, rows: selectionSnapshot(db, r.photoIds!) };
+  const { album, rows } =
+    r.albumId !== undefined ? albumSnapshot(db, r.albumId) : { album: null, rows: selectionSnapshot(db, r.photoIds!) };
   const items = resolveItems(libraryDir, rows);
   return exportItems(
     items,

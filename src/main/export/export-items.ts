@@ -55,7 +55,8 @@ function plan(items: ExportItem[], what: ExportWhat, format: ExportFormat): Plan
   const out: Planned[] = [];
   for (const item of items) {
     const original: Planned = { item, source: 'original', inputPath: item.originalPath, note: null };
-    // Untouched bytes cannot carry the library's turn or crop: say so rather than export the photo sideways or uncut unremarked.
+    // Untouched bytes cannot carry the library's turn or crop: say so rather
+    // than export the photo sideways or uncut unremarked.
     if (format === 'original') original.note = untouchedNote(item.frame);
     if (what === 'originals') out.push(original);
     else if (!item.version) {
@@ -82,13 +83,20 @@ export async function exportItems(
   onProgress: (p: ExportProgress) => void = () => {},
   signal?: AbortSignal
 ): Promise<ExportResult> {
-  if (items.length === 0) throw new StudioError('invalid-input', album ? `album "${album.name}" has no photos to export` : 'no photos to export');
+  if (items.length === 0)
+    throw new StudioError(
+      'invalid-input',
+      album ? `album "${album.name}" has no photos to export` : 'no photos to export'
+    );
   const planned = plan(items, options.what, options.format);
   // Check every source up front: a missing original fails fast, before any pixels are written.
   for (const p of planned) {
     await access(p.inputPath, constants.R_OK).catch(() => {
       const which = p.source === 'original' ? 'original' : `restored version ${p.item.version?.id}`;
-      throw new StudioError('not-found', `photo ${p.item.photoId} (${p.item.fileName}): the ${which} file is missing: ${p.inputPath}`);
+      throw new StudioError(
+        'not-found',
+        `photo ${p.item.photoId} (${p.item.fileName}): the ${which} file is missing: ${p.inputPath}`
+      );
     });
   }
   checkAborted(signal);
@@ -96,7 +104,9 @@ export async function exportItems(
   const manifestName = MANIFEST_FILES[options.manifest];
   const namer = new FileNamer(items.length, [manifestName]);
   const index = new Map(items.map((item, i) => [item.photoId, i + 1]));
-  const sink: ExportSink = await (options.destination.kind === 'zip' ? zipSink : folderSink)(options.destination.path).catch(async (err: unknown) => {
+  const sink: ExportSink = await (options.destination.kind === 'zip' ? zipSink : folderSink)(
+    options.destination.path
+  ).catch(async (err: unknown) => {
     throw isDiskFull(err) ? await destinationFull(options.destination, planned, 0, 0) : err;
   });
   const progress = (done: number, current: string | null, stage: ExportProgress['stage']) =>
@@ -191,9 +201,26 @@ export async function exportItems(
  * per photo still to go; a zip holds its files and itself while it is written), and that nothing else was
  * touched. Before this the user read that a restored photo "could not be read as an image".
  */
-async function destinationFull(destination: ExportOptions['destination'], planned: Planned[], done: number, written: number): Promise<StudioError> {
+async function destinationFull(
+  destination: ExportOptions['destination'],
+  planned: Planned[],
+  done: number,
+  written: number
+): Promise<StudioError> {
   const left = planned.length - done;
-  const perFile = done > 0 ? written / done : (await Promise.all(planned.map((p) => stat(p.inputPath).then((s) => s.size, () => 0)))).reduce((a, b) => a + b, 0) / planned.length;
+  const perFile =
+    done > 0
+      ? written / done
+      : (
+          await Promise.all(
+            planned.map((p) =>
+              stat(p.inputPath).then(
+                (s) => s.size,
+                () => 0
+              )
+            )
+          )
+        ).reduce((a, b) => a + b, 0) / planned.length;
   const need = (written + left * perFile) * (destination.kind === 'zip' ? 2 : 1);
   const parent = dirname(destination.path.replace(/[/\\]+$/, ''));
   const free = await freeBytes(parent);

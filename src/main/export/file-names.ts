@@ -91,7 +91,10 @@ export class FileNamer {
     const base = fromCaption || sanitiseSegment(fileStem(originalName)) || 'photo';
     const number = String(index).padStart(this.width, '0');
     const suffix = restored ? ' (restored)' : '';
-    const safeExt = sanitiseSegment(ext).replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'bin';
+    const safeExt =
+      sanitiseSegment(ext)
+        .replace(/[^A-Za-z0-9]/g, '')
+        .toLowerCase() || 'bin';
     for (let n = 1; ; n++) {
       const dup = n === 1 ? '' : ` (${n})`;
       const fixed = `${number} - ${suffix}${dup}.${safeExt}`;

@@ -57,7 +57,13 @@ export async function sweepStalePartials(parent: string): Promise<number> {
     // A link named like ours is not ours to follow.
     const info = await lstat(dir).catch(() => null);
     if (!info?.isDirectory()) continue;
-    if (await rm(dir, { recursive: true, force: true }).then(() => true, () => false)) removed++;
+    if (
+      await rm(dir, { recursive: true, force: true }).then(
+        () => true,
+        () => false
+      )
+    )
+      removed++;
   }
   return removed;
 }

@@ -17,12 +17,21 @@ export interface ImageFacts {
   camera: string | null;
 }
 
-const DEPTH_BITS: Record<string, number> = { uchar: 8, char: 8, ushort: 16, short: 16, uint: 32, int: 32, float: 32, double: 64 };
+const DEPTH_BITS: Record<string, number> = {
+  uchar: 8,
+  char: 8,
+  ushort: 16,
+  short: 16,
+  uint: 32,
+  int: 32,
+  float: 32,
+  double: 64
+};
 
 /** Width/height as stored (before orientation), as the pipeline reads them. */
 export function imageFacts(meta: Metadata): ImageFacts {
   const exif = readExif(meta.exif);
-  const pngOr16 = meta.depth ? DEPTH_BITS[meta.depth] ?? 8 : 8;
+  const pngOr16 = meta.depth ? (DEPTH_BITS[meta.depth] ?? 8) : 8;
   return {
     format: meta.format ?? 'unknown',
     width: meta.width ?? 0,
@@ -42,8 +51,16 @@ function readExif(buf: Buffer | undefined): { takenAt: string | null; camera: st
     const when = tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
     const make = clean(tags.Image?.Make);
     const model = clean(tags.Image?.Model);
-    const camera = make && model ? (model.toLowerCase().startsWith(make.toLowerCase()) ? model : `${make} ${model}`) : (model ?? make);
-    return { takenAt: when instanceof Date && !Number.isNaN(when.getTime()) ? localIso(when) : null, camera: camera ?? null };
+    const camera =
+      make && model
+        ? model.toLowerCase().startsWith(make.toLowerCase())
+          ? model
+          : `${make} ${model}`
+        : (model ?? make);
+    return {
+      takenAt: when instanceof Date && !Number.isNaN(when.getTime()) ? localIso(when) : null,
+      camera: camera ?? null
+    };
   } catch {
     // Damaged EXIF is common in scans; the photo itself is still good.
     return { takenAt: null, camera: null };

@@ -19,7 +19,13 @@ export async function framed(image: Sharp, frame: PhotoFrame): Promise<Sharp> {
     return frame.crop ? turned.extract(frame.crop) : turned;
   }
   const meta = await image.metadata();
-  const file = { width: meta.width ?? 0, height: meta.height ?? 0, orientation: meta.orientation ?? null, rotation: frame.rotation, tilt: frame.tilt };
+  const file = {
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    orientation: meta.orientation ?? null,
+    rotation: frame.rotation,
+    tilt: frame.tilt
+  };
   const offset = straightenedOffset(turnedSize(file), frame.tilt);
   const size = frame.crop ?? { left: 0, top: 0, ...shownFrame(file) };
   // The corners the tilt brings in are cut away with the frame, so their colour never shows.

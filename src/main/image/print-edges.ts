@@ -6,7 +6,15 @@
  * suggestion the crop tool shows for the user to adjust; nothing is cut here.
  */
 import sharp from 'sharp';
-import { type Crop, type FoundPrint, MIN_CROP_SIDE, normalizeTilt, type Size, straightened, turnedSize } from '../../shared/crop.ts';
+import {
+  type Crop,
+  type FoundPrint,
+  MIN_CROP_SIDE,
+  normalizeTilt,
+  type Size,
+  straightened,
+  turnedSize
+} from '../../shared/crop.ts';
 import { decodeError } from '../pipeline/image-io.ts';
 import type { Rotation } from '../../shared/types.ts';
 import { MAX_PIXELS } from '../import/formats.ts';
@@ -46,7 +54,8 @@ function marginModel(px: Uint8Array, width: number, height: number, channels: nu
       if (x < 2) sides[2]!.push(i);
       if (x >= width - 2) sides[3]!.push(i);
     }
-  const colourOf = (idx: number[]): number[] => Array.from({ length: channels }, (_, c) => median(idx.map((i) => px[i + c]!)));
+  const colourOf = (idx: number[]): number[] =>
+    Array.from({ length: channels }, (_, c) => median(idx.map((i) => px[i + c]!)));
   const distance = (i: number, colour: number[]): number => {
     let d = 0;
     for (let c = 0; c < channels; c++) d = Math.max(d, Math.abs(px[i + c]! - colour[c]!));
@@ -55,7 +64,14 @@ function marginModel(px: Uint8Array, width: number, height: number, channels: nu
   // How far a band's pixels stray from its own colour (grain, scanner noise); a band that strays far is print.
   const bands = sides.map((idx) => {
     const colour = colourOf(idx);
-    return { idx, colour, spread: quantile(idx.map((i) => distance(i, colour)), 0.6) };
+    return {
+      idx,
+      colour,
+      spread: quantile(
+        idx.map((i) => distance(i, colour)),
+        0.6
+      )
+    };
   });
   const evenBands = bands.filter((b) => b.spread <= 28);
   const bg = colourOf(evenBands.flatMap((b) => b.idx));
@@ -101,11 +117,15 @@ function boundsOf(model: MarginModel, width: number, height: number): Bounds | n
   return { left, top, right, bottom };
 }
 
-
 /** A side's edge must put this share of its samples on one line. */
 const STRAIGHT_SHARE = 0.75;
 
-function printOf(px: Uint8Array, width: number, height: number, channels: number): { bounds: Bounds; skew: number } | null {
+function printOf(
+  px: Uint8Array,
+  width: number,
+  height: number,
+  channels: number
+): { bounds: Bounds; skew: number } | null {
   const model = marginModel(px, width, height, channels);
   const b = model && boundsOf(model, width, height);
   if (!model || !b) return null;
@@ -127,9 +147,25 @@ function printOf(px: Uint8Array, width: number, height: number, channels: number
   const sides: { ts: number[]; at: (t: number) => number | null; sign: 1 | -1 }[] = [];
   // A print turned clockwise by φ: its left and right edges run dx/dy = −tan φ, its top and bottom dy/dx = tan φ.
   if (b.left > 0) sides.push({ ts: along(b.top, b.bottom), at: (y) => edge(0, y, 1, 0, w), sign: -1 });
-  if (b.right < w) sides.push({ ts: along(b.top, b.bottom), at: (y) => { const k = edge(w - 1, y, -1, 0, w); return k === null ? null : w - 1 - k; }, sign: -1 });
+  if (b.right < w)
+    sides.push({
+      ts: along(b.top, b.bottom),
+      at: (y) => {
+        const k = edge(w - 1, y, -1, 0, w);
+        return k === null ? null : w - 1 - k;
+      },
+      sign: -1
+    });
   if (b.top > 0) sides.push({ ts: along(b.left, b.right), at: (x) => edge(x, 0, 0, 1, h), sign: 1 });
-  if (b.bottom < h) sides.push({ ts: along(b.left, b.right), at: (x) => { const k = edge(x, h - 1, 0, -1, h); return k === null ? null : h - 1 - k; }, sign: 1 });
+  if (b.bottom < h)
+    sides.push({
+      ts: along(b.left, b.right),
+      at: (x) => {
+        const k = edge(x, h - 1, 0, -1, h);
+        return k === null ? null : h - 1 - k;
+      },
+      sign: 1
+    });
   const angles: number[] = [];
   for (const side of sides) {
     const fit = robustLine(pointsOf(side.ts, side.at));
@@ -146,7 +182,10 @@ function pointsOf(ts: number[], at: (t: number) => number | null): [number, numb
   });
 }
 
-/** A least-squares line through the points, refitted twice without those more than 1.5 px off it: its slope and how many points lie on it; null for too few. */
+/**
+ * A least-squares line through the points, refitted twice without those more than 1.5 px off it: its slope and how many
+ * points lie on it; null for too few.
+ */
 function robustLine(points: [number, number][]): { slope: number; inliers: number } | null {
   let pts = points;
   let slope = 0;
@@ -199,9 +238,16 @@ export async function findPrint(path: string, view: { rotation: Rotation; tilt: 
 
 async function findPrintIn(path: string, view: { rotation: Rotation; tilt: number }): Promise<FoundPrint | null> {
   const meta = await sharp(path).metadata();
-  const turned = turnedSize({ width: meta.width ?? 0, height: meta.height ?? 0, orientation: meta.orientation ?? null, rotation: view.rotation });
+  const turned = turnedSize({
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    orientation: meta.orientation ?? null,
+    rotation: view.rotation
+  });
   const look = async (tilt: number): Promise<{ tilt: number; crop: Crop | null; skew: number | null }> => {
-    const { data, info } = await (await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { rotation: view.rotation, tilt, crop: null }))
+    const { data, info } = await (
+      await framed(sharp(path, { limitInputPixels: MAX_PIXELS }), { rotation: view.rotation, tilt, crop: null })
+    )
       .resize(WORK_SIDE, WORK_SIDE, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .removeAlpha()
@@ -209,16 +255,17 @@ async function findPrintIn(path: string, view: { rotation: Rotation; tilt: numbe
       .toBuffer({ resolveWithObject: true });
     const px = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const print = printOf(px, info.width, info.height, info.channels);
-    const crop = print && boundsToCrop(print.bounds, { width: info.width, height: info.height }, straightened(turned, tilt));
+    const crop =
+      print && boundsToCrop(print.bounds, { width: info.width, height: info.height }, straightened(turned, tilt));
     return { tilt, crop, skew: crop ? print.skew : null };
   };
   const first = await look(view.tilt);
   // Level the print when it lies more than a fifth of a degree off square, then find it again in the levelled frame.
-  const levelled = first.skew !== null && Math.abs(first.skew) >= 0.2 ? await look(normalizeTilt(view.tilt - first.skew)) : null;
+  const levelled =
+    first.skew !== null && Math.abs(first.skew) >= 0.2 ? await look(normalizeTilt(view.tilt - first.skew)) : null;
   const best = levelled?.crop ? levelled : first;
   return best.crop ? { tilt: best.tilt, crop: best.crop } : null;
 }
-
 
 function median(values: number[]): number {
   return quantile(values, 0.5);

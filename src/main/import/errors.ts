@@ -10,7 +10,10 @@ import { MAX_PIXELS } from './formats.ts';
 export const EMPTY_FILE = 'the file is empty (0 bytes)';
 
 export function tooLarge(width: number, height: number): StudioError {
-  return new StudioError('too-large', `image is ${((width * height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+  return new StudioError(
+    'too-large',
+    `image is ${((width * height) / 1e6).toFixed(0)} MP, over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`
+  );
 }
 
 /** A file that did not fit: the library's disk, however the failure was worded where it happened. */
@@ -39,13 +42,22 @@ export function describeFsError(err: unknown): { kind: StudioErrorKind; message:
 export function describeDecodeError(err: unknown, format?: string): StudioError {
   const raw = (err as Error).message ?? String(err);
   if (/pixel limit/i.test(raw)) {
-    return new StudioError('too-large', `image is larger than the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+    return new StudioError(
+      'too-large',
+      `image is larger than the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`
+    );
   }
   if (format === 'heif' || (!(err instanceof StudioError) && /heif|hevc/i.test(raw))) {
-    return new StudioError('unsupported-format', 'HEIC/HEIF photos cannot be decoded by this build (HEVC is not included); export it as JPEG or PNG first');
+    return new StudioError(
+      'unsupported-format',
+      'HEIC/HEIF photos cannot be decoded by this build (HEVC is not included); export it as JPEG or PNG first'
+    );
   }
   if (format === 'bmp') {
-    return new StudioError('unsupported-format', 'BMP files cannot be decoded by this build (no BMP reader in the bundled libvips); save it as PNG or TIFF first');
+    return new StudioError(
+      'unsupported-format',
+      'BMP files cannot be decoded by this build (no BMP reader in the bundled libvips); save it as PNG or TIFF first'
+    );
   }
   // Our own errors already say what went wrong; only a recognised format above overrides them.
   if (err instanceof StudioError) return err;

@@ -4,7 +4,20 @@
 export const MAX_PIXELS = 250_000_000;
 
 /** Extensions walked in folders. Files given one by one are always tried, whatever their name. */
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.avif', '.gif', '.bmp', '.heic', '.heif']);
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.tif',
+  '.tiff',
+  '.webp',
+  '.avif',
+  '.gif',
+  '.bmp',
+  '.heic',
+  '.heif'
+]);
 
 /** Formats the store keeps, by sharp's format name → extension of the stored copy. */
 export const STORED_EXTENSION: Record<string, string> = {

@@ -33,7 +33,12 @@ export interface ImportOptions {
   concurrency?: number;
 }
 
-export async function importPaths(db: Database.Database, libraryDir: string, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+export async function importPaths(
+  db: Database.Database,
+  libraryDir: string,
+  paths: string[],
+  options: ImportOptions = {}
+): Promise<ImportReport> {
   if (options.albumId !== undefined && !albumExists(db, options.albumId)) {
     throw new StudioError('not-found', `no album with id ${options.albumId}`);
   }
@@ -85,7 +90,8 @@ async function importOne(
   } catch (err) {
     if (err instanceof StudioError) return { path, status: 'failed', kind: err.kind, message: err.message };
     // The copy goes into the library's .tmp: a full disk there is the library's.
-    if (isDiskFull(err)) return { path, status: 'failed', kind: 'io', message: libraryFullMessage(await freeBytes(libraryDir)) };
+    if (isDiskFull(err))
+      return { path, status: 'failed', kind: 'io', message: libraryFullMessage(await freeBytes(libraryDir)) };
     return { path, status: 'failed', ...describeFsError(err) };
   }
   let thumbTmp: string | null = null;
@@ -93,7 +99,8 @@ async function importOne(
     // The same content twice in one batch: the second waits for the first and is its duplicate.
     const earlier = inFlight.get(copied.sha256);
     const existing = earlier ? await earlier : photoIdBySha(db, copied.sha256);
-    if (existing !== null) return { path, status: 'duplicate', photoId: addDuplicateToAlbum(db, existing, options.albumId) };
+    if (existing !== null)
+      return { path, status: 'duplicate', photoId: addDuplicateToAlbum(db, existing, options.albumId) };
 
     let settle!: (id: number | null) => void;
     inFlight.set(copied.sha256, new Promise((r) => (settle = r)));
@@ -108,7 +115,11 @@ async function importOne(
       await moveIntoPlace(copied.tmp, paths.original(copied.sha256, ext));
       await moveIntoPlace(thumbTmp, paths.thumb(copied.sha256));
       thumbTmp = null;
-      photoId = insertPhoto(db, { sha256: copied.sha256, fileName: baseName(path), ext, bytes: copied.bytes, facts }, options.albumId);
+      photoId = insertPhoto(
+        db,
+        { sha256: copied.sha256, fileName: baseName(path), ext, bytes: copied.bytes, facts },
+        options.albumId
+      );
       return { path, status: 'imported', photoId };
     } finally {
       settle(photoId);
@@ -118,7 +129,11 @@ async function importOne(
     const full = await libraryFull(libraryDir, err);
     if (full) return { path, status: 'failed', kind: 'io', message: full };
     const sniffed = await sniffUndecodable(copied.tmp);
-    const described = sniffed ? describeDecodeError(err, sniffed) : err instanceof StudioError ? err : describeDecodeError(err);
+    const described = sniffed
+      ? describeDecodeError(err, sniffed)
+      : err instanceof StudioError
+        ? err
+        : describeDecodeError(err);
     const shape = toErrorShape(described);
     return { path, status: 'failed', kind: shape.kind, message: shape.message };
   } finally {
@@ -132,7 +147,8 @@ async function libraryFull(libraryDir: string, err: unknown): Promise<string | n
   if (!isDiskFull(err) && !isBareWriteError(err)) return null;
   const free = await freeBytes(libraryDir);
   // libvips says only "write error": taken as a full disk when the disk is nearly so.
-  if (!isDiskFull(err) && (free === null || free > LOW_SPACE)) return `cannot write into the library: ${(err as Error).message}`;
+  if (!isDiskFull(err) && (free === null || free > LOW_SPACE))
+    return `cannot write into the library: ${(err as Error).message}`;
   return libraryFullMessage(free);
 }
 
@@ -149,7 +165,10 @@ async function inspect(file: string): Promise<ImageFacts> {
   const format = meta.format === 'heif' ? (meta.compression === 'av1' ? 'avif' : 'heif') : (meta.format ?? 'unknown');
   if (format === 'heif') throw describeDecodeError(new Error('heif'), 'heif');
   if (!(format in STORED_EXTENSION)) {
-    throw new StudioError('unsupported-format', `${format.toUpperCase()} is not a photo format Heirloom imports (JPEG, PNG, TIFF, WebP, AVIF, GIF, BMP)`);
+    throw new StudioError(
+      'unsupported-format',
+      `${format.toUpperCase()} is not a photo format Heirloom imports (JPEG, PNG, TIFF, WebP, AVIF, GIF, BMP)`
+    );
   }
   const facts = imageFacts({ ...meta, format: format as sharp.Metadata['format'] });
   if (facts.width * facts.height > MAX_PIXELS) {
@@ -169,7 +188,9 @@ async function sniffUndecodable(file: string): Promise<'heif' | 'bmp' | null> {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(14), 0, 14, 0);
     if (bytesRead >= 14 && buffer.toString('latin1', 0, 2) === 'BM' && buffer.readUInt32LE(2) > 14) return 'bmp';
     if (bytesRead < 12 || buffer.toString('latin1', 4, 8) !== 'ftyp') return null;
-    return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(buffer.toString('latin1', 8, 12)) ? 'heif' : null;
+    return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(buffer.toString('latin1', 8, 12))
+      ? 'heif'
+      : null;
   } finally {
     await fh.close();
   }

@@ -45,11 +45,16 @@ export async function copyHashed(src: string, tmpDir: string): Promise<{ tmp: st
   return { tmp, sha256: hash.digest('hex'), bytes };
 }
 
-/** Decodes the whole image (this is where damaged files are caught) and writes a WebP thumbnail, orientation, turn, straightening and crop applied. */
+/**
+ * Decodes the whole image (this is where damaged files are caught) and writes a WebP thumbnail, orientation, turn,
+ * straightening and crop applied.
+ */
 export async function writeThumbnail(src: string, tmpDir: string, frame: PhotoFrame = UNFRAMED): Promise<string> {
   const tmp = tmpName(tmpDir, '.webp');
   try {
-    await (await framed(sharp(src, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' }), frame))
+    await (
+      await framed(sharp(src, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' }), frame)
+    )
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .webp({ quality: 80 })

@@ -13,7 +13,9 @@ import { describeFsError } from './errors.ts';
 export interface Walked {
   files: string[];
   failed: Extract<ImportOutcome, { status: 'failed' }>[];
-  /** Hidden image files left out of a folder (`._scan.jpg` from a Mac, `.thumb.jpg`): counted, so the report says so. */
+  /**
+   * Hidden image files left out of a folder (`._scan.jpg` from a Mac, `.thumb.jpg`): counted, so the report says so.
+   */
   skipped: number;
 }
 

@@ -14,11 +14,16 @@ export interface IpcDeps<E> {
   isTrustedSender(event: E): boolean;
 }
 
-export function invokeHandler<E>(deps: IpcDeps<E>, channel: ChannelName): (event: E, ...raw: unknown[]) => Promise<Envelope> {
+export function invokeHandler<E>(
+  deps: IpcDeps<E>,
+  channel: ChannelName
+): (event: E, ...raw: unknown[]) => Promise<Envelope> {
   return async (event, ...raw) => {
     try {
-      if (!deps.isTrustedSender(event)) throw new StudioError('invalid-input', 'IPC from an untrusted frame was refused');
-      if (!Object.hasOwn(deps.handlers, channel)) throw new StudioError('not-found', `channel "${channel}" has no handler`);
+      if (!deps.isTrustedSender(event))
+        throw new StudioError('invalid-input', 'IPC from an untrusted frame was refused');
+      if (!Object.hasOwn(deps.handlers, channel))
+        throw new StudioError('not-found', `channel "${channel}" has no handler`);
       const handler = deps.handlers[channel] as (...a: unknown[]) => Promise<unknown>;
       const args = deps.validateArgs(channel, raw);
       const value = await handler(...args);

@@ -25,10 +25,18 @@ export function jobDir(libraryDir: string, job: Pick<JobRow, 'id' | 'photoId'>):
 }
 
 /** The original a job restores, in the store, and the turn it is restored at; `not-found` when the file is gone. */
-export function originalFile(db: Database.Database, libraryDir: string, photoId: number): { path: string; fileName: string; frame: PhotoFrame } {
+export function originalFile(
+  db: Database.Database,
+  libraryDir: string,
+  photoId: number
+): { path: string; fileName: string; frame: PhotoFrame } {
   const source = restoreSource(db, photoId);
   const path = libraryPaths(libraryDir).original(source.sha256, source.ext);
-  if (!existsSync(path)) throw new StudioError('not-found', `the original of ${source.fileName} is missing from the library (${dirname(path)})`);
+  if (!existsSync(path))
+    throw new StudioError(
+      'not-found',
+      `the original of ${source.fileName} is missing from the library (${dirname(path)})`
+    );
   return { path, fileName: source.fileName, frame: source.frame };
 }
 
@@ -40,7 +48,9 @@ export function hasLatentCache(libraryDir: string, version: VersionRow): boolean
 /** A version's pixel size as its restore recorded it, or null for a record without one. */
 export function versionSize(version: VersionRow): { width: number; height: number } | null {
   const { width, height } = version.stats as { width?: unknown; height?: unknown };
-  return Number.isInteger(width) && Number.isInteger(height) ? { width: width as number, height: height as number } : null;
+  return Number.isInteger(width) && Number.isInteger(height)
+    ? { width: width as number, height: height as number }
+    : null;
 }
 
 /**
@@ -55,7 +65,14 @@ export function runnerJobFor(db: Database.Database, libraryDir: string, job: Job
     if (!hasLatentCache(libraryDir, parent)) {
       // The cache was removed to free space: the whole chain runs again from the original, with the edited mask.
       const { path, frame } = originalFile(db, libraryDir, job.photoId);
-      return { ...base, kind: 'restore', input: path, scratches: 'on', maskPath: resolve(libraryDir, String(job.options.maskPath)), frame };
+      return {
+        ...base,
+        kind: 'restore',
+        input: path,
+        scratches: 'on',
+        maskPath: resolve(libraryDir, String(job.options.maskPath)),
+        frame
+      };
     }
     return {
       ...base,
@@ -95,7 +112,14 @@ export function commitVersion(
       maskPath: libraryRelative(libraryDir, join(dir, 'mask.png')),
       outputPath: libraryRelative(libraryDir, result.outPath),
       latentPath: libraryRelative(libraryDir, dir),
-      stats: { seconds: result.seconds, maskCoverage: result.maskCoverage, scratchesUsed: result.scratchesUsed, width: result.width, height: result.height, bitDepth: result.bitDepth }
+      stats: {
+        seconds: result.seconds,
+        maskCoverage: result.maskCoverage,
+        scratchesUsed: result.scratchesUsed,
+        width: result.width,
+        height: result.height,
+        bitDepth: result.bitDepth
+      }
     });
     endJob(db, job.id, 'done', { versionId: version.id });
     return version.id;

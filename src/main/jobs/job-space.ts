@@ -23,12 +23,17 @@ const OUTPUT_BYTES_PER_PIXEL = 7;
 const FIXED_BYTES = 4_000_000;
 
 /** Bytes `job` will write into the library, about. */
-export function jobNeedBytes(db: Database.Database, libraryDir: string, job: Pick<JobRow, 'kind' | 'photoId' | 'options'>): number {
+export function jobNeedBytes(
+  db: Database.Database,
+  libraryDir: string,
+  job: Pick<JobRow, 'kind' | 'photoId' | 'options'>
+): number {
   const row = findPhotoRow(db, job.photoId);
   if (!row) return FIXED_BYTES;
   const crop = parseCrop(row.crop);
   const pixels = crop ? crop.width * crop.height : row.width * row.height;
-  // A re-run links its parent's encoded latent instead of writing it again; without that cache it restores from the original.
+  // A re-run links its parent's encoded latent instead of writing it again;
+  // without that cache it restores from the original.
   let latents = 2;
   if (job.kind === 'rerun') {
     try {
@@ -41,7 +46,12 @@ export function jobNeedBytes(db: Database.Database, libraryDir: string, job: Pic
 }
 
 /** The sentence a job or the paused queue shows when the library's disk cannot hold the job. */
-export function diskFullReason(kind: JobRow['kind'], free: number | null, need: number, then = 'resume the queue'): string {
+export function diskFullReason(
+  kind: JobRow['kind'],
+  free: number | null,
+  need: number,
+  then = 'resume the queue'
+): string {
   const what = kind === 'rerun' ? 'this re-run' : 'this restore';
   const left = free === null ? '' : `: ${megabytes(free)} free`;
   return `the library's disk is full${left}, ${what} needs about ${megabytes(need)}; free some space, then ${then}`;

@@ -14,7 +14,6 @@ import { HEADER_FILE, LATENT_FILE, MAPPED_FILE } from '../pipeline/latent-cache-
 
 const CACHE_FILES = [LATENT_FILE, MAPPED_FILE, HEADER_FILE];
 
-
 /** Bytes the caches take, each file once however many versions share it (hard links). */
 async function measure(dirs: string[]): Promise<{ files: string[]; bytes: number }> {
   const seen = new Set<string>();
@@ -45,7 +44,10 @@ export async function latentCacheBytes(db: Database.Database, libraryDir: string
  * re-run reads its parent version's cache, so those stay; a restore never reads one. Rows first, then
  * files: a version never points at a cache that is being removed.
  */
-export async function removeLatentCaches(db: Database.Database, libraryDir: string): Promise<{ versions: number; bytes: number }> {
+export async function removeLatentCaches(
+  db: Database.Database,
+  libraryDir: string
+): Promise<{ versions: number; bytes: number }> {
   const dirs = takeUnneededLatentCaches(db).map((c) => resolve(libraryDir, c.latentPath));
   const { files } = await measure(dirs);
   const bytes = await freedBy(files);
@@ -53,7 +55,10 @@ export async function removeLatentCaches(db: Database.Database, libraryDir: stri
   return { versions: dirs.length, bytes };
 }
 
-/** Bytes removing `files` frees: a file hard-linked into a kept version's folder (a re-run's parent latent) frees nothing. */
+/**
+ * Bytes removing `files` frees: a file hard-linked into a kept version's
+ * folder (a re-run's parent latent) frees nothing.
+ */
 async function freedBy(files: string[]): Promise<number> {
   const byInode = new Map<string, { links: number; removed: number; size: number }>();
   for (const file of files) {

@@ -71,7 +71,8 @@ export class ProgressTracker {
   get fraction(): number {
     let sum = 0;
     for (const s of this.done) if (this.stages.includes(s)) sum += WEIGHT[s];
-    if (this.current && this.stages.includes(this.current.stage) && !this.done.has(this.current.stage)) sum += WEIGHT[this.current.stage] * this.current.fraction;
+    if (this.current && this.stages.includes(this.current.stage) && !this.done.has(this.current.stage))
+      sum += WEIGHT[this.current.stage] * this.current.fraction;
     return Math.min(1, this.total > 0 ? sum / this.total : 0);
   }
 

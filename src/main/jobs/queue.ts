@@ -15,7 +15,21 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../shared/errors.ts';
 import type { EngineInfo, JobEvent, QueueState } from '../../shared/types.ts';
 import { freeBytes, isBareWriteError, isDiskFull } from '../disk-space.ts';
-import { claimNextJob, countQueued, endJob, enqueueJob, findJob, findQueuedJob, getJob, hasActiveJobs, type JobKind, type JobRow, peekNextJob, requeueInterrupted, setJobProgress } from '../library/queries/jobs-queue.ts';
+import {
+  claimNextJob,
+  countQueued,
+  endJob,
+  enqueueJob,
+  findJob,
+  findQueuedJob,
+  getJob,
+  hasActiveJobs,
+  type JobKind,
+  type JobRow,
+  peekNextJob,
+  requeueInterrupted,
+  setJobProgress
+} from '../library/queries/jobs-queue.ts';
 import type { RestoreResult, ScratchMode } from '../pipeline/restore.ts';
 import { commitVersion, jobDir, originalFile, runnerJobFor } from './job-files.ts';
 import { diskFullReason, holdReserve, jobNeedBytes, releaseReserve } from './job-space.ts';
@@ -72,7 +86,10 @@ export class JobQueue {
   private pausedFor: string | null = null;
 
   constructor(private readonly o: JobQueueOptions) {
-    this.runner = new RunnerSupervisor(o.spawn, o.config, { message: (m) => this.onMessage(m), exit: (code) => this.onExit(code) });
+    this.runner = new RunnerSupervisor(o.spawn, o.config, {
+      message: (m) => this.onMessage(m),
+      exit: (code) => this.onExit(code)
+    });
   }
 
   /** Runner processes started so far (tests check restarts). */
@@ -94,11 +111,17 @@ export class JobQueue {
     return requeued;
   }
 
-  /** Throws unless `count` more jobs fit in the queue (`MAX_QUEUED`; re-runs, which each keep a mask file, `MAX_QUEUED_RERUNS`). */
+  /**
+   * Throws unless `count` more jobs fit in the queue (`MAX_QUEUED`; re-runs,
+   * which each keep a mask file, `MAX_QUEUED_RERUNS`).
+   */
   assertRoom(count: number, kind: 'restore' | 'rerun' = 'restore'): void {
     const queued = countQueued(this.o.db);
     if (queued + count > MAX_QUEUED) {
-      throw new StudioError('conflict', `the restore queue is full (${queued.toLocaleString('en')} waiting, at most ${MAX_QUEUED.toLocaleString('en')}): let it work through them or cancel some first`);
+      throw new StudioError(
+        'conflict',
+        `the restore queue is full (${queued.toLocaleString('en')} waiting, at most ${MAX_QUEUED.toLocaleString('en')}): let it work through them or cancel some first`
+      );
     }
     if (kind === 'rerun' && countQueued(this.o.db, 'rerun') + count > MAX_QUEUED_RERUNS) {
       throw new StudioError('conflict', `${MAX_QUEUED_RERUNS} mask re-runs are already waiting: let them finish first`);
@@ -123,7 +146,12 @@ export class JobQueue {
     const { parent, size } = await rerunParent(this.o.db, this.o.libraryDir, versionId);
     this.assertRoom(1, 'rerun');
     const maskPath = await storeRerunMask(this.o.db, this.o.libraryDir, parent, size, maskPng);
-    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, { parentVersionId: versionId, maskPath, scratches: 'on', ...(options.tile ? { tile: options.tile } : {}) });
+    const job = enqueueJob(this.o.db, 'rerun', parent.photoId, {
+      parentVersionId: versionId,
+      maskPath,
+      scratches: 'on',
+      ...(options.tile ? { tile: options.tile } : {})
+    });
     this.announce(job, {});
     void this.pump();
     return job;
@@ -135,7 +163,8 @@ export class JobQueue {
     this.announce(getJob(this.o.db, jobId), {});
     // A running job's mask goes when its runner stops; a queued one never gets there.
     if (job.state === 'queued') void removeRerunMask(this.o.libraryDir, job);
-    if (this.active?.job.id === jobId && this.runner.running) this.runner.stop(jobId, this.o.cancelGraceMs ?? 3000, () => this.active?.job.id === jobId);
+    if (this.active?.job.id === jobId && this.runner.running)
+      this.runner.stop(jobId, this.o.cancelGraceMs ?? 3000, () => this.active?.job.id === jobId);
     return job.state === 'queued' || job.state === 'running';
   }
 
@@ -196,7 +225,11 @@ export class JobQueue {
   }
 
   private async fullReason(job: JobRow): Promise<string> {
-    return diskFullReason(job.kind, await freeBytes(this.o.libraryDir), jobNeedBytes(this.o.db, this.o.libraryDir, job));
+    return diskFullReason(
+      job.kind,
+      await freeBytes(this.o.libraryDir),
+      jobNeedBytes(this.o.db, this.o.libraryDir, job)
+    );
   }
 
   private async pump(): Promise<void> {
@@ -264,20 +297,32 @@ export class JobQueue {
         try {
           setJobProgress(this.o.db, a.job.id, a.tracker.stage ?? m.event.stage, a.tracker.fraction);
         } catch (err) {
-          // Progress cannot even be recorded: stop the job (it fails as a full disk) rather than let it run on unrecorded.
+          // Progress cannot even be recorded: stop the job (it fails as a full
+          // disk) rather than let it run on unrecorded.
           if (isDiskFull(err)) this.stopForFullDisk(a);
           else console.error(`[jobs] job ${a.job.id}: ${(err as Error).message}`);
           return;
         }
         const tile = m.event.type === 'tile' ? m.event : null;
-        this.announce({ ...a.job, state: 'running' }, { stage: m.event.stage, tile: tile?.tile ?? null, tiles: tile?.tiles ?? null });
+        this.announce(
+          { ...a.job, state: 'running' },
+          { stage: m.event.stage, tile: tile?.tile ?? null, tiles: tile?.tiles ?? null }
+        );
       }
       return;
     }
-    this.ending(a, m.type === 'done' ? this.finish(a, m.result) : this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message));
+    this.ending(
+      a,
+      m.type === 'done'
+        ? this.finish(a, m.result)
+        : this.fail(a, m.error.kind === 'cancelled' ? 'cancelled' : m.error.message)
+    );
   }
 
-  /** Never lets a database or file error while ending a job become an unhandled rejection: that would take the host down. */
+  /**
+   * Never lets a database or file error while ending a job become an
+   * unhandled rejection: that would take the host down.
+   */
   private ending(a: Active, end: Promise<void>): void {
     end.catch((err: unknown) => {
       console.error(`[jobs] job ${a.job.id}: ${(err as Error)?.message ?? String(err)}`);
@@ -288,7 +333,10 @@ export class JobQueue {
 
   private async finish(a: Active, result: RestoreResult): Promise<void> {
     const dir = a.runnerJob.cacheDir;
-    const versionId = commitVersion(this.o.db, this.o.libraryDir, a.job, dir, result, { id: this.runner.engineInfo.modelId ?? 'unknown', sha256: this.runner.modelSha ?? '' });
+    const versionId = commitVersion(this.o.db, this.o.libraryDir, a.job, dir, result, {
+      id: this.runner.engineInfo.modelId ?? 'unknown',
+      sha256: this.runner.modelSha ?? ''
+    });
     if (versionId === null) await rm(dir, { recursive: true, force: true });
     await removeRerunMask(this.o.libraryDir, a.job);
     this.settle(a, versionId);
@@ -304,7 +352,9 @@ export class JobQueue {
     await rm(a.runnerJob.cacheDir, { recursive: true, force: true });
     await removeRerunMask(this.o.libraryDir, a.job);
     const full =
-      a.diskFull || (message !== 'cancelled' && (isDiskFull(message) || (isBareWriteError(message) && (await this.shortOfSpace(a.job)) !== null)));
+      a.diskFull ||
+      (message !== 'cancelled' &&
+        (isDiskFull(message) || (isBareWriteError(message) && (await this.shortOfSpace(a.job)) !== null)));
     if (full) {
       const reason = await this.fullReason(a.job);
       // Paused before the row is written: should even that fail, no further job is claimed onto the full disk.
@@ -324,7 +374,9 @@ export class JobQueue {
     if (job?.state === 'running') {
       const retry = job.attempts < (this.o.maxAttempts ?? 3);
       if (!retry) console.error(`[jobs] job ${job.id}: runner exited (${code ?? 'signal'}) ${job.attempts} times`);
-      endJob(this.o.db, job.id, retry ? 'queued' : 'failed', { error: retry ? null : stoppedUnexpectedly(job.attempts, job.kind) });
+      endJob(this.o.db, job.id, retry ? 'queued' : 'failed', {
+        error: retry ? null : stoppedUnexpectedly(job.attempts, job.kind)
+      });
     }
     void rm(a.runnerJob.cacheDir, { recursive: true, force: true }).then(() => this.settle(a, null));
   }
@@ -355,5 +407,3 @@ export class JobQueue {
     });
   }
 }
-
-

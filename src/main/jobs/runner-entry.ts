@@ -39,7 +39,9 @@ async function configure(next: RunnerConfig): Promise<void> {
     sessions = await ModelSessions.open(models, { provider: next.provider, threads: next.threads });
     // One identity for the whole set: a version records exactly which four networks made it.
     const stages = models.manifest.stages;
-    const modelSha256 = createHash('sha256').update([stages.detect, stages.encode, stages.map, stages.decode].map((s) => s.sha256).join('')).digest('hex');
+    const modelSha256 = createHash('sha256')
+      .update([stages.detect, stages.encode, stages.map, stages.decode].map((s) => s.sha256).join(''))
+      .digest('hex');
     post({ type: 'ready', choice: sessions.choice, modelId: models.manifest.modelId, modelSha256 });
     configError = null;
   } catch (err) {
@@ -55,14 +57,26 @@ async function run(job: RunnerJob): Promise<void> {
     if (!sessions) {
       if (!config) throw new Error('runner used before it was configured');
       await configure(config);
-      if (!sessions) throw new StudioError(configError?.kind ?? 'model', configError?.message ?? 'the models could not be loaded');
+      if (!sessions)
+        throw new StudioError(configError?.kind ?? 'model', configError?.message ?? 'the models could not be loaded');
     }
-    const onEvent = (event: Parameters<NonNullable<Parameters<typeof restoreFile>[2]['onEvent']>>[0]) => post({ type: 'event', jobId: job.jobId, event });
+    const onEvent = (event: Parameters<NonNullable<Parameters<typeof restoreFile>[2]['onEvent']>>[0]) =>
+      post({ type: 'event', jobId: job.jobId, event });
     const common = { outPath: job.outPath, overwrite: true, tile: job.tile, signal: controller.signal, onEvent };
     const result =
       job.kind === 'rerun'
-        ? await rerunMapping(sessions, job.parentCacheDir!, job.maskPath!, { ...common, newCacheDir: job.cacheDir, previousOutput: job.previousOutput })
-        : await restoreFile(sessions, job.input, { ...common, scratches: job.scratches, maskPath: job.maskPath, cacheDir: job.cacheDir, frame: job.frame });
+        ? await rerunMapping(sessions, job.parentCacheDir!, job.maskPath!, {
+            ...common,
+            newCacheDir: job.cacheDir,
+            previousOutput: job.previousOutput
+          })
+        : await restoreFile(sessions, job.input, {
+            ...common,
+            scratches: job.scratches,
+            maskPath: job.maskPath,
+            cacheDir: job.cacheDir,
+            frame: job.frame
+          });
     post({ type: 'done', jobId: job.jobId, result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) });
   } catch (err) {
     post({ type: 'failed', jobId: job.jobId, error: toErrorShape(err) });

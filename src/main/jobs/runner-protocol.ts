@@ -41,7 +41,8 @@ export interface RunnerConfig {
   threads: number;
 }
 
-export type HostMessage = { type: 'configure'; config: RunnerConfig } | { type: 'run'; job: RunnerJob } | { type: 'cancel'; jobId: number };
+export type HostMessage =
+  { type: 'configure'; config: RunnerConfig } | { type: 'run'; job: RunnerJob } | { type: 'cancel'; jobId: number };
 
 export type RunnerMessage =
   | { type: 'ready'; choice: ProviderChoice; modelId: string; modelSha256: string }

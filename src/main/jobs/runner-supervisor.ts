@@ -30,7 +30,16 @@ export class RunnerSupervisor {
     private config: RunnerConfig,
     private readonly on: SupervisorEvents
   ) {
-    this.engine = { requested: config.provider, provider: null, label: null, reason: null, rejected: [], threads: config.threads, modelId: null, error: null };
+    this.engine = {
+      requested: config.provider,
+      provider: null,
+      label: null,
+      reason: null,
+      rejected: [],
+      threads: config.threads,
+      modelId: null,
+      error: null
+    };
   }
 
   get engineInfo(): EngineInfo {
@@ -40,7 +49,16 @@ export class RunnerSupervisor {
   /** Applies new provider/thread settings: the runner restarts with them before the next job. */
   reconfigure(config: RunnerConfig): void {
     this.config = config;
-    this.engine = { ...this.engine, requested: config.provider, threads: config.threads, provider: null, label: null, reason: null, rejected: [], error: null };
+    this.engine = {
+      ...this.engine,
+      requested: config.provider,
+      threads: config.threads,
+      provider: null,
+      label: null,
+      reason: null,
+      rejected: [],
+      error: null
+    };
     // The runner applies it in order: after the job it is running, before the next.
     this.runner?.send({ type: 'configure', config });
   }
@@ -62,7 +80,10 @@ export class RunnerSupervisor {
     this.ensureRunner().send({ type: 'run', job });
   }
 
-  /** Asks the runner to stop `jobId`; kills it if, after `graceMs`, it is the same runner and `stillOn()` says the job has not ended. */
+  /**
+   * Asks the runner to stop `jobId`; kills it if, after `graceMs`, it is the
+   * same runner and `stillOn()` says the job has not ended.
+   */
   stop(jobId: number, graceMs: number, stillOn: () => boolean): void {
     const runner = this.runner;
     runner?.send({ type: 'cancel', jobId });
@@ -98,7 +119,15 @@ export class RunnerSupervisor {
   private onMessage(m: RunnerMessage): void {
     if (m.type === 'ready') {
       this.modelSha = m.modelSha256;
-      this.engine = { ...this.engine, provider: m.choice.provider, label: m.choice.label, reason: m.choice.reason, rejected: m.choice.rejected, modelId: m.modelId, error: null };
+      this.engine = {
+        ...this.engine,
+        provider: m.choice.provider,
+        label: m.choice.label,
+        reason: m.choice.reason,
+        rejected: m.choice.rejected,
+        modelId: m.modelId,
+        error: null
+      };
       for (const w of this.readyWaiters.splice(0)) w();
       return;
     }

@@ -21,10 +21,16 @@ export interface RunnerHandle {
 export type SpawnRunner = () => RunnerHandle;
 
 /** Plain Node: forks `runner-entry.ts` through tsx's loader. */
-export function nodeRunnerSpawner(entry = join(dirname(fileURLToPath(import.meta.url)), 'runner-entry.ts')): SpawnRunner {
+export function nodeRunnerSpawner(
+  entry = join(dirname(fileURLToPath(import.meta.url)), 'runner-entry.ts')
+): SpawnRunner {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return () => {
-    const child = fork(entry, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(entry, [], {
+      execArgv: ['--import', tsx],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      serialization: 'advanced'
+    });
     // onnxruntime's native providers print warnings on stderr; keep only our own lines out of the host's output.
     child.stderr?.resume();
     return {
@@ -41,7 +47,11 @@ export function nodeRunnerSpawner(entry = join(dirname(fileURLToPath(import.meta
 
 /** The subset of Electron's `utilityProcess` the queue needs (kept structural so this file never imports electron). */
 export interface UtilityProcessLike {
-  fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'ignore' | 'inherit' | 'pipe' }): {
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { serviceName?: string; stdio?: 'ignore' | 'inherit' | 'pipe' }
+  ): {
     pid: number | undefined;
     postMessage(message: unknown): void;
     on(event: 'message', listener: (message: unknown) => void): void;
@@ -50,7 +60,10 @@ export interface UtilityProcessLike {
   };
 }
 
-/** Electron: forks the bundled runner (`out/main/runner.js`, the `runner` input of electron.vite.config.ts) as a utility process. */
+/**
+ * Electron: forks the bundled runner (`out/main/runner.js`, the `runner`
+ * input of electron.vite.config.ts) as a utility process.
+ */
 export function utilityRunnerSpawner(utilityProcess: UtilityProcessLike, entry: string): SpawnRunner {
   return () => {
     const child = utilityProcess.fork(entry, [], { serviceName: 'Heirloom restore runner', stdio: 'ignore' });

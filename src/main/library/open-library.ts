@@ -44,7 +44,10 @@ export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)!.version;
   if (current > latest) {
-    throw new StudioError('conflict', `this library was written by a newer Heirloom (schema ${current}, this version knows ${latest})`);
+    throw new StudioError(
+      'conflict',
+      `this library was written by a newer Heirloom (schema ${current}, this version knows ${latest})`
+    );
   }
   for (const m of migrations) {
     if (m.version <= current) continue;

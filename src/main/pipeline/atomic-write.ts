@@ -20,9 +20,12 @@ export interface StagedFile {
 export function ioError(path: string, err: unknown): StudioError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const dir = dirname(path);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StudioError('io', `cannot write to ${dir}: the folder is read-only or not writable (${code})`);
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new StudioError('io', `cannot write ${basename(path)}: no space left in ${dir} (${code})`);
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StudioError('not-found', `output folder ${dir} does not exist`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new StudioError('io', `cannot write to ${dir}: the folder is read-only or not writable (${code})`);
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new StudioError('io', `cannot write ${basename(path)}: no space left in ${dir} (${code})`);
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new StudioError('not-found', `output folder ${dir} does not exist`);
   if (code === 'EEXIST') return new StudioError('conflict', `${path} already exists (use --overwrite to replace it)`);
   return new StudioError('io', `cannot write ${path}: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -18,7 +18,8 @@ export function takesContext(models: ModelSet): boolean {
 
 /** latent: [C][plane] half floats → [mean_0 … mean_{C-1}, std_0 … std_{C-1}], summed in float64. */
 export function latentContext(latent: Uint16Array, channels: number, plane: number): Float32Array {
-  if (plane <= 0 || latent.length < channels * plane) throw new StudioError('internal', 'latent smaller than its geometry');
+  if (plane <= 0 || latent.length < channels * plane)
+    throw new StudioError('internal', 'latent smaller than its geometry');
   const out = new Float32Array(2 * channels);
   for (let c = 0; c < channels; c++) {
     const values = latent.subarray(c * plane, (c + 1) * plane);

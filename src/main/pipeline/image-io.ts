@@ -36,9 +36,18 @@ export interface SourceImage {
 export function decodeError(path: string, err: unknown): StudioError {
   const msg = err instanceof Error ? err.message : String(err);
   const name = basename(path);
-  if (/ENOENT|no such file|input file is missing/i.test(msg)) return new StudioError('not-found', `${name}: file not found (${path})`);
-  if (/unsupported image format|heif|heic/i.test(msg)) return new StudioError('unsupported-format', `${name}: not an image format Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, AVIF): ${msg}`);
-  if (/pixel limit/i.test(msg)) return new StudioError('too-large', `${name}: image is over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`);
+  if (/ENOENT|no such file|input file is missing/i.test(msg))
+    return new StudioError('not-found', `${name}: file not found (${path})`);
+  if (/unsupported image format|heif|heic/i.test(msg))
+    return new StudioError(
+      'unsupported-format',
+      `${name}: not an image format Heirloom can read (JPEG, PNG, TIFF, WebP, GIF, AVIF): ${msg}`
+    );
+  if (/pixel limit/i.test(msg))
+    return new StudioError(
+      'too-large',
+      `${name}: image is over the ${MAX_PIXELS / 1e6} MP limit (decompression bomb protection)`
+    );
   return new StudioError('corrupt-file', `${name}: the image is damaged or truncated and cannot be decoded (${msg})`);
 }
 
@@ -55,15 +64,26 @@ export async function readSource(path: string, frame: PhotoFrame = UNFRAMED): Pr
     const grey = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const deep = meta.depth === 'ushort' || meta.depth === 'short' || meta.depth === 'uint';
     const space = grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-    const { data, info } = await (await framed(sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }), frame))
+    const { data, info } = await (
+      await framed(sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }), frame)
+    )
       .flatten({ background: deep ? { r: 65535, g: 65535, b: 65535 } : '#ffffff' })
       .toColourspace(space)
       .raw({ depth: deep ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true });
     const channels = info.channels === 1 ? 1 : 3;
     if (info.channels !== channels) throw new Error(`unexpected ${info.channels} channels after decoding`);
-    const pixels = deep ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const base = { width: info.width, height: info.height, bitDepth: deep ? 16 : 8, exif: carriedExif(meta.exif), hadIcc: meta.icc !== undefined, ...(meta.density ? { density: meta.density } : {}) } as const;
+    const pixels = deep
+      ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const base = {
+      width: info.width,
+      height: info.height,
+      bitDepth: deep ? 16 : 8,
+      exif: carriedExif(meta.exif),
+      hadIcc: meta.icc !== undefined,
+      ...(meta.density ? { density: meta.density } : {})
+    } as const;
     // Black-and-white prints are often scanned or saved as RGB: treat those as grey so the output stays grey.
     if (channels === 3 && looksGrey(pixels, deep ? 257 : 1)) return { ...base, channels: 1, data: toGrey(pixels) };
     return { ...base, channels, data: pixels };
@@ -119,7 +139,10 @@ export async function encodePng(
 
 /** An 8-bit grey mask PNG (0 or 255). */
 export async function encodeMaskPng(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(mask, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+  return sharp(mask, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
 }
 
 /** Refuses, before anything is queued, a mask that is not a PNG of the photo's size. */
@@ -130,23 +153,33 @@ export async function checkMaskPng(png: Uint8Array, width: number, height: numbe
   } catch {
     throw new StudioError('invalid-input', 'the mask is not a readable image');
   }
-  if (meta.format !== 'png') throw new StudioError('invalid-input', `the mask must be a PNG image, not ${meta.format ?? 'unknown'}`);
+  if (meta.format !== 'png')
+    throw new StudioError('invalid-input', `the mask must be a PNG image, not ${meta.format ?? 'unknown'}`);
   const turned = (meta.orientation ?? 1) >= 5;
   const [w, h] = turned ? [meta.height, meta.width] : [meta.width, meta.height];
-  if (w !== width || h !== height) throw new StudioError('invalid-input', `the mask is ${w}×${h}, the photo is ${width}×${height}`);
+  if (w !== width || h !== height)
+    throw new StudioError('invalid-input', `the mask is ${w}×${h}, the photo is ${width}×${height}`);
 }
 
 /** Reads a mask PNG as 0/1 bytes at the expected size; a size mismatch is an error, not a resize. */
 export async function readMask(path: string, width: number, height: number): Promise<Uint8Array> {
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
-    decoded = await sharp(path).rotate().flatten({ background: '#000000' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    decoded = await sharp(path)
+      .rotate()
+      .flatten({ background: '#000000' })
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw decodeError(path, err);
   }
   const { data, info } = decoded;
   if (info.width !== width || info.height !== height) {
-    throw new StudioError('invalid-input', `mask ${basename(path)} is ${info.width}×${info.height}, the photo is ${width}×${height}`);
+    throw new StudioError(
+      'invalid-input',
+      `mask ${basename(path)} is ${info.width}×${info.height}, the photo is ${width}×${height}`
+    );
   }
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels]! >= 128 ? 1 : 0;

@@ -47,9 +47,15 @@ async function writeAtomically(path: string, data: Uint8Array | string): Promise
 }
 
 /** Writes a cache; `latent` may instead name an existing cache whose latent is shared (hard link, copy as fallback). */
-export async function writeLatentCache(dir: string, header: LatentHeader, latent: Uint16Array | { shareFrom: string }, maskPng: Buffer): Promise<void> {
+export async function writeLatentCache(
+  dir: string,
+  header: LatentHeader,
+  latent: Uint16Array | { shareFrom: string },
+  maskPng: Buffer
+): Promise<void> {
   await mkdir(dir, { recursive: true });
-  if (latent instanceof Uint16Array) await writeAtomically(join(dir, LATENT_FILE), new Uint8Array(latent.buffer, latent.byteOffset, latent.byteLength));
+  if (latent instanceof Uint16Array)
+    await writeAtomically(join(dir, LATENT_FILE), new Uint8Array(latent.buffer, latent.byteOffset, latent.byteLength));
   else {
     const from = join(latent.shareFrom, LATENT_FILE);
     const to = join(dir, LATENT_FILE);
@@ -71,8 +77,10 @@ export async function peekLatentHeader(dir: string): Promise<LatentHeader> {
   } catch {
     throw new StudioError('not-found', `no latent cache in ${dir}: restore the photo fully first`);
   }
-  if ((header.format as number) === 1) throw new StudioError('conflict', `latent cache ${dir} was written by an older Heirloom; run a full restore`);
-  if (header.format !== 2) throw new StudioError('model', `latent cache ${dir} has unknown format ${String(header.format)}`);
+  if ((header.format as number) === 1)
+    throw new StudioError('conflict', `latent cache ${dir} was written by an older Heirloom; run a full restore`);
+  if (header.format !== 2)
+    throw new StudioError('model', `latent cache ${dir} has unknown format ${String(header.format)}`);
   return header;
 }
 
@@ -80,12 +88,18 @@ export async function peekLatentHeader(dir: string): Promise<LatentHeader> {
 export async function readLatentHeader(dir: string, encodeSha256: string): Promise<LatentHeader> {
   const header = await peekLatentHeader(dir);
   if (header.encodeSha256 !== encodeSha256) {
-    throw new StudioError('conflict', `latent cache ${dir} was made by another encoder (model ${header.modelId}); run a full restore`);
+    throw new StudioError(
+      'conflict',
+      `latent cache ${dir} was made by another encoder (model ${header.modelId}); run a full restore`
+    );
   }
   return header;
 }
 
-export async function readLatentCache(dir: string, encodeSha256: string): Promise<{ header: LatentHeader; latent: Uint16Array }> {
+export async function readLatentCache(
+  dir: string,
+  encodeSha256: string
+): Promise<{ header: LatentHeader; latent: Uint16Array }> {
   const header = await readLatentHeader(dir, encodeSha256);
   return { header, latent: await readHalves(join(dir, LATENT_FILE), header.channels * header.latH * header.latW) };
 }
@@ -96,9 +110,10 @@ export async function readHalves(path: string, count: number): Promise<Uint16Arr
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
-    if (size !== count * 2) throw new StudioError('corrupt-file', `cache file ${path} is damaged (${size} bytes, expected ${count * 2})`);
+    if (size !== count * 2)
+      throw new StudioError('corrupt-file', `cache file ${path} is damaged (${size} bytes, expected ${count * 2})`);
     const bytes = new Uint8Array(out.buffer);
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const { bytesRead } = await file.read(bytes, at, Math.min(bytes.length - at, 1 << 30), at);
       if (bytesRead === 0) throw new StudioError('corrupt-file', `cache file ${path} ended early`);
       at += bytesRead;

@@ -33,18 +33,36 @@ const manifestSchema = z.object({
   modelId: z.string().min(1),
   latentChannels: z.number().int().positive(),
   stages: z
-    .object({ detect: stageSchema, encode: stageSchema, map: stageSchema, decode: stageSchema, tone: stageSchema.optional() })
+    .object({
+      detect: stageSchema,
+      encode: stageSchema,
+      map: stageSchema,
+      decode: stageSchema,
+      tone: stageSchema.optional()
+    })
     // the tone vector comes from tone.onnx and goes into decode.onnx: a set with only one half cannot run
-    .refine((s) => !!s.tone === ('tone' in s.decode.inputs), {
+    .refine((s) => !!s.tone === 'tone' in s.decode.inputs, {
       message: 'a tone stage and a decode stage that takes "tone" come together (one is missing)'
     }),
   detect: z.object({
     threshold: z.number().min(0).max(1),
     workingLongSide: z.number().int().positive(),
     dilate: z.number().int().min(0),
-    /** Also detect on halved copies while their short side stays ≥ minSide, keeping their pieces of ≥ minArea px (pyramid.ts); absent: full scale only. */
-    pyramid: z.object({ minSide: z.number().int().min(16), threshold: z.number().min(0).max(1), minArea: z.number().int().min(0) }).optional(),
-    /** Average the detector over this many mirror views (mask.ts): 1 the photo, 2 + left-right, 4 + upside down and both; absent: 1. */
+    /**
+     * Also detect on halved copies while their short side stays ≥ minSide, keeping their pieces of ≥ minArea px
+     * (pyramid.ts); absent: full scale only.
+     */
+    pyramid: z
+      .object({
+        minSide: z.number().int().min(16),
+        threshold: z.number().min(0).max(1),
+        minArea: z.number().int().min(0)
+      })
+      .optional(),
+    /**
+     * Average the detector over this many mirror views (mask.ts): 1 the photo, 2
+     * + left-right, 4 + upside down and both; absent: 1.
+     */
     mirrors: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional()
   }),
   tiling: z.object({ tile: z.number().int().positive(), overlap: z.number().int().min(0) }),
@@ -81,7 +99,10 @@ export async function loadModelSet(dirs: string | string[]): Promise<ModelSet> {
     const parsed = manifestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new StudioError('model', `model manifest ${path} is invalid: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+      throw new StudioError(
+        'model',
+        `model manifest ${path} is invalid: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`
+      );
     }
     return { dir: resolve(dir), manifest: parsed.data };
   }

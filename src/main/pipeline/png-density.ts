@@ -18,7 +18,9 @@ export function pngChunk(type: string, data: Buffer): Buffer {
   return out;
 }
 
-/** `png` with its pHYs replaced by `dpi` pixels per inch (stored per metre, as PNG requires), placed right after IHDR. */
+/**
+ * `png` with its pHYs replaced by `dpi` pixels per inch (stored per metre, as PNG requires), placed right after IHDR.
+ */
 export function withPngDensity(png: Buffer, dpi: number): Buffer {
   if (!(dpi > 0) || !png.subarray(0, 8).equals(PNG_SIGNATURE)) return png;
   const perMetre = Math.round(dpi / 0.0254);
@@ -27,7 +29,7 @@ export function withPngDensity(png: Buffer, dpi: number): Buffer {
   phys.writeUInt32BE(perMetre, 4);
   phys.writeUInt8(1, 8); // unit: metre
   const parts: Buffer[] = [PNG_SIGNATURE];
-  for (let at = 8; at + 12 <= png.length; ) {
+  for (let at = 8; at + 12 <= png.length;) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     const end = at + 12 + length;

@@ -10,7 +10,13 @@ import ort from 'onnxruntime-node';
 import { StudioError } from '../../shared/errors.ts';
 import { PROVIDERS, type Provider, type ProviderRequest } from '../../shared/providers.ts';
 
-const NAMES: Record<Provider, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', webgpu: 'WebGPU', coreml: 'CoreML' };
+const NAMES: Record<Provider, string> = {
+  cpu: 'CPU',
+  cuda: 'CUDA',
+  dml: 'DirectML',
+  webgpu: 'WebGPU',
+  coreml: 'CoreML'
+};
 
 /** The provider the engine settled on and why, in plain words. */
 export interface ProviderChoice {
@@ -39,7 +45,11 @@ export function autoCandidates(platform: NodeJS.Platform = process.platform): Pr
  * needs a GPU render node; without one Dawn only prints Vulkan errors to
  * stderr before failing, which a CLI user should not see.
  */
-export function skipReason(p: Provider, platform: NodeJS.Platform = process.platform, devDri = '/dev/dri'): string | null {
+export function skipReason(
+  p: Provider,
+  platform: NodeJS.Platform = process.platform,
+  devDri = '/dev/dri'
+): string | null {
   if (p !== 'webgpu' || platform !== 'linux') return null;
   let nodes: string[] = [];
   try {
@@ -60,7 +70,8 @@ export function explainFailure(p: Provider, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const bundled = ort.listSupportedBackends?.().find((b) => b.name === p)?.bundled;
   if (p === 'cuda' && /shared library|providers_shared|libcudart|libcublas|cudnn/i.test(msg)) {
-    // Shown in Settings to people who never opened a terminal: what is missing and where to read more, no commands (the README has them).
+    // Shown in Settings to people who never opened a terminal: what is missing and
+    // where to read more, no commands (the README has them).
     return 'CUDA provider not installed: NVIDIA GPU support needs the NVIDIA driver, CUDA 12, cuDNN 9 and the GPU add-on of the inference library, which this copy does not have (see "GPU acceleration" in the README)';
   }
   if (/backend not found|no available backend/i.test(msg) || bundled === false) {
@@ -89,6 +100,7 @@ export function probeImage(size = 32): Float32Array {
   const out = new Float32Array(3 * size * size);
   for (let c = 0; c < 3; c++)
     for (let y = 0; y < size; y++)
-      for (let x = 0; x < size; x++) out[c * size * size + y * size + x] = ((x + y + c * 5) % size) / size - 0.5 + (x % 8 < 2 ? 0.3 : 0);
+      for (let x = 0; x < size; x++)
+        out[c * size * size + y * size + x] = ((x + y + c * 5) % size) / size - 0.5 + (x % 8 < 2 ? 0.3 : 0);
   return out;
 }

@@ -16,7 +16,16 @@ import { type LatentHeader, writeLatentCache, writeMapped } from './latent-cache
 import type { ModelSet } from './manifest.ts';
 import { coverage, detectMask, latentMask } from './mask.ts';
 import type { ModelSessions } from './sessions.ts';
-import { type Incremental, type LatentInput, type StageContext, decodeFull, encodeFull, geometry, mapFull, timed } from './stages.ts';
+import {
+  type Incremental,
+  type LatentInput,
+  type StageContext,
+  decodeFull,
+  encodeFull,
+  geometry,
+  mapFull,
+  timed
+} from './stages.ts';
 
 export type ScratchMode = 'auto' | 'on' | 'off';
 
@@ -56,7 +65,8 @@ export interface RestoreResult {
 
 export async function refuseExisting(paths: (string | null | undefined)[], overwrite: boolean): Promise<void> {
   if (overwrite) return;
-  for (const p of paths) if (p && (await exists(p))) throw ioError(p, Object.assign(new Error('exists'), { code: 'EEXIST' }));
+  for (const p of paths)
+    if (p && (await exists(p))) throw ioError(p, Object.assign(new Error('exists'), { code: 'EEXIST' }));
 }
 
 /** A stage context that also records each stage's seconds for the result, passing events on to the caller. */
@@ -77,7 +87,11 @@ export function stageContext(
   return { ctx, seconds };
 }
 
-export async function restoreFile(sessions: ModelSessions, inputPath: string, options: RestoreOptions): Promise<RestoreResult> {
+export async function restoreFile(
+  sessions: ModelSessions,
+  inputPath: string,
+  options: RestoreOptions
+): Promise<RestoreResult> {
   const overwrite = options.overwrite ?? false;
   await refuseExisting([options.outPath, options.maskOutPath], overwrite);
   const { ctx, seconds } = stageContext(sessions, options);
@@ -89,14 +103,14 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
   if (options.maskPath) mask = await readMask(options.maskPath, src.width, src.height);
   else if (mode === 'off') mask = new Uint8Array(src.width * src.height);
   else mask = await detectMask(ctx, models, src);
-  let cover = coverage(mask);
-  if (!options.maskPath && mode === 'auto' && cover < AUTO_MIN_COVERAGE) {
-    mask.fill(0);
-    cover = 0;
-  }
+  if (!options.maskPath && mode === 'auto' && coverage(mask) < AUTO_MIN_COVERAGE) mask.fill(0);
   let pixels: typeof src | null = src;
   // the tone is part of encoding the photo: a few milliseconds on a thumbnail, timed and reported with the encoder
-  const [latent, tone] = await timed(ctx, 'encode', async () => [await encodeFull(ctx, pixels!, g), takesTone(models) ? await photoTone(ctx, pixels!) : null] as const);
+  const [latent, tone] = await timed(
+    ctx,
+    'encode',
+    async () => [await encodeFull(ctx, pixels!, g), takesTone(models) ? await photoTone(ctx, pixels!) : null] as const
+  );
   const header: LatentHeader = {
     format: 2,
     modelId: models.manifest.modelId,
@@ -114,11 +128,20 @@ export async function restoreFile(sessions: ModelSessions, inputPath: string, op
     ...(takesContext(models) ? { context: Array.from(latentContext(latent, g.channels, g.latH * g.latW)) } : {}),
     ...(tone ? { tone: Array.from(tone) } : {})
   };
+  // eslint-disable-next-line no-useless-assignment -- dropping the references is the point: the pixels can be freed
   src = pixels = null; // the decoded photo is not needed past the encoder: a 24 MP scan's pixels can go before decode
   const needMaskPng = options.maskOutPath || options.cacheDir;
-  const maskPng = needMaskPng ? await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height) : null;
+  const maskPng = needMaskPng
+    ? await encodeMaskPng(
+        mask.map((v) => v * 255),
+        header.width,
+        header.height
+      )
+    : null;
   if (options.cacheDir) await writeLatentCache(options.cacheDir, header, latent, maskPng!);
-  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, { cacheDir: options.cacheDir });
+  const result = await mapAndWrite(ctx, header, latent, mask, { ...options, overwrite }, maskPng, {
+    cacheDir: options.cacheDir
+  });
   return { ...result, cacheDir: options.cacheDir ?? null, seconds };
 }
 
@@ -144,7 +167,14 @@ export async function mapAndWrite(
     throw new StudioError('conflict', 'latent cache does not match the current model geometry; run a full restore');
   }
   const cover = coverage(mask);
-  const latMask = latentMask(mask, header.width, header.height, g.latH, g.latW, ctx.sessions.models.manifest.detect.dilate);
+  const latMask = latentMask(
+    mask,
+    header.width,
+    header.height,
+    g.latH,
+    g.latW,
+    ctx.sessions.models.manifest.detect.dilate
+  );
   let mapInc: Incremental<Uint16Array> | undefined;
   let decodeInc: Incremental<Uint8Array | Uint16Array> | undefined;
   if (extra.previous) {
@@ -153,16 +183,32 @@ export async function mapAndWrite(
     mapInc = { run: map.run, fresh: map.fresh, base: extra.previous.mapped };
     decodeInc = { run: decode.run, fresh: decode.fresh, base: extra.previous.pixels };
   }
-  const mapped = await timed(ctx, 'map', () => mapFull(ctx, latent, latMask, g, photoContext(ctx.sessions.models, header), mapInc));
+  const mapped = await timed(ctx, 'map', () =>
+    mapFull(ctx, latent, latMask, g, photoContext(ctx.sessions.models, header), mapInc)
+  );
   if (extra.cacheDir) await writeMapped(extra.cacheDir, mapped);
   const tone = photoToneOf(ctx.sessions.models, header);
-  const pixels = await timed(ctx, 'decode', () => decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth, tone, decodeInc));
+  const pixels = await timed(ctx, 'decode', () =>
+    decodeFull(ctx, mapped, g, header.imageChannels, header.bitDepth, tone, decodeInc)
+  );
   if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
   const staged: StagedFile[] = [];
   try {
     const png = await encodePng(pixels.data, header.width, header.height, pixels.channels, header);
     staged.push(await stageFile(options.outPath, png, options.overwrite));
-    if (options.maskOutPath) staged.push(await stageFile(options.maskOutPath, maskPng ?? (await encodeMaskPng(mask.map((v) => v * 255), header.width, header.height)), options.overwrite));
+    if (options.maskOutPath)
+      staged.push(
+        await stageFile(
+          options.maskOutPath,
+          maskPng ??
+            (await encodeMaskPng(
+              mask.map((v) => v * 255),
+              header.width,
+              header.height
+            )),
+          options.overwrite
+        )
+      );
     if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
     await commitAll(staged);
   } catch (err) {
@@ -191,7 +237,9 @@ function photoToneOf(models: ModelSet, header: LatentHeader): Float32Array | nul
   return takesTone(models) ? cachedVector(header.tone, TONE_PARAMS, 'photo tone') : null;
 }
 
-/** A per-photo vector the latent cache keeps for re-runs; a cache written without it (or damaged) needs a full restore. */
+/**
+ * A per-photo vector the latent cache keeps for re-runs; a cache written without it (or damaged) needs a full restore.
+ */
 function cachedVector(values: number[] | undefined, length: number, what: string): Float32Array {
   if (!values || values.length !== length || !values.every(Number.isFinite)) {
     throw new StudioError('conflict', `the latent cache has no ${what} for this model; run a full restore`);

@@ -83,14 +83,23 @@ export class ModelSessions {
               ? `${providerLabel(provider)}: ${rejected.map((r) => r.reason).join('; ')}`
               : `${providerLabel(provider)}: first working provider on ${process.platform}`
             : `${providerLabel(provider)}: requested with --ep ${provider}`;
-        return new ModelSessions(models, { provider, label: providerLabel(provider), reason, rejected }, threads, session);
+        return new ModelSessions(
+          models,
+          { provider, label: providerLabel(provider), reason, rejected },
+          threads,
+          session
+        );
       } catch (err) {
         await session?.release().catch(() => undefined);
-        const reason = err instanceof Error && /^the probe/.test(err.message) ? `${providerLabel(provider)}: ${err.message}` : explainFailure(provider, err);
+        const reason =
+          err instanceof Error && /^the probe/.test(err.message)
+            ? `${providerLabel(provider)}: ${err.message}`
+            : explainFailure(provider, err);
         rejected.push({ provider, reason });
       }
     }
-    if (request !== 'auto') throw new StudioError('model', `execution provider "${request}" is not usable here: ${rejected[0]?.reason}`);
+    if (request !== 'auto')
+      throw new StudioError('model', `execution provider "${request}" is not usable here: ${rejected[0]?.reason}`);
     throw new StudioError('model', `no execution provider works: ${rejected.map((r) => r.reason).join('; ')}`);
   }
 
@@ -99,7 +108,9 @@ export class ModelSessions {
     if (this.released) throw new StudioError('internal', 'model sessions were released');
     let pending = this.sessions.get(stage);
     if (!pending) {
-      pending = verifiedStagePath(this.models, stage).then((path) => createSession(path, this.choice.provider, this.threads));
+      pending = verifiedStagePath(this.models, stage).then((path) =>
+        createSession(path, this.choice.provider, this.threads)
+      );
       this.sessions.set(stage, pending);
       pending.catch(() => this.sessions.delete(stage));
     }
@@ -128,16 +139,26 @@ async function createSession(path: string, provider: Provider, threads: number):
   });
 }
 
-async function runSession(session: ort.InferenceSession, stage: ModelStage, feeds: Record<string, Tensor32>): Promise<Tensor32> {
+async function runSession(
+  session: ort.InferenceSession,
+  stage: ModelStage,
+  feeds: Record<string, Tensor32>
+): Promise<Tensor32> {
   const inputs: Record<string, ort.Tensor> = {};
   const optional = (OPTIONAL_INPUTS[stage] ?? []).filter((name) => session.inputNames.includes(name));
   const unknown = session.inputNames.filter((name) => !INPUTS[stage].includes(name) && !optional.includes(name));
   if (unknown.length) {
-    throw new StudioError('model', `model for stage "${stage}" has inputs [${session.inputNames.join(', ')}]; "${unknown[0]}" is not in the stage contract`);
+    throw new StudioError(
+      'model',
+      `model for stage "${stage}" has inputs [${session.inputNames.join(', ')}]; "${unknown[0]}" is not in the stage contract`
+    );
   }
   for (const name of [...INPUTS[stage], ...optional]) {
     if (!session.inputNames.includes(name)) {
-      throw new StudioError('model', `model for stage "${stage}" has inputs [${session.inputNames.join(', ')}], expected "${name}"`);
+      throw new StudioError(
+        'model',
+        `model for stage "${stage}" has inputs [${session.inputNames.join(', ')}], expected "${name}"`
+      );
     }
     const feed = feeds[name];
     if (!feed) throw new StudioError('internal', `stage "${stage}" run without input "${name}"`);

@@ -40,7 +40,12 @@ export interface Geometry {
 
 export function geometry(models: ModelSet, width: number, height: number, tileOverride?: number): Geometry {
   const m = models.manifest;
-  const latMultiple = Math.max(1, m.stages.map.spatialMultiple, m.stages.decode.spatialMultiple, Math.ceil(m.stages.encode.spatialMultiple / 4));
+  const latMultiple = Math.max(
+    1,
+    m.stages.map.spatialMultiple,
+    m.stages.decode.spatialMultiple,
+    Math.ceil(m.stages.encode.spatialMultiple / 4)
+  );
   // At least 4 latent cells per side: reflection padding inside the networks needs a few cells to mirror.
   const minLat = ceilTo(4, latMultiple);
   const latH = Math.max(minLat, ceilTo(Math.ceil(height / 4), latMultiple));
@@ -102,7 +107,8 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
   const latent = new Uint16Array(g.channels * g.latH * g.latW);
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
-    for (let c = 0; c < g.channels; c++) packHalf(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), latent, c * plane + y0 * g.latW);
+    for (let c = 0; c < g.channels; c++)
+      packHalf(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), latent, c * plane + y0 * g.latW);
   });
   const scale = 2 / (src.bitDepth === 16 ? 65535 : 255);
   const size = g.planY.size * 4;
@@ -115,12 +121,21 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
       const sy = reflect(y0 + y, src.height);
       for (let x = 0; x < sizeX; x++) {
         const p = (sy * src.width + reflect(x0 + x, src.width)) * src.channels;
-        for (let c = 0; c < 3; c++) input[(c * size + y) * sizeX + x] = src.data[p + (src.channels === 3 ? c : 0)]! * scale - 1;
+        for (let c = 0; c < 3; c++)
+          input[(c * size + y) * sizeX + x] = src.data[p + (src.channels === 3 ? c : 0)]! * scale - 1;
       }
     }
     const out = await ctx.sessions.run('encode', { image: { data: input, dims: [1, 3, size, sizeX] } });
     checkDims('encode', out.dims, [1, g.channels, g.planY.size, g.planX.size]);
-    blender.add(out.data, g.planY.starts[iy]!, g.planX.starts[ix]!, g.planY.size, g.planX.size, g.planY.weights[iy]!, g.planX.weights[ix]!);
+    blender.add(
+      out.data,
+      g.planY.starts[iy]!,
+      g.planX.starts[ix]!,
+      g.planY.size,
+      g.planX.size,
+      g.planY.weights[iy]!,
+      g.planX.weights[ix]!
+    );
   });
   blender.finish();
   return latent;
@@ -139,18 +154,21 @@ export async function mapFull(
   context: Float32Array | null,
   inc?: Incremental<Uint16Array>
 ): Promise<Uint16Array> {
-  if (!inc && !(latent instanceof Uint16Array)) throw new StudioError('internal', 'a full map needs the latent in memory');
+  if (!inc && !(latent instanceof Uint16Array))
+    throw new StudioError('internal', 'a full map needs the latent in memory');
   const out = inc?.base ?? (latent as Uint16Array);
   const plane = g.latH * g.latW;
   const blender = new StripBlender(g.channels, g.latW, g.latH, g.planY.size, (y0, rows, data) => {
     if (!inc) {
-      for (let c = 0; c < g.channels; c++) packHalf(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), out, c * plane + y0 * g.latW);
+      for (let c = 0; c < g.channels; c++)
+        packHalf(data.subarray(c * rows * g.latW, (c + 1) * rows * g.latW), out, c * plane + y0 * g.latW);
       return;
     }
     for (let r = 0; r < rows; r++)
       for (let x = 0; x < g.latW; x++) {
         if (!inc.fresh[(y0 + r) * g.latW + x]) continue;
-        for (let c = 0; c < g.channels; c++) out[c * plane + (y0 + r) * g.latW + x] = toHalf(data[(c * rows + r) * g.latW + x]!);
+        for (let c = 0; c < g.channels; c++)
+          out[c * plane + (y0 + r) * g.latW + x] = toHalf(data[(c * rows + r) * g.latW + x]!);
       }
   });
   const th = g.planY.size;
@@ -158,27 +176,35 @@ export async function mapFull(
   const tileLatent = new Float32Array(g.channels * th * tw);
   const rowHalves = new Uint16Array(tw);
   const tileMask = new Float32Array(th * tw);
-  await eachTile(ctx, 'map', g.planY, g.planX, async (iy, ix) => {
-    const y0 = g.planY.starts[iy]!;
-    const x0 = g.planX.starts[ix]!;
-    for (let c = 0; c < g.channels; c++)
-      for (let y = 0; y < th; y++) {
-        const from = c * plane + (y0 + y) * g.latW + x0;
-        if (latent instanceof Uint16Array) unpackHalf(latent, from, tw, tileLatent, (c * th + y) * tw);
-        else {
-          readSync(latent.fd, new Uint8Array(rowHalves.buffer), 0, tw * 2, from * 2);
-          unpackHalf(rowHalves, 0, tw, tileLatent, (c * th + y) * tw);
+  await eachTile(
+    ctx,
+    'map',
+    g.planY,
+    g.planX,
+    async (iy, ix) => {
+      const y0 = g.planY.starts[iy]!;
+      const x0 = g.planX.starts[ix]!;
+      for (let c = 0; c < g.channels; c++)
+        for (let y = 0; y < th; y++) {
+          const from = c * plane + (y0 + y) * g.latW + x0;
+          if (latent instanceof Uint16Array) unpackHalf(latent, from, tw, tileLatent, (c * th + y) * tw);
+          else {
+            readSync(latent.fd, new Uint8Array(rowHalves.buffer), 0, tw * 2, from * 2);
+            unpackHalf(rowHalves, 0, tw, tileLatent, (c * th + y) * tw);
+          }
         }
-      }
-    for (let y = 0; y < th; y++) tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
-    const res = await ctx.sessions.run('map', {
-      latent: { data: tileLatent, dims: [1, g.channels, th, tw] },
-      mask: { data: tileMask, dims: [1, 1, th, tw] },
-      ...(context ? { context: { data: context, dims: [1, context.length] } } : {})
-    });
-    checkDims('map', res.dims, [1, g.channels, th, tw]);
-    blender.add(res.data, y0, x0, th, tw, g.planY.weights[iy]!, g.planX.weights[ix]!);
-  }, inc?.run);
+      for (let y = 0; y < th; y++)
+        tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
+      const res = await ctx.sessions.run('map', {
+        latent: { data: tileLatent, dims: [1, g.channels, th, tw] },
+        mask: { data: tileMask, dims: [1, 1, th, tw] },
+        ...(context ? { context: { data: context, dims: [1, context.length] } } : {})
+      });
+      checkDims('map', res.dims, [1, g.channels, th, tw]);
+      blender.add(res.data, y0, x0, th, tw, g.planY.weights[iy]!, g.planX.weights[ix]!);
+    },
+    inc?.run
+  );
   blender.finish();
   return out;
 }
@@ -210,7 +236,9 @@ export async function decodeFull(
   inc?: Incremental<Uint8Array | Uint16Array>
 ): Promise<DecodedImage> {
   const { width, height } = g;
-  const data = inc?.base ?? (bitDepth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels));
+  const data =
+    inc?.base ??
+    (bitDepth === 16 ? new Uint16Array(width * height * channels) : new Uint8Array(width * height * channels));
   const max = bitDepth === 16 ? 65535 : 255;
   const planY = scalePlan(g.planY, 4);
   const planX = scalePlan(g.planX, 4);
@@ -232,18 +260,26 @@ export async function decodeFull(
   const tw = g.planX.size;
   const plane = g.latH * g.latW;
   const tile = new Float32Array(g.channels * th * tw);
-  await eachTile(ctx, 'decode', g.planY, g.planX, async (iy, ix) => {
-    const y0 = g.planY.starts[iy]!;
-    const x0 = g.planX.starts[ix]!;
-    for (let c = 0; c < g.channels; c++)
-      for (let y = 0; y < th; y++) unpackHalf(latent, c * plane + (y0 + y) * g.latW + x0, tw, tile, (c * th + y) * tw);
-    const res = await ctx.sessions.run('decode', {
-      latent: { data: tile, dims: [1, g.channels, th, tw] },
-      ...(tone ? { tone: { data: tone, dims: [1, tone.length] } } : {})
-    });
-    checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
-    blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
-  }, inc?.run);
+  await eachTile(
+    ctx,
+    'decode',
+    g.planY,
+    g.planX,
+    async (iy, ix) => {
+      const y0 = g.planY.starts[iy]!;
+      const x0 = g.planX.starts[ix]!;
+      for (let c = 0; c < g.channels; c++)
+        for (let y = 0; y < th; y++)
+          unpackHalf(latent, c * plane + (y0 + y) * g.latW + x0, tw, tile, (c * th + y) * tw);
+      const res = await ctx.sessions.run('decode', {
+        latent: { data: tile, dims: [1, g.channels, th, tw] },
+        ...(tone ? { tone: { data: tone, dims: [1, tone.length] } } : {})
+      });
+      checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
+      blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
+    },
+    inc?.run
+  );
   blender.finish();
   return { channels, data };
 }
@@ -255,6 +291,9 @@ function quantise(v: number, max: number): number {
 
 function checkDims(stage: StageName, got: readonly number[], want: number[]): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
-    throw new StudioError('model', `stage "${stage}" returned shape [${got.join(', ')}], expected [${want.join(', ')}]: the model does not follow the stage contract`);
+    throw new StudioError(
+      'model',
+      `stage "${stage}" returned shape [${got.join(', ')}], expected [${want.join(', ')}]: the model does not follow the stage contract`
+    );
   }
 }

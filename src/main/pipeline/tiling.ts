@@ -137,7 +137,8 @@ export class StripBlender {
     if (rows <= 0) return;
     const { width, stripRows } = this;
     const out = new Float32Array(this.channels * rows * width);
-    for (let c = 0; c < this.channels; c++) out.set(this.strip.subarray(c * stripRows * width, (c * stripRows + rows) * width), c * rows * width);
+    for (let c = 0; c < this.channels; c++)
+      out.set(this.strip.subarray(c * stripRows * width, (c * stripRows + rows) * width), c * rows * width);
     this.flush(this.base, rows, out);
   }
 

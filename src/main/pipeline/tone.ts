@@ -13,7 +13,9 @@ import type { PixelSource, StageContext } from './stages.ts';
 export const THUMB = 64;
 export const TONE_PARAMS = 15;
 
-/** Whether the model set corrects the photo's tone (the manifest guarantees tone.onnx and decode's input come together). */
+/**
+ * Whether the model set corrects the photo's tone (the manifest guarantees tone.onnx and decode's input come together).
+ */
 export function takesTone(models: ModelSet): boolean {
   return models.manifest.stages.tone !== undefined;
 }
@@ -64,7 +66,10 @@ export function photoThumbnail(src: PixelSource): Float32Array {
 export async function photoTone(ctx: StageContext, src: PixelSource): Promise<Float32Array> {
   const out = await ctx.sessions.run('tone', { thumbnail: { data: photoThumbnail(src), dims: [1, 3, THUMB, THUMB] } });
   if (out.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== TONE_PARAMS) {
-    throw new StudioError('model', `stage "tone" returned shape [${out.dims.join(', ')}], expected [1, ${TONE_PARAMS}]: the model does not follow the stage contract`);
+    throw new StudioError(
+      'model',
+      `stage "tone" returned shape [${out.dims.join(', ')}], expected [1, ${TONE_PARAMS}]: the model does not follow the stage contract`
+    );
   }
   if (!out.data.every(Number.isFinite)) throw new StudioError('model', 'stage "tone" returned a non-finite correction');
   return Float32Array.from(out.data);

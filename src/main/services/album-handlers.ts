@@ -3,7 +3,14 @@ import type { HandlersOf } from '../../shared/contract.ts';
 import * as albums from '../library/queries/albums.ts';
 import { announcer, type HandlerDeps } from './deps.ts';
 
-type AlbumChannels = 'albums:list' | 'albums:create' | 'albums:rename' | 'albums:delete' | 'albums:add' | 'albums:remove' | 'albums:reorder';
+type AlbumChannels =
+  | 'albums:list'
+  | 'albums:create'
+  | 'albums:rename'
+  | 'albums:delete'
+  | 'albums:add'
+  | 'albums:remove'
+  | 'albums:reorder';
 
 export function createAlbumHandlers({ db, emit }: HandlerDeps): HandlersOf<AlbumChannels> {
   const changed = announcer(emit);

@@ -30,16 +30,24 @@ export interface ExportHandlerDeps extends HandlerDeps {
   chooseExportPath?(kind: 'folder' | 'zip', suggestedName: string): Promise<string | null>;
 }
 
-export type ExportHandlers = HandlersOf<'export:album' | 'export:cancel' | 'export:preview' | 'export:chooseDestination'>;
+export type ExportHandlers = HandlersOf<
+  'export:album' | 'export:cancel' | 'export:preview' | 'export:chooseDestination'
+>;
 
 /**
  * `handlers` go into the services' channel map; call `close()` from the services' close (aborts running exports).
  * `swept` settles once the remembered folders' stale staging folders are removed (in the background: a slow
  * network folder must not hold up the start).
  */
-export function createExportHandlers(deps: ExportHandlerDeps): { handlers: ExportHandlers; swept: Promise<number>; close(): void } {
+export function createExportHandlers(deps: ExportHandlerDeps): {
+  handlers: ExportHandlers;
+  swept: Promise<number>;
+  close(): void;
+} {
   const running = new Map<string, AbortController>();
-  const swept = Promise.all(exportFolders(deps.db).map((f) => sweepStalePartials(f))).then((n) => n.reduce((a, b) => a + b, 0));
+  const swept = Promise.all(exportFolders(deps.db).map((f) => sweepStalePartials(f))).then((n) =>
+    n.reduce((a, b) => a + b, 0)
+  );
   const handlers: ExportHandlers = {
     async 'export:album'(request) {
       const exportId = request.exportId ?? randomUUID();
@@ -48,12 +56,22 @@ export function createExportHandlers(deps: ExportHandlerDeps): { handlers: Expor
       running.set(exportId, controller);
       const parent = dirname(request.destination.path.replace(/[/\\]+$/, ''));
       try {
-        setSetting(deps.db, FOLDERS_KEY, [parent, ...exportFolders(deps.db).filter((f) => f !== parent)].slice(0, REMEMBERED));
+        setSetting(
+          deps.db,
+          FOLDERS_KEY,
+          [parent, ...exportFolders(deps.db).filter((f) => f !== parent)].slice(0, REMEMBERED)
+        );
       } catch (err) {
         console.error(`[export] could not remember ${parent}: ${(err as Error).message}`);
       }
       try {
-        return await exportAlbum(deps.db, deps.libraryDir, { ...request, exportId }, (p) => deps.emit('export:progress', p), controller.signal);
+        return await exportAlbum(
+          deps.db,
+          deps.libraryDir,
+          { ...request, exportId },
+          (p) => deps.emit('export:progress', p),
+          controller.signal
+        );
       } finally {
         running.delete(exportId);
       }
@@ -67,7 +85,8 @@ export function createExportHandlers(deps: ExportHandlerDeps): { handlers: Expor
       return exportPreview(deps.db, target);
     },
     async 'export:chooseDestination'(request) {
-      if (!deps.chooseExportPath) throw new StudioError('invalid-input', 'there is no folder dialog in browser mode: type the destination path');
+      if (!deps.chooseExportPath)
+        throw new StudioError('invalid-input', 'there is no folder dialog in browser mode: type the destination path');
       return deps.chooseExportPath(request.kind, request.suggestedName);
     }
   };

@@ -65,7 +65,11 @@ export function createImportHandlers(deps: ImportHandlerDeps): HandlersOf<'impor
       return runImport(request.paths, request.albumId);
     },
     async 'import:pickAndImport'(request) {
-      if (!deps.pickPaths) throw new StudioError('invalid-input', 'file dialogs are only available in the desktop app; drop files or use the import buttons');
+      if (!deps.pickPaths)
+        throw new StudioError(
+          'invalid-input',
+          'file dialogs are only available in the desktop app; drop files or use the import buttons'
+        );
       const picked = await deps.pickPaths(request.kind);
       return picked ? runImport(picked, request.albumId) : null;
     }

@@ -51,7 +51,11 @@ export async function createServices(options: ServiceOptions) {
   const restore = createRestoreHandlers({ ...deps, spawn: options.spawn, modelDirs: options.modelDirs });
   await restore.applySavedEngine();
   const handlers: Handlers = {
-    ...createPhotoHandlers({ ...deps, chooseLibraryDir: options.chooseLibraryDir, cancelRestores: restore.cancelRestores }),
+    ...createPhotoHandlers({
+      ...deps,
+      chooseLibraryDir: options.chooseLibraryDir,
+      cancelRestores: restore.cancelRestores
+    }),
     ...createAlbumHandlers(deps),
     ...createTagHandlers(deps),
     ...createImportHandlers({ ...deps, pickPaths: options.pickPaths }),

@@ -34,7 +34,9 @@ const MIME: Record<string, string> = {
   '.bmp': 'image/bmp'
 };
 
-/** A version's grid thumbnail sits beside its output file, named after it (unique even where versions share a folder). */
+/**
+ * A version's grid thumbnail sits beside its output file, named after it (unique even where versions share a folder).
+ */
 export const versionThumbPath = (output: string): string => `${output}.thumb.webp`;
 
 /**
@@ -42,7 +44,10 @@ export const versionThumbPath = (output: string): string => `${output}.thumb.web
  * `keepKey`. They are remade on demand, so this is only ever about disk space.
  */
 export async function removeRenditions(libraryDir: string, sha256: string, keepKey?: string): Promise<void> {
-  for (const [dir, ext] of [['thumbs', '.webp'], ['display', '.png']] as const) {
+  for (const [dir, ext] of [
+    ['thumbs', '.webp'],
+    ['display', '.png']
+  ] as const) {
     const folder = join(libraryDir, dir, shard(sha256));
     const names = await readdir(folder).catch(() => [] as string[]);
     for (const name of names) {
@@ -67,18 +72,39 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
     return p;
   }
 
-  /** `<sha256>[.r90|.r180|.r270][.t<degrees>][.c<left>_<top>_<width>_<height>]`: a photo, and the turn, tilt and crop to show it with. */
-  function photoByKey(key: string): { sha256: string; ext: string; format: string; frame: PhotoFrame; current: boolean } {
+  /**
+   * `<sha256>[.r90|.r180|.r270][.t<degrees>][.c<left>_<top>_<width>_<height>]`:
+   * a photo, and the turn, tilt and crop to show it with.
+   */
+  function photoByKey(key: string): {
+    sha256: string;
+    ext: string;
+    format: string;
+    frame: PhotoFrame;
+    current: boolean;
+  } {
     const parsed = parsePhotoMediaKey(key);
-    if (!parsed) throw new StudioError('invalid-input', 'media key must be a sha256, optionally with .r90, .r180 or .r270, .t<degrees> and .c<left>_<top>_<width>_<height>');
+    if (!parsed)
+      throw new StudioError(
+        'invalid-input',
+        'media key must be a sha256, optionally with .r90, .r180 or .r270, .t<degrees> and .c<left>_<top>_<width>_<height>'
+      );
     const row = findPhotoBySha(db, parsed.sha256);
     if (!row) throw new StudioError('not-found', 'no such photo');
-    const problem = parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation, tilt: parsed.tilt }));
+    const problem =
+      parsed.crop && cropProblem(parsed.crop, shownFrame({ ...row, rotation: parsed.rotation, tilt: parsed.tilt }));
     if (problem) throw new StudioError('invalid-input', `media key: ${problem}`);
     // The photo as it is now, turned only (what the crop tool draws on), and as imported: the views the app shows.
     const now = { sha256: row.sha256, rotation: row.rotation, tilt: row.tilt, crop: parseCrop(row.crop) };
-    const current = key === row.sha256 || key === photoMediaKey(now) || key === photoMediaKey({ ...now, tilt: 0, crop: null });
-    return { sha256: row.sha256, ext: row.ext, format: row.format, frame: { rotation: parsed.rotation, tilt: parsed.tilt, crop: parsed.crop }, current };
+    const current =
+      key === row.sha256 || key === photoMediaKey(now) || key === photoMediaKey({ ...now, tilt: 0, crop: null });
+    return {
+      sha256: row.sha256,
+      ext: row.ext,
+      format: row.format,
+      frame: { rotation: parsed.rotation, tilt: parsed.tilt, crop: parsed.crop },
+      current
+    };
   }
 
   /**
@@ -86,7 +112,8 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
    * kind: any other valid key would otherwise write a new file, and a token holder could fill the disk.
    */
   function assertCurrent(p: { current: boolean }): void {
-    if (!p.current) throw new StudioError('not-found', 'that turn, straightening or crop is not the photo’s current one');
+    if (!p.current)
+      throw new StudioError('not-found', 'that turn, straightening or crop is not the photo’s current one');
   }
 
   function versionFile(key: string, column: 'output_path' | 'mask_path'): string {
@@ -94,7 +121,8 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
     const rel = versionFilePath(db, Number(key), column);
     if (!rel) throw new StudioError('not-found', `version ${key} has no ${column === 'mask_path' ? 'mask' : 'output'}`);
     const full = resolve(libraryDir, rel);
-    if (!full.startsWith(resolve(libraryDir, 'versions') + sep)) throw new StudioError('invalid-input', 'version file is outside the library');
+    if (!full.startsWith(resolve(libraryDir, 'versions') + sep))
+      throw new StudioError('invalid-input', 'version file is outside the library');
     return full;
   }
 
@@ -105,7 +133,9 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
         const dest = paths.thumb(key);
         if (!existsSync(dest)) {
           assertCurrent(p);
-          await once(dest, async () => moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.frame), dest));
+          await once(dest, async () =>
+            moveIntoPlace(await writeThumbnail(paths.original(p.sha256, p.ext), paths.tmp, p.frame), dest)
+          );
         }
         return { path: dest, mime: 'image/webp' };
       }
@@ -129,15 +159,22 @@ export function createMediaReader(db: Database.Database, libraryDir: string) {
       case 'original': {
         const p = photoByKey(key);
         const original = paths.original(p.sha256, p.ext);
-        if (BROWSER_FORMATS.has(p.format) && p.frame.rotation === 0 && p.frame.tilt === 0 && !p.frame.crop) return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
+        if (BROWSER_FORMATS.has(p.format) && p.frame.rotation === 0 && p.frame.tilt === 0 && !p.frame.crop)
+          return { path: original, mime: MIME[p.ext] ?? 'application/octet-stream' };
         const dest = paths.display(key);
         if (!existsSync(dest)) {
           assertCurrent(p);
           await once(dest, async () => {
             const tmp = tmpName(paths.tmp, '.png');
-            // Full resolution, orientation, turn, straightening and crop applied, 8-bit sRGB: what a browser can show of a 16-bit TIFF.
+            // Full resolution, orientation, turn, straightening and crop applied, 8-bit sRGB: what a browser can show
+            // of a 16-bit TIFF.
             // A crop is extracted here so that the mask editor's underlay matches the restored version pixel for pixel.
-            await (await framed(sharp(original, { limitInputPixels: MAX_PIXELS }), p.frame)).toColourspace('srgb').png({ compressionLevel: 3 }).toFile(tmp);
+            await (
+              await framed(sharp(original, { limitInputPixels: MAX_PIXELS }), p.frame)
+            )
+              .toColourspace('srgb')
+              .png({ compressionLevel: 3 })
+              .toFile(tmp);
             await moveIntoPlace(tmp, dest);
           });
         }

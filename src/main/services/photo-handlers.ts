@@ -20,7 +20,14 @@ export interface PhotoHandlerDeps extends HandlerDeps {
   cancelRestores(photoIds: number[]): Promise<void>;
 }
 
-type PhotoChannels = 'library:list' | 'library:get' | 'library:stats' | 'library:chooseLocation' | 'photos:update' | 'photos:remove' | 'photos:findPrint';
+type PhotoChannels =
+  | 'library:list'
+  | 'library:get'
+  | 'library:stats'
+  | 'library:chooseLocation'
+  | 'photos:update'
+  | 'photos:remove'
+  | 'photos:findPrint';
 
 export function createPhotoHandlers(deps: PhotoHandlerDeps): HandlersOf<PhotoChannels> {
   const { db, libraryDir, emit } = deps;
@@ -33,16 +40,26 @@ export function createPhotoHandlers(deps: PhotoHandlerDeps): HandlersOf<PhotoCha
       return photos.getPhoto(db, id);
     },
     async 'library:stats'() {
-      return { ...photos.libraryStats(db), cacheBytes: await latentCacheBytes(db, libraryDir), location: libraryDir, canChangeLocation: deps.chooseLibraryDir !== undefined };
+      return {
+        ...photos.libraryStats(db),
+        cacheBytes: await latentCacheBytes(db, libraryDir),
+        location: libraryDir,
+        canChangeLocation: deps.chooseLibraryDir !== undefined
+      };
     },
     async 'library:chooseLocation'() {
-      if (!deps.chooseLibraryDir) throw new StudioError('invalid-input', 'the library folder is chosen when the server starts (heirloom serve --library DIR)');
+      if (!deps.chooseLibraryDir)
+        throw new StudioError(
+          'invalid-input',
+          'the library folder is chosen when the server starts (heirloom serve --library DIR)'
+        );
       return deps.chooseLibraryDir();
     },
     async 'photos:update'(id, patch) {
       const detail = photos.updatePhoto(db, id, patch);
       // Renditions of an earlier turn or crop will not be asked for again: they would only fill the disk.
-      if (patch.rotation !== undefined || patch.tilt !== undefined || patch.crop !== undefined) await removeRenditions(libraryDir, detail.sha256, photoMediaKey(detail));
+      if (patch.rotation !== undefined || patch.tilt !== undefined || patch.crop !== undefined)
+        await removeRenditions(libraryDir, detail.sha256, photoMediaKey(detail));
       changed('photos');
       if (patch.currentVersionId !== undefined) changed('versions');
       return detail;

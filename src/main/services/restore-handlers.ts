@@ -79,7 +79,11 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): {
   queue.start();
   async function configureEngine(settings: ChannelArgs<'engine:setProvider'>[0] | undefined): Promise<EngineInfo> {
     if (!settings) throw new StudioError('invalid-input', 'engine settings are required');
-    queue.reconfigure({ modelDirs: deps.modelDirs ?? defaultModelDirs(), provider: settings.provider, threads: settings.threads });
+    queue.reconfigure({
+      modelDirs: deps.modelDirs ?? defaultModelDirs(),
+      provider: settings.provider,
+      threads: settings.threads
+    });
     return queue.probeEngine();
   }
   const handlers: RestoreHandlers = {
@@ -114,9 +118,14 @@ export function createRestoreHandlers(deps: RestoreHandlerDeps): {
       const root = resolve(deps.libraryDir, 'versions') + sep;
       const output = resolve(deps.libraryDir, v.outputPath);
       // A version whose cache was removed still has its folder (output, mask, thumbnail): that goes whole too.
-      const dir = v.latentPath ? resolve(deps.libraryDir, v.latentPath) : basename(dirname(output)).startsWith('job-') ? dirname(output) : null;
+      const dir = v.latentPath
+        ? resolve(deps.libraryDir, v.latentPath)
+        : basename(dirname(output)).startsWith('job-')
+          ? dirname(output)
+          : null;
       if (dir && dir.startsWith(root)) await rm(dir, { recursive: true, force: true });
-      else if (output.startsWith(root)) await Promise.all([rm(output, { force: true }), rm(versionThumbPath(output), { force: true })]);
+      else if (output.startsWith(root))
+        await Promise.all([rm(output, { force: true }), rm(versionThumbPath(output), { force: true })]);
       deps.emit('library:changed', { scope: 'versions' });
     },
     async 'versions:removeCaches'() {

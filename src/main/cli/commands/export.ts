@@ -11,7 +11,8 @@ import { albumByName } from '../../library/queries/export-source.ts';
 import { SWITCH, VALUE, oneOf, parseFlags } from '../flags.ts';
 import { libraryDirOption, openExistingLibraryReadOnly } from '../library-option.ts';
 
-export const summary = 'export an album or chosen photos (originals, restored or both) to a folder or a .zip, with a manifest';
+export const summary =
+  'export an album or chosen photos (originals, restored or both) to a folder or a .zip, with a manifest';
 export const usage =
   'export --library DIR (--album NAME | --photos ID,ID,...) --out PATH [--what originals|restored|both] [--format jpeg|png|tiff16|original] [--quality N] [--zip] [--manifest json|csv] [--json]';
 
@@ -29,7 +30,8 @@ export async function run(argv: string[]): Promise<number> {
     json: SWITCH
   });
   const libraryDir = libraryDirOption(values.library);
-  if (!values.album === !values.photos) throw new StudioError('invalid-input', 'give --album NAME or --photos ID,ID,... (one of the two)');
+  if (!values.album === !values.photos)
+    throw new StudioError('invalid-input', 'give --album NAME or --photos ID,ID,... (one of the two)');
   const photoIds = values.photos === undefined ? undefined : photoIdList(values.photos);
   if (!values.out) throw new StudioError('invalid-input', '--out PATH is required');
   const quality = values.quality === undefined ? 92 : Number(values.quality);
@@ -55,7 +57,8 @@ export async function run(argv: string[]): Promise<number> {
         manifest: oneOf('manifest', values.manifest, EXPORT_MANIFEST_FORMATS, 'json')
       },
       (p) => {
-        if (p.stage === 'writing' && process.stderr.isTTY) process.stderr.write(`\r[${p.done + 1}/${p.total}] ${p.current ?? ''}\x1b[K`);
+        if (p.stage === 'writing' && process.stderr.isTTY)
+          process.stderr.write(`\r[${p.done + 1}/${p.total}] ${p.current ?? ''}\x1b[K`);
       },
       controller.signal
     );
@@ -63,7 +66,9 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(result));
     else {
       const note = result.unrestored > 0 ? ` (${result.unrestored} not restored yet: exported as originals)` : '';
-      console.log(`exported ${result.files} files (${result.bytes} bytes)${album ? ` from "${album.name}"` : ''} to ${result.path}${note}`);
+      console.log(
+        `exported ${result.files} files (${result.bytes} bytes)${album ? ` from "${album.name}"` : ''} to ${result.path}${note}`
+      );
     }
     return 0;
   } finally {
@@ -75,10 +80,16 @@ export async function run(argv: string[]): Promise<number> {
 
 /** "3,5, 9" → [3, 5, 9]; anything but positive whole numbers is refused by name. */
 export function photoIdList(text: string): number[] {
-  const parts = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const parts = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   const bad = parts.filter((t) => !/^[1-9]\d{0,14}$/.test(t));
   if (parts.length === 0 || bad.length > 0) {
-    throw new StudioError('invalid-input', `--photos takes photo ids separated by commas (as "heirloom list" prints them), got "${text}"`);
+    throw new StudioError(
+      'invalid-input',
+      `--photos takes photo ids separated by commas (as "heirloom list" prints them), got "${text}"`
+    );
   }
   return parts.map(Number);
 }

@@ -14,7 +14,8 @@ import { albumIdByName, createAlbum } from '../../library/queries/albums.ts';
 import { sweepOrphans } from '../../library/maintenance.ts';
 import { libraryDirOption } from '../library-option.ts';
 
-export const summary = 'import photos and folders (recursively) into a library; names every file that could not be imported';
+export const summary =
+  'import photos and folders (recursively) into a library; names every file that could not be imported';
 export const usage = 'import <files or folders…> --library DIR [--album NAME] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
@@ -39,19 +40,26 @@ export async function run(argv: string[]): Promise<number> {
       albumId = existing ?? createAlbum(db, values.album).id;
     }
     const tty = process.stderr.isTTY && !values.json;
-    const report = await importPaths(db, libraryDir, positionals.map((p) => resolve(p)), {
-      albumId,
-      signal: controller.signal,
-      onProgress: (done, total) => {
-        if (tty) process.stderr.write(`\rimporting ${done}/${total}`);
+    const report = await importPaths(
+      db,
+      libraryDir,
+      positionals.map((p) => resolve(p)),
+      {
+        albumId,
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          if (tty) process.stderr.write(`\rimporting ${done}/${total}`);
+        }
       }
-    });
+    );
     if (tty) process.stderr.write('\n');
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
       for (const o of report.outcomes) if (o.status === 'failed') console.error(`failed: ${o.path}: ${o.message}`);
-      console.log(`${report.imported} imported, ${report.duplicates} already in the library, ${report.failed} failed${report.skipped ? `, ${report.skipped} hidden skipped (names starting with a dot)` : ''}`);
+      console.log(
+        `${report.imported} imported, ${report.duplicates} already in the library, ${report.failed} failed${report.skipped ? `, ${report.skipped} hidden skipped (names starting with a dot)` : ''}`
+      );
     }
     return report.failed > 0 ? 1 : 0;
   } finally {

@@ -20,13 +20,24 @@ export async function run(argv: string[]): Promise<number> {
     restored: VALUE,
     json: SWITCH
   });
-  const restored = values.restored === undefined ? undefined : oneOf('restored', values.restored, ['yes', 'no'] as const, 'yes') === 'yes';
+  const restored =
+    values.restored === undefined
+      ? undefined
+      : oneOf('restored', values.restored, ['yes', 'no'] as const, 'yes') === 'yes';
   const db = openExistingLibraryReadOnly(libraryDirOption(values.library));
   try {
     const albumId = values.album !== undefined ? albumByName(db, values.album).id : undefined;
     const all: PhotoSummary[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = listPhotos(db, { offset, limit: 1000, sort: albumId ? 'album' : 'imported', albumId, tag: values.tag, search: values.search, restored });
+      const page = listPhotos(db, {
+        offset,
+        limit: 1000,
+        sort: albumId ? 'album' : 'imported',
+        albumId,
+        tag: values.tag,
+        search: values.search,
+        restored
+      });
       all.push(...page.items);
       if (all.length >= page.total || page.items.length === 0) break;
     }
@@ -34,7 +45,9 @@ export async function run(argv: string[]): Promise<number> {
     else {
       for (const p of all) {
         const when = p.takenAt ? ` taken ${p.takenAt}` : '';
-        console.log(`${String(p.id).padStart(6)}  ${p.fileName}  ${p.width}×${p.height} ${p.format} ${p.bitDepth}-bit${when}${p.rotation ? `  turned ${p.rotation}°` : ''}${p.tilt ? `  straightened ${p.tilt}°` : ''}${p.crop ? `  cropped to ${p.crop.width}×${p.crop.height}` : ''}${p.currentVersionId ? '  restored' : ''}`);
+        console.log(
+          `${String(p.id).padStart(6)}  ${p.fileName}  ${p.width}×${p.height} ${p.format} ${p.bitDepth}-bit${when}${p.rotation ? `  turned ${p.rotation}°` : ''}${p.tilt ? `  straightened ${p.tilt}°` : ''}${p.crop ? `  cropped to ${p.crop.width}×${p.crop.height}` : ''}${p.currentVersionId ? '  restored' : ''}`
+        );
       }
       console.log(`${all.length} photo${all.length === 1 ? '' : 's'}`);
     }

@@ -30,15 +30,24 @@ export const usage =
 function unwritable(dir: string, err: unknown): StudioError {
   const e = err as NodeJS.ErrnoException;
   const why =
-    e.code === 'EROFS' ? 'it is on a read-only disk'
-    : e.code === 'EACCES' || e.code === 'EPERM' ? 'you do not have permission to write there'
-    : e.code === 'ENOSPC' ? 'the disk is full'
-    : e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a file of that name is in the way'
-    : e.message;
-  return new StudioError('io', `cannot write to the output folder ${dir}: ${why}. Nothing was restored; choose another --out.`);
+    e.code === 'EROFS'
+      ? 'it is on a read-only disk'
+      : e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'you do not have permission to write there'
+        : e.code === 'ENOSPC'
+          ? 'the disk is full'
+          : e.code === 'ENOTDIR' || e.code === 'EEXIST'
+            ? 'a file of that name is in the way'
+            : e.message;
+  return new StudioError(
+    'io',
+    `cannot write to the output folder ${dir}: ${why}. Nothing was restored; choose another --out.`
+  );
 }
 
-/** Creates --out and writes a probe file in it, so a read-only or full destination fails before minutes of restoring. */
+/**
+ * Creates --out and writes a probe file in it, so a read-only or full destination fails before minutes of restoring.
+ */
 async function checkWritable(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
@@ -51,7 +60,9 @@ async function checkWritable(dir: string): Promise<void> {
   }
 }
 
-type Outcome = { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult } | { input: string; status: 'failed'; kind: string; message: string };
+type Outcome =
+  | { input: string; status: 'restored'; output: string; mask: string | null; result: RestoreResult }
+  | { input: string; status: 'failed'; kind: string; message: string };
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -74,11 +85,14 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new StudioError('invalid-input', 'give at least one photo or folder to restore');
   if (!values.out) throw new StudioError('invalid-input', '--out DIR is required');
   const scratches = values.scratches as ScratchMode;
-  if (!['auto', 'on', 'off'].includes(scratches)) throw new StudioError('invalid-input', `--scratches must be auto, on or off (got "${values.scratches}")`);
+  if (!['auto', 'on', 'off'].includes(scratches))
+    throw new StudioError('invalid-input', `--scratches must be auto, on or off (got "${values.scratches}")`);
   const threads = values.threads === undefined ? 0 : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 0) throw new StudioError('invalid-input', `--threads must be a whole number ≥ 0 (got "${values.threads}")`);
+  if (!Number.isInteger(threads) || threads < 0)
+    throw new StudioError('invalid-input', `--threads must be a whole number ≥ 0 (got "${values.threads}")`);
   const tile = values.tile === undefined ? undefined : Number(values.tile);
-  if (tile !== undefined && (!Number.isInteger(tile) || tile < 16)) throw new StudioError('invalid-input', `--tile must be a whole number ≥ 16`);
+  if (tile !== undefined && (!Number.isInteger(tile) || tile < 16))
+    throw new StudioError('invalid-input', `--tile must be a whole number ≥ 16`);
   const provider = parseProvider(values.ep!);
   const outDir = resolve(values.out);
   await checkWritable(outDir);
@@ -106,7 +120,8 @@ export async function run(argv: string[]): Promise<number> {
       const mask = values['save-mask'] ? join(outDir, `${item.stem}.mask.png`) : null;
       try {
         await mkdir(dirname(output), { recursive: true });
-        // Scans of prints: the print alone, levelled, as the app's Find print suggests (the whole file where no margin is found).
+        // Scans of prints: the print alone, levelled, as the app's Find print
+        // suggests (the whole file where no margin is found).
         const print = values['crop-to-print'] ? await findPrint(item.input, { rotation: 0, tilt: 0 }) : null;
         const result = await restoreFile(sessions, item.input, {
           frame: print ? { rotation: 0, ...print } : undefined,
@@ -117,14 +132,21 @@ export async function run(argv: string[]): Promise<number> {
           tile,
           signal: controller.signal,
           onEvent: (e) => {
-            if (e.type === 'tile' && process.stderr.isTTY) process.stderr.write(`\r${prefix} ${e.stage} ${e.tile}/${e.tiles}\x1b[K`);
+            if (e.type === 'tile' && process.stderr.isTTY)
+              process.stderr.write(`\r${prefix} ${e.stage} ${e.tile}/${e.tiles}\x1b[K`);
           }
         });
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         outcomes.push({ input: item.input, status: 'restored', output, mask, result });
         const total = Object.values(result.seconds).reduce((a, b) => a + b, 0);
-        const cut = !values['crop-to-print'] ? '' : print ? `, cropped to the print${print.tilt ? ` and levelled by ${print.tilt}°` : ''}` : ', no margin around a print: whole';
-        log(`${prefix} ${item.input} → ${output} (${result.width}×${result.height}, ${result.bitDepth}-bit, scratches ${result.scratchesUsed ? 'repaired' : 'none'}${cut}, ${total.toFixed(1)} s)`);
+        const cut = !values['crop-to-print']
+          ? ''
+          : print
+            ? `, cropped to the print${print.tilt ? ` and levelled by ${print.tilt}°` : ''}`
+            : ', no margin around a print: whole';
+        log(
+          `${prefix} ${item.input} → ${output} (${result.width}×${result.height}, ${result.bitDepth}-bit, scratches ${result.scratchesUsed ? 'repaired' : 'none'}${cut}, ${total.toFixed(1)} s)`
+        );
       } catch (err) {
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         const shape = toErrorShape(err);
@@ -140,7 +162,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   if (values.json) {
-    console.log(JSON.stringify({ provider: sessions.choice, modelId: models.manifest.modelId, restored: outcomes.length - failed, failed, outcomes }));
+    console.log(
+      JSON.stringify({
+        provider: sessions.choice,
+        modelId: models.manifest.modelId,
+        restored: outcomes.length - failed,
+        failed,
+        outcomes
+      })
+    );
   } else log(`${outcomes.length - failed} restored, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }

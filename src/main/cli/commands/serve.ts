@@ -28,7 +28,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   const libraryDir = libraryDirOption(values.library);
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StudioError('invalid-input', `--port must be 0-65535 (got "${values.port}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new StudioError('invalid-input', `--port must be 0-65535 (got "${values.port}")`);
 
   // Loaded here, not at the top, so `heirloom --help` never pays for the services.
   const services = await import('../../services/index.ts');
@@ -54,7 +55,11 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   }
   console.log(`Heirloom is serving ${libraryDir}`);
-  console.log(values.exports === undefined ? 'Exports to folders are off: give --exports DIR to allow them' : `Exports go into ${resolve(values.exports)}`);
+  console.log(
+    values.exports === undefined
+      ? 'Exports to folders are off: give --exports DIR to allow them'
+      : `Exports go into ${resolve(values.exports)}`
+  );
   console.log(bridge.url);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);

@@ -25,7 +25,10 @@ export function getAlbum(db: Database.Database, id: number): Album {
 }
 
 function assertNameFree(db: Database.Database, name: string, except?: number): void {
-  const clash = statement(db, 'SELECT id FROM albums WHERE lower(name) = lower(?) AND id IS NOT ?').get(name, except ?? null);
+  const clash = statement(db, 'SELECT id FROM albums WHERE lower(name) = lower(?) AND id IS NOT ?').get(
+    name,
+    except ?? null
+  );
   if (clash) throw new StudioError('conflict', `an album called "${name}" already exists`);
 }
 
@@ -33,7 +36,10 @@ export function createAlbum(db: Database.Database, name: string): Album {
   const clean = name.trim();
   return db.transaction(() => {
     assertNameFree(db, clean);
-    const info = statement(db, 'INSERT INTO albums (name, created_at) VALUES (?, ?)').run(clean, new Date().toISOString());
+    const info = statement(db, 'INSERT INTO albums (name, created_at) VALUES (?, ?)').run(
+      clean,
+      new Date().toISOString()
+    );
     return getAlbum(db, Number(info.lastInsertRowid));
   })();
 }
@@ -50,7 +56,8 @@ export function renameAlbum(db: Database.Database, id: number, name: string): Al
 
 /** Deletes the album and its membership, never its photos. */
 export function deleteAlbum(db: Database.Database, id: number): void {
-  if (statement(db, 'DELETE FROM albums WHERE id = ?').run(id).changes === 0) throw new StudioError('not-found', `no album with id ${id}`);
+  if (statement(db, 'DELETE FROM albums WHERE id = ?').run(id).changes === 0)
+    throw new StudioError('not-found', `no album with id ${id}`);
 }
 
 function assertPhotosExist(db: Database.Database, ids: number[]): void {
@@ -63,7 +70,10 @@ export function addToAlbum(db: Database.Database, id: number, photoIds: number[]
   return db.transaction(() => {
     getAlbum(db, id);
     assertPhotosExist(db, photoIds);
-    let next = (statement(db, 'SELECT COALESCE(MAX(position), -1) + 1 FROM album_photos WHERE album_id = ?').pluck().get(id) as number) ?? 0;
+    let next =
+      (statement(db, 'SELECT COALESCE(MAX(position), -1) + 1 FROM album_photos WHERE album_id = ?')
+        .pluck()
+        .get(id) as number) ?? 0;
     const insert = statement(db, 'INSERT OR IGNORE INTO album_photos (album_id, photo_id, position) VALUES (?, ?, ?)');
     for (const pid of photoIds) if (insert.run(id, pid, next).changes > 0) next++;
     return getAlbum(db, id);
@@ -87,7 +97,9 @@ export function removeFromAlbum(db: Database.Database, id: number, photoIds: num
 export function reorderAlbum(db: Database.Database, id: number, photoIds: number[]): Album {
   return db.transaction(() => {
     getAlbum(db, id);
-    const members = (statement(db, 'SELECT photo_id FROM album_photos WHERE album_id = ? ORDER BY position').pluck().all(id) as number[]);
+    const members = statement(db, 'SELECT photo_id FROM album_photos WHERE album_id = ? ORDER BY position')
+      .pluck()
+      .all(id) as number[];
     const memberSet = new Set(members);
     const seen = new Set<number>();
     for (const pid of photoIds) {

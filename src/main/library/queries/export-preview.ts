@@ -31,17 +31,21 @@ function item(r: Raw): ExportPreviewItem {
 /** The photos of an album (in album order) or of a selection (in the order given), each with its current version. */
 export function exportPreview(db: Database.Database, target: { albumId?: number; photoIds?: number[] }): ExportPreview {
   if (target.albumId !== undefined) {
-    if (!statement(db, 'SELECT 1 FROM albums WHERE id = ?').get(target.albumId)) throw new StudioError('not-found', `no album with id ${target.albumId}`);
-    const rows = statement(db, `SELECT ${COLUMNS} FROM album_photos ap JOIN photos p ON p.id = ap.photo_id
+    if (!statement(db, 'SELECT 1 FROM albums WHERE id = ?').get(target.albumId))
+      throw new StudioError('not-found', `no album with id ${target.albumId}`);
+    const rows = statement(
+      db,
+      `SELECT ${COLUMNS} FROM album_photos ap JOIN photos p ON p.id = ap.photo_id
            LEFT JOIN versions v ON v.id = p.current_version_id
           WHERE ap.album_id = ? ORDER BY ap.position, p.id`
-      )
-      .all(target.albumId) as Raw[];
+    ).all(target.albumId) as Raw[];
     return { items: rows.map(item) };
   }
   const ids = target.photoIds ?? [];
-  const rows = statement(db, `SELECT ${COLUMNS} FROM photos p LEFT JOIN versions v ON v.id = p.current_version_id WHERE p.id IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(ids)) as Raw[];
+  const rows = statement(
+    db,
+    `SELECT ${COLUMNS} FROM photos p LEFT JOIN versions v ON v.id = p.current_version_id WHERE p.id IN (SELECT value FROM json_each(?))`
+  ).all(JSON.stringify(ids)) as Raw[];
   const byId = new Map(rows.map((r) => [r.photo_id, r]));
   return { items: ids.filter((id) => byId.has(id)).map((id) => item(byId.get(id)!)) };
 }

@@ -47,9 +47,14 @@ export function albumByName(db: Database.Database, name: string): AlbumRow {
   const folded = statement(db, 'SELECT id, name FROM albums WHERE lower(name) = lower(?)').all(name) as AlbumRow[];
   if (folded.length === 1) return folded[0];
   if (folded.length > 1) {
-    throw new StudioError('conflict', `several albums are called "${name}" (ids ${folded.map((a) => a.id).join(', ')})`);
+    throw new StudioError(
+      'conflict',
+      `several albums are called "${name}" (ids ${folded.map((a) => a.id).join(', ')})`
+    );
   }
-  const known = (statement(db, 'SELECT name FROM albums ORDER BY name').all() as { name: string }[]).map((a) => `"${a.name}"`);
+  const known = (statement(db, 'SELECT name FROM albums ORDER BY name').all() as { name: string }[]).map(
+    (a) => `"${a.name}"`
+  );
   throw new StudioError('not-found', `no album called "${name}"${known.length ? `; albums: ${known.join(', ')}` : ''}`);
 }
 
@@ -62,14 +67,15 @@ const PHOTO_COLUMNS = `p.id, p.sha256, p.ext, p.file_name, p.caption, p.rotation
               v.id AS version_id, v.output_path, v.model_id, v.options, v.created_at`;
 
 function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
-  return statement(db, `SELECT ${PHOTO_COLUMNS}
+  return statement(
+    db,
+    `SELECT ${PHOTO_COLUMNS}
          FROM album_photos ap
          JOIN photos p ON p.id = ap.photo_id
          LEFT JOIN versions v ON v.id = p.current_version_id AND v.photo_id = p.id
         WHERE ap.album_id = ?
         ORDER BY ap.position, p.id`
-    )
-    .all(albumId) as PhotoRow[];
+  ).all(albumId) as PhotoRow[];
 }
 
 /**
@@ -78,16 +84,20 @@ function albumRows(db: Database.Database, albumId: number): PhotoRow[] {
  */
 export function selectionSnapshot(db: Database.Database, photoIds: number[]): PhotoRow[] {
   const ids = [...new Set(photoIds)];
-  const rows = statement(db, `SELECT ${PHOTO_COLUMNS}
+  const rows = statement(
+    db,
+    `SELECT ${PHOTO_COLUMNS}
          FROM photos p
          LEFT JOIN versions v ON v.id = p.current_version_id AND v.photo_id = p.id
         WHERE p.id IN (SELECT value FROM json_each(?))`
-    )
-    .all(JSON.stringify(ids)) as PhotoRow[];
+  ).all(JSON.stringify(ids)) as PhotoRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) {
-    throw new StudioError('not-found', `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''} in the library`);
+    throw new StudioError(
+      'not-found',
+      `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''} in the library`
+    );
   }
   return ids.map((id) => byId.get(id)!);
 }

@@ -19,7 +19,9 @@ export function addDuplicateToAlbum(db: Database.Database, photoId: number, albu
 }
 
 function addToAlbumEnd(db: Database.Database, albumId: number, photoId: number): void {
-  statement(db, `INSERT OR IGNORE INTO album_photos (album_id, photo_id, position)
+  statement(
+    db,
+    `INSERT OR IGNORE INTO album_photos (album_id, photo_id, position)
      VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM album_photos WHERE album_id = ?))`
   ).run(albumId, photoId, albumId);
 }
@@ -32,10 +34,25 @@ export function insertPhoto(
 ): number {
   return db.transaction(() => {
     const f = p.facts;
-    const info = statement(db, `INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, taken_at, orientation, camera, imported_at)
+    const info = statement(
+      db,
+      `INSERT INTO photos (sha256, file_name, ext, format, width, height, bit_depth, channels, bytes, taken_at, orientation, camera, imported_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(p.sha256, p.fileName, p.ext, f.format, f.width, f.height, f.bitDepth, f.channels, p.bytes, f.takenAt, f.orientation, f.camera, new Date().toISOString());
+    ).run(
+      p.sha256,
+      p.fileName,
+      p.ext,
+      f.format,
+      f.width,
+      f.height,
+      f.bitDepth,
+      f.channels,
+      p.bytes,
+      f.takenAt,
+      f.orientation,
+      f.camera,
+      new Date().toISOString()
+    );
     const id = Number(info.lastInsertRowid);
     reindexPhoto(db, id);
     // The album may have been deleted while the file was decoding: the photo still lands in the library.

@@ -36,13 +36,30 @@ function toVersion(r: RawVersion): VersionRow {
  */
 export function insertVersion(db: Database.Database, v: VersionInput): VersionRow {
   return db.transaction(() => {
-    const info = statement(db, `INSERT INTO versions (photo_id, kind, parent_version_id, model_id, model_sha256, options, mask_path, output_path, latent_path, created_at, stats)
+    const info = statement(
+      db,
+      `INSERT INTO versions (photo_id, kind, parent_version_id, model_id, model_sha256, options, mask_path, output_path, latent_path, created_at, stats)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-      )
-      .run(v.photoId, v.kind, v.parentVersionId, v.modelId, v.modelSha256, JSON.stringify(v.options), v.maskPath, v.outputPath, v.latentPath, new Date().toISOString(), JSON.stringify(v.stats));
+    ).run(
+      v.photoId,
+      v.kind,
+      v.parentVersionId,
+      v.modelId,
+      v.modelSha256,
+      JSON.stringify(v.options),
+      v.maskPath,
+      v.outputPath,
+      v.latentPath,
+      new Date().toISOString(),
+      JSON.stringify(v.stats)
+    );
     const id = Number(info.lastInsertRowid);
     if (v.kind === 'rerun') statement(db, `UPDATE photos SET current_version_id = ? WHERE id = ?`).run(id, v.photoId);
-    else statement(db, `UPDATE photos SET current_version_id = ? WHERE id = ? AND current_version_id IS NULL`).run(id, v.photoId);
+    else
+      statement(db, `UPDATE photos SET current_version_id = ? WHERE id = ? AND current_version_id IS NULL`).run(
+        id,
+        v.photoId
+      );
     return getVersion(db, id);
   })();
 }
@@ -54,7 +71,9 @@ export function getVersion(db: Database.Database, id: number): VersionRow {
 }
 
 export function listVersions(db: Database.Database, photoId: number): VersionRow[] {
-  return (statement(db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE photo_id = ? ORDER BY id`).all(photoId) as RawVersion[]).map(toVersion);
+  return (
+    statement(db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE photo_id = ? ORDER BY id`).all(photoId) as RawVersion[]
+  ).map(toVersion);
 }
 
 /** Deletes a version row; a photo whose current version it was falls back to its newest other version. */
@@ -63,21 +82,36 @@ export function deleteVersion(db: Database.Database, id: number): VersionRow {
     const v = getVersion(db, id);
     statement(db, `UPDATE jobs SET version_id = NULL WHERE version_id = ?`).run(id);
     statement(db, `UPDATE versions SET parent_version_id = NULL WHERE parent_version_id = ?`).run(id);
-    const wasCurrent = statement(db, `UPDATE photos SET current_version_id = NULL WHERE id = ? AND current_version_id = ?`).run(v.photoId, id).changes > 0;
+    const wasCurrent =
+      statement(db, `UPDATE photos SET current_version_id = NULL WHERE id = ? AND current_version_id = ?`).run(
+        v.photoId,
+        id
+      ).changes > 0;
     statement(db, `DELETE FROM versions WHERE id = ?`).run(id);
-    if (wasCurrent) statement(db, `UPDATE photos SET current_version_id = (SELECT MAX(id) FROM versions WHERE photo_id = ?) WHERE id = ?`).run(v.photoId, v.photoId);
+    if (wasCurrent)
+      statement(
+        db,
+        `UPDATE photos SET current_version_id = (SELECT MAX(id) FROM versions WHERE photo_id = ?) WHERE id = ?`
+      ).run(v.photoId, v.photoId);
     return v;
   })();
 }
 
 /** A version's output or mask, relative to the library; undefined when there is no such version. */
-export function versionFilePath(db: Database.Database, id: number, column: 'output_path' | 'mask_path'): string | null | undefined {
+export function versionFilePath(
+  db: Database.Database,
+  id: number,
+  column: 'output_path' | 'mask_path'
+): string | null | undefined {
   return statement(db, `SELECT ${column} FROM versions WHERE id = ?`).pluck().get(id) as string | null | undefined;
 }
 
 /** Versions that keep a latent cache, by the folder it is in. */
 export function latentCachePaths(db: Database.Database): { id: number; latentPath: string }[] {
-  return statement(db, 'SELECT id, latent_path AS latentPath FROM versions WHERE latent_path IS NOT NULL').all() as { id: number; latentPath: string }[];
+  return statement(db, 'SELECT id, latent_path AS latentPath FROM versions WHERE latent_path IS NOT NULL').all() as {
+    id: number;
+    latentPath: string;
+  }[];
 }
 
 /**
@@ -87,7 +121,10 @@ export function latentCachePaths(db: Database.Database): { id: number; latentPat
  */
 export function takeUnneededLatentCaches(db: Database.Database): { id: number; latentPath: string }[] {
   return db.transaction(() => {
-    const needed = statement(db, "SELECT DISTINCT json_extract(options, '$.parentVersionId') FROM jobs WHERE kind = 'rerun' AND state IN ('queued', 'running')")
+    const needed = statement(
+      db,
+      "SELECT DISTINCT json_extract(options, '$.parentVersionId') FROM jobs WHERE kind = 'rerun' AND state IN ('queued', 'running')"
+    )
       .pluck()
       .all() as (number | null)[];
     const keep = new Set(needed.filter((id) => id !== null).map(Number));
@@ -99,10 +136,20 @@ export function takeUnneededLatentCaches(db: Database.Database): { id: number; l
 }
 
 /** The photo a job restores: where its original is in the store (`sha256`, `ext`) and the turn it is restored at. */
-export function restoreSource(db: Database.Database, photoId: number): { sha256: string; ext: string; fileName: string; frame: PhotoFrame } {
-  const row = statement(db, `SELECT sha256, ext, file_name, rotation, tilt, crop FROM photos WHERE id = ?`).get(photoId) as
+export function restoreSource(
+  db: Database.Database,
+  photoId: number
+): { sha256: string; ext: string; fileName: string; frame: PhotoFrame } {
+  const row = statement(db, `SELECT sha256, ext, file_name, rotation, tilt, crop FROM photos WHERE id = ?`).get(
+    photoId
+  ) as
     | { sha256: string; ext: string; file_name: string; rotation: Rotation; tilt: number; crop: string | null }
     | undefined;
   if (!row) throw new StudioError('not-found', `no photo ${photoId}`);
-  return { sha256: row.sha256, ext: row.ext, fileName: row.file_name, frame: { rotation: row.rotation, tilt: row.tilt, crop: parseCrop(row.crop) } };
+  return {
+    sha256: row.sha256,
+    ext: row.ext,
+    fileName: row.file_name,
+    frame: { rotation: row.rotation, tilt: row.tilt, crop: parseCrop(row.crop) }
+  };
 }

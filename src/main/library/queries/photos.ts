@@ -3,7 +3,17 @@ import type Database from 'better-sqlite3';
 import { StudioError } from '../../../shared/errors.ts';
 import type { LibraryQuery } from '../../../shared/schemas.ts';
 import type { LibraryStats, PhotoDetail, PhotoPage, PhotoSummary, Rotation } from '../../../shared/types.ts';
-import { type Crop, cropProblem, formatCrop, isWholeFrame, normalizeTilt, parseCrop, rescaleCrop, shownFrame, turnCrop } from '../../../shared/crop.ts';
+import {
+  type Crop,
+  cropProblem,
+  formatCrop,
+  isWholeFrame,
+  normalizeTilt,
+  parseCrop,
+  rescaleCrop,
+  shownFrame,
+  turnCrop
+} from '../../../shared/crop.ts';
 import { normalizeTaken, TAKEN_HINT } from '../../../shared/taken-date.ts';
 import { matchExpression, reindexPhoto } from './search.ts';
 import { statement } from './statement.ts';
@@ -59,7 +69,10 @@ const ORDER = {
 } as const;
 
 /** One page of the grid. Filters combine: album AND tag AND restored or not AND search text. */
-export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery, 'offset' | 'limit' | 'sort'>> & LibraryQuery): PhotoPage {
+export function listPhotos(
+  db: Database.Database,
+  q: Required<Pick<LibraryQuery, 'offset' | 'limit' | 'sort'>> & LibraryQuery
+): PhotoPage {
   const joins: string[] = [];
   const where: string[] = [];
   const params: unknown[] = [];
@@ -68,7 +81,9 @@ export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery,
     params.push(q.albumId);
   }
   if (q.tag !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND t.name = ?)');
+    where.push(
+      'EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id AND t.name = ?)'
+    );
     params.push(q.tag);
   }
   if (q.restored !== undefined) where.push(`p.current_version_id IS ${q.restored ? 'NOT ' : ''}NULL`);
@@ -82,7 +97,11 @@ export function listPhotos(db: Database.Database, q: Required<Pick<LibraryQuery,
   const order = q.sort === 'album' && q.albumId === undefined ? ORDER.imported : ORDER[q.sort];
   return db.transaction(() => {
     const total = (statement(db, `SELECT COUNT(*) AS n ${from}`).get(...params) as { n: number }).n;
-    const rows = statement(db, `SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset) as PhotoRow[];
+    const rows = statement(db, `SELECT ${SUMMARY_COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
+      ...params,
+      q.limit,
+      q.offset
+    ) as PhotoRow[];
     return { total, offset: q.offset, items: rows.map(summary) };
   })();
 }
@@ -93,10 +112,19 @@ const cropText = (c: Crop | null): string | null => (c ? formatCrop(c) : null);
 function assertReframable(db: Database.Database, row: PhotoRow, action: string): void {
   const versions = statement(db, 'SELECT COUNT(*) FROM versions WHERE photo_id = ?').pluck().get(row.id) as number;
   if (versions > 0) {
-    throw new StudioError('conflict', `${row.file_name} has ${versions} restored version${versions === 1 ? '' : 's'}: delete ${versions === 1 ? 'it' : 'them'} to ${action}, then restore it again`);
+    throw new StudioError(
+      'conflict',
+      `${row.file_name} has ${versions} restored version${versions === 1 ? '' : 's'}: delete ${versions === 1 ? 'it' : 'them'} to ${action}, then restore it again`
+    );
   }
-  const active = statement(db, "SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')").pluck().get(row.id) as number;
-  if (active > 0) throw new StudioError('conflict', `${row.file_name} is being restored: wait for the restore to finish or cancel it, then ${action}`);
+  const active = statement(db, "SELECT COUNT(*) FROM jobs WHERE photo_id = ? AND state IN ('queued', 'running')")
+    .pluck()
+    .get(row.id) as number;
+  if (active > 0)
+    throw new StudioError(
+      'conflict',
+      `${row.file_name} is being restored: wait for the restore to finish or cancel it, then ${action}`
+    );
 }
 
 /** The photo's row, or undefined when there is none (removed meanwhile). */
@@ -117,9 +145,26 @@ export function getPhotoRow(db: Database.Database, id: number): PhotoRow {
 export function getPhoto(db: Database.Database, id: number): PhotoDetail {
   return db.transaction(() => {
     const r = getPhotoRow(db, id);
-    const tags = (statement(db, 'SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ? ORDER BY t.name COLLATE NOCASE').all(id) as { name: string }[]).map((t) => t.name);
-    const albumIds = (statement(db, 'SELECT album_id FROM album_photos WHERE photo_id = ? ORDER BY album_id').all(id) as { album_id: number }[]).map((a) => a.album_id);
-    return { ...summary(r), orientation: r.orientation, camera: r.camera, channels: r.channels, bytes: r.bytes, tags, albumIds };
+    const tags = (
+      statement(
+        db,
+        'SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ? ORDER BY t.name COLLATE NOCASE'
+      ).all(id) as { name: string }[]
+    ).map((t) => t.name);
+    const albumIds = (
+      statement(db, 'SELECT album_id FROM album_photos WHERE photo_id = ? ORDER BY album_id').all(id) as {
+        album_id: number;
+      }[]
+    ).map((a) => a.album_id);
+    return {
+      ...summary(r),
+      orientation: r.orientation,
+      camera: r.camera,
+      channels: r.channels,
+      bytes: r.bytes,
+      tags,
+      albumIds
+    };
   })();
 }
 
@@ -132,13 +177,21 @@ export function getPhoto(db: Database.Database, id: number): PhotoDetail {
 export function updatePhoto(
   db: Database.Database,
   id: number,
-  patch: { caption?: string | null; currentVersionId?: number | null; rotation?: Rotation; takenAt?: string | null; tilt?: number; crop?: Crop | null }
+  patch: {
+    caption?: string | null;
+    currentVersionId?: number | null;
+    rotation?: Rotation;
+    takenAt?: string | null;
+    tilt?: number;
+    crop?: Crop | null;
+  }
 ): PhotoDetail {
   db.transaction(() => {
     const row = getPhotoRow(db, id);
     if (patch.takenAt !== undefined) {
       const taken = patch.takenAt === null ? null : normalizeTaken(patch.takenAt);
-      if (patch.takenAt !== null && taken === null) throw new StudioError('invalid-input', `"${patch.takenAt}" is not a date: give ${TAKEN_HINT}`);
+      if (patch.takenAt !== null && taken === null)
+        throw new StudioError('invalid-input', `"${patch.takenAt}" is not a date: give ${TAKEN_HINT}`);
       statement(db, 'UPDATE photos SET taken_at = ? WHERE id = ?').run(taken, id);
       reindexPhoto(db, id);
     }
@@ -167,7 +220,12 @@ export function updatePhoto(
       }
     }
     if (rotation !== row.rotation || tilt !== row.tilt || cropText(crop) !== row.crop) {
-      statement(db, 'UPDATE photos SET rotation = ?, tilt = ?, crop = ? WHERE id = ?').run(rotation, tilt, cropText(crop), id);
+      statement(db, 'UPDATE photos SET rotation = ?, tilt = ?, crop = ? WHERE id = ?').run(
+        rotation,
+        tilt,
+        cropText(crop),
+        id
+      );
     }
     if (patch.caption !== undefined) {
       const caption = patch.caption === null || patch.caption.trim() === '' ? null : patch.caption;
@@ -176,9 +234,11 @@ export function updatePhoto(
     }
     if (patch.currentVersionId !== undefined) {
       if (patch.currentVersionId !== null) {
-        const v = statement(db, 'SELECT photo_id FROM versions WHERE id = ?').get(patch.currentVersionId) as { photo_id: number } | undefined;
+        const v = statement(db, 'SELECT photo_id FROM versions WHERE id = ?').get(patch.currentVersionId) as
+          { photo_id: number } | undefined;
         if (!v) throw new StudioError('not-found', `no version with id ${patch.currentVersionId}`);
-        if (v.photo_id !== id) throw new StudioError('invalid-input', `version ${patch.currentVersionId} belongs to another photo`);
+        if (v.photo_id !== id)
+          throw new StudioError('invalid-input', `version ${patch.currentVersionId} belongs to another photo`);
       }
       statement(db, 'UPDATE photos SET current_version_id = ? WHERE id = ?').run(patch.currentVersionId, id);
     }
@@ -212,9 +272,10 @@ export function removePhotoRows(db: Database.Database, ids: number[]): { id: num
 }
 
 export function libraryStats(db: Database.Database): Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'> {
-  const row = statement(db, `SELECT (SELECT COUNT(*) FROM photos) AS photos, (SELECT COUNT(*) FROM albums) AS albums,
+  const row = statement(
+    db,
+    `SELECT (SELECT COUNT(*) FROM photos) AS photos, (SELECT COUNT(*) FROM albums) AS albums,
               (SELECT COUNT(*) FROM tags) AS tags, (SELECT COALESCE(SUM(bytes), 0) FROM photos) AS bytes`
-    )
-    .get() as Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'>;
+  ).get() as Pick<LibraryStats, 'photos' | 'albums' | 'tags' | 'bytes'>;
   return row;
 }

@@ -7,11 +7,13 @@ import { statement } from './statement.ts';
 
 /** Rewrites the index row of one photo from its current name, caption and tags. */
 export function reindexPhoto(db: Database.Database, photoId: number): void {
-  const row = statement(db, `SELECT p.file_name AS fileName, p.caption AS caption, p.taken_at AS takenAt,
+  const row = statement(
+    db,
+    `SELECT p.file_name AS fileName, p.caption AS caption, p.taken_at AS takenAt,
               (SELECT group_concat(t.name, ' ') FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = p.id) AS tags
          FROM photos p WHERE p.id = ?`
-    )
-    .get(photoId) as { fileName: string; caption: string | null; takenAt: string | null; tags: string | null } | undefined;
+  ).get(photoId) as
+    { fileName: string; caption: string | null; takenAt: string | null; tags: string | null } | undefined;
   statement(db, 'DELETE FROM photo_search WHERE rowid = ?').run(photoId);
   if (row) {
     statement(db, 'INSERT INTO photo_search (rowid, file_name, caption, tags, taken) VALUES (?, ?, ?, ?, ?)').run(
@@ -24,7 +26,20 @@ export function reindexPhoto(db: Database.Database, photoId: number): void {
   }
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December'
+];
 
 /** `1962-07-14T…` → `1962 1960s July`: what people type to find a photo by when it was taken (not its day or time). */
 function takenWords(taken: string | null): string {
@@ -35,7 +50,7 @@ function takenWords(taken: string | null): string {
 
 /** `IMG_0042.jpg` → `IMG 0042 jpg IMG_0042.jpg`: parts of a file name are words of their own. */
 function splitName(name: string): string {
-  return `${name.replace(/[_.\-]+/g, ' ')} ${name}`;
+  return `${name.replace(/[_.-]+/g, ' ')} ${name}`;
 }
 
 /**

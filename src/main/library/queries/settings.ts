@@ -13,5 +13,8 @@ export function getSetting(db: Database.Database, key: string): unknown {
 }
 
 export function setSetting(db: Database.Database, key: string, value: unknown): void {
-  statement(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  statement(
+    db,
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'
+  ).run(key, JSON.stringify(value));
 }

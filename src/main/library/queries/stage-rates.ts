@@ -19,7 +19,10 @@ function median(values: number[]): number | undefined {
 
 /** Median seconds per megapixel of each stage over the latest `limit` full restores; a stage never run is missing. */
 export function stageRates(db: Database.Database, limit = 20): StageRates {
-  const rows = statement(db, `SELECT stats FROM versions WHERE kind = 'restore' AND stats IS NOT NULL ORDER BY id DESC LIMIT ?`).all(limit) as { stats: string }[];
+  const rows = statement(
+    db,
+    `SELECT stats FROM versions WHERE kind = 'restore' AND stats IS NOT NULL ORDER BY id DESC LIMIT ?`
+  ).all(limit) as { stats: string }[];
   const per: Record<string, number[]> = {};
   for (const { stats } of rows) {
     const s = JSON.parse(stats) as { seconds?: Record<string, number>; width?: number; height?: number };
@@ -40,7 +43,8 @@ export function stageRates(db: Database.Database, limit = 20): StageRates {
 
 /** The megapixels a restore of the photo works on: its crop when it has one, else the whole photo. */
 export function restoreMegapixels(db: Database.Database, photoId: number): number {
-  const row = statement(db, 'SELECT width, height, crop FROM photos WHERE id = ?').get(photoId) as { width: number; height: number; crop: string | null } | undefined;
+  const row = statement(db, 'SELECT width, height, crop FROM photos WHERE id = ?').get(photoId) as
+    { width: number; height: number; crop: string | null } | undefined;
   if (!row) return 0;
   const crop = parseCrop(row.crop);
   return crop ? (crop.width * crop.height) / 1e6 : (row.width * row.height) / 1e6;

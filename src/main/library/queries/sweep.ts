@@ -8,10 +8,16 @@ export function storedPhotoShas(db: Database.Database): string[] {
 
 /** Every version's output, latent and mask path (null where it has none). */
 export function versionFilePaths(db: Database.Database): (string | null)[] {
-  return (statement(db, 'SELECT output_path, latent_path, mask_path FROM versions').raw().all() as (string | null)[][]).flat();
+  return (
+    statement(db, 'SELECT output_path, latent_path, mask_path FROM versions').raw().all() as (string | null)[][]
+  ).flat();
 }
 
 /** Queued and running jobs: each owns its job folder, and a re-run its edited mask (in `options`). */
 export function activeJobFiles(db: Database.Database): { id: number; photo_id: number; options: string | null }[] {
-  return statement(db, "SELECT id, photo_id, options FROM jobs WHERE state IN ('queued', 'running')").all() as { id: number; photo_id: number; options: string | null }[];
+  return statement(db, "SELECT id, photo_id, options FROM jobs WHERE state IN ('queued', 'running')").all() as {
+    id: number;
+    photo_id: number;
+    options: string | null;
+  }[];
 }

@@ -6,7 +6,13 @@
  * failing means the server is gone, and it is probed each second until it
  * answers; one that answers but refuses the token is a restarted server.
  */
-import { apiNames, type EventName, type InvokeApi, type StudioApi, type StudioEvents } from '../../../../shared/contract.ts';
+import {
+  apiNames,
+  type EventName,
+  type InvokeApi,
+  type StudioApi,
+  type StudioEvents
+} from '../../../../shared/contract.ts';
 import type { StudioErrorShape } from '../../../../shared/errors.ts';
 import type { ConnectionState, ImportReport, MediaKind } from '../../../../shared/types.ts';
 import { decodeWire, encodeWire } from '../../../../shared/wire.ts';
@@ -37,7 +43,10 @@ export function createBrowserClient(token: string): StudioApi {
       res = await fetch(path, { method: 'POST', headers: { ...auth, 'Content-Type': type }, body });
     } catch (err) {
       lost();
-      throw new ApiError('io', `the studio server did not answer (${(err as Error).message}); is \`heirloom serve\` still running?`);
+      throw new ApiError(
+        'io',
+        `the studio server did not answer (${(err as Error).message}); is \`heirloom serve\` still running?`
+      );
     }
     if (res.status === 401) setConnection('restarted');
     let envelope: Envelope;
@@ -65,7 +74,8 @@ export function createBrowserClient(token: string): StudioApi {
   let connection: ConnectionState = 'connected';
   let probing: ReturnType<typeof setTimeout> | null = null;
   function setConnection(state: ConnectionState): void {
-    if (state === connection || connection === 'restarted') return; // a restarted server stays so: this page's token is dead
+    // A restarted server stays so: this page's token is dead.
+    if (state === connection || connection === 'restarted') return;
     connection = state;
     dispatch('connection:changed', { state });
   }
@@ -80,7 +90,13 @@ export function createBrowserClient(token: string): StudioApi {
     probing = null;
     let status: number;
     try {
-      status = (await fetch('/api/call/library%3Astats', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '[]' })).status;
+      status = (
+        await fetch('/api/call/library%3Astats', {
+          method: 'POST',
+          headers: { ...auth, 'Content-Type': 'application/json' },
+          body: '[]'
+        })
+      ).status;
     } catch {
       probing = setTimeout(probe, PROBE_MS);
       return;
@@ -128,7 +144,9 @@ export function createBrowserClient(token: string): StudioApi {
     try {
       await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, files.length) }, worker));
     } catch (err) {
-      await post('/api/upload/commit', JSON.stringify({ batch, abort: true }), 'application/json').catch(() => undefined);
+      await post('/api/upload/commit', JSON.stringify({ batch, abort: true }), 'application/json').catch(
+        () => undefined
+      );
       throw err;
     }
     const commit = options?.albumId === undefined ? { batch } : { batch, albumId: options.albumId };

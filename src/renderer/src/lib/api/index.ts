@@ -14,7 +14,9 @@ declare global {
 
 const TOKEN_KEY = 'heirloom-token';
 
-/** Takes the token out of the address bar (and so out of the history); the tab's sessionStorage keeps it for reloads. */
+/**
+ * Takes the token out of the address bar (and so out of the history); the tab's sessionStorage keeps it for reloads.
+ */
 function forgetUrlToken(): void {
   const url = new URL(location.href);
   url.searchParams.delete('token');

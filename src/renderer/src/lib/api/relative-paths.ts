@@ -16,6 +16,7 @@ export function relativePathOf(file: File, index: number): string {
   const raw: string = paths.get(file) || fromInput || file.name || `file-${index}`;
   const clean = raw
     .split('/')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a file name
     .map((p) => p.replace(/[\u0000-\u001f\\:]/g, '_').slice(0, 255))
     .filter((p) => p !== '' && p !== '.' && p !== '..')
     .join('/');

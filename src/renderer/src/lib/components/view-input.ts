@@ -4,8 +4,13 @@
  * the same fields everywhere.
  */
 
-/** Calls `onSize` with the element's content size (CSS px, rounded) and the screen's pixel ratio whenever it changes. */
-export function watchSize(el: HTMLElement, onSize: (size: { width: number; height: number }, dpr: number) => void): () => void {
+/**
+ * Calls `onSize` with the element's content size (CSS px, rounded) and the screen's pixel ratio whenever it changes.
+ */
+export function watchSize(
+  el: HTMLElement,
+  onSize: (size: { width: number; height: number }, dpr: number) => void
+): () => void {
   const observer = new ResizeObserver(([entry]) => {
     const { width, height } = entry.contentRect;
     onSize({ width: Math.round(width), height: Math.round(height) }, window.devicePixelRatio || 1);
@@ -36,4 +41,13 @@ export function typing(target: EventTarget | null): boolean {
   if (el.isContentEditable) return true;
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
   return el instanceof HTMLInputElement && !['range', 'button', 'checkbox', 'radio'].includes(el.type);
+}
+
+type WindowListeners = { [K in keyof WindowEventMap]?: (e: WindowEventMap[K]) => void };
+
+/** Adds these listeners to the window; returns what removes them all (an `$effect`'s cleanup). */
+export function onWindow(listeners: WindowListeners): () => void {
+  const entries = Object.entries(listeners) as [string, EventListener][];
+  for (const [type, listener] of entries) window.addEventListener(type, listener);
+  return () => entries.forEach(([type, listener]) => window.removeEventListener(type, listener));
 }

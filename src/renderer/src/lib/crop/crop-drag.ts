@@ -48,7 +48,12 @@ export const ASPECTS = [
 export function fitAspect(crop: Crop, ratio: number): Crop {
   const width = Math.min(crop.width, Math.round(crop.height * ratio));
   const height = Math.min(crop.height, Math.round(width / ratio));
-  return { left: crop.left + Math.floor((crop.width - width) / 2), top: crop.top + Math.floor((crop.height - height) / 2), width, height };
+  return {
+    left: crop.left + Math.floor((crop.width - width) / 2),
+    top: crop.top + Math.floor((crop.height - height) / 2),
+    width,
+    height
+  };
 }
 
 /**
@@ -56,7 +61,14 @@ export function fitAspect(crop: Crop, ratio: number): Crop {
  * opposite edge's middle, stays put; the size follows the pointer's larger movement, within the photo and
  * never below the smallest crop.
  */
-export function dragCropAspect(start: Crop, grip: Exclude<Grip, 'move'>, dx: number, dy: number, frame: Size, ratio: number): Crop {
+export function dragCropAspect(
+  start: Crop,
+  grip: Exclude<Grip, 'move'>,
+  dx: number,
+  dy: number,
+  frame: Size,
+  ratio: number
+): Crop {
   const min = Math.min(MIN_CROP_SIDE, frame.width, frame.height);
   const minWidth = ratio >= 1 ? min * ratio : min;
   const sx = grip.includes('e') ? 1 : grip.includes('w') ? -1 : 0;
@@ -75,7 +87,12 @@ export function dragCropAspect(start: Crop, grip: Exclude<Grip, 'move'>, dx: num
   const top = sy > 0 ? ay : sy < 0 ? ay - height : ay - height / 2;
   const w = Math.round(width);
   const h = Math.round(height);
-  return { left: Math.round(clamp(left, 0, frame.width - w)), top: Math.round(clamp(top, 0, frame.height - h)), width: w, height: h };
+  return {
+    left: Math.round(clamp(left, 0, frame.width - w)),
+    top: Math.round(clamp(top, 0, frame.height - h)),
+    width: w,
+    height: h
+  };
 }
 
 /**
@@ -102,7 +119,12 @@ export function turnedShape(crop: Crop, ratio: number, frame: Size): Crop {
 /** The smallest crop with its top-left corner at (x, y), moved in where it would run past the photo. */
 export function cropAt(x: number, y: number, frame: Size): Crop {
   const side = Math.min(MIN_CROP_SIDE, frame.width, frame.height);
-  return { left: Math.round(clamp(x, 0, frame.width - side)), top: Math.round(clamp(y, 0, frame.height - side)), width: side, height: side };
+  return {
+    left: Math.round(clamp(x, 0, frame.width - side)),
+    top: Math.round(clamp(y, 0, frame.height - side)),
+    width: side,
+    height: side
+  };
 }
 
 /** The whole photo as a crop (the tool starts there when the photo has none). */
@@ -110,5 +132,10 @@ export const wholeFrame = (frame: Size): Crop => ({ left: 0, top: 0, width: fram
 
 /** The crop as fractions of the frame, for placing it over the picture at any scale. */
 export function cropPercent(c: Crop, frame: Size): { left: number; top: number; width: number; height: number } {
-  return { left: (100 * c.left) / frame.width, top: (100 * c.top) / frame.height, width: (100 * c.width) / frame.width, height: (100 * c.height) / frame.height };
+  return {
+    left: (100 * c.left) / frame.width,
+    top: (100 * c.top) / frame.height,
+    width: (100 * c.width) / frame.width,
+    height: (100 * c.height) / frame.height
+  };
 }

@@ -1,7 +1,7 @@
 /** Photos dragged inside the app (grid → album, grid → grid in an album) carry their ids in this type. */
 import { count } from '../words.ts';
 
-export const PHOTO_DRAG_TYPE = 'application/x-heirloom-photos';
+const PHOTO_DRAG_TYPE = 'application/x-heirloom-photos';
 
 export function setDraggedPhotos(dt: DataTransfer, ids: number[]): void {
   dt.setData(PHOTO_DRAG_TYPE, JSON.stringify(ids));

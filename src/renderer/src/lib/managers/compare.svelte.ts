@@ -4,23 +4,20 @@
  * to 1:1 pixels. The view is relative to one pane (the whole stage for the
  * slider, each half side by side).
  */
-import { actualPixels, fitView, panBy, zoomAt, type Size, type View } from '../mask/viewport.ts';
+import type { Size } from '../mask/viewport.ts';
+import { ZoomPan } from './zoom-pan.svelte.ts';
 
 export type CompareMode = 'slider' | 'side-by-side';
 
 /** Gap between the two panes side by side, in CSS pixels. */
-export const PANE_GAP = 4;
+const PANE_GAP = 4;
 
-export class CompareManager {
+/** The view is one pane's; `fitted` means a new pane size (side by side, a resize, the queue panel) refits it. */
+export class CompareManager extends ZoomPan {
   mode = $state<CompareMode>('slider');
   /** Slider position, 0 (all "after") … 1 (all "before"). */
   split = $state(0.5);
-  view = $state<View>({ scale: 1, x: 0, y: 0 });
   stageSize = $state<Size>({ width: 0, height: 0 });
-  image = $state<Size | null>(null);
-  dpr = $state(1);
-  /** True while the view is the fitted one: a new pane size (side by side, a resize, the queue panel) refits it. */
-  fitted = $state(true);
 
   /** Size of one pane in the current mode. */
   paneSize = $derived<Size>(
@@ -28,6 +25,14 @@ export class CompareManager {
       ? this.stageSize
       : { width: Math.max(1, Math.floor((this.stageSize.width - PANE_GAP) / 2)), height: this.stageSize.height }
   );
+
+  constructor() {
+    super(8);
+  }
+
+  protected override get area(): Size {
+    return this.paneSize;
+  }
 
   setImage(size: Size): void {
     this.image = { width: size.width, height: size.height };
@@ -54,7 +59,11 @@ export class CompareManager {
     const after = this.paneSize;
     // A fitted photo stays whole in the half-width panes (at the slider's scale both would be cut).
     if (this.fitted) return this.fit();
-    this.view = { ...this.view, x: this.view.x + (after.width - before.width) / 2, y: this.view.y + (after.height - before.height) / 2 };
+    this.view = {
+      ...this.view,
+      x: this.view.x + (after.width - before.width) / 2,
+      y: this.view.y + (after.height - before.height) / 2
+    };
     this.keepInside();
   }
 
@@ -62,29 +71,7 @@ export class CompareManager {
     this.split = Math.min(1, Math.max(0, value));
   }
 
-  fit(): void {
-    this.fitted = true;
-    if (this.image && this.paneSize.width > 0) this.view = fitView(this.image, this.paneSize, this.dpr, 8);
-  }
-
-  oneToOne(focus?: { x: number; y: number }): void {
-    if (!this.image) return;
-    this.fitted = false;
-    this.view = actualPixels(this.view, this.image, this.paneSize, this.dpr, focus);
-  }
-
-  zoom(factor: number, at?: { x: number; y: number }): void {
-    if (!this.image) return;
-    this.fitted = false;
-    const point = at ?? { x: this.paneSize.width / 2, y: this.paneSize.height / 2 };
-    this.view = zoomAt(this.view, factor, point, this.image, this.paneSize, this.dpr);
-  }
-
-  pan(dx: number, dy: number): void {
-    if (this.image) this.view = panBy(this.view, dx, dy, this.image, this.paneSize);
-  }
-
   private keepInside(): void {
-    if (this.image) this.view = panBy(this.view, 0, 0, this.image, this.paneSize);
+    this.pan(0, 0);
   }
 }

@@ -11,6 +11,8 @@ export class DetailManager {
   allTags = $state<TagCount[]>([]);
   error = $state<string | null>(null);
   saving = $state(false);
+  /** A mask re-run is being handed to main (its one busy flag: the editor's button and the app read it). */
+  rerunning = $state(false);
 
   async open(id: number): Promise<void> {
     this.photoId = id;
@@ -75,7 +77,10 @@ export class DetailManager {
     if (this.photo) await this.#patch({ rotation: turnedBy(this.photo.rotation, quarters) });
   }
 
-  /** Straightens and crops the photo (a rectangle of it as shown: turned and straightened; null for all of it). True when saved. */
+  /**
+   * Straightens and crops the photo (a rectangle of it as shown: turned and straightened; null for all of it).
+   * True when saved.
+   */
   async setFrame(frame: { tilt: number; crop: Crop | null }): Promise<boolean> {
     await this.#patch(frame);
     return this.error === null;
@@ -84,6 +89,24 @@ export class DetailManager {
   /** The print inside the open photo's scan margin: the tilt that levels it and its crop; null when there is none. */
   async findPrint(): Promise<FoundPrint | null> {
     return this.photo ? studio.findPrint(this.photo.id) : null;
+  }
+
+  /**
+   * Queues a re-run of `versionId`'s mapping with an edited mask (a PNG at the photo's resolution, white = defect).
+   * A refusal (bad mask, missing cache) becomes `error`, shown beside the editor; true when main queued it.
+   */
+  async rerun(versionId: number, mask: Blob): Promise<boolean> {
+    if (this.rerunning) return false;
+    let queued = false;
+    await attempt(
+      (e) => (this.error = e),
+      async () => {
+        await studio.rerunMapping({ versionId, maskPng: new Uint8Array(await mask.arrayBuffer()) });
+        queued = true;
+      },
+      (on) => (this.rerunning = on)
+    );
+    return queued;
   }
 
   /** One `photos:update` of the open photo; its answer is kept only if that photo is still open. */
@@ -97,6 +120,10 @@ export class DetailManager {
   }
 
   async #save(work: () => Promise<void>): Promise<void> {
-    await attempt((e) => (this.error = e), work, (on) => (this.saving = on));
+    await attempt(
+      (e) => (this.error = e),
+      work,
+      (on) => (this.saving = on)
+    );
   }
 }

@@ -5,7 +5,14 @@
  * Restored when any of them has a restored version, and the dialog lists which
  * version of each photo goes out (`preview`).
  */
-import type { ExportFormat, ExportManifestFormat, ExportPreview, ExportProgress, ExportResult, ExportWhat } from '../../../../shared/types.ts';
+import type {
+  ExportFormat,
+  ExportManifestFormat,
+  ExportPreview,
+  ExportProgress,
+  ExportResult,
+  ExportWhat
+} from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
@@ -18,12 +25,23 @@ export interface ExportOptions {
   manifest: ExportManifestFormat;
 }
 
-/** What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog, `name` names the export's folder or .zip. */
-export type ExportTarget = { albumId: number; title: string; name: string } | { photoIds: number[]; title: string; name: string };
+/**
+ * What the dialog exports: an album, or photos by id in grid order; `title` heads the dialog,
+ * `name` names the export's folder or .zip.
+ */
+export type ExportTarget =
+  { albumId: number; title: string; name: string } | { photoIds: number[]; title: string; name: string };
 
 export class ExportManager {
   target = $state<ExportTarget | null>(null);
-  options = $state<ExportOptions>({ what: 'originals', format: 'jpeg', quality: 92, kind: 'folder', path: '', manifest: 'json' });
+  options = $state<ExportOptions>({
+    what: 'originals',
+    format: 'jpeg',
+    quality: 92,
+    kind: 'folder',
+    path: '',
+    manifest: 'json'
+  });
   running = $state(false);
   progress = $state<ExportProgress | null>(null);
   result = $state<ExportResult | null>(null);
@@ -66,7 +84,10 @@ export class ExportManager {
     const o = this.options;
     if (target === null || this.running) return;
     if (this.choosesPath && o.path.trim() === '') {
-      this.error = o.kind === 'zip' ? 'Choose where to save the .zip file (Save as…).' : 'Choose the folder to export into (Choose folder…).';
+      this.error =
+        o.kind === 'zip'
+          ? 'Choose where to save the .zip file (Save as…).'
+          : 'Choose the folder to export into (Choose folder…).';
       return;
     }
     if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(o.path.trim())) {

@@ -15,7 +15,12 @@ export function withEvent(job: JobInfo, e: JobEvent): JobInfo {
  * The fetched rows, each overlaid with its latest event if that event came after the fetch was asked for
  * (`eventSeq[id]` > `askedAt`, both counted in events received).
  */
-export function mergeFetched(fetched: JobInfo[], live: Record<number, JobEvent>, eventSeq: Record<number, number>, askedAt: number): JobInfo[] {
+export function mergeFetched(
+  fetched: JobInfo[],
+  live: Record<number, JobEvent>,
+  eventSeq: Record<number, number>,
+  askedAt: number
+): JobInfo[] {
   return fetched.map((j) => {
     const e = live[j.id];
     return e && (eventSeq[j.id] ?? 0) > askedAt ? withEvent(j, e) : j;

@@ -21,7 +21,9 @@ export class JobsManager {
   queue = $state<QueueState>({ paused: false, reason: null });
   active = $derived(this.jobs.filter((j) => j.state === 'queued' || j.state === 'running'));
   /** Overall progress of the unfinished queue, 0..1. */
-  overall = $derived(this.active.length === 0 ? 1 : this.active.reduce((s, j) => s + j.progress, 0) / this.active.length);
+  overall = $derived(
+    this.active.length === 0 ? 1 : this.active.reduce((s, j) => s + j.progress, 0) / this.active.length
+  );
 
   /** Events received so far, and the count at each job's latest: orders events against list answers. */
   #events = 0;
@@ -73,13 +75,6 @@ export class JobsManager {
     if (photoIds.length === 0) return;
     await this.#run(async () => {
       await studio.startRestore({ photoIds, scratches: this.scratches });
-      await this.refresh();
-    });
-  }
-
-  async rerun(versionId: number, mask: Blob): Promise<void> {
-    await this.#run(async () => {
-      await studio.rerunMapping({ versionId, maskPng: new Uint8Array(await mask.arrayBuffer()) });
       await this.refresh();
     });
   }

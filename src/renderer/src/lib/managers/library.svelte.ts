@@ -9,7 +9,7 @@ import type { PhotoSummary } from '../../../../shared/types.ts';
 import { studio, errorMessage } from '../api/index.ts';
 import type { GridOrder } from './settings.svelte.ts';
 
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 
 /** listPhotos' query less the page. */
 type GridQuery = Omit<Parameters<typeof studio.listPhotos>[0], 'offset' | 'limit'>;
@@ -31,7 +31,10 @@ export class LibraryManager {
   /** Index the next shift-click extends from. */
   anchor = $state<number | null>(null);
 
+  // Deliberately not reactive: a page landing bumps `version` once instead of waking every reader of the map.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
   #pages = new Map<number, PhotoSummary[]>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- requests in flight; nothing renders them
   #pending = new Set<number>();
   #generation = 0;
 
@@ -50,7 +53,13 @@ export class LibraryManager {
     return -1;
   }
 
-  setQuery(q: { search?: string; albumId?: number | null; tag?: string | null; restored?: boolean | null; order?: GridOrder }): void {
+  setQuery(q: {
+    search?: string;
+    albumId?: number | null;
+    tag?: string | null;
+    restored?: boolean | null;
+    order?: GridOrder;
+  }): void {
     if (q.order !== undefined) this.order = q.order;
     if (q.search !== undefined) this.search = q.search;
     if (q.albumId !== undefined) this.albumId = q.albumId;
@@ -146,7 +155,10 @@ export class LibraryManager {
 
   /** Every id of the album (or library) in order, filters ignored: album reordering needs all of them. */
   allIds(): Promise<number[]> {
-    return this.#ids({ sort: this.albumId !== null ? 'album' : 'imported', ...(this.albumId !== null ? { albumId: this.albumId } : {}) });
+    return this.#ids({
+      sort: this.albumId !== null ? 'album' : 'imported',
+      ...(this.albumId !== null ? { albumId: this.albumId } : {})
+    });
   }
 
   /** Every id the grid's current query matches, beyond the loaded pages ("Restore all" of a filtered view);

@@ -7,23 +7,22 @@ import { paintSegment, type Point } from '../mask/brush.ts';
 import { MaskHistory } from '../mask/history.ts';
 import { createMask, fillMask, OFF, ON, unionRect, type Mask, type Rect } from '../mask/mask.ts';
 import { grow, shrink } from '../mask/morphology.ts';
-import { actualPixels, fitView, panBy, zoomAt, type Size, type View } from '../mask/viewport.ts';
+import type { Size } from '../mask/viewport.ts';
+import { ZoomPan } from './zoom-pan.svelte.ts';
 
 export type MaskTool = 'brush' | 'eraser';
 
 export const MIN_BRUSH = 1;
 export const MAX_BRUSH = 400;
 
-export class MaskEditorManager {
+/** Its view is refitted only when first sized (`fitted` is not consulted): painting must not jump on a resize. */
+export class MaskEditorManager extends ZoomPan {
   tool = $state<MaskTool>('brush');
   /** Brush diameter in image pixels. */
   brushSize = $state(24);
   /** Radius used by grow/shrink, in image pixels. */
   growRadius = $state(3);
-  view = $state<View>({ scale: 1, x: 0, y: 0 });
   viewSize = $state<Size>({ width: 0, height: 0 });
-  image = $state<Size | null>(null);
-  dpr = $state(1);
   /** Bumped on every mask change; components repaint on it. */
   revision = $state(0);
   canUndo = $state(false);
@@ -39,12 +38,18 @@ export class MaskEditorManager {
   private stroke: { last: Point; rect: Rect | null } | null = null;
 
   constructor(historyBytes?: number) {
+    super(16);
     this.history = new MaskHistory(historyBytes);
+  }
+
+  protected override get area(): Size {
+    return this.viewSize;
   }
 
   /** Starts editing `mask` (or an empty one) for an image of the mask's size. */
   load(mask: Mask | null, image: Size): void {
-    this.mask = mask && mask.width === image.width && mask.height === image.height ? mask : createMask(image.width, image.height);
+    this.mask =
+      mask && mask.width === image.width && mask.height === image.height ? mask : createMask(image.width, image.height);
     this.image = { width: image.width, height: image.height };
     this.history.clear();
     this.edited = false;
@@ -66,25 +71,7 @@ export class MaskEditorManager {
     this.viewSize = size;
     this.dpr = dpr;
     if (first) this.fit();
-    else if (this.image) this.view = panBy(this.view, 0, 0, this.image, size);
-  }
-
-  fit(): void {
-    if (this.image && this.viewSize.width > 0) this.view = fitView(this.image, this.viewSize, this.dpr, 16);
-  }
-
-  oneToOne(focus?: Point): void {
-    if (this.image) this.view = actualPixels(this.view, this.image, this.viewSize, this.dpr, focus);
-  }
-
-  zoom(factor: number, at?: Point): void {
-    if (!this.image) return;
-    const point = at ?? { x: this.viewSize.width / 2, y: this.viewSize.height / 2 };
-    this.view = zoomAt(this.view, factor, point, this.image, this.viewSize, this.dpr);
-  }
-
-  pan(dx: number, dy: number): void {
-    if (this.image) this.view = panBy(this.view, dx, dy, this.image, this.viewSize);
+    else this.pan(0, 0);
   }
 
   setBrushSize(size: number): void {
@@ -154,6 +141,29 @@ export class MaskEditorManager {
     if (!this.mask || this.stroke) return;
     const rect = this.history.redo(this.mask);
     if (rect) this.afterHistory(rect);
+  }
+
+  /**
+   * A key press as an editor command (the keys lib/shortcuts.ts lists, but Space, which the view holds for
+   * panning); `at`, the pointer, is where 1:1 and +/- zoom. False for a key the editor does not use.
+   */
+  key(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey'>, at?: Point): boolean {
+    const key = e.key.toLowerCase();
+    if (e.ctrlKey || e.metaKey) {
+      if ((key === 'z' && e.shiftKey) || key === 'y') this.redo();
+      else if (key === 'z') this.undo();
+      else return false;
+    } else if (key === 'b') this.tool = 'brush';
+    else if (key === 'e') this.tool = 'eraser';
+    else if (key === '[') this.stepBrush(-1);
+    else if (key === ']') this.stepBrush(1);
+    else if (key === '0') this.fit();
+    else if (key === '1') this.oneToOne(at);
+    else if (key === '+' || key === '=') this.zoom(1.5, at);
+    else if (key === '-') this.zoom(1 / 1.5, at);
+    else if (key === 'escape' && this.stroking) this.cancelStroke();
+    else return false;
+    return true;
   }
 
   /** The area repainted since the last call (null: nothing to do). */

@@ -14,6 +14,13 @@ export type GridShows = 'originals' | 'restored';
 /** The grid's order outside albums (an album keeps its own). */
 export type GridOrder = 'imported' | 'taken' | 'name';
 export const GRID_ORDERS: readonly GridOrder[] = ['imported', 'taken', 'name'];
+/** The choices kept in this profile's localStorage. */
+interface Remembered {
+  exportFormat: ExportFormat;
+  gridShows: GridShows;
+  gridOrder: GridOrder;
+  cropOnImport: boolean;
+}
 
 export class SettingsManager {
   open = $state(false);
@@ -32,7 +39,7 @@ export class SettingsManager {
 
   constructor() {
     try {
-      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as { exportFormat?: ExportFormat; gridShows?: GridShows; gridOrder?: GridOrder; cropOnImport?: boolean };
+      const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Remembered>;
       if (saved.exportFormat) this.exportFormat = saved.exportFormat;
       if (saved.gridShows === 'restored') this.gridShows = 'restored';
       if (saved.gridOrder && GRID_ORDERS.includes(saved.gridOrder)) this.gridOrder = saved.gridOrder;
@@ -76,31 +83,23 @@ export class SettingsManager {
     });
   }
 
-  setExportFormat(format: ExportFormat): void {
-    this.exportFormat = format;
-    this.#save();
-  }
-
-  setGridShows(shows: GridShows): void {
-    this.gridShows = shows;
-    this.#save();
-  }
-
-  setGridOrder(order: GridOrder): void {
-    this.gridOrder = order;
-    this.#save();
-  }
-
-  setCropOnImport(on: boolean): void {
-    this.cropOnImport = on;
+  /** Changes the choices this profile keeps (see `Remembered`) and saves them. */
+  remember(choices: Partial<Remembered>): void {
+    Object.assign(this, choices);
     this.#save();
   }
 
   #save(): void {
-    localStorage.setItem(KEY, JSON.stringify({ exportFormat: this.exportFormat, gridShows: this.gridShows, gridOrder: this.gridOrder, cropOnImport: this.cropOnImport }));
+    const { exportFormat, gridShows, gridOrder, cropOnImport } = this;
+    const kept: Remembered = { exportFormat, gridShows, gridOrder, cropOnImport };
+    localStorage.setItem(KEY, JSON.stringify(kept));
   }
 
   async #run(work: () => Promise<void>): Promise<void> {
-    await attempt((e) => (this.error = e), work, (on) => (this.busy = on));
+    await attempt(
+      (e) => (this.error = e),
+      work,
+      (on) => (this.busy = on)
+    );
   }
 }

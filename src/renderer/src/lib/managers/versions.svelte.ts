@@ -3,7 +3,8 @@ import type { VersionInfo } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
 
-export type DetailMode = { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
+export type DetailMode =
+  { name: 'original' } | { name: 'compare'; versionId: number } | { name: 'mask'; versionId: number };
 
 export class VersionsManager {
   photoId = $state<number | null>(null);
@@ -32,7 +33,8 @@ export class VersionsManager {
         return true;
       }
     );
-    // reloaded outside the attempt: a failed reload keeps its own message instead of being cleared by the delete's success
+    // Reloaded outside the attempt: a failed reload keeps its own message
+    // instead of being cleared by the delete's success.
     if (deleted && this.photoId !== null) await this.load(this.photoId);
   }
 

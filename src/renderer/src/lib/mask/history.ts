@@ -103,19 +103,20 @@ export class MaskHistory {
 
   /** Reverts the last step; returns the changed area or null. */
   undo(mask: Mask): Rect | null {
-    const step = this.undoSteps.pop();
-    if (!step) return null;
-    writeRect(mask, step.rect, unpack(step.before, step.rect.w * step.rect.h));
-    this.redoSteps.push(step);
-    return step.rect;
+    return this.replay(mask, this.undoSteps, this.redoSteps, 'before');
   }
 
   /** Re-applies the last undone step; returns the changed area or null. */
   redo(mask: Mask): Rect | null {
-    const step = this.redoSteps.pop();
+    return this.replay(mask, this.redoSteps, this.undoSteps, 'after');
+  }
+
+  /** Moves the last step of `from` to `to`, writing its `side` into the mask. */
+  private replay(mask: Mask, from: Step[], to: Step[], side: 'before' | 'after'): Rect | null {
+    const step = from.pop();
     if (!step) return null;
-    writeRect(mask, step.rect, unpack(step.after, step.rect.w * step.rect.h));
-    this.undoSteps.push(step);
+    writeRect(mask, step.rect, unpack(step[side], step.rect.w * step.rect.h));
+    to.push(step);
     return step.rect;
   }
 

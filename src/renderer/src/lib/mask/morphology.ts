@@ -65,12 +65,7 @@ function squaredDistance(mask: Mask, target: boolean): Float32Array {
 
 /** Turns on every pixel within `radius` of an on pixel. Returns the changed area (whole mask). */
 export function grow(mask: Mask, radius: number): Rect {
-  if (radius > 0) {
-    const d = squaredDistance(mask, true);
-    const r2 = radius * radius;
-    for (let i = 0; i < d.length; i++) if (d[i] <= r2) mask.data[i] = ON;
-  }
-  return fullRect(mask);
+  return setNear(mask, radius, ON);
 }
 
 /**
@@ -78,10 +73,15 @@ export function grow(mask: Mask, radius: number): Rect {
  * not count as off, so defects touching the edge are not eaten from outside.
  */
 export function shrink(mask: Mask, radius: number): Rect {
+  return setNear(mask, radius, OFF);
+}
+
+/** Sets to `value` every pixel within `radius` of a pixel that has it already. */
+function setNear(mask: Mask, radius: number, value: typeof ON | typeof OFF): Rect {
   if (radius > 0) {
-    const d = squaredDistance(mask, false);
+    const d = squaredDistance(mask, value === ON);
     const r2 = radius * radius;
-    for (let i = 0; i < d.length; i++) if (d[i] <= r2) mask.data[i] = OFF;
+    for (let i = 0; i < d.length; i++) if (d[i] <= r2) mask.data[i] = value;
   }
   return fullRect(mask);
 }

@@ -6,7 +6,10 @@
 import { maskFromRgba, maskToRgba, resizeMask } from './codec.ts';
 import type { Mask } from './mask.ts';
 
-function canvas2d(width: number, height: number): {
+function canvas2d(
+  width: number,
+  height: number
+): {
   ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
   toBlob(): Promise<Blob>;
 } {
@@ -24,7 +27,9 @@ function canvas2d(width: number, height: number): {
   return {
     ctx,
     toBlob: () =>
-      new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the mask as PNG'))), 'image/png'))
+      new Promise((resolve, reject) =>
+        c.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the mask as PNG'))), 'image/png')
+      )
   };
 }
 

@@ -19,7 +19,7 @@ export interface Size {
 }
 
 /** Most zoomed in: 32 device pixels per image pixel. */
-export const MAX_DEVICE_ZOOM = 32;
+const MAX_DEVICE_ZOOM = 32;
 
 /** The whole image, centred, as large as fits (never enlarged past 1:1 for small images). */
 export function fitView(image: Size, view: Size, dpr = 1, margin = 0): View {
@@ -40,12 +40,19 @@ function centred(image: Size, view: Size, scale: number): View {
 }
 
 /** Smallest scale allowed: a fit, or 1:1 for images smaller than the view. */
-export function minScale(image: Size, view: Size, dpr = 1): number {
+function minScale(image: Size, view: Size, dpr = 1): number {
   return Math.min(fitView(image, view, dpr).scale, 1 / dpr);
 }
 
 /** Multiplies the zoom by `factor`, keeping the image point under `at` (screen px) fixed. */
-export function zoomAt(current: View, factor: number, at: { x: number; y: number }, image: Size, view: Size, dpr = 1): View {
+export function zoomAt(
+  current: View,
+  factor: number,
+  at: { x: number; y: number },
+  image: Size,
+  view: Size,
+  dpr = 1
+): View {
   const scale = clamp(current.scale * factor, minScale(image, view, dpr), MAX_DEVICE_ZOOM / dpr);
   const ix = (at.x - current.x) / current.scale;
   const iy = (at.y - current.y) / current.scale;
@@ -61,7 +68,7 @@ export function panBy(current: View, dx: number, dy: number, image: Size, view: 
  * Keeps the image on screen: an image smaller than the view is centred on that
  * axis; a larger one cannot be dragged so far that a gap opens at an edge.
  */
-export function clampView(v: View, image: Size, view: Size): View {
+function clampView(v: View, image: Size, view: Size): View {
   const w = image.width * v.scale;
   const h = image.height * v.scale;
   const x = w <= view.width ? (view.width - w) / 2 : clamp(v.x, view.width - w, 0);
