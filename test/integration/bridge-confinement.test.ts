@@ -157,24 +157,14 @@ test('an export folder that holds the library still keeps exports out of the lib
   } finally {
     await wide.close();
   }
-  await assert.rejects(
-    startBridge({
-      services: transport(svc),
-      libraryDir: lib,
-      rendererDir: join(work, 'renderer'),
-      exportRoot: join(lib, 'originals')
-    }),
-    /inside the library/
-  );
-  await assert.rejects(
-    startBridge({
-      services: transport(svc),
-      libraryDir: lib,
-      rendererDir: join(work, 'renderer'),
-      exportRoot: join(work, 'nope')
-    }),
-    /does not exist/
-  );
+  for (const [exportRoot, refusal] of [
+    [join(lib, 'originals'), /inside the library/],
+    [join(work, 'nope'), /does not exist/]
+  ] as const)
+    await assert.rejects(
+      startBridge({ services: transport(svc), libraryDir: lib, rendererDir: join(work, 'renderer'), exportRoot }),
+      refusal
+    );
 });
 
 test('without --exports, folder and .zip exports are refused with what to do', async () => {

@@ -48,6 +48,22 @@ async function disk(megabytes: number, readOnly = false): Promise<SmallDisk | st
   return mounted;
 }
 
+/** Exports the originals of `photoIds` as JSON-manifested `format` files (quality 90) to `destination`. */
+function exportOriginals(
+  photoIds: number[],
+  format: 'jpeg' | 'png',
+  destination: { kind: 'folder' | 'zip'; path: string }
+): ReturnType<Services['handlers']['export:album']> {
+  return svc.handlers['export:album']({
+    photoIds,
+    quality: 90,
+    manifest: 'json',
+    what: 'originals',
+    format,
+    destination
+  });
+}
+
 async function originals(): Promise<string[]> {
   const root = join(work.dir, 'lib', 'originals');
   const out: string[] = [];
@@ -68,20 +84,10 @@ test(
     const before = await originals();
     d.fill(1_500_000);
     for (const kind of ['folder', 'zip'] as const) {
-      await assert.rejects(
-        svc.handlers['export:album']({
-          photoIds: ids,
-          quality: 90,
-          manifest: 'json',
-          what: 'originals',
-          format: 'png',
-          destination: { kind, path: join(d.dir, `album-${kind}`) }
-        }),
-        (err: Error) => {
-          assert.match(err.message, FULL, `${kind}: ${err.message}`);
-          return true;
-        }
-      );
+      await assert.rejects(exportOriginals(ids, 'png', { kind, path: join(d.dir, `album-${kind}`) }), (err: Error) => {
+        assert.match(err.message, FULL, `${kind}: ${err.message}`);
+        return true;
+      });
       assert.deepEqual((await readdir(d.dir)).sort(), ['filler.bin'], `${kind}: nothing left in the destination`);
     }
     assert.deepEqual(await originals(), before, 'the originals are byte for byte as they were');
@@ -91,20 +97,10 @@ test(
 test('a read-only destination is refused in plain words', async (t) => {
   const d = await disk(1, true);
   if (typeof d === 'string') return t.skip(d);
-  await assert.rejects(
-    svc.handlers['export:album']({
-      photoIds: ids,
-      quality: 90,
-      manifest: 'json',
-      what: 'originals',
-      format: 'jpeg',
-      destination: { kind: 'folder', path: join(d.dir, 'album') }
-    }),
-    {
-      kind: 'io',
-      message: `cannot export to ${d.dir}: it is on a read-only disk; choose another folder`
-    }
-  );
+  await assert.rejects(exportOriginals(ids, 'jpeg', { kind: 'folder', path: join(d.dir, 'album') }), {
+    kind: 'io',
+    message: `cannot export to ${d.dir}: it is on a read-only disk; choose another folder`
+  });
 });
 
 /** The id of a process that has exited. */
@@ -128,14 +124,7 @@ test('the next export to a folder removes the staging folders a crash left there
   // Another export, by a process that is still running, writes into its own staging folder now.
   const busy = await partial(parent, `.heirloom-export-${process.ppid}-fedcba987654.partial`);
   const notOurs = [await partial(parent, '.heirloom-export-notes'), await partial(parent, 'album.partial')];
-  const result = await svc.handlers['export:album']({
-    photoIds: ids.slice(0, 1),
-    quality: 90,
-    manifest: 'json',
-    what: 'originals',
-    format: 'jpeg',
-    destination: { kind: 'folder', path: join(parent, 'album') }
-  });
+  const result = await exportOriginals(ids.slice(0, 1), 'jpeg', { kind: 'folder', path: join(parent, 'album') });
   assert.equal(result.files, 1);
   assert.ok(!existsSync(crashed) && !existsSync(older), 'stale staging folders of ours are gone');
   assert.ok(existsSync(busy), "a live export's staging folder stays");
@@ -145,14 +134,7 @@ test('the next export to a folder removes the staging folders a crash left there
 test('at start, the staging folders a crash left in folders exported into before are removed', async () => {
   const parent = join(work.dir, 'desk');
   await mkdir(parent, { recursive: true });
-  await svc.handlers['export:album']({
-    photoIds: ids.slice(0, 1),
-    quality: 90,
-    manifest: 'json',
-    what: 'originals',
-    format: 'jpeg',
-    destination: { kind: 'zip', path: join(parent, 'album.zip') }
-  });
+  await exportOriginals(ids.slice(0, 1), 'jpeg', { kind: 'zip', path: join(parent, 'album.zip') });
   await svc.close();
   const crashed = await partial(parent, `.heirloom-export-${deadPid()}-00000000beef.partial`);
   svc = await createServices({

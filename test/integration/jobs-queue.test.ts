@@ -29,19 +29,39 @@ function trackingSpawner(): { spawn: () => RunnerHandle; runners: RunnerHandle[]
   return { runners, spawn: () => runners[runners.push(base()) - 1]! };
 }
 
-async function library(name: string) {
+/** A fresh library `name` holding a colour PNG per [file, width, height], with the photos' ids in that order. */
+async function library<P extends [string, number, number][]>(name: string, ...photos: P) {
   const dir = join(tmp.dir, name);
   const db = await openTestLibrary(dir);
-  return { dir, db };
+  const ids: number[] = [];
+  for (const [file, w, h] of photos) {
+    await colourPng(join(tmp.dir, file), w, h);
+    ids.push(await addPhoto(db, dir, join(tmp.dir, file), w, h));
+  }
+  return { dir, db, ids: ids as { [K in keyof P]: number } };
+}
+
+/** Runs `body`, then closes the queue and the library whatever happened. */
+async function closing(queue: { close(): void }, db: { close(): void }, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } finally {
+    queue.close();
+    db.close();
+  }
+}
+
+/** The id of the photo's current version. */
+function currentVersion(db: Awaited<ReturnType<typeof openTestLibrary>>, photo: number): number {
+  return (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c;
 }
 
 test('a restore job creates a version, sets it current, and a re-run reuses its latent and becomes current', async () => {
-  const { dir, db } = await library('basic');
-  await colourPng(join(tmp.dir, 'a.png'), 96, 64);
-  const photo = await addPhoto(db, dir, join(tmp.dir, 'a.png'), 96, 64);
+  const { dir, db, ids } = await library('basic', ['a.png', 96, 64]);
+  const [photo] = ids;
   const events: JobEvent[] = [];
   const queue = tinyQueue(db, dir, { emit: (e) => events.push(e) });
-  try {
+  await closing(queue, db, async () => {
     queue.start();
     const job = queue.enqueueRestore(photo, { scratches: 'on' });
     await queue.whenIdle();
@@ -50,10 +70,7 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     const v = getVersion(db, done.versionId!);
     assert.equal(v.modelId, 'tiny-random-fixture');
     assert.match(v.modelSha256, /^[0-9a-f]{64}$/);
-    assert.equal(
-      (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c,
-      v.id
-    );
+    assert.equal(currentVersion(db, photo), v.id);
     assert.deepEqual((await readdir(join(dir, v.latentPath!))).sort(), [
       'latent.f16',
       'latent.json',
@@ -101,35 +118,22 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     assert.equal(v2.parentVersionId, v.id);
     assert.deepEqual(Object.keys(v2.stats.seconds as object).sort(), ['decode', 'map'], 'only map and decode ran');
     assert.equal(listVersions(db, photo).length, 2);
-    assert.equal(
-      (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c,
-      v2.id,
-      'the re-run the user asked for is current'
-    );
+    assert.equal(currentVersion(db, photo), v2.id, 'the re-run the user asked for is current');
 
     // A second full restore does not take over from the version the user has.
     const again = queue.enqueueRestore(photo, { scratches: 'on' });
     await queue.whenIdle();
     assert.equal(getJob(db, again.id).state, 'done');
-    assert.equal(
-      (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c,
-      v2.id
-    );
-  } finally {
-    queue.close();
-    db.close();
-  }
+    assert.equal(currentVersion(db, photo), v2.id);
+  });
 });
 
 test('a failing file is reported and the queue moves on; cancel leaves nothing behind', async () => {
-  const { dir, db } = await library('fail-cancel');
-  await colourPng(join(tmp.dir, 'b.png'), 64, 48);
-  await colourPng(join(tmp.dir, 'big.png'), 640, 480);
-  const good = await addPhoto(db, dir, join(tmp.dir, 'b.png'), 64, 48);
-  const big = await addPhoto(db, dir, join(tmp.dir, 'big.png'), 640, 480);
+  const { dir, db, ids } = await library('fail-cancel', ['b.png', 64, 48], ['big.png', 640, 480]);
+  const [good, big] = ids;
   const events: JobEvent[] = [];
   const queue = tinyQueue(db, dir, { emit: (e) => events.push(e), cancelGraceMs: 2000 });
-  try {
+  await closing(queue, db, async () => {
     // Damage the stored original of the first photo after queueing it: the runner must fail it and go on.
     const first = queue.enqueueRestore(good, { scratches: 'off' });
     const sha = (db.prepare('SELECT sha256 FROM photos WHERE id = ?').get(good) as { sha256: string }).sha256;
@@ -157,16 +161,12 @@ test('a failing file is reported and the queue moves on; cancel leaves nothing b
       'the cancelled job left no folder'
     );
     assert.equal(listVersions(db, big).length, 0);
-  } finally {
-    queue.close();
-    db.close();
-  }
+  });
 });
 
 test('a runner killed mid-job is restarted and the job re-run to the end', async () => {
-  const { dir, db } = await library('kill');
-  await colourPng(join(tmp.dir, 'k.png'), 512, 384);
-  const photo = await addPhoto(db, dir, join(tmp.dir, 'k.png'), 512, 384);
+  const { dir, db, ids } = await library('kill', ['k.png', 512, 384]);
+  const [photo] = ids;
   const tracker = trackingSpawner();
   let killed = false;
   const queue = tinyQueue(db, dir, {
@@ -178,7 +178,7 @@ test('a runner killed mid-job is restarted and the job re-run to the end', async
       }
     }
   });
-  try {
+  await closing(queue, db, async () => {
     queue.start();
     const job = queue.enqueueRestore(photo, { scratches: 'off', tile: 64 });
     await queue.whenIdle();
@@ -188,39 +188,29 @@ test('a runner killed mid-job is restarted and the job re-run to the end', async
     assert.equal(done.attempts, 2);
     assert.equal(queue.spawned, 2, 'a new runner was started');
     assert.ok(done.versionId);
-  } finally {
-    queue.close();
-    db.close();
-  }
+  });
 });
 
 test('after a host crash, jobs left running are queued again and finish', async () => {
-  const { dir, db } = await library('restart');
-  await colourPng(join(tmp.dir, 'r.png'), 80, 60);
-  const photo = await addPhoto(db, dir, join(tmp.dir, 'r.png'), 80, 60);
+  const { dir, db, ids } = await library('restart', ['r.png', 80, 60]);
+  const [photo] = ids;
   // A previous host claimed this job and died: the row says running.
   db.prepare(
     `INSERT INTO jobs (kind, photo_id, state, options, attempts, created_at, started_at) VALUES ('restore', ?, 'running', '{"scratches":"off"}', 1, ?, ?)`
   ).run(photo, new Date().toISOString(), new Date().toISOString());
   const queue = tinyQueue(db, dir);
-  try {
+  await closing(queue, db, async () => {
     assert.equal(queue.start(), 1);
     await queue.whenIdle();
     const job = getJob(db, 1);
     assert.equal(job.state, 'done', job.error ?? '');
     assert.equal(job.attempts, 2);
-  } finally {
-    queue.close();
-    db.close();
-  }
+  });
 });
 
 test('removing a photo while its job runs leaves no version or folder, and the queue goes on', async () => {
-  const { dir, db } = await library('removed');
-  await colourPng(join(tmp.dir, 'gone.png'), 320, 240);
-  await colourPng(join(tmp.dir, 'kept.png'), 64, 48);
-  const gone = await addPhoto(db, dir, join(tmp.dir, 'gone.png'), 320, 240);
-  const kept = await addPhoto(db, dir, join(tmp.dir, 'kept.png'), 64, 48);
+  const { dir, db, ids } = await library('removed', ['gone.png', 320, 240], ['kept.png', 64, 48]);
+  const [gone, kept] = ids;
   let removed = false;
   const queue = tinyQueue(db, dir, {
     emit: (e) => {
@@ -231,7 +221,7 @@ test('removing a photo while its job runs leaves no version or folder, and the q
       }
     }
   });
-  try {
+  await closing(queue, db, async () => {
     queue.start();
     queue.enqueueRestore(gone, { scratches: 'off', tile: 64 });
     const next = queue.enqueueRestore(kept, { scratches: 'off' });
@@ -240,8 +230,5 @@ test('removing a photo while its job runs leaves no version or folder, and the q
     assert.equal(listVersions(db, gone).length, 0);
     await assert.rejects(stat(join(dir, 'versions', String(gone), 'job-1')));
     assert.equal(getJob(db, next.id).state, 'done');
-  } finally {
-    queue.close();
-    db.close();
-  }
+  });
 });

@@ -1,27 +1,13 @@
 /** Crops of the photo as shown: checking one, carrying it round a turn, and writing it into media keys. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  type Crop,
-  cropProblem,
-  formatCrop,
-  isWholeFrame,
-  normalizeTilt,
-  parseCrop,
-  rescaleCrop,
-  shownFrame,
-  shownSize,
-  straightened,
-  straightenedOffset,
-  tiltedBounds,
-  turnCrop
-} from '../../src/shared/crop.ts';
+import * as crops from '../../src/shared/crop.ts';
 import { isMediaKeyShape, parsePhotoMediaKey, photoMediaKey } from '../../src/shared/media-key.ts';
 
 const SHA = 'ab'.repeat(32);
 
 /** The pixels a crop covers in a W × H frame, after turning the frame a quarter clockwise `q` times, as "x,y" keys. */
-function turnedPixels(crop: Crop, w: number, h: number, q: number): Set<string> {
+function turnedPixels(crop: crops.Crop, w: number, h: number, q: number): Set<string> {
   const out = new Set<string>();
   for (let y = crop.top; y < crop.top + crop.height; y++)
     for (let x = crop.left; x < crop.left + crop.width; x++) {
@@ -33,57 +19,61 @@ function turnedPixels(crop: Crop, w: number, h: number, q: number): Set<string> 
   return out;
 }
 
-const pixelsOf = (c: Crop): Set<string> => turnedPixels(c, 0, 0, 0);
+const pixelsOf = (c: crops.Crop): Set<string> => turnedPixels(c, 0, 0, 0);
 
 test('a turned crop covers exactly the pixels the crop covered, turned with the picture', () => {
   const crop = { left: 3, top: 1, width: 5, height: 2 };
   for (const q of [1, 2, 3]) {
-    const turned = turnCrop(crop, q, { width: 10, height: 6 });
+    const turned = crops.turnCrop(crop, q, { width: 10, height: 6 });
     assert.deepEqual(pixelsOf(turned), turnedPixels(crop, 10, 6, q), `${q} quarter(s)`);
   }
-  assert.deepEqual(turnCrop(crop, 1, { width: 10, height: 6 }), { left: 3, top: 3, width: 2, height: 5 });
+  assert.deepEqual(crops.turnCrop(crop, 1, { width: 10, height: 6 }), { left: 3, top: 3, width: 2, height: 5 });
 });
 
 test('turning back, or all the way round, gives the crop it started from', () => {
   const crop = { left: 40, top: 7, width: 300, height: 123 };
   const frame = { width: 640, height: 480 };
-  assert.deepEqual(turnCrop(crop, 4, frame), crop);
-  assert.deepEqual(turnCrop(crop, 0, frame), crop);
-  assert.deepEqual(turnCrop(turnCrop(crop, 1, frame), -1, { width: 480, height: 640 }), crop);
-  assert.deepEqual(turnCrop(crop, -1, frame), turnCrop(crop, 3, frame));
+  assert.deepEqual(crops.turnCrop(crop, 4, frame), crop);
+  assert.deepEqual(crops.turnCrop(crop, 0, frame), crop);
+  assert.deepEqual(crops.turnCrop(crops.turnCrop(crop, 1, frame), -1, { width: 480, height: 640 }), crop);
+  assert.deepEqual(crops.turnCrop(crop, -1, frame), crops.turnCrop(crop, 3, frame));
 });
 
 test('a crop must be whole pixels, inside the photo and not too small', () => {
   const frame = { width: 200, height: 100 };
-  assert.equal(cropProblem({ left: 0, top: 0, width: 200, height: 100 }, frame), null);
-  assert.equal(cropProblem({ left: 168, top: 68, width: 32, height: 32 }, frame), null);
-  assert.match(cropProblem({ left: 0.5, top: 0, width: 100, height: 50 }, frame)!, /whole pixels/);
-  assert.match(cropProblem({ left: -1, top: 0, width: 100, height: 50 }, frame)!, /outside the photo/);
-  assert.match(cropProblem({ left: 0, top: 0, width: 31, height: 50 }, frame)!, /at least 32 × 32 pixels/);
+  assert.equal(crops.cropProblem({ left: 0, top: 0, width: 200, height: 100 }, frame), null);
+  assert.equal(crops.cropProblem({ left: 168, top: 68, width: 32, height: 32 }, frame), null);
+  assert.match(crops.cropProblem({ left: 0.5, top: 0, width: 100, height: 50 }, frame)!, /whole pixels/);
+  assert.match(crops.cropProblem({ left: -1, top: 0, width: 100, height: 50 }, frame)!, /outside the photo/);
+  assert.match(crops.cropProblem({ left: 0, top: 0, width: 31, height: 50 }, frame)!, /at least 32 × 32 pixels/);
   assert.equal(
-    cropProblem({ left: 101, top: 0, width: 100, height: 50 }, frame),
+    crops.cropProblem({ left: 101, top: 0, width: 100, height: 50 }, frame),
     "the crop (100 × 50 at 101, 0) runs past the photo's 200 × 100 pixels"
   );
-  assert.ok(isWholeFrame({ left: 0, top: 0, width: 200, height: 100 }, frame));
-  assert.ok(!isWholeFrame({ left: 0, top: 0, width: 200, height: 99 }, frame));
+  assert.ok(crops.isWholeFrame({ left: 0, top: 0, width: 200, height: 100 }, frame));
+  assert.ok(!crops.isWholeFrame({ left: 0, top: 0, width: 200, height: 99 }, frame));
 });
 
 test('the frame as shown swaps for EXIF orientations 5-8 and quarter turns, and a crop is what is shown', () => {
   const p = { width: 300, height: 200, orientation: null, rotation: 0 as const, tilt: 0 };
-  assert.deepEqual(shownFrame(p), { width: 300, height: 200 });
-  assert.deepEqual(shownFrame({ ...p, rotation: 90 }), { width: 200, height: 300 });
-  assert.deepEqual(shownFrame({ ...p, orientation: 6 }), { width: 200, height: 300 });
-  assert.deepEqual(shownFrame({ ...p, orientation: 6, rotation: 270 }), { width: 300, height: 200 });
-  assert.deepEqual(shownSize({ ...p, crop: null }), { width: 300, height: 200 });
-  assert.deepEqual(shownSize({ ...p, crop: { left: 10, top: 10, width: 64, height: 48 } }), { width: 64, height: 48 });
+  assert.deepEqual(crops.shownFrame(p), { width: 300, height: 200 });
+  assert.deepEqual(crops.shownFrame({ ...p, rotation: 90 }), { width: 200, height: 300 });
+  assert.deepEqual(crops.shownFrame({ ...p, orientation: 6 }), { width: 200, height: 300 });
+  assert.deepEqual(crops.shownFrame({ ...p, orientation: 6, rotation: 270 }), { width: 300, height: 200 });
+  assert.deepEqual(crops.shownSize({ ...p, crop: null }), { width: 300, height: 200 });
+  assert.deepEqual(crops.shownSize({ ...p, crop: { left: 10, top: 10, width: 64, height: 48 } }), {
+    width: 64,
+    height: 48
+  });
 });
 
 test('crops round-trip through their stored form and media keys; malformed ones are refused', () => {
   const crop = { left: 12, top: 0, width: 640, height: 480 };
-  assert.equal(formatCrop(crop), '12_0_640_480');
-  assert.deepEqual(parseCrop('12_0_640_480'), crop);
-  for (const bad of ['12_0_640', '12,0,640,480', '-1_0_5_5', '1_2_3_4_5', '']) assert.equal(parseCrop(bad), null, bad);
-  assert.equal(parseCrop(null), null);
+  assert.equal(crops.formatCrop(crop), '12_0_640_480');
+  assert.deepEqual(crops.parseCrop('12_0_640_480'), crop);
+  for (const bad of ['12_0_640', '12,0,640,480', '-1_0_5_5', '1_2_3_4_5', ''])
+    assert.equal(crops.parseCrop(bad), null, bad);
+  assert.equal(crops.parseCrop(null), null);
 
   assert.equal(photoMediaKey({ sha256: SHA, rotation: 0, tilt: 0, crop: null }), SHA);
   const key = photoMediaKey({ sha256: SHA, rotation: 90, tilt: -2.5, crop });
@@ -112,14 +102,14 @@ test('crops round-trip through their stored form and media keys; malformed ones 
 
 test('straightening leaves the largest centred frame of the same shape that holds none of the corners the tilt brings in', () => {
   const size = { width: 400, height: 300 };
-  assert.deepEqual(straightened(size, 0), size);
+  assert.deepEqual(crops.straightened(size, 0), size);
   for (const tilt of [0.5, 2.5, -7, 15]) {
-    const f = straightened(size, tilt);
-    const bounds = tiltedBounds(size, tilt);
-    const { left, top } = straightenedOffset(size, tilt);
+    const f = crops.straightened(size, tilt);
+    const bounds = crops.tiltedBounds(size, tilt);
+    const { left, top } = crops.straightenedOffset(size, tilt);
     assert.ok(Math.abs(f.width / f.height - 4 / 3) < 0.02, `${tilt}°: the same shape`);
     assert.ok(
-      straightened(size, -tilt).width === f.width && straightened(size, -tilt).height === f.height,
+      crops.straightened(size, -tilt).width === f.width && crops.straightened(size, -tilt).height === f.height,
       `${tilt}°: either way alike`
     );
     // Every corner of the frame, turned back by the tilt about the picture's centre, lies inside the photo.
@@ -140,19 +130,19 @@ test('straightening leaves the largest centred frame of the same shape that hold
       );
     }
   }
-  assert.deepEqual(straightened(size, 2.5), { width: 376, height: 281 });
-  assert.deepEqual(shownFrame({ width: 300, height: 400, orientation: null, rotation: 90, tilt: 2.5 }), {
+  assert.deepEqual(crops.straightened(size, 2.5), { width: 376, height: 281 });
+  assert.deepEqual(crops.shownFrame({ width: 300, height: 400, orientation: null, rotation: 90, tilt: 2.5 }), {
     width: 376,
     height: 281
   });
 });
 
 test('a tilt is kept to a tenth of a degree within ±15°, and a crop follows into the frame a new tilt leaves', () => {
-  assert.equal(normalizeTilt(2.54), 2.5);
-  assert.equal(normalizeTilt(-20), -15);
-  assert.equal(normalizeTilt(-0.04), 0);
+  assert.equal(crops.normalizeTilt(2.54), 2.5);
+  assert.equal(crops.normalizeTilt(-20), -15);
+  assert.equal(crops.normalizeTilt(-0.04), 0);
   assert.deepEqual(
-    rescaleCrop(
+    crops.rescaleCrop(
       { left: 100, top: 30, width: 200, height: 240 },
       { width: 400, height: 300 },
       { width: 376, height: 281 }
@@ -160,13 +150,17 @@ test('a tilt is kept to a tenth of a degree within ±15°, and a crop follows in
     { left: 94, top: 28, width: 188, height: 225 }
   );
   assert.deepEqual(
-    rescaleCrop({ left: 0, top: 0, width: 40, height: 32 }, { width: 400, height: 300 }, { width: 100, height: 75 }),
+    crops.rescaleCrop(
+      { left: 0, top: 0, width: 40, height: 32 },
+      { width: 400, height: 300 },
+      { width: 100, height: 75 }
+    ),
     { left: 0, top: 0, width: 32, height: 32 },
     'never below the smallest crop'
   );
 });
 
-test("every photo key, turned, straightened and cropped as far as it goes, passes the transports' key check", () => {
+test("every photo key, turned, crops.straightened and cropped as far as it goes, passes the transports' key check", () => {
   const longest = photoMediaKey({
     sha256: SHA,
     rotation: 270,

@@ -21,14 +21,7 @@ import {
   writeLatentCache
 } from './latent-cache-files.ts';
 import { latentMask } from './mask.ts';
-import {
-  mapAndWrite,
-  type PreviousRun,
-  refuseExisting,
-  type RestoreOptions,
-  type RestoreResult,
-  stageContext
-} from './restore.ts';
+import { mapAndWrite, type PreviousRun, type RestoreOptions, type RestoreResult, startRun } from './restore.ts';
 import type { ModelSessions } from './sessions.ts';
 
 /** Options of a re-run. */
@@ -45,9 +38,7 @@ export async function rerunMapping(
   maskPath: string,
   options: RerunOptions
 ): Promise<RestoreResult> {
-  const overwrite = options.overwrite ?? false;
-  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
-  const { ctx, seconds } = stageContext(sessions, options);
+  const { ctx, seconds, overwrite } = await startRun(sessions, options);
   const header = await readLatentHeader(cacheDir, sessions.models.manifest.stages.encode.sha256);
   const mask = await readMask(maskPath, header.width, header.height);
   const maskPng = await encodeMaskPng(

@@ -63,17 +63,22 @@ export interface RestoreResult {
   seconds: Partial<Record<'detect' | 'encode' | 'map' | 'decode', number>>;
 }
 
-export async function refuseExisting(paths: (string | null | undefined)[], overwrite: boolean): Promise<void> {
+async function refuseExisting(paths: (string | null | undefined)[], overwrite: boolean): Promise<void> {
   if (overwrite) return;
   for (const p of paths)
     if (p && (await exists(p))) throw ioError(p, Object.assign(new Error('exists'), { code: 'EEXIST' }));
 }
 
-/** A stage context that also records each stage's seconds for the result, passing events on to the caller. */
-export function stageContext(
+/**
+ * Starts a restore or re-run: refuses outputs that exist unless `overwrite`, and builds a stage context
+ * that also records each stage's seconds for the result, passing events on to the caller.
+ */
+export async function startRun(
   sessions: ModelSessions,
-  options: Pick<RestoreOptions, 'signal' | 'tile' | 'onEvent'>
-): { ctx: StageContext; seconds: RestoreResult['seconds'] } {
+  options: Pick<RestoreOptions, 'outPath' | 'maskOutPath' | 'overwrite' | 'signal' | 'tile' | 'onEvent'>
+): Promise<{ ctx: StageContext; seconds: RestoreResult['seconds']; overwrite: boolean }> {
+  const overwrite = options.overwrite ?? false;
+  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
   const seconds: RestoreResult['seconds'] = {};
   const ctx: StageContext = {
     sessions,
@@ -84,7 +89,7 @@ export function stageContext(
       options.onEvent?.(e);
     }
   };
-  return { ctx, seconds };
+  return { ctx, seconds, overwrite };
 }
 
 export async function restoreFile(
@@ -92,9 +97,7 @@ export async function restoreFile(
   inputPath: string,
   options: RestoreOptions
 ): Promise<RestoreResult> {
-  const overwrite = options.overwrite ?? false;
-  await refuseExisting([options.outPath, options.maskOutPath], overwrite);
-  const { ctx, seconds } = stageContext(sessions, options);
+  const { ctx, seconds, overwrite } = await startRun(sessions, options);
   const models = sessions.models;
   let src: Awaited<ReturnType<typeof readSource>> | null = await readSource(inputPath, options.frame);
   const g = geometry(models, src.width, src.height, options.tile);

@@ -72,22 +72,25 @@ export async function timed<T>(ctx: StageContext, stage: StageName, work: () => 
   return result;
 }
 
-/** Visits every tile of a plan row by row, with cancel checks and tile events. */
+/**
+ * Visits every tile of the latent plan row by row (only the `only` ones when given), with cancel checks and
+ * tile events; `visit` gets the tile's indices and its top-left latent cell.
+ */
 async function eachTile(
   ctx: StageContext,
   stage: StageName,
-  planY: AxisPlan,
-  planX: AxisPlan,
-  visit: (iy: number, ix: number) => Promise<void>,
-  only?: boolean[]
+  g: Geometry,
+  only: boolean[] | undefined,
+  visit: (iy: number, ix: number, y0: number, x0: number) => Promise<void>
 ): Promise<void> {
+  const { planY, planX } = g;
   const tiles = only ? only.filter(Boolean).length : planY.starts.length * planX.starts.length;
   let n = 0;
   for (let iy = 0; iy < planY.starts.length; iy++) {
     for (let ix = 0; ix < planX.starts.length; ix++) {
       if (only && !only[iy * planX.starts.length + ix]) continue;
       if (ctx.signal?.aborted) throw new StudioError('cancelled', 'restore cancelled');
-      await visit(iy, ix);
+      await visit(iy, ix, planY.starts[iy]!, planX.starts[ix]!);
       ctx.onEvent?.({ type: 'tile', stage, tile: ++n, tiles });
     }
   }
@@ -114,9 +117,9 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
   const size = g.planY.size * 4;
   const sizeX = g.planX.size * 4;
   const input = new Float32Array(3 * size * sizeX);
-  await eachTile(ctx, 'encode', g.planY, g.planX, async (iy, ix) => {
-    const y0 = g.planY.starts[iy]! * 4;
-    const x0 = g.planX.starts[ix]! * 4;
+  await eachTile(ctx, 'encode', g, undefined, async (iy, ix, latY, latX) => {
+    const y0 = latY * 4;
+    const x0 = latX * 4;
     for (let y = 0; y < size; y++) {
       const sy = reflect(y0 + y, src.height);
       for (let x = 0; x < sizeX; x++) {
@@ -127,15 +130,7 @@ export async function encodeFull(ctx: StageContext, src: PixelSource, g: Geometr
     }
     const out = await ctx.sessions.run('encode', { image: { data: input, dims: [1, 3, size, sizeX] } });
     checkDims('encode', out.dims, [1, g.channels, g.planY.size, g.planX.size]);
-    blender.add(
-      out.data,
-      g.planY.starts[iy]!,
-      g.planX.starts[ix]!,
-      g.planY.size,
-      g.planX.size,
-      g.planY.weights[iy]!,
-      g.planX.weights[ix]!
-    );
+    blender.add(out.data, latY, latX, g.planY.size, g.planX.size, g.planY.weights[iy]!, g.planX.weights[ix]!);
   });
   blender.finish();
   return latent;
@@ -176,35 +171,26 @@ export async function mapFull(
   const tileLatent = new Float32Array(g.channels * th * tw);
   const rowHalves = new Uint16Array(tw);
   const tileMask = new Float32Array(th * tw);
-  await eachTile(
-    ctx,
-    'map',
-    g.planY,
-    g.planX,
-    async (iy, ix) => {
-      const y0 = g.planY.starts[iy]!;
-      const x0 = g.planX.starts[ix]!;
-      for (let c = 0; c < g.channels; c++)
-        for (let y = 0; y < th; y++) {
-          const from = c * plane + (y0 + y) * g.latW + x0;
-          if (latent instanceof Uint16Array) unpackHalf(latent, from, tw, tileLatent, (c * th + y) * tw);
-          else {
-            readSync(latent.fd, new Uint8Array(rowHalves.buffer), 0, tw * 2, from * 2);
-            unpackHalf(rowHalves, 0, tw, tileLatent, (c * th + y) * tw);
-          }
+  await eachTile(ctx, 'map', g, inc?.run, async (iy, ix, y0, x0) => {
+    for (let c = 0; c < g.channels; c++)
+      for (let y = 0; y < th; y++) {
+        const from = c * plane + (y0 + y) * g.latW + x0;
+        if (latent instanceof Uint16Array) unpackHalf(latent, from, tw, tileLatent, (c * th + y) * tw);
+        else {
+          readSync(latent.fd, new Uint8Array(rowHalves.buffer), 0, tw * 2, from * 2);
+          unpackHalf(rowHalves, 0, tw, tileLatent, (c * th + y) * tw);
         }
-      for (let y = 0; y < th; y++)
-        tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
-      const res = await ctx.sessions.run('map', {
-        latent: { data: tileLatent, dims: [1, g.channels, th, tw] },
-        mask: { data: tileMask, dims: [1, 1, th, tw] },
-        ...(context ? { context: { data: context, dims: [1, context.length] } } : {})
-      });
-      checkDims('map', res.dims, [1, g.channels, th, tw]);
-      blender.add(res.data, y0, x0, th, tw, g.planY.weights[iy]!, g.planX.weights[ix]!);
-    },
-    inc?.run
-  );
+      }
+    for (let y = 0; y < th; y++)
+      tileMask.set(mask.subarray((y0 + y) * g.latW + x0, (y0 + y) * g.latW + x0 + tw), y * tw);
+    const res = await ctx.sessions.run('map', {
+      latent: { data: tileLatent, dims: [1, g.channels, th, tw] },
+      mask: { data: tileMask, dims: [1, 1, th, tw] },
+      ...(context ? { context: { data: context, dims: [1, context.length] } } : {})
+    });
+    checkDims('map', res.dims, [1, g.channels, th, tw]);
+    blender.add(res.data, y0, x0, th, tw, g.planY.weights[iy]!, g.planX.weights[ix]!);
+  });
   blender.finish();
   return out;
 }
@@ -260,26 +246,16 @@ export async function decodeFull(
   const tw = g.planX.size;
   const plane = g.latH * g.latW;
   const tile = new Float32Array(g.channels * th * tw);
-  await eachTile(
-    ctx,
-    'decode',
-    g.planY,
-    g.planX,
-    async (iy, ix) => {
-      const y0 = g.planY.starts[iy]!;
-      const x0 = g.planX.starts[ix]!;
-      for (let c = 0; c < g.channels; c++)
-        for (let y = 0; y < th; y++)
-          unpackHalf(latent, c * plane + (y0 + y) * g.latW + x0, tw, tile, (c * th + y) * tw);
-      const res = await ctx.sessions.run('decode', {
-        latent: { data: tile, dims: [1, g.channels, th, tw] },
-        ...(tone ? { tone: { data: tone, dims: [1, tone.length] } } : {})
-      });
-      checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
-      blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
-    },
-    inc?.run
-  );
+  await eachTile(ctx, 'decode', g, inc?.run, async (iy, ix, y0, x0) => {
+    for (let c = 0; c < g.channels; c++)
+      for (let y = 0; y < th; y++) unpackHalf(latent, c * plane + (y0 + y) * g.latW + x0, tw, tile, (c * th + y) * tw);
+    const res = await ctx.sessions.run('decode', {
+      latent: { data: tile, dims: [1, g.channels, th, tw] },
+      ...(tone ? { tone: { data: tone, dims: [1, tone.length] } } : {})
+    });
+    checkDims('decode', res.dims, [1, 3, th * 4, tw * 4]);
+    blender.add(res.data, y0 * 4, x0 * 4, th * 4, tw * 4, planY.weights[iy]!, planX.weights[ix]!);
+  });
   blender.finish();
   return { channels, data };
 }
