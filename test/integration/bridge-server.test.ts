@@ -62,6 +62,17 @@ function standIn(mediaDir: string): BridgeServices {
   };
 }
 
+/** A bridge over the stand-in services and a new library folder `library` in the test's folder. */
+async function bridgeOver(library: string, limits: Partial<Parameters<typeof startBridge>[0]> = {}) {
+  await mkdir(join(dir, library));
+  return startBridge({
+    services: standIn(join(dir, 'media')),
+    libraryDir: join(dir, library),
+    rendererDir: join(dir, 'renderer'),
+    ...limits
+  });
+}
+
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'heirloom-bridge-'));
   await mkdir(join(dir, 'renderer', 'assets'), { recursive: true });
@@ -69,12 +80,7 @@ before(async () => {
   await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
   await mkdir(join(dir, 'media'));
   await writeFile(join(dir, 'media', 'thumb.webp'), 'WEBPDATA');
-  await mkdir(join(dir, 'library'));
-  bridge = await startBridge({
-    services: standIn(join(dir, 'media')),
-    libraryDir: join(dir, 'library'),
-    rendererDir: join(dir, 'renderer')
-  });
+  bridge = await bridgeOver('library');
   base = `http://127.0.0.1:${bridge.port}`;
 });
 
@@ -347,13 +353,7 @@ test('each channel has the body limit its payload needs; large mask calls are ta
 
 test('an upload batch that is never committed is deleted after its time to live', async () => {
   const libraryDir = join(dir, 'library-ttl');
-  await mkdir(libraryDir);
-  const short = await startBridge({
-    services: standIn(join(dir, 'media')),
-    libraryDir,
-    rendererDir: join(dir, 'renderer'),
-    uploadTtlMs: 200
-  });
+  const short = await bridgeOver('library-ttl', { uploadTtlMs: 200 });
   try {
     const res = await fetch(`http://127.0.0.1:${short.port}/api/upload?batch=abandoned1&path=a.jpg`, {
       method: 'POST',
@@ -413,15 +413,7 @@ test('an unauthenticated request trickling a huge body gets its 401 and loses th
 });
 
 test('a request body that does not arrive in time gets 408; an upload may take longer while data flows', async () => {
-  const libraryDir = join(dir, 'library-slow');
-  await mkdir(libraryDir);
-  const slow = await startBridge({
-    services: standIn(join(dir, 'media')),
-    libraryDir,
-    rendererDir: join(dir, 'renderer'),
-    bodyTimeoutMs: 300,
-    uploadIdleMs: 300
-  });
+  const slow = await bridgeOver('library-slow', { bodyTimeoutMs: 300, uploadIdleMs: 300 });
   try {
     const c = rawConnection(slow.port);
     c.socket.write(

@@ -74,16 +74,20 @@ after(async () => {
   await root.cleanup();
 });
 
-test('exportAlbum exports the album in album order with the current version', async () => {
-  const out = join(root.dir, 'out-api');
+/** Exports into a new folder `folder` inside a fresh `<root>/<outName>`. */
+async function exportToFolder(
+  outName: string,
+  folder: string,
+  request: Omit<Parameters<typeof exportAlbum>[2], 'destination'>
+) {
+  const out = join(root.dir, outName);
   await mkdir(out);
+  return exportAlbum(db, lib, { ...request, destination: { kind: 'folder', path: join(out, folder) } });
+}
+
+test('exportAlbum exports the album in album order with the current version', async () => {
   const album = albumByName(db, 'family');
-  const result = await exportAlbum(db, lib, {
-    albumId: album.id,
-    what: 'restored',
-    format: 'png',
-    destination: { kind: 'folder', path: join(out, 'Family') }
-  });
+  const result = await exportToFolder('out-api', 'Family', { albumId: album.id, what: 'restored', format: 'png' });
   assert.deepEqual((await readdir(result.path)).sort(), [
     '001 - Wedding 1958.png',
     '002 - At the beach (restored).png',
@@ -108,13 +112,10 @@ test('exportAlbum exports the album in album order with the current version', as
 });
 
 test('exportAlbum exports a selection of photos in the order given, each once', async () => {
-  const out = join(root.dir, 'out-selection');
-  await mkdir(out);
-  const result = await exportAlbum(db, lib, {
+  const result = await exportToFolder('out-selection', 'Picked', {
     photoIds: [ids.scan, ids.beach, ids.scan],
     what: 'restored',
-    format: 'jpeg',
-    destination: { kind: 'folder', path: join(out, 'Picked') }
+    format: 'jpeg'
   });
   assert.deepEqual((await readdir(result.path)).sort(), [
     '001 - scan-16bit.jpg',

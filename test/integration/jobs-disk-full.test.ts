@@ -34,17 +34,29 @@ async function setUp(name: string, count: number) {
   return { dir, db, photos };
 }
 
+/** A test that skips where no small disk can be mounted, over a fresh library `name` of `count` photos there. */
+function diskTest(
+  title: string,
+  name: string,
+  count: number,
+  body: (library: Awaited<ReturnType<typeof setUp>>) => Promise<void>
+): void {
+  test(title, { timeout: 60_000 }, async (t) => {
+    if (suite.skip) return t.skip(suite.skip);
+    await body(await setUp(name, count));
+  });
+}
+
 const states = (db: Parameters<typeof listJobs>[0]) =>
   listJobs(db)
     .map((j) => j.state)
     .reverse();
 
-test(
+diskTest(
   'a queue whose next restore the disk cannot hold pauses before claiming it, and resumes once there is room',
-  { timeout: 60_000 },
-  async (t) => {
-    if (suite.skip) return t.skip(suite.skip);
-    const { dir, db, photos } = await setUp('before', 4);
+  'before',
+  4,
+  async ({ dir, db, photos }) => {
     const seen: QueueState[] = [];
     const runners: RunnerHandle[] = [];
     const spawn = nodeRunnerSpawner();
@@ -100,12 +112,11 @@ test(
   }
 );
 
-test(
+diskTest(
   'a disk that fills while a restore runs fails that job with the reason, removes its folder and pauses the rest',
-  { timeout: 60_000 },
-  async (t) => {
-    if (suite.skip) return t.skip(suite.skip);
-    const { dir, db, photos } = await setUp('during', 3);
+  'during',
+  3,
+  async ({ dir, db, photos }) => {
     let filled = false;
     const events: JobEvent[] = [];
     const queue = tinyQueue(db, dir, {

@@ -51,6 +51,10 @@ async function closing(queue: { close(): void }, db: { close(): void }, body: ()
   }
 }
 
+/** An all-white (all-defect) one-channel mask of w × h, to encode as a test needs. */
+const whiteMask = (w: number, h: number) =>
+  sharp(Buffer.alloc(w * h, 255), { raw: { width: w, height: h, channels: 1 } });
+
 /** The id of the photo's current version. */
 function currentVersion(db: Awaited<ReturnType<typeof openTestLibrary>>, photo: number): number {
   return (db.prepare('SELECT current_version_id AS c FROM photos WHERE id = ?').get(photo) as { c: number }).c;
@@ -85,16 +89,12 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
 
     // Masks that cannot be used are refused up front, with nothing queued or written.
     const jobsBefore = (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
-    const wrongSize = await sharp(Buffer.alloc(48 * 32, 255), { raw: { width: 48, height: 32, channels: 1 } })
-      .png()
-      .toBuffer();
+    const wrongSize = await whiteMask(48, 32).png().toBuffer();
     await assert.rejects(queue.enqueueRerun(v.id, wrongSize), {
       kind: 'invalid-input',
       message: 'the mask is 48×32, the photo is 96×64'
     });
-    const jpeg = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } })
-      .jpeg()
-      .toBuffer();
+    const jpeg = await whiteMask(96, 64).jpeg().toBuffer();
     await assert.rejects(queue.enqueueRerun(v.id, jpeg), {
       kind: 'invalid-input',
       message: 'the mask must be a PNG image, not jpeg'
@@ -106,9 +106,7 @@ test('a restore job creates a version, sets it current, and a re-run reuses its 
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n, jobsBefore);
     await assert.rejects(stat(join(dir, 'versions', String(photo), 'masks')), 'no mask file was written');
 
-    const mask = await sharp(Buffer.alloc(96 * 64, 255), { raw: { width: 96, height: 64, channels: 1 } })
-      .png()
-      .toBuffer();
+    const mask = await whiteMask(96, 64).png().toBuffer();
     const rerun = await queue.enqueueRerun(v.id, mask);
     await queue.whenIdle();
     const rr = getJob(db, rerun.id);

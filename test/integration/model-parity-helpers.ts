@@ -8,6 +8,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ort from 'onnxruntime-node';
@@ -24,6 +25,15 @@ export function pythonSkipReason(): string | null {
     return `${PYTHON} lacks torch/onnx/scipy/Pillow (Debian: apt install python3-torch python3-onnx python3-scipy python3-pil)`;
   }
   return null;
+}
+
+/** A test of the training ↔ engine border: skipped, with the reason, where Debian's Python lacks what it needs. */
+export function pythonTest(title: string, timeout: number, body: (t: TestContext) => Promise<void>): void {
+  test(title, { timeout }, async (t) => {
+    const skip = pythonSkipReason();
+    if (skip) return t.skip(skip);
+    await body(t);
+  });
 }
 
 /** Runs `python3 -m <module> …` in the repository root with one torch thread; rejects with its output on failure. */

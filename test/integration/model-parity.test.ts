@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadModelSet, verifiedStagePath, STAGES } from '../../src/main/pipeline/manifest.ts';
 import { tempDir } from '../fixtures/pipeline-images.ts';
-import { ROOT, checkParity, pythonModule, pythonSkipReason } from './model-parity-helpers.ts';
+import { ROOT, checkParity, pythonModule, pythonTest } from './model-parity-helpers.ts';
 
 const TOLERANCE = 1e-3;
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -22,9 +22,7 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-test('ONNX stages match PyTorch within 1e-3 (tiny config, random weights)', { timeout: 300_000 }, async (t) => {
-  const skip = pythonSkipReason();
-  if (skip) return t.skip(skip);
+pythonTest('ONNX stages match PyTorch within 1e-3 (tiny config, random weights)', 300_000, async (t) => {
   const out = join(tmp.dir, 'models');
   await pythonModule('training.export', [
     '--random-init',

@@ -12,20 +12,37 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
 import { validateArgs } from '../../src/main/services/index.ts';
 import { rescaleCrop, shownFrame, tiltedBounds, turnCrop } from '../../src/shared/crop.ts';
 import { photoMediaKey } from '../../src/shared/media-key.ts';
+import type { PhotoSummary } from '../../src/shared/types.ts';
 import { photoPixels } from '../helpers/images.ts';
 import { BLUE, colourAt, GREEN, H, near, quadrants, RED, size, W, WHITE } from '../fixtures/quadrants.ts';
 import { queueIdle } from '../fixtures/queue-idle.ts';
-import { quadrantLibrarySuite } from '../fixtures/quadrant-library.ts';
+import { exportPhoto, quadrantLibrarySuite, storedOriginal } from '../fixtures/quadrant-library.ts';
 
 /** The right half of the photo: green above, white below. */
 const RIGHT_HALF = { left: W / 2, top: 0, width: W / 2, height: H };
 
 const q = quadrantLibrarySuite('heirloom-crop-', 'album page.png');
+
+/** Lays `print` (a file or an encoded image) at (left, top) on a bed, imports that as `in/<name>.png` and lists it. */
+async function importLaid(
+  name: string,
+  bed: { width: number; height: number; background: string },
+  print: string | Buffer,
+  left: number,
+  top: number
+): Promise<PhotoSummary> {
+  const path = join(q.work, 'in', `${name}.png`);
+  await sharp({ create: { ...bed, channels: 3 } })
+    .composite([{ input: print, left, top }])
+    .png()
+    .toFile(path);
+  await q.svc.handlers['import:paths']({ paths: [path] });
+  return (await q.svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: name })).items[0]!;
+}
 
 test('a crop is checked, stored, and shown cut under its own media keys', async () => {
   assert.equal(q.photo.crop, null);
@@ -74,11 +91,7 @@ test('a crop is checked, stored, and shown cut under its own media keys', async 
     Promise.resolve().then(() => q.svc.readMedia('thumb', `${q.photo.sha256}.c90_0_48_64`)),
     /media key: the crop \(48 × 64 at 90, 0\) runs past/
   );
-  assert.deepEqual(
-    await readFile(libraryPaths(q.lib).original(q.photo.sha256, '.png')),
-    q.originalBytes,
-    'the original is untouched'
-  );
+  assert.deepEqual(await storedOriginal(q), q.originalBytes, 'the original is untouched');
 });
 
 test('a turn carries the crop round with the picture, and removes the renditions of the crop before', async () => {
@@ -99,20 +112,12 @@ test('a turn carries the crop round with the picture, and removes the renditions
 test('an export writes the cropped photo, and says so where it copies the bytes untouched', async () => {
   const out = join(q.work, 'out');
   await mkdir(out);
-  const png = await exportAlbum(q.svc.db, q.lib, {
-    photoIds: [q.photo.id],
-    format: 'jpeg',
-    destination: { kind: 'folder', path: join(out, 'jpeg') }
-  });
+  const png = await exportPhoto(q, q.photo.id, 'jpeg', join(out, 'jpeg'));
   const [file] = (await readdir(png.path)).filter((n) => n.endsWith('.jpg'));
   assert.deepEqual(await size(join(png.path, file!)), [W / 2, H]);
   assert.ok(near(await colourAt(join(png.path, file!), 0.5, 0.1), GREEN));
   await q.svc.handlers['photos:update'](q.photo.id, { rotation: 180 });
-  const copy = await exportAlbum(q.svc.db, q.lib, {
-    photoIds: [q.photo.id],
-    format: 'original',
-    destination: { kind: 'folder', path: join(out, 'copy') }
-  });
+  const copy = await exportPhoto(q, q.photo.id, 'original', join(out, 'copy'));
   const manifest = JSON.parse(await readFile(join(copy.path, 'manifest.json'), 'utf8'));
   assert.equal(manifest.files[0].note, 'turned 180° and cropped to 48 × 64 in the library; this copy is not');
   assert.deepEqual(await readFile(join(copy.path, manifest.files[0].file)), q.originalBytes);
@@ -167,14 +172,7 @@ test('the print inside a scan is found as a crop of the photo as shown, turned o
   const print = await sharp(photoPixels(96, 64, 2), { raw: { width: 96, height: 64, channels: 3 } })
     .png()
     .toBuffer();
-  const scanPath = join(q.work, 'in', 'scan.png');
-  await sharp({ create: { width: 400, height: 300, channels: 3, background: '#f4f4f2' } })
-    .composite([{ input: print, left: 40, top: 30 }])
-    .png()
-    .toFile(scanPath);
-  await q.svc.handlers['import:paths']({ paths: [scanPath] });
-  const scan = (await q.svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'scan' }))
-    .items[0]!;
+  const scan = await importLaid('scan', { width: 400, height: 300, background: '#f4f4f2' }, print, 40, 30);
   // The print is 96 × 64 at (40, 30); the suggestion steps in a pixel past its edge on every side.
   const found = await q.svc.handlers['photos:findPrint'](scan.id);
   assert.deepEqual(
@@ -218,15 +216,13 @@ test(
   { timeout: 60_000 },
   async () => {
     // The test photo with a white margin, so any corner of black background the tilt brought in would show.
-    const framedPath = join(q.work, 'in', 'crooked.png');
-    await sharp({ create: { width: 240, height: 160, channels: 3, background: '#f0f0f0' } })
-      .composite([{ input: join(q.work, 'in', 'print.png'), left: 72, top: 48 }])
-      .png()
-      .toFile(framedPath);
-    await q.svc.handlers['import:paths']({ paths: [framedPath] });
-    const crooked = (
-      await q.svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'crooked' })
-    ).items[0]!;
+    const crooked = await importLaid(
+      'crooked',
+      { width: 240, height: 160, background: '#f0f0f0' },
+      join(q.work, 'in', 'print.png'),
+      72,
+      48
+    );
     await assert.rejects(
       q.svc.handlers['photos:update'](crooked.id, { tilt: 4, crop: { left: 0, top: 0, width: 240, height: 160 } }),
       /runs past the photo's 2\d\d × 1\d\d pixels/
@@ -265,18 +261,10 @@ test(
     assert.deepEqual(retilted.crop, rescaleCrop(cropped.crop!, frame, shownFrame(retilted)));
     assert.ok(!existsSync(before), 'the thumbnail of the tilt before went with it');
     const out = join(q.work, 'out', 'tilted');
-    const exported = await exportAlbum(q.svc.db, q.lib, {
-      photoIds: [crooked.id],
-      format: 'png',
-      destination: { kind: 'folder', path: out }
-    });
+    const exported = await exportPhoto(q, crooked.id, 'png', out);
     const [name] = (await readdir(exported.path)).filter((n) => n.endsWith('.png'));
     assert.deepEqual(await size(join(exported.path, name!)), [retilted.crop!.width, retilted.crop!.height]);
-    const copy = await exportAlbum(q.svc.db, q.lib, {
-      photoIds: [crooked.id],
-      format: 'original',
-      destination: { kind: 'folder', path: join(out, 'copy') }
-    });
+    const copy = await exportPhoto(q, crooked.id, 'original', join(out, 'copy'));
     const manifest = JSON.parse(await readFile(join(copy.path, 'manifest.json'), 'utf8'));
     assert.equal(
       manifest.files[0].note,
@@ -305,15 +293,7 @@ test('a print laid crooked on the glass is levelled by the suggestion, and its c
     .toFile(printPath);
   // Laid 3° anticlockwise on a white lid: the turn's corners filled with the lid's colour.
   const turned = await sharp(printPath).rotate(-3, { background: '#f2f2f0' }).png().toBuffer();
-  const scanPath = join(q.work, 'in', 'crooked scan.png');
-  await sharp({ create: { width: 420, height: 320, channels: 3, background: '#f2f2f0' } })
-    .composite([{ input: turned, left: 90, top: 70 }])
-    .png()
-    .toFile(scanPath);
-  await q.svc.handlers['import:paths']({ paths: [scanPath] });
-  const scan = (
-    await q.svc.handlers['library:list']({ offset: 0, limit: 10, sort: 'imported', search: 'crooked scan' })
-  ).items[0]!;
+  const scan = await importLaid('crooked scan', { width: 420, height: 320, background: '#f2f2f0' }, turned, 90, 70);
   const found = (await q.svc.handlers['photos:findPrint'](scan.id))!;
   assert.ok(Math.abs(found.tilt - 3) <= 0.3, `levelled by turning ${found.tilt}° clockwise`);
   // The levelled print is 220 × 150; the crop keeps inside its soft edge by a pixel or two.

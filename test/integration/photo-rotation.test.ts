@@ -11,13 +11,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { exportAlbum } from '../../src/main/export/export-album.ts';
 import { libraryPaths } from '../../src/main/paths.ts';
 import { validateArgs } from '../../src/main/services/index.ts';
 import { photoMediaKey } from '../../src/shared/media-key.ts';
 import { BLUE, colourAt, H, near, RED, size, W } from '../fixtures/quadrants.ts';
 import { queueIdle } from '../fixtures/queue-idle.ts';
-import { quadrantLibrarySuite } from '../fixtures/quadrant-library.ts';
+import { exportPhoto, quadrantLibrarySuite, storedOriginal } from '../fixtures/quadrant-library.ts';
 
 const q = quadrantLibrarySuite('heirloom-rotation-', 'sideways.png');
 
@@ -45,29 +44,17 @@ test('a turn is validated, stored, and shown under its own media keys', async ()
     Promise.resolve().then(() => q.svc.readMedia('thumb', `${q.photo.sha256}.r45`)),
     /optionally with \.r90, \.r180 or \.r270/
   );
-  assert.deepEqual(
-    await readFile(libraryPaths(q.lib).original(q.photo.sha256, '.png')),
-    q.originalBytes,
-    'the original is untouched'
-  );
+  assert.deepEqual(await storedOriginal(q), q.originalBytes, 'the original is untouched');
 });
 
 test('an export writes the turned photo, and says so where it copies the bytes untouched', async () => {
   const out = join(q.work, 'out');
   await mkdir(out);
-  const png = await exportAlbum(q.svc.db, q.lib, {
-    photoIds: [q.photo.id],
-    format: 'png',
-    destination: { kind: 'folder', path: join(out, 'png') }
-  });
+  const png = await exportPhoto(q, q.photo.id, 'png', join(out, 'png'));
   const [file] = (await readdir(png.path)).filter((n) => n.endsWith('.png'));
   assert.deepEqual(await size(join(png.path, file!)), [H, W]);
   assert.ok(near(await colourAt(join(png.path, file!), 0.1, 0.1), BLUE));
-  const copy = await exportAlbum(q.svc.db, q.lib, {
-    photoIds: [q.photo.id],
-    format: 'original',
-    destination: { kind: 'folder', path: join(out, 'copy') }
-  });
+  const copy = await exportPhoto(q, q.photo.id, 'original', join(out, 'copy'));
   const manifest = JSON.parse(await readFile(join(copy.path, 'manifest.json'), 'utf8'));
   assert.equal(manifest.files[0].note, 'turned 90° in the library; this copy is not');
   assert.deepEqual(await readFile(join(copy.path, manifest.files[0].file)), q.originalBytes);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { StudioError } from '../../src/shared/errors.ts';
@@ -21,7 +21,7 @@ import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
 import type { PixelSource } from '../../src/main/pipeline/stages.ts';
 import { photoThumbnail, photoTone, THUMB, TONE_PARAMS } from '../../src/main/pipeline/tone.ts';
 import { colourPng, pattern, tempDir } from '../fixtures/pipeline-images.ts';
-import { PYTHON, ROOT, pythonModule, pythonSkipReason } from './model-parity-helpers.ts';
+import { PYTHON, ROOT, pythonModule, pythonTest } from './model-parity-helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 before(async () => {
@@ -52,12 +52,10 @@ async function torchThumbnail(src: PixelSource): Promise<Float32Array> {
   return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
 }
 
-test(
+pythonTest(
   'the thumbnail matches PyTorch adaptive pooling (odd sizes, overlapping bins, 16-bit, grey)',
-  { timeout: 120_000 },
+  120_000,
   async (t) => {
-    const skip = pythonSkipReason();
-    if (skip) return t.skip(skip);
     const grey16 = new Uint16Array(45 * 130);
     for (let i = 0; i < grey16.length; i++) grey16[i] = (i * 7919) % 65536;
     const cases: PixelSource[] = [
@@ -79,9 +77,7 @@ test(
   }
 );
 
-test('a restore keeps the photo tone in its cache and a mask re-run reuses it', { timeout: 600_000 }, async (t) => {
-  const skip = pythonSkipReason();
-  if (skip) return t.skip(skip);
+pythonTest('a restore keeps the photo tone in its cache and a mask re-run reuses it', 600_000, async () => {
   const out = join(tmp.dir, 'models');
   await pythonModule(
     'training.export',

@@ -20,12 +20,16 @@ const suite = tinySessionsSuite('density');
 
 const density = async (path: string) => (await sharp(path).metadata()).density;
 
+/** Writes a w × h pattern as a JPEG scan at `dpi`. */
+const jpegScan = (path: string, w: number, h: number, dpi: number) =>
+  sharp(pattern(w, h), { raw: { width: w, height: h, channels: 3 } })
+    .withMetadata({ density: dpi })
+    .jpeg()
+    .toFile(path);
+
 test('a 600-dpi JPEG scan restores to a 600-dpi PNG, and its re-run too', async () => {
   const scan = join(suite.tmp.dir, 'scan600.jpg');
-  await sharp(pattern(90, 60), { raw: { width: 90, height: 60, channels: 3 } })
-    .withMetadata({ density: 600 })
-    .jpeg()
-    .toFile(scan);
+  await jpegScan(scan, 90, 60, 600);
   assert.equal(await density(scan), 600);
   const cacheDir = join(suite.tmp.dir, 'cache');
   await restoreFile(suite.sessions, scan, { outPath: join(suite.tmp.dir, 'scan600.png'), scratches: 'off', cacheDir });
@@ -63,10 +67,7 @@ test('16-bit and grey scans keep their dpi, depth and channels', async () => {
 
 test("the album export's restored JPEG, PNG and 16-bit TIFF keep the scan's dpi", async () => {
   const scan = join(suite.tmp.dir, 'export600.jpg');
-  await sharp(pattern(40, 30), { raw: { width: 40, height: 30, channels: 3 } })
-    .withMetadata({ density: 600 })
-    .jpeg()
-    .toFile(scan);
+  await jpegScan(scan, 40, 30, 600);
   const restored = join(suite.tmp.dir, 'export600.png');
   await restoreFile(suite.sessions, scan, { outPath: restored, scratches: 'off' });
   const item = {

@@ -12,13 +12,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import sharp from 'sharp';
 import { loadModelSet } from '../../src/main/pipeline/manifest.ts';
 import { restoreFile } from '../../src/main/pipeline/restore.ts';
 import { ModelSessions } from '../../src/main/pipeline/sessions.ts';
 import { colourPng, pattern, tempDir } from '../fixtures/pipeline-images.ts';
-import { PYTHON, ROOT, checkParity, pythonModule, pythonSkipReason } from './model-parity-helpers.ts';
+import { PYTHON, ROOT, checkParity, pythonModule, pythonTest } from './model-parity-helpers.ts';
 
 const STEPS = 24;
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -72,61 +72,55 @@ function train(args: string[], stopAt?: string): Promise<{ code: number | null; 
   });
 }
 
-test(
-  'tiny training: every stage, SIGTERM + --resume, export, ONNX parity, a restore',
-  { timeout: 300_000 },
-  async (t) => {
-    const skip = pythonSkipReason();
-    if (skip) return t.skip(skip);
-    const data = join(tmp.dir, 'data');
-    await writeData(data);
-    const tiny = JSON.parse(readFileSync(join(ROOT, 'training', 'configs', 'tiny.json'), 'utf8'));
-    for (const stage of Object.keys(tiny.train.stages)) tiny.train.stages[stage].steps = STEPS;
-    tiny.name = 'tiny-ci';
-    const config = join(tmp.dir, 'tiny-ci.json');
-    await writeFile(config, JSON.stringify(tiny));
-    const run = join(tmp.dir, 'run');
-    const args = ['--config', config, '--data-root', data, '--run-dir', run, '--threads', '1'];
+pythonTest('tiny training: every stage, SIGTERM + --resume, export, ONNX parity, a restore', 300_000, async (t) => {
+  const data = join(tmp.dir, 'data');
+  await writeData(data);
+  const tiny = JSON.parse(readFileSync(join(ROOT, 'training', 'configs', 'tiny.json'), 'utf8'));
+  for (const stage of Object.keys(tiny.train.stages)) tiny.train.stages[stage].steps = STEPS;
+  tiny.name = 'tiny-ci';
+  const config = join(tmp.dir, 'tiny-ci.json');
+  await writeFile(config, JSON.stringify(tiny));
+  const run = join(tmp.dir, 'run');
+  const args = ['--config', config, '--data-root', data, '--run-dir', run, '--threads', '1'];
 
-    const first = await train(args, '[map] step 6/');
-    assert.equal(first.code, 130, `training should stop on SIGTERM with exit code 130:\n${first.output}`);
-    const stopped = /stopped by signal 15 at (\w+) step (\d+)/.exec(first.output);
-    assert.ok(stopped, `no stop line in:\n${first.output}`);
-    t.diagnostic(`stopped at ${stopped[1]} step ${stopped[2]}`);
+  const first = await train(args, '[map] step 6/');
+  assert.equal(first.code, 130, `training should stop on SIGTERM with exit code 130:\n${first.output}`);
+  const stopped = /stopped by signal 15 at (\w+) step (\d+)/.exec(first.output);
+  assert.ok(stopped, `no stop line in:\n${first.output}`);
+  t.diagnostic(`stopped at ${stopped[1]} step ${stopped[2]}`);
 
-    const second = await train([...args, '--resume']);
-    assert.equal(second.code, 0, second.output);
-    assert.match(second.output, new RegExp(`resumed from .* at ${stopped[1]} step ${stopped[2]}`));
-    assert.match(second.output, /all stages done/);
-    for (const stage of ['vae_a', 'vae_b', 'map', 'joint', 'tone', 'detect'])
-      assert.match(first.output + second.output, new RegExp(`\\[${stage}\\] done: ${STEPS} steps`));
+  const second = await train([...args, '--resume']);
+  assert.equal(second.code, 0, second.output);
+  assert.match(second.output, new RegExp(`resumed from .* at ${stopped[1]} step ${stopped[2]}`));
+  assert.match(second.output, /all stages done/);
+  for (const stage of ['vae_a', 'vae_b', 'map', 'joint', 'tone', 'detect'])
+    assert.match(first.output + second.output, new RegExp(`\\[${stage}\\] done: ${STEPS} steps`));
 
-    const models = join(tmp.dir, 'models');
-    const parity = join(tmp.dir, 'parity');
-    await pythonModule('training.export', ['--run-dir', run, '--out', models, '--parity', parity]);
-    const set = await loadModelSet(models);
-    const manifest = JSON.parse(await readFile(join(models, 'manifest.json'), 'utf8'));
-    assert.equal(manifest.training.randomInit, false);
-    assert.deepEqual(manifest.training.stages.map, { steps: STEPS, seconds: manifest.training.stages.map.seconds });
-    assert.equal(manifest.training.data.images.clean, 6);
-    assert.match(set.manifest.modelId, /^heirloom-tiny-ci-/);
+  const models = join(tmp.dir, 'models');
+  const parity = join(tmp.dir, 'parity');
+  await pythonModule('training.export', ['--run-dir', run, '--out', models, '--parity', parity]);
+  const set = await loadModelSet(models);
+  const manifest = JSON.parse(await readFile(join(models, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.training.randomInit, false);
+  assert.deepEqual(manifest.training.stages.map, { steps: STEPS, seconds: manifest.training.stages.map.seconds });
+  assert.equal(manifest.training.data.images.clean, 6);
+  assert.match(set.manifest.modelId, /^heirloom-tiny-ci-/);
 
-    const { results } = await checkParity(models, parity);
-    assert.deepEqual([...new Set(results.map((r) => r.stage))].sort(), ['decode', 'detect', 'encode', 'map', 'tone']);
-    for (const r of results) {
-      t.diagnostic(`${r.stage}.${r.output} max |onnx − torch| = ${r.maxAbsDiff.toExponential(2)}`);
-      assert.ok(r.maxAbsDiff <= 1e-3, `${r.stage}.${r.output}: ${r.maxAbsDiff}`);
-    }
-
-    const sessions = await ModelSessions.open(set, { provider: 'cpu', threads: 1 });
-    try {
-      const input = join(tmp.dir, 'photo.png');
-      await colourPng(input, 70, 50);
-      const result = await restoreFile(sessions, input, { outPath: join(tmp.dir, 'restored.png'), scratches: 'on' });
-      assert.deepEqual([result.width, result.height], [70, 50]);
-      assert.deepEqual(Object.keys(result.seconds).sort(), ['decode', 'detect', 'encode', 'map']);
-    } finally {
-      await sessions.release();
-    }
+  const { results } = await checkParity(models, parity);
+  assert.deepEqual([...new Set(results.map((r) => r.stage))].sort(), ['decode', 'detect', 'encode', 'map', 'tone']);
+  for (const r of results) {
+    t.diagnostic(`${r.stage}.${r.output} max |onnx − torch| = ${r.maxAbsDiff.toExponential(2)}`);
+    assert.ok(r.maxAbsDiff <= 1e-3, `${r.stage}.${r.output}: ${r.maxAbsDiff}`);
   }
-);
+
+  const sessions = await ModelSessions.open(set, { provider: 'cpu', threads: 1 });
+  try {
+    const input = join(tmp.dir, 'photo.png');
+    await colourPng(input, 70, 50);
+    const result = await restoreFile(sessions, input, { outPath: join(tmp.dir, 'restored.png'), scratches: 'on' });
+    assert.deepEqual([result.width, result.height], [70, 50]);
+    assert.deepEqual(Object.keys(result.seconds).sort(), ['decode', 'detect', 'encode', 'map']);
+  } finally {
+    await sessions.release();
+  }
+});
