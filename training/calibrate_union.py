@@ -34,7 +34,7 @@ def view_logits(det: UnionDetector, grey: np.ndarray, mirrors: int) -> list:
         gh, gw = g.shape
         x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
         with torch.no_grad():
-            pair = [net.logits(x)[0, 0, :gh, :gw].numpy() for net in (det.general, det.thin)]
+            pair = [f(x)[0, 0, :gh, :gw].numpy() for f in (det.general.logits, det.thin_logits)]
         out.append(tuple(_flip(p, rows, cols) for p in pair))
     return out
 

@@ -68,7 +68,7 @@ _SCHEMA = {
     'model': {'vae': {'width', 'latent', 'n_res', 'detail', 'refine', 'refine_depth'},
               'map': {'widths', 'n_res_before', 'n_res_after', 'pool', 'nl_res', 'context'},
               # thin + thresholds: a union with a thin-damage detector (stages.models.build_detector)
-              'detect': {'width': None, 'depth': None, 'context': None, 'tophat': None, 'thresholds': None,
+              'detect': {'width': None, 'depth': None, 'context': None, 'tophat': None, 'thresholds': None, 'thin_width': None,
                          'thin': {'width', 'depth', 'context', 'tophat'}},
               'tone': {'width'}},
     'data': set(DEFAULTS['data']),

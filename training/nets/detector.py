@@ -105,19 +105,34 @@ class UnionDetector(nn.Module):
     threshold and one graph, and neither detector's tuning is given up for the other's. (One detector trained on
     both kinds found real cracks only by also marking bright, flat regions, and lost a fifth of the drawn damage.)"""
 
-    def __init__(self, general: ScratchUNet, thin: ScratchUNet, thresholds: tuple):
+    def __init__(self, general: ScratchUNet, thin: ScratchUNet, thresholds: tuple, thin_width: int = 0):
         super().__init__()
         if general.stride != thin.stride:
             raise ValueError(f'the two detectors need one stride, not {general.stride} and {thin.stride}')
+        if thin_width and thin_width % 2 == 0:
+            raise ValueError(f'thin_width must be odd (a centred window), not {thin_width}')
         self.general, self.thin = general, thin
+        self.thin_width = thin_width
         self.register_buffer('shifts', torch.tensor([_logit(t) for t in thresholds]), persistent=False)
 
     @property
     def stride(self) -> int:
         return self.general.stride
 
+    def thin_logits(self, image: torch.Tensor) -> torch.Tensor:
+        """The thin detector's logits, kept to what is thin (`thin_width`): its probability minus its own opening
+        over a thin_width window, the top-hat of the probability map. Marks wider than the window (a white collar,
+        a bright sleeve, read as damage on real prints) are the general detector's and the pyramid's business,
+        and are dropped here; a crack up to that wide keeps its probability."""
+        logits = self.thin.logits(image)
+        if not self.thin_width:
+            return logits
+        p = torch.sigmoid(logits)
+        opened = _dilate(-_dilate(-p, self.thin_width), self.thin_width)
+        return torch.logit((p - opened).clamp(0, 1), eps=1e-6)
+
     def logits(self, image: torch.Tensor) -> torch.Tensor:
-        return torch.maximum(self.general.logits(image) - self.shifts[0], self.thin.logits(image) - self.shifts[1])
+        return torch.maximum(self.general.logits(image) - self.shifts[0], self.thin_logits(image) - self.shifts[1])
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self.logits(image))

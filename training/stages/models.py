@@ -20,12 +20,12 @@ def detect_multiple(cfg: dict) -> int:
 
 def build_detector(d: dict):
     """The scratch detector of `model.detect`; with a `thin` section, the union of it and a thin-damage detector,
-    each at its own threshold (`thresholds`: [general, thin])."""
+    each at its own threshold (`thresholds`: [general, thin]), the thin one's marks kept to `thin_width` px."""
     def one(n):
         return ScratchUNet(n['width'], n['depth'], n.get('context', 0), n.get('tophat', False))
     if 'thin' not in d:
         return one(d)
-    return UnionDetector(one(d), one(d['thin']), tuple(d['thresholds']))
+    return UnionDetector(one(d), one(d['thin']), tuple(d['thresholds']), d.get('thin_width', 0))
 
 
 def build_models(cfg: dict) -> dict:

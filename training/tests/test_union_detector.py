@@ -25,7 +25,7 @@ THIN = {'width': 4, 'depth': 2, 'tophat': True}
 
 def tiny_union(thresholds=(0.6, 0.9)):
     cfg = load_config(TINY)
-    cfg['model']['detect'] = {**cfg['model']['detect'], 'thresholds': list(thresholds), 'thin': dict(THIN)}
+    cfg['model']['detect'] = {**cfg['model']['detect'], 'thresholds': list(thresholds), 'thin': dict(THIN), 'thin_width': 5}
     return cfg
 
 
@@ -48,6 +48,24 @@ class UnionDetectorTest(unittest.TestCase):
         self.assertTrue(0 < either.float().mean() < 1)  # the check below compares both outcomes
         near = ((g - 0.6).abs() < 1e-4) | ((t - 0.9).abs() < 1e-4)
         self.assertTrue(torch.equal((u >= 0.5)[~near], either[~near]))
+
+    def test_thin_width_drops_the_thin_detectors_wide_marks_and_keeps_its_lines(self):
+        class Fixed(ScratchUNet):  # a thin detector whose logits are the image itself, scaled
+            def logits(self, image):
+                return image * 20
+        x = torch.full((1, 1, 48, 48), -1.0)
+        x[..., 10:13, 4:44] = 1.0  # a line 3 px wide
+        x[..., 24:44, 10:40] = 1.0  # a patch 20 px across
+        general = ScratchUNet(4, 2)
+        torch.nn.init.constant_(general.out.weight, 0)
+        torch.nn.init.constant_(general.out.bias, -30)  # never marks
+        union = UnionDetector(general, Fixed(4, 2), (0.5, 0.5), thin_width=7).eval()
+        with torch.no_grad():
+            marked = union(x)[0, 0] >= 0.5
+        self.assertTrue(marked[10:13, 8:40].all(), 'the line is kept')
+        self.assertFalse(marked[28:40, 14:36].any(), 'the inside of the patch is dropped')
+        with self.assertRaisesRegex(ValueError, 'odd'):
+            UnionDetector(general, Fixed(4, 2), (0.5, 0.5), thin_width=8)
 
     def test_strides_must_agree(self):
         with self.assertRaisesRegex(ValueError, 'one stride, not 4 and 8'):
