@@ -129,7 +129,8 @@ class UnionDetector(nn.Module):
             return logits
         p = torch.sigmoid(logits)
         opened = _dilate(-_dilate(-p, self.thin_width), self.thin_width)
-        return torch.logit((p - opened).clamp(0, 1), eps=1e-6)
+        q = (p - opened).clamp(1e-6, 1 - 1e-6)
+        return torch.log(q / (1 - q))  # aten::logit has no ONNX form at opset 17
 
     def logits(self, image: torch.Tensor) -> torch.Tensor:
         return torch.maximum(self.general.logits(image) - self.shifts[0], self.thin_logits(image) - self.shifts[1])
