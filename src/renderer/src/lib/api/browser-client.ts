@@ -8,17 +8,15 @@
  */
 import {
   apiNames,
+  type Envelope,
   type EventName,
   type InvokeApi,
   type StudioApi,
   type StudioEvents
 } from '../../../../shared/contract.ts';
-import type { StudioErrorShape } from '../../../../shared/errors.ts';
 import type { ConnectionState, ImportReport, MediaKind } from '../../../../shared/types.ts';
 import { decodeWire, encodeWire } from '../../../../shared/wire.ts';
 import { relativePathOf, uniquePath } from './relative-paths.ts';
-
-type Envelope = { ok: true; value: unknown } | { ok: false; error: StudioErrorShape };
 
 /** An Error that keeps the service's error kind. */
 export class ApiError extends Error {
