@@ -15,28 +15,20 @@ import json
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .benchmark import degraded_photo, validation_items
 from .calibrate_detector import PYRAMID_AREAS, PYRAMID_SIDES, PYRAMID_THRESHOLDS, THRESHOLDS, iou_grid
 from .checkpoints import load_detector
 from .data.images import default_data_root
-from .detect_pyramid import VIEWS, _flip, check_mirrors, halve, levels, photo_grey, upsample
+from .detect_pyramid import check_mirrors, halve, levels, mirrored_outputs, photo_grey, upsample
 from .nets.detector import UnionDetector, _logit
 
 
 def view_logits(det: UnionDetector, grey: np.ndarray, mirrors: int) -> list:
     """[(general logits, thin logits)] [H, W] per mirror view, each flipped back (padding as the engine pads)."""
-    out = []
-    for rows, cols in VIEWS[:mirrors]:
-        g = np.ascontiguousarray(_flip(grey, rows, cols))
-        x = torch.from_numpy(g)[None, None]
-        gh, gw = g.shape
-        x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
-        with torch.no_grad():
-            pair = [f(x)[0, 0, :gh, :gw].numpy() for f in (det.general.logits, det.thin_logits)]
-        out.append(tuple(_flip(p, rows, cols) for p in pair))
-    return out
+    with torch.no_grad():
+        per_net = [mirrored_outputs(f, det.stride, grey, mirrors) for f in (det.general.logits, det.thin_logits)]
+    return list(zip(*per_net))
 
 
 def photo_logits(det, grey, mirrors, min_side):

@@ -123,21 +123,27 @@ def photo_grey(photo):
     return engine_grey(torch.from_numpy(photo).permute(2, 0, 1)[None] * 2 - 1)[0, 0].numpy()
 
 
+def mirrored_outputs(fn, stride: int, grey, mirrors: int) -> list:
+    """fn(padded [1, 1, H', W'] tensor) → [1, 1, H', W'] on the first `mirrors` views of grey [H, W], each padded by
+    reflection up to a multiple of `stride` as the engine pads, cropped and flipped back: a list of [H, W] arrays."""
+    out = []
+    for rows, cols in VIEWS[:mirrors]:
+        g = np.ascontiguousarray(_flip(grey, rows, cols))
+        gh, gw = g.shape
+        x = F.pad(torch.from_numpy(g)[None, None], (0, -gw % stride, 0, -gh % stride), mode='reflect')
+        out.append(_flip(fn(x)[0, 0, :gh, :gw].numpy(), rows, cols))
+    return out
+
+
 def detector_probabilities(det, mirrors=1):
     """grey [H, W] → the detector's probability [H, W], mirrored up to its multiple as the engine pads, averaged
     over the first `mirrors` views (the manifest's `detect.mirrors`) as the engine averages them."""
     check_mirrors(mirrors)
 
-    def once(g):
-        x = torch.from_numpy(np.ascontiguousarray(g))[None, None]
-        gh, gw = g.shape
-        x = F.pad(x, (0, -gw % det.stride, 0, -gh % det.stride), mode='reflect')
-        return torch.sigmoid(det.logits(x))[0, 0, :gh, :gw].numpy()
-
     def run(g):
-        total = None
-        for rows, cols in VIEWS[:mirrors]:
-            p = _flip(once(_flip(g, rows, cols)), rows, cols)
-            total = p.copy() if total is None else total + p
+        views = mirrored_outputs(lambda x: torch.sigmoid(det.logits(x)), det.stride, g, mirrors)
+        total = views[0].copy()
+        for p in views[1:]:
+            total = total + p
         return total / np.float32(mirrors) if mirrors > 1 else total
     return run
