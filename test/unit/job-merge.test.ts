@@ -1,7 +1,7 @@
-/** A late `jobs:list` answer never undoes newer job events (the queue once showed a finished job at 55 % for good). */
+/** Late `jobs:list` / queue-state answers never undo newer events (the queue once showed a finished job at 55 % for good, and a paused queue once lost its Resume button). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergeFetched } from '../../src/renderer/src/lib/managers/job-merge.ts';
+import { mergeFetched, queueAfterFetch } from '../../src/renderer/src/lib/managers/job-merge.ts';
 import type { JobEvent, JobInfo } from '../../src/shared/types.ts';
 
 const row = (id: number, state: JobInfo['state'], progress: number): JobInfo => ({
@@ -63,4 +63,14 @@ test('jobs without events, or only older ones, come as fetched', () => {
     [],
     'an event does not add a job the list does not have'
   );
+});
+
+test('a queue-state answer asked for before the latest pause event does not undo it', () => {
+  const paused = { paused: true, reason: 'the disk is full' };
+  const running = { paused: false, reason: null };
+  // Asked with 0 queue events seen; the pause event (the 1st) came before the answer, which predates it.
+  assert.deepEqual(queueAfterFetch(paused, running, 0, 1), paused);
+  // No event since the question: the answer is the newest word.
+  assert.deepEqual(queueAfterFetch(running, paused, 1, 1), paused);
+  assert.deepEqual(queueAfterFetch(paused, running, 2, 2), running);
 });

@@ -26,3 +26,12 @@ export function mergeFetched(
     return e && (eventSeq[j.id] ?? 0) > askedAt ? withEvent(j, e) : j;
   });
 }
+
+/**
+ * The queue's pause state to show after a `jobs:queueState` answer: the answer, unless a `jobs:queue` event came
+ * after it was asked for (`seen` events then, `now` since), which is newer. A late answer once hid the paused
+ * queue's Resume button right after the pause event had shown it.
+ */
+export function queueAfterFetch<T>(current: T, fetched: T, seen: number, now: number): T {
+  return now > seen ? current : fetched;
+}

@@ -7,7 +7,7 @@
 import type { JobEvent, JobInfo, QueueState } from '../../../../shared/types.ts';
 import { studio } from '../api/index.ts';
 import { attempt } from './attempt.ts';
-import { mergeFetched, withEvent } from './job-merge.ts';
+import { mergeFetched, queueAfterFetch, withEvent } from './job-merge.ts';
 
 export type ScratchMode = 'auto' | 'on' | 'off';
 
@@ -31,10 +31,13 @@ export class JobsManager {
   /** Refreshes asked for, and the newest one applied: an older answer arriving late is dropped. */
   #asked = 0;
   #applied = 0;
+  /** `jobs:queue` events received: a queue-state answer asked for before the latest one is stale. */
+  #queueEvents = 0;
 
   /** `onPaused`: the queue has just paused, so the panel that says why can be shown. */
   listen(onDone: (e: JobEvent) => void, onPaused: () => void = () => {}): () => void {
     const offQueue = studio.on('jobs:queue', (state) => {
+      this.#queueEvents++;
       this.queue = state;
       if (state.paused) onPaused();
     });
@@ -55,18 +58,20 @@ export class JobsManager {
   async refresh(): Promise<void> {
     const ticket = ++this.#asked;
     const askedAt = this.#events;
+    const queueSeen = this.#queueEvents;
     await this.#run(async () => {
       const fetched = await studio.listJobs({ active: false, limit: 200 });
       if (ticket < this.#applied) return;
       this.#applied = ticket;
       this.jobs = mergeFetched(fetched, this.live, this.#eventSeq, askedAt);
-      this.queue = await studio.queueState();
+      this.queue = queueAfterFetch(this.queue, await studio.queueState(), queueSeen, this.#queueEvents);
     });
   }
 
   async resume(): Promise<void> {
+    const queueSeen = this.#queueEvents;
     await this.#run(async () => {
-      this.queue = await studio.resumeQueue();
+      this.queue = queueAfterFetch(this.queue, await studio.resumeQueue(), queueSeen, this.#queueEvents);
       await this.refresh();
     });
   }
