@@ -17,8 +17,10 @@ DEFAULTS = {
     # training.data.extra_clean builds from Debian packages
     # real_masks: the share of the detector's training images that are the labelled real crops of the training
     # half (training/real_damage), instead of synthetic damage
+    # pseudo: the share that are windows of the unlabelled real old photos with pseudo-labels (real_damage/pseudo.py,
+    # unknown pixels carry no loss), read from pseudo_dir (relative to the repository, or absolute)
     'data': {'clean': 'clean', 'clean_extra': [], 'old': 'old-photos', 'crop': 128, 'max_side': 1024, 'photo': 192,
-             'real_masks': 0.0},
+             'real_masks': 0.0, 'pseudo': 0.0, 'pseudo_dir': 'runs/pseudo'},
     'degrade': {'p_structured': 0.6, 'p_gray': 0.12, 'strength': 1.0},
     'train': {
         'batch': 16, 'lr': 2e-4, 'workers': 4, 'seed': 1, 'ckpt_every_s': 120, 'log_every': 25, 'dilate': 3,

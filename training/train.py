@@ -18,7 +18,7 @@ import torch
 from .checkpoints import checkpoint_record
 from .config import STAGE_ORDER, load_config_or_exit
 from .data import load_folder
-from .data.images import default_data_root
+from .data.images import REPO, default_data_root
 from .stages import build_models, run_stage
 from .stages.models import GROWN_MODULES, TRAINS
 from .stages.state import Stop, StopFlag, atomic_save, rng_state, set_rng_state
@@ -177,6 +177,14 @@ def load_stage_data(root, cfg, stages, state, data, log):
         data['real_masks'] = [load_pair(e, old_photos_root(root)) for e in load_manifest('train')]
         log(f'data: {len(data["real_masks"])} labelled real crops (the training half), '
             f'{cfg["data"]["real_masks"]:.0%} of the detector\'s images')
+    if 'detect' in stages and cfg['data']['pseudo'] > 0:
+        from .real_damage.labels import old_photos_root
+        from .real_damage.pseudo import load_labels
+        where = cfg['data']['pseudo_dir']
+        where = where if os.path.isabs(where) else os.path.join(REPO, where)
+        data['pseudo'] = load_labels(where, old_photos_root(root), cfg['data']['crop'])
+        log(f'data: {len(data["pseudo"])} pseudo-labelled real old photos from {where}, '
+            f'{cfg["data"]["pseudo"]:.0%} of the detector\'s images')
 
 
 class Saver:

@@ -180,12 +180,15 @@ def main(argv=None):
     other.add_argument('--foreign', action='store_true', help='degrade with the independent model (training.foreign)')
     other.add_argument('--released', action='store_true',
                     help="degrade with the reference code's recipe and white painted scratches (degrade.released)")
+    other.add_argument('--film', action='store_true',
+                    help='only real film-damage overlays, nothing else (benchmark.film_damage): a scratch-only photo, '
+                    'where a chain should gain over its input')
     ap.add_argument('--detector', help='weights[:config]: restore with the mask this detector finds, not the true one')
     args = ap.parse_args(argv)
-    if args.by_fault and (args.foreign or args.released or args.muted):
+    if args.by_fault and (args.foreign or args.released or args.film or args.muted):
         # by_fault draws our own faults from the plain truth: beside another damage view its rows would pass for it
         ap.error('--by-fault scores our own faults one at a time on the plain truths; run it without '
-                 '--foreign, --released and --muted')
+                 '--foreign, --released, --film and --muted')
     torch.set_num_threads(args.threads)
     items = validation_items(args.data_root, args.sets)
     models = [(spec, *load_nets(spec)) for spec in args.weights]
@@ -202,7 +205,7 @@ def main(argv=None):
         for spec, nets, cfg in models:
             out = restore(nets, cfg, bad, mask)
             rows[spec].append(capped_scores(clean, out))
-    print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (' (foreign damage)' if args.foreign else '') + (" (the released code's damage)" if args.released else '') + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
+    print(f'{len(items)} {"muted " if args.muted else ""}images of {args.sets}' + (' (foreign damage)' if args.foreign else '') + (' (film overlays only)' if args.film else '') + (" (the released code's damage)" if args.released else '') + (f', masks detected by {args.detector}' if detector else ', true masks') + f'; input {np.mean([r[0] for r in inputs]):.2f} dB / {np.mean([r[1] for r in inputs]):.3f}')
     if detector:
         both, found, true = overlap
         print(f'detected masks: IoU {both / max(1, found + true - both):.3f}, precision {both / max(1, found):.3f}, '

@@ -114,7 +114,9 @@ class WithRealMasks(Dataset):
     """`base`'s samples, except that a `share` of them (drawn per index, so resuming replays them) is a random
     window of one of the labelled real crops `pairs` [(uint8 [H, W, 3], bool [H, W])] with its mask, turned by a
     random quarter and flipped: real scratches, cracks and dust, and real hair, fabric and branches that are not
-    damage, among the detector's synthetic ones. The clean target is the crop itself (the detector never reads it)."""
+    damage, among the detector's synthetic ones. The clean target is the crop itself (the detector never reads it).
+    Masks may also be int8 with −1 for unknown pixels (pseudo-labels: real_damage/pseudo.py), which the detector's
+    loss skips."""
 
     def __init__(self, base, pairs, share: float, seed: int):
         self.base, self.pairs, self.share, self.seed = base, pairs, share, seed

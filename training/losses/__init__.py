@@ -51,9 +51,19 @@ def feature_matching(real_outs, fake_outs):
     return loss / max(n, 1)
 
 
+def known(target):
+    """(target with unknown pixels set to 0, weight: 1 where the target is known, 0 where it is −1). Pseudo-labels
+    (real_damage/pseudo.py) leave pixels nobody is sure of unknown; every other mask is known everywhere."""
+    w = (target >= 0).to(target.dtype)
+    return target.clamp(min=0), w
+
+
 def weighted_bce_dice(logits, target, pos_weight=5.0, w_dice=1.0):
-    bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(pos_weight, device=logits.device))
-    p = torch.sigmoid(logits)
+    target, w = known(target)
+    bce = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor(pos_weight, device=logits.device),
+                                             reduction='none')
+    bce = (bce * w).sum() / w.sum().clamp(min=1)
+    p = torch.sigmoid(logits) * w
     inter = (p * target).sum((1, 2, 3))
     dice = 1 - (2 * inter + 1) / (p.sum((1, 2, 3)) + target.sum((1, 2, 3)) + 1)
     return bce + w_dice * dice.mean()
@@ -63,8 +73,9 @@ def tversky(logits, target, beta=0.7):
     """1 − the Tversky index per image, misses weighted `beta` and false marks 1 − beta: with beta > 0.5 a
     detector that leaves a crack unmarked pays more than one that marks a little too much, which is the
     trade the mapping wants (an unmarked scratch stays in the photo; a false mark is filled from its
-    surroundings). Images without defects count through their false marks alone."""
-    p = torch.sigmoid(logits)
+    surroundings). Images without defects count through their false marks alone; unknown pixels (−1) not at all."""
+    target, w = known(target)
+    p = torch.sigmoid(logits) * w
     tp = (p * target).sum((1, 2, 3))
     fn = ((1 - p) * target).sum((1, 2, 3))
     fp = (p * (1 - target)).sum((1, 2, 3))

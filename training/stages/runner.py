@@ -97,6 +97,8 @@ def run_stage(stage, ctx, start_step=0, optim_state=None):
                          clean_only=stage == 'vae_b')
         if stage == 'detect' and cfg['data']['real_masks'] > 0:
             ds = WithRealMasks(ds, ctx['data']['real_masks'], cfg['data']['real_masks'], seed)
+        if stage == 'detect' and cfg['data']['pseudo'] > 0:  # its own draw: the labelled crops' samples stay put
+            ds = WithRealMasks(ds, ctx['data']['pseudo'], cfg['data']['pseudo'], seed + 7)
     names = getattr(ds, 'names', ('x', 'y', 'm'))
     pairs = _loader(ds, start_step, remaining, batch, workers)
     reals = _loader(RealOldDataset(ctx['data']['old'], cfg['data']['crop'], seed), start_step, remaining,
