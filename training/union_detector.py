@@ -7,7 +7,13 @@
 GENERAL.pt and THIN.pt: any file `training.validate.load_weights` reads whose config describes its detector
 (a run's final.pt, a checkpoint, an averaged or from_onnx file). `--thresholds` overrides the config's
 `model.detect.thresholds` and is written into the stored config. The result holds {'nets': {'detector'},
-'config'}; `training.export --weights CHAIN.pt,UNION.pt --config …union.json` ships it with the chain."""
+'config'}; `training.export --weights CHAIN.pt,UNION.pt --config …union.json` ships it with the chain.
+
+    /usr/bin/python3 -m training.union_detector --split UNION.pt --thin-out THIN.pt
+
+takes a union apart again: THIN.pt holds its thin detector alone, with a config whose model.detect is the thin
+section, so `training.train --stage detect --init THIN.pt` goes on training it (what `from_onnx` recovers of a
+shipped set is a union; its thin half is what self-training continues)."""
 import argparse
 import copy
 
@@ -67,14 +73,38 @@ def join(general: str, thin: str, cfg: dict, thresholds=None) -> dict:
     return {'nets': {'detector': det.state_dict()}, 'config': cfg, 'training': record}
 
 
+def split_thin(union_path: str) -> dict:
+    """{'nets': {'detector'}, 'config', 'training'}: the thin half of a union weight file, standing alone."""
+    ck = torch.load(union_path, map_location='cpu', weights_only=False)
+    cfg = copy.deepcopy(ck.get('config') or {})
+    d = cfg.get('model', {}).get('detect', {})
+    if 'thin' not in d:
+        raise SystemExit(f'{union_path}: not a union of two detectors (its config has no model.detect.thin)')
+    prefix = 'thin.'
+    sd = {k[len(prefix):]: v for k, v in ck['nets']['detector'].items() if k.startswith(prefix)}
+    cfg['model']['detect'] = dict(d['thin'])
+    return {'nets': {'detector': sd}, 'config': cfg,
+            'training': {'splitFrom': {'file': union_path, 'sha256': sha256_file(union_path)}}}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--general', required=True)
-    ap.add_argument('--thin', required=True)
-    ap.add_argument('--config', required=True)
+    ap.add_argument('--split', help='a union weight file to take apart (with --thin-out)')
+    ap.add_argument('--thin-out')
+    ap.add_argument('--general')
+    ap.add_argument('--thin')
+    ap.add_argument('--config')
     ap.add_argument('--thresholds', help='general,thin (default: the config\'s model.detect.thresholds)')
-    ap.add_argument('--out', required=True)
+    ap.add_argument('--out')
     args = ap.parse_args(argv)
+    if args.split:
+        if not args.thin_out:
+            ap.error('--split needs --thin-out')
+        torch.save(split_thin(args.split), args.thin_out)
+        print(f'{args.thin_out}: the thin detector of {args.split}')
+        return
+    if not (args.general and args.thin and args.config and args.out):
+        ap.error('joining needs --general, --thin, --config and --out')
     ths = [float(v) for v in args.thresholds.split(',')] if args.thresholds else None
     if ths and (len(ths) != 2 or not all(0 < t < 1 for t in ths)):
         raise SystemExit(f'--thresholds takes two probabilities in (0, 1), not {args.thresholds}')

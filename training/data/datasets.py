@@ -121,6 +121,10 @@ class WithRealMasks(Dataset):
     def __init__(self, base, pairs, share: float, seed: int):
         self.base, self.pairs, self.share, self.seed = base, pairs, share, seed
 
+    @property
+    def crop(self) -> int:  # so one mix can wrap another (labelled crops, then pseudo-labelled photos)
+        return self.base.crop
+
     def __len__(self):
         return len(self.base)
 

@@ -136,6 +136,13 @@ class LoadTest(unittest.TestCase):
             values |= set(torch.unique(m).tolist())
         self.assertEqual(values, {-1.0, 0.0, 1.0})
 
+    def test_mixes_nest(self):
+        pairs = P.load_labels(self.out, self.root, 160)
+        base = type('Base', (), {'crop': 160, '__len__': lambda s: 100, '__getitem__': lambda s, i: 'synthetic'})()
+        ds = WithRealMasks(WithRealMasks(base, pairs, 0.5, seed=1), pairs, 0.5, seed=8)
+        kinds = {type(ds[i]).__name__ for i in range(40)}
+        self.assertEqual(kinds, {'str', 'tuple'})
+
 
 if __name__ == '__main__':
     unittest.main()

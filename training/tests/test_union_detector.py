@@ -18,7 +18,7 @@ from training.from_onnx import recover
 from training.nets.detector import ScratchUNet, UnionDetector
 from training.stages.models import build_detector, build_models, detect_multiple
 from training.tests.helpers import TINY
-from training.union_detector import join
+from training.union_detector import join, split_thin
 
 THIN = {'width': 4, 'depth': 2, 'tophat': True}
 
@@ -106,6 +106,22 @@ class UnionDetectorTest(unittest.TestCase):
             self.assertTrue(torch.equal(union.thin(x), thin(x)))
         with self.assertRaisesRegex(SystemExit, 'thin.pt.*the config\'s general detector'):
             join(t_path, g_path, cfg)
+
+    def test_split_gives_back_the_thin_detector_to_train_on(self):
+        cfg = tiny_union()
+        _, g_path = self.save_single('general.pt', {'width': 4, 'depth': 2})
+        thin, t_path = self.save_single('thin.pt', dict(THIN))
+        u_path = os.path.join(self.tmp.name, 'union.pt')
+        torch.save(join(g_path, t_path, cfg), u_path)
+        out = split_thin(u_path)
+        self.assertEqual(out['config']['model']['detect'], THIN)
+        again = build_models(out['config'])['detector']
+        again.load_state_dict(out['nets']['detector'])
+        x = torch.rand(1, 1, 16, 16)
+        with torch.no_grad():
+            self.assertTrue(torch.equal(again(x), thin(x)))
+        with self.assertRaisesRegex(SystemExit, 'not a union'):
+            split_thin(t_path)
 
     def test_union_exports_as_one_detect_stage_and_is_recovered(self):
         cfg = tiny_union()
