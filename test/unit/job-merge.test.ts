@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeFetched, queueAfterFetch } from '../../src/renderer/src/lib/managers/job-merge.ts';
-import type { JobEvent, JobInfo } from '../../src/shared/types.ts';
+import type { JobEvent, JobInfo, QueueState } from '../../src/shared/types.ts';
 
 const row = (id: number, state: JobInfo['state'], progress: number): JobInfo => ({
   id,
@@ -66,8 +66,8 @@ test('jobs without events, or only older ones, come as fetched', () => {
 });
 
 test('a queue-state answer asked for before the latest pause event does not undo it', () => {
-  const paused = { paused: true, reason: 'the disk is full' };
-  const running = { paused: false, reason: null };
+  const paused: QueueState = { paused: true, reason: 'the disk is full' };
+  const running: QueueState = { paused: false, reason: null };
   // Asked with 0 queue events seen; the pause event (the 1st) came before the answer, which predates it.
   assert.deepEqual(queueAfterFetch(paused, running, 0, 1), paused);
   // No event since the question: the answer is the newest word.
