@@ -31,16 +31,21 @@ def list_images(root: str) -> list[str]:
     return sorted(out)
 
 
+def load_photo(path: str, max_side: int) -> np.ndarray:
+    """uint8 [H, W, 3]: the photo upright (EXIF orientation applied), RGB, its long side at most max_side."""
+    with Image.open(path) as im:
+        return np.asarray(fit_long_side(ImageOps.exif_transpose(im).convert('RGB'), max_side), np.uint8)
+
+
 def load_folder(root: str, max_side: int = 1024, min_side: int = 64) -> list[np.ndarray]:
     if not os.path.isdir(root):
         raise FileNotFoundError(f'image folder not found: {root}')
     images = []
     for path in list_images(root):
         try:
-            with Image.open(path) as im:
-                im = fit_long_side(ImageOps.exif_transpose(im).convert('RGB'), max_side)
-                if min(im.size) >= min_side:
-                    images.append(np.asarray(im, np.uint8))
+            img = load_photo(path, max_side)
+            if min(img.shape[:2]) >= min_side:
+                images.append(img)
         except OSError as err:
             print(f'skipping unreadable image {path}: {err}')
     if not images:

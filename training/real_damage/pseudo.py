@@ -1,9 +1,10 @@
 """Pseudo-labels for self-training the thin-damage detector on the real old
 photos nobody labelled (issue 28, item 3): where the shipped union detector's
-thin half is confident, the photo's own classical candidate (white / black
-top-hat pieces, `candidates.candidate`) that it touches is taken whole as
-damage; where it is confidently quiet, the pixel is intact; everything else
-is unknown and carries no loss.
+thin half is confident, that mark, its fainter stretches joined to it, and
+the photo's own thin classical candidates (white / black top-hat pieces,
+`candidates.candidate`, small and elongated) partly covered by it are damage;
+where it is confidently quiet, the pixel is intact; everything else is
+unknown and carries no loss.
 
 Why the candidate: the detector finds the brightest core of a crack and
 stops (recall 0.19 on the prints), while the top-hat piece through that core
@@ -28,10 +29,10 @@ import sys
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps
+from PIL import Image
 from scipy import ndimage
 
-from ..data.images import default_data_root, fit_long_side, list_images
+from ..data.images import default_data_root, list_images, load_photo
 from ..detect_pyramid import mirrored_outputs, photo_grey
 from . import candidates as C
 from .labels import load_manifest, old_photos_root, sha256
@@ -92,8 +93,7 @@ def photos(root: str, max_side: int) -> list:
         rel = os.path.relpath(path, root)
         if rel in skip:
             continue
-        with Image.open(path) as im:
-            out.append((rel, np.asarray(fit_long_side(ImageOps.exif_transpose(im).convert('RGB'), max_side))))
+        out.append((rel, load_photo(path, max_side)))
     return out
 
 
@@ -107,8 +107,7 @@ def load_labels(out_dir: str, root: str, min_side: int) -> list:
         path = os.path.join(root, e['source'])
         if sha256(path) != e['sha256']:
             raise ValueError(f'{e["source"]}: not the file it was pseudo-labelled from (sha256 differs)')
-        with Image.open(path) as im:
-            rgb = np.asarray(fit_long_side(ImageOps.exif_transpose(im).convert('RGB'), record['max_side']))
+        rgb = load_photo(path, record['max_side'])
         with Image.open(os.path.join(out_dir, e['label'])) as im:
             lab = np.asarray(im.convert('L'))
         if lab.shape != rgb.shape[:2]:
